@@ -1,0 +1,110 @@
+"""A corpus root on disk: ``seeds/`` (source texts) and ``annotations/`` (one JSON file per document)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .files import atomic_write_bytes, atomic_write_json
+from .model import Document, empty_layers
+from .schema import schema_version
+from .text import canonical_text, text_sha256
+
+GUIDELINES_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A corpus root folder. Every command works on one (``--root``, default the current folder)."""
+
+    root: Path
+
+    @property
+    def seeds_dir(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def annotations_dir(self) -> Path:
+        return self.root / "annotations"
+
+    def annotation_path(self, doc_id: str) -> Path:
+        return self.annotations_dir / f"{doc_id}.json"
+
+    def seed_path(self, seed_file: str) -> Path:
+        return self.seeds_dir / seed_file
+
+    def annotation_files(self, paths: Iterable[Path] = ()) -> list[Path]:
+        """The annotation files named by ``paths`` (files, or folders searched for ``*.json``), sorted.
+
+        With no paths, every ``*.json`` file of the root's ``annotations/`` folder.
+        """
+        found: list[Path] = []
+        for path in list(paths) or [self.annotations_dir]:
+            path = Path(path)
+            found.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+        return found
+
+    def read_text(self, seed_file: str) -> str:
+        """The canonical text of a seed file (raises OSError or text.SeedDecodeError)."""
+        return canonical_text(self.seed_path(seed_file).read_bytes())
+
+    def load(self, path: Path) -> tuple[Document, str]:
+        """An annotation file and its canonical text; for files that already passed validation."""
+        doc = orjson.loads(Path(path).read_bytes())
+        return doc, self.read_text(doc["seed"]["file"])
+
+    def iter_documents(self, paths: Iterable[Path] = ()) -> Iterator[tuple[Document, str]]:
+        """Load documents one at a time (memory stays bounded for large corpora)."""
+        for path in self.annotation_files(paths):
+            yield self.load(path)
+
+
+def new_document(doc_id: str, seed_file: str, text: str, *, split: str = "train", language: str = "en") -> dict[str, Any]:
+    """A draft annotation skeleton: metadata unknown, text hash pinned, empty layers."""
+    today = _dt.date.today().isoformat()
+    return {
+        "schema_version": schema_version(),
+        "id": doc_id,
+        "seed": {"file": seed_file, "text_sha256": text_sha256(text)},
+        "metadata": {
+            "title": None,
+            "publisher": None,
+            "url": None,
+            "published": {"date": None, "earliest": None, "latest": None, "evidence": []},
+            "language": language,
+            "license": "unknown",
+            "dateline": None,
+            "split": split,
+        },
+        "annotation": {
+            "guidelines_version": GUIDELINES_VERSION,
+            "status": "draft",
+            "annotators": ["newsspan maintainers"],
+            "created": today,
+            "modified": today,
+        },
+        **empty_layers(),
+    }
+
+
+def add_article(corpus: Corpus, text_file: Path, doc_id: str, *, split: str = "train") -> Path:
+    """Copy ``text_file`` into ``seeds/`` unchanged and create a draft ``annotations/<doc_id>.json``.
+
+    Refuses to overwrite an existing seed or annotation; raises text.SeedDecodeError for non-UTF-8 input.
+    """
+    data = Path(text_file).read_bytes()
+    text = canonical_text(data)
+    seed_file = Path(text_file).name
+    annotation = corpus.annotation_path(doc_id)
+    seed = corpus.seed_path(seed_file)
+    for existing in (annotation, seed):
+        if existing.exists():
+            raise FileExistsError(f"{existing}: already exists; refusing to overwrite")
+    atomic_write_bytes(seed, data)
+    atomic_write_json(annotation, new_document(doc_id, seed_file, text, split=split))
+    return annotation
