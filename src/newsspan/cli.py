@@ -53,23 +53,22 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def print_problems(report: Report) -> None:
-    """A table of validation problems, or a green line when there are none."""
+    """Problems one per line, compiler style (``file:pointer: code: message``), then a count."""
     if report.ok:
         console.print(f"[green]✓ {report.files} file(s) valid[/]")
         return
-    table = Table(title=f"{len(report.problems)} problem(s) in {report.files} file(s)", show_lines=False)
-    for column in ("file", "pointer", "code", "message"):
-        table.add_column(column, overflow="fold")
     for p in report.problems:
-        table.add_row(p.file, p.pointer or "(document)", p.code, p.message)
-    console.print(table)
+        console.print(f"{p.file}:{p.pointer or '/'}: [bold red]{p.code}[/]: {p.message}",
+                      soft_wrap=True, highlight=False, markup=True)
+    console.print(f"[red]✗ {len(report.problems)} problem(s) in {report.files} file(s)[/]")
 
 
 def corpus_summary(corpus: Corpus, paths: list[Path]) -> Table:
     """Documents, characters and spans per layer of a (valid) corpus."""
     table = Table(title="corpus summary")
     for column in ("document", "split", "status", "chars", *LAYERS):
-        table.add_column(column, justify="right" if column in ("chars", *LAYERS) else "left")
+        numeric = column in ("chars", *LAYERS)
+        table.add_column(column, justify="right" if numeric else "left", no_wrap=True, min_width=len(column))
     totals: Counter[str] = Counter()
     for doc, text in corpus.iter_documents(paths):
         counts = {layer: len(doc[layer]) for layer in LAYERS}
@@ -79,7 +78,8 @@ def corpus_summary(corpus: Corpus, paths: list[Path]) -> Table:
         table.add_row(doc["id"], doc["metadata"]["split"], doc["annotation"]["status"], str(len(text)),
                       *(str(counts[layer]) for layer in LAYERS))
     table.add_section()
-    table.add_row(f"{totals['documents']} document(s)", "", "", str(totals["chars"]), *(str(totals[layer]) for layer in LAYERS))
+    per_layer = (str(totals[layer]) for layer in LAYERS)
+    table.add_row(f"{totals['documents']} document(s)", "", "", str(totals["chars"]), *per_layer)
     return table
 
 

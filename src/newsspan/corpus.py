@@ -43,9 +43,11 @@ class Corpus:
 
         With no paths, every ``*.json`` file of the root's ``annotations/`` folder.
         """
+        named = [Path(p) for p in paths]
+        if not named:
+            return sorted(self.annotations_dir.glob("*.json"))
         found: list[Path] = []
-        for path in list(paths) or [self.annotations_dir]:
-            path = Path(path)
+        for path in named:
             found.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
         return found
 
@@ -64,7 +66,9 @@ class Corpus:
             yield self.load(path)
 
 
-def new_document(doc_id: str, seed_file: str, text: str, *, split: str = "train", language: str = "en") -> dict[str, Any]:
+def new_document(
+    doc_id: str, seed_file: str, text: str, *, split: str = "train", language: str = "en"
+) -> dict[str, Any]:
     """A draft annotation skeleton: metadata unknown, text hash pinned, empty layers."""
     today = _dt.date.today().isoformat()
     return {

@@ -6,8 +6,8 @@ give them names and types, and the helpers walk their spans and references.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import sys
+from collections.abc import Iterator
 from typing import Any, Literal, TypedDict
 
 if sys.version_info >= (3, 11):

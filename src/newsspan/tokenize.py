@@ -7,9 +7,11 @@ annotated span maps onto whole tokens and IOB2 tags round-trip to the exact offs
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 
@@ -54,12 +56,11 @@ def sentences(text: str, boundaries: Iterable[int] = ()) -> list[list[Token]]:
 
 def _split(word: str, start: int, cuts: Sequence[int]) -> list[Token]:
     """Split one token at the cut offsets strictly inside it."""
-    from bisect import bisect_right
-
     end = start + len(word)
     inner = cuts[bisect_right(cuts, start): bisect_right(cuts, end - 1)]
     edges = [start, *inner, end]
-    return [Token(word[a - start: b - start], a, b) for a, b in zip(edges, edges[1:]) if word[a - start: b - start].strip()]
+    pieces = [(word[a - start : b - start], a, b) for a, b in pairwise(edges)]
+    return [Token(piece, a, b) for piece, a, b in pieces if piece.strip()]
 
 
 def outermost(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -86,7 +87,7 @@ def spans_from_iob2(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[
     """Character spans from IOB2 tags (strict: an I- tag without a matching B- starts no span)."""
     spans: list[tuple[int, int, str]] = []
     current: list[Any] | None = None
-    for token, tag in zip(tokens, tags):
+    for token, tag in zip(tokens, tags, strict=True):
         if tag.startswith("I-") and current is not None and current[2] == tag[2:]:
             current[1] = token.end
             continue

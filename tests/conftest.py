@@ -1,0 +1,48 @@
+"""Shared fixtures: the repository's corpus, and throw-away copies of it to corrupt."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsspan.corpus import Corpus
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_ID = "islamabadpost-214638"
+
+
+@pytest.fixture(scope="session")
+def repo_corpus() -> Corpus:
+    """The corpus committed in this repository (read-only: never write to it in a test)."""
+    return Corpus(REPO)
+
+
+@pytest.fixture(scope="session")
+def seed_document(repo_corpus: Corpus) -> tuple[dict[str, Any], str]:
+    """The seed annotation and its canonical text (deep-copy before changing it)."""
+    return repo_corpus.load(repo_corpus.annotation_path(SEED_ID))
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Corpus:
+    """A writable copy of the repository's corpus root (seeds/ and annotations/)."""
+    for folder in ("seeds", "annotations"):
+        shutil.copytree(REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.md"))
+    return Corpus(tmp_path)
+
+
+def write_annotation(corpus: Corpus, doc: dict[str, Any], name: str | None = None) -> Path:
+    """Write ``doc`` into the corpus (test helper; overwrites)."""
+    path = corpus.annotations_dir / (name or f"{doc['id']}.json")
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def mutated(doc: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy to corrupt."""
+    return copy.deepcopy(doc)

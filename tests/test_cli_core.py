@@ -1,0 +1,110 @@
+"""The validate and add commands as users run them: output, JSON, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from newsspan.cli import app
+from newsspan.text import canonical_text, text_sha256
+from newsspan.validate import validate
+
+from .conftest import REPO, SEED_ID
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_validate_repo_json_ok():
+    result = run("validate", "--root", str(REPO), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"ok": True, "files": 1, "errors": []}
+
+
+def test_validate_reports_corrupted_offset_with_file_and_pointer(corpus_copy):
+    path = corpus_copy.annotation_path(SEED_ID)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["entities"][5]["start"] += 1
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = run("validate", "--root", str(corpus_copy.root), "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert {(e["file"], e["pointer"], e["code"]) for e in errors} == {
+        (str(path), "/entities/5/text", "span-text-mismatch")
+    }
+
+
+def test_validate_human_output_names_file_pointer_and_code(corpus_copy):
+    path = corpus_copy.annotation_path(SEED_ID)
+    path.write_text(path.read_text(encoding="utf-8").replace('"label": "NORP"', '"label": "NATIONALITY"', 1))
+    result = runner.invoke(app, ["validate", "--root", str(corpus_copy.root)], terminal_width=250)
+    assert result.exit_code == 1
+    assert "schema-enum" in result.output and SEED_ID in result.output and "/label" in result.output
+
+
+def test_validate_usage_errors_exit_2(tmp_path):
+    assert run("validate", "--no-such-option").exit_code == 2
+    assert run("validate", "--root", str(tmp_path)).exit_code == 2  # no annotations at all
+
+
+def test_console_script_runs_as_a_process():
+    done = subprocess.run([sys.executable, "-m", "newsspan", "validate", "--root", str(REPO), "--json"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["ok"] is True
+
+
+def test_add_creates_seed_and_draft_that_validates(tmp_path):
+    text_file = tmp_path / "incoming.txt"
+    raw = "\ufeffLONDON: A text\r\nwith CRLF lines.\r\n\r\n".encode()
+    text_file.write_bytes(raw)
+    root = tmp_path / "corpus"
+    result = run("add", str(text_file), "--id", "london-text", "--root", str(root), "--json")
+    assert result.exit_code == 0, result.output
+    assert (root / "seeds" / "incoming.txt").read_bytes() == raw  # byte-for-byte
+    doc = json.loads((root / "annotations" / "london-text.json").read_text(encoding="utf-8"))
+    assert doc["seed"]["text_sha256"] == text_sha256("LONDON: A text\nwith CRLF lines.")
+    assert doc["annotation"]["status"] == "draft"
+    assert all(doc[layer] == [] for layer in ("entities", "dates", "quotations", "claims"))
+    from newsspan.corpus import Corpus
+
+    assert validate(Corpus(root)).ok
+
+
+def test_add_refuses_to_overwrite(tmp_path):
+    text_file = tmp_path / "a.txt"
+    text_file.write_text("Some text.", encoding="utf-8")
+    root = tmp_path / "corpus"
+    assert run("add", str(text_file), "--id", "doc-one", "--root", str(root)).exit_code == 0
+    annotation = root / "annotations" / "doc-one.json"
+    before = annotation.read_bytes()
+    again = run("add", str(text_file), "--id", "doc-one", "--root", str(root))
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    assert annotation.read_bytes() == before
+
+
+def test_add_rejects_non_utf8_saying_where(tmp_path):
+    text_file = tmp_path / "latin1.txt"
+    text_file.write_bytes("Caf\u00e9 au lait".encode("latin-1"))
+    result = run("add", str(text_file), "--id", "latin-one", "--root", str(tmp_path / "c"))
+    assert result.exit_code == 1
+    assert "byte 3" in result.output and "line 1" in result.output
+    assert not (tmp_path / "c" / "seeds" / "latin1.txt").exists()
+
+
+def test_add_rejects_bad_id(tmp_path):
+    text_file = tmp_path / "a.txt"
+    text_file.write_text("x", encoding="utf-8")
+    assert run("add", str(text_file), "--id", "Bad_ID", "--root", str(tmp_path)).exit_code == 2
+
+
+def test_canonical_text_of_seed_has_no_trailing_blank_lines(repo_corpus):
+    text = canonical_text(repo_corpus.seed_path("000_6260d41548216105.txt").read_bytes())
+    assert text.endswith("bilateral ties.") and text.count("\n") == 9  # 10 paragraphs
