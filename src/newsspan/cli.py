@@ -64,22 +64,24 @@ def print_problems(report: Report) -> None:
 
 
 def corpus_summary(corpus: Corpus, paths: list[Path]) -> Table:
-    """Documents, characters and spans per layer of a (valid) corpus."""
-    table = Table(title="corpus summary")
-    for column in ("document", "split", "status", "chars", *LAYERS):
-        numeric = column in ("chars", *LAYERS)
-        table.add_column(column, justify="right" if numeric else "left", no_wrap=True, min_width=len(column))
+    """Totals of a (valid) corpus: documents, characters, splits, statuses, spans per layer."""
     totals: Counter[str] = Counter()
+    splits: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
     for doc, text in corpus.iter_documents(paths):
-        counts = {layer: len(doc[layer]) for layer in LAYERS}
-        totals.update(counts)
-        totals["chars"] += len(text)
-        totals["documents"] += 1
-        table.add_row(doc["id"], doc["metadata"]["split"], doc["annotation"]["status"], str(len(text)),
-                      *(str(counts[layer]) for layer in LAYERS))
-    table.add_section()
-    per_layer = (str(totals[layer]) for layer in LAYERS)
-    table.add_row(f"{totals['documents']} document(s)", "", "", str(totals["chars"]), *per_layer)
+        totals.update({layer: len(doc[layer]) for layer in LAYERS})
+        totals["characters"] += len(text)
+        splits[doc["metadata"]["split"]] += 1
+        statuses[doc["annotation"]["status"]] += 1
+    table = Table(title="corpus summary")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("documents", str(sum(splits.values())))
+    table.add_row("characters", str(totals["characters"]))
+    table.add_row("splits", ", ".join(f"{name} {n}" for name, n in sorted(splits.items())))
+    table.add_row("annotation status", ", ".join(f"{name} {n}" for name, n in sorted(statuses.items())))
+    for layer in LAYERS:
+        table.add_row(f"{layer} spans", str(totals[layer]))
     return table
 
 
