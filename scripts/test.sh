@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs and run it: the README's test command and what CI runs.
+#   - Debian's chromium for the review-page browser tests (installed with apt-get when running as root);
+#   - a virtual environment .venv with newsspan[dev];
+#   - ruff, then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing Debian's chromium (browser tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: install it (sudo apt-get install chromium) and run again" >&2
+    exit 1
+  fi
+fi
+
+PYTHON="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+echo "== installing newsspan[dev] into .venv"
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[dev]'
+
+echo "== ruff"
+.venv/bin/ruff check src tests scripts benchmarks
+
+echo "== pytest"
+export HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1
+exec .venv/bin/python -m pytest "$@"
