@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -136,6 +138,589 @@ def add_command(
         print_json({"ok": True, "annotation": str(created), "id": doc_id})
     else:
         console.print(f"[green]created[/] {created} (draft; annotate it, then run newsspan validate)")
+
+
+@contextmanager
+def review_progress(description: str, total: int | None, quiet: bool) -> Iterator[Callable[..., None]]:
+    """A transient rich progress bar on stderr (hidden with --json or when not a terminal); yields advance()."""
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True, disable=quiet or not err_console.is_terminal) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda *_: progress.advance(task)
+
+
+@app.command("review")
+def review_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the pages (created if missing).")],
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace existing pages in --out.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a static HTML review page per annotation file, plus OUT/index.html (opens from file://).
+
+    Pages show validation errors and consistency warnings instead of failing on them: exit 0 once the
+    pages are written, 1 when they cannot be (existing pages without --force), 2 on usage errors.
+    """
+    from .review.page import write_review
+
+    corpus = Corpus(root)
+    if missing := [str(p) for p in paths or [] if not p.exists()]:
+        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2)
+    files = corpus.annotation_files(paths or [])
+    if not files:
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out: expected a folder; found a file at {out}", 2)
+    with review_progress("rendering pages", len(files), as_json) as advance:
+        try:
+            pages = write_review(corpus, files, out, force=force, advance=advance)
+        except FileExistsRefusal as exc:
+            raise fail(f"{out}: {exc}") from None
+        except OSError as exc:
+            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
+    index = out / "index.html"
+    if as_json:
+        print_json({"ok": True, "index": str(index), "pages": [p.to_dict() for p in pages],
+                    "errors": sum(p.errors for p in pages), "warnings": sum(p.warnings for p in pages)})
+        return
+    table = Table(title=f"{len(pages)} review page(s) in {out}")
+    for column in ("document", "page", "errors", "warnings"):
+        table.add_column(column, justify="right" if column in ("errors", "warnings") else "left", overflow="fold")
+    for p in pages:
+        table.add_row(p.id or p.file, p.page, f"[red]{p.errors}[/]" if p.errors else "0", str(p.warnings))
+    console.print(table)
+    console.print(f"open {index.resolve().as_uri()}", highlight=False, soft_wrap=True)
+
+
+@app.command("check")
+def check_command(
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+    ignore: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--ignore", help="Warning code to leave out (repeatable), e.g. quote-unannotated."),
+    ] = None,
+) -> None:
+    """Consistency warnings a reviewer would want, per document and across the corpus.
+
+    Exit 0 when there is no warning, 1 when there are warnings or invalid files (like a linter), 2 on
+    usage errors. Invalid files are reported with their validation errors and not checked.
+    """
+    from .review.checks import CODES, check_all
+
+    skipped = set(ignore or [])
+    if unknown := sorted(skipped - CODES.keys()):
+        raise fail(f"--ignore: expected warning codes ({', '.join(CODES)}); found {', '.join(unknown)}", 2)
+    corpus = Corpus(root)
+    files = corpus.annotation_files(paths or [])
+    if not files:
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+    report = validate(corpus, files)
+    invalid = {p.file for p in report.problems}
+    valid = [f for f in files if str(f) not in invalid]
+    with review_progress("checking", len(valid), as_json) as advance:
+        found = check_all(corpus, valid, advance) if valid else []  # no paths would mean the whole corpus
+    warnings = [w for w in found if w.code not in skipped]
+    ok = report.ok and not warnings
+    if as_json:
+        print_json({"ok": ok, "files": len(files), "checked": len(valid),
+                    "warnings": [w.to_dict() for w in warnings], "errors": [p.to_dict() for p in report.problems]})
+        raise typer.Exit(0 if ok else 1)
+    if not report.ok:
+        print_problems(report)
+    print_warnings(warnings, len(valid))
+    raise typer.Exit(0 if ok else 1)
+
+
+def print_warnings(warnings: list[Any], checked: int) -> None:
+    """A table of consistency warnings, or a green line when there are none."""
+    if not warnings:
+        console.print(f"[green]✓ no consistency warnings in {checked} file(s)[/]")
+        return
+    table = Table(title=f"{len(warnings)} consistency warning(s) in {checked} file(s)")
+    for column in ("file", "pointer", "code", "message", "suggestion"):
+        table.add_column(column, overflow="fold")
+    for w in warnings:
+        table.add_row(w.file, w.pointer, w.code, w.message, w.suggestion)
+    console.print(table)
+
+
+@app.command("agree")
+def agree_command(
+    a: Annotated[Path, typer.Argument(help="Reference annotations: a folder of annotation files, or one file.")],
+    b: Annotated[Path, typer.Argument(help="Annotations to compare with A (same document ids).")],
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+    html: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--html", help="Write side-by-side diff pages: OUT.html for one document, else a folder."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing diff pages.")] = False,
+) -> None:
+    """Agreement of two annotation sets of the same documents: span F1, token kappa, attributes, diffs."""
+    from .review.agreement import agree
+
+    try:
+        import scipy.optimize  # noqa: F401
+        import sklearn.metrics  # noqa: F401
+        import spacy  # noqa: F401
+    except ImportError as exc:
+        missing = f"newsspan agree needs the review extra (missing {exc.name}): pip install 'newsspan[review]'"
+        raise fail(missing) from None
+    with review_progress("comparing", None, as_json) as advance:
+        report, pairs, problems = agree(Corpus(root), a, b, advance)
+    if html is not None and html.suffix == ".html" and len(pairs) > 1:
+        raise fail(f"--html: {len(pairs)} documents compared; expected a folder, found the file name {html}", 2)
+    if report is None:
+        if as_json:
+            print_json({"ok": False, "errors": [p.to_dict() for p in problems]})
+        else:
+            print_problems(Report(files=0, problems=problems))
+        raise typer.Exit(1)
+    written = write_diff_pages(report, pairs, html, force) if html is not None else []
+    if as_json:
+        print_json({"ok": True, **report.to_dict(), "html": [str(p) for p in written]})
+    else:
+        print_agreement(report)
+        for path in written:
+            console.print(f"[green]wrote[/] {path}")
+
+
+def write_diff_pages(report: Any, pairs: list[Any], out: Path, force: bool) -> list[Path]:
+    """Write the diff page(s) atomically; refuses to replace existing pages without --force."""
+    from .files import atomic_write_text
+    from .review.agreement import diff_pages
+
+    pages = diff_pages(report, pairs)
+    targets = {doc_id: out if out.suffix == ".html" else out / f"{doc_id}.html" for doc_id in pages}
+    existing = [str(path) for path in targets.values() if path.exists()]
+    if existing and not force:
+        raise fail(f"{', '.join(existing)}: already exists; refusing to overwrite (use --force to replace it)")
+    try:
+        for doc_id, path in targets.items():
+            atomic_write_text(path, pages[doc_id], overwrite=force)
+    except FileExistsRefusal as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"--html {out}: expected a writable location; found {exc.strerror or exc}") from None
+    return list(targets.values())
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def print_agreement(report: Any) -> None:
+    """Rich tables: span scores per layer and label, token kappa, attribute agreement, disagreements."""
+    console.print(f"A (reference) = {report.names[0]}   B = {report.names[1]}   documents: {len(report.documents)}"
+                  + (f"   only in A: {', '.join(report.only_in_a)}" if report.only_in_a else "")
+                  + (f"   only in B: {', '.join(report.only_in_b)}" if report.only_in_b else ""), highlight=False)
+    spans = Table(title="spans, A as reference (P = matched/B, R = matched/A; labelled: labels must agree)")
+    for column in ("layer", "match", "A", "B", "matched", "P", "R", "F1", "F1 any label"):
+        spans.add_column(column, justify="left" if column in ("layer", "match") else "right")
+    for layer, kinds in report.spans.items():
+        for rule in ("exact", "overlap"):
+            s, blind = kinds[f"{rule}_labelled"], kinds[f"{rule}_unlabelled"]
+            spans.add_row(layer, rule, str(s.a), str(s.b), str(s.matched), _score(s.precision), _score(s.recall),
+                          _score(s.f1), _score(blind.f1))
+    console.print(spans)
+    labels = Table(title="per label (labels with spans on either side)")
+    for column in ("layer", "label", "A", "B", "exact F1", "overlap F1"):
+        labels.add_column(column, justify="left" if column in ("layer", "label") else "right")
+    for layer, by_label in report.per_label.items():
+        for label, by_rule in by_label.items():
+            if by_rule["exact"].a or by_rule["exact"].b:
+                labels.add_row(layer, label, str(by_rule["exact"].a), str(by_rule["exact"].b),
+                               _score(by_rule["exact"].f1), _score(by_rule["overlap"].f1))
+    console.print(labels)
+    tokens = report.token_kappa
+    console.print(f"entity tokens: {tokens.n}, observed agreement {_score(tokens.observed)}, "
+                  f"Cohen's kappa {_score(tokens.kappa)}", highlight=False)
+    attributes = Table(title="attributes of spans matched by overlap")
+    for column in ("layer", "attribute", "pairs", "agreement", "kappa"):
+        attributes.add_column(column, justify="left" if column in ("layer", "attribute") else "right")
+    for layer, names in report.attributes.items():
+        for name, agreement in names.items():
+            attributes.add_row(layer, name, str(agreement.n), _score(agreement.observed), _score(agreement.kappa))
+    console.print(attributes)
+    if not report.disagreements:
+        console.print("[green]✓ no disagreements[/]")
+        return
+    table = Table(title=f"{len(report.disagreements)} disagreement(s)")
+    for column in ("document", "layer", "kind", "A", "B", "message"):
+        table.add_column(column, overflow="fold")
+    for d in report.disagreements:
+        table.add_row(d.doc, d.layer, d.kind, d.a_id or "", d.b_id or "", d.message)
+    console.print(table)
+
+
+@app.command("train")
+def train_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the DocBins, config, trained pipelines, scores.")],
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    max_steps: Annotated[int, typer.Option("--max-steps", min=1, help="Training steps (updates) to run.")] = 500,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the run.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Replace the artefacts of an earlier run in --out.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Train a spaCy NER pipeline on the entities (blank English, CPU, no downloads); print per-label scores.
+
+    Trains on the 'train' split and evaluates on 'validation' (on 'train' itself when there is no
+    validation document, which measures fit, not generalisation). Exit 1 if the corpus is invalid.
+    """
+    try:
+        from .train.spacy_ner import TrainingError, train_ner
+    except ImportError as exc:
+        raise fail(f"newsspan train needs the [train] extra (pip install 'newsspan[train]'); {exc}") from None
+    corpus = Corpus(root)
+    files = corpus.annotation_files(paths or [])
+    if not files:
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+    report = validate(corpus, files)
+    if not report.ok:
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            print_problems(report)
+        raise typer.Exit(1)
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True, disable=as_json or not err_console.is_terminal) as progress:
+        task = progress.add_task("spacy train", total=max_steps)
+        try:
+            result = train_ner(corpus, out, paths=files, max_steps=max_steps, seed=seed, overwrite=force,
+                               on_step=lambda step: progress.update(task, completed=step))
+        except TrainingError as exc:
+            raise fail(str(exc)) from None
+    if as_json:
+        print_json({"ok": True, **result.to_dict()})
+        return
+    print_training(result)
+
+
+def print_training(result: Any) -> None:
+    """Per-label precision/recall/F1 of a training run, the overall scores, and where the model is."""
+    title = "validation" if not result.dev_is_train else "training documents (no validation split)"
+    table = Table(title=f"NER scores on {title}, {result.max_steps} steps")
+    for column in ("label", "precision", "recall", "F1", "gold"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for s in result.labels:
+        table.add_row(s.label, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support))
+    table.add_section()
+    table.add_row("overall", f"{result.precision:.3f}", f"{result.recall:.3f}", f"{result.f1:.3f}",
+                  str(sum(s.support for s in result.labels)))
+    console.print(table)
+    if result.dev_is_train:
+        console.print("[yellow]warning:[/] no 'validation' documents: scores measure fit to the training data")
+    console.print(f"trained pipeline: {result.model_dir}  (spacy.load it; scores in {result.output_dir}/scores.json)",
+                  highlight=False, soft_wrap=True)
+
+
+# --- dataset: build, stats, publish (issue 3) --------------------------------------------------
+
+OutOption = Annotated[Path, typer.Option("--out", help="The dataset folder to write.")]
+ShardRowsOption = Annotated[int, typer.Option("--shard-rows", min=1, help="Rows per parquet shard at most.")]
+
+
+def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> list[Path]:
+    """The annotation files to build from, after validation; exits 1 (printing the problems) if any is invalid."""
+    from .build import PARALLEL_FROM
+
+    files = corpus.annotation_files(paths or [])
+    if missing := [str(p) for p in paths or [] if not p.exists()]:
+        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2)
+    if not files:
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+    with review_progress("validating", len(files), as_json) as advance:
+        report = validate(corpus, files, jobs=0 if len(files) >= PARALLEL_FROM else 1, progress=advance)
+    if not report.ok:
+        if as_json:
+            print_json(report.to_dict())
+        else:
+            print_problems(report)
+            err_console.print("[bold red]error:[/] refusing to build from invalid annotations (fix the problems above)")
+        raise typer.Exit(1)
+    return files
+
+
+@app.command("build")
+def build_command(
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    out: OutOption = Path("dist/newsspan"),
+    check: Annotated[bool, typer.Option("--check", help="Compare OUT with a fresh build; exit 1 if stale.")] = False,
+    no_load: Annotated[bool, typer.Option("--no-load", help="Skip loading the result with load_dataset.")] = False,
+    shard_rows: ShardRowsOption = 50_000,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT even if it is not a newsspan build.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
+
+    A previous build in OUT is replaced. With --check nothing is written: exit 0 when OUT is what a
+    build would write now, 1 when it is stale or missing.
+    """
+    from .build import build_dataset, check_dataset, load_summary
+
+    corpus = Corpus(root)
+    files = validated_files(corpus, paths, as_json)
+    with review_progress("building", len(files), as_json) as advance:
+        if check:
+            differences = check_dataset(corpus, files, out, shard_rows=shard_rows, on_document=advance)
+            report_check(out, differences, as_json)
+            return
+        try:
+            result = build_dataset(corpus, files, out, shard_rows=shard_rows, force=force, on_document=advance)
+        except FileExistsRefusal as exc:
+            raise fail(str(exc)) from None
+    loaded = [] if no_load else load_summary(out)
+    if as_json:
+        print_json({"ok": True, **result.summary(), "loaded": loaded})
+        return
+    console.print(f"[green]built[/] {out} from {result.tables.documents} document(s)", highlight=False)
+    if loaded:
+        console.print(loaded_table(out, loaded))
+    else:
+        console.print(stats_table(result.stats))
+
+
+def report_check(out: Path, differences: list[tuple[str, str]], as_json: bool) -> None:
+    """Print the outcome of ``build --check`` and exit 0 (fresh) or 1 (stale)."""
+    if as_json:
+        print_json({"ok": not differences, "out": str(out),
+                    "differences": [{"change": change, "path": path} for change, path in differences]})
+    elif not differences:
+        console.print(f"[green]✓ {out} is up to date[/]", highlight=False)
+    else:
+        table = Table(title=f"{out} is stale: {len(differences)} file(s) differ from a fresh build "
+                            "(run newsspan build)")
+        table.add_column("change")
+        table.add_column("file", overflow="fold")
+        for change, path in differences:
+            table.add_row(change, path)
+        console.print(table)
+    raise typer.Exit(1 if differences else 0)
+
+
+def loaded_table(out: Path, loaded: list[dict[str, Any]]) -> Table:
+    """What load_dataset returned for every config: splits, rows, spans per layer."""
+    table = Table(title=f"load_dataset({str(out)!r}, config)")
+    for column in ("config", "split", "rows", *LAYERS):
+        table.add_column(column, justify="left" if column in ("config", "split") else "right")
+    for row in loaded:
+        table.add_row(row["config"], row["split"], f"{row['rows']:,}",
+                      *(f"{row['spans'][layer]:,}" if layer in row["spans"] else "—" for layer in LAYERS))
+    return table
+
+
+def stats_table(stats: dict[str, Any]) -> Table:
+    """Documents, sentences, tokens and spans per layer, per split and in total."""
+    table = Table(title="corpus statistics")
+    for column in ("split", "documents", "sentences", "tokens", *LAYERS):
+        table.add_column(column, justify="left" if column == "split" else "right")
+    for split, numbers in stats["splits"].items():
+        table.add_row(split, *(f"{numbers[k]:,}" for k in ("documents", "sentences", "tokens")),
+                      *(f"{numbers['spans'][layer]:,}" for layer in LAYERS))
+    table.add_section()
+    table.add_row("total", *(f"{stats[k]:,}" for k in ("documents", "sentences", "tokens")),
+                  *(f"{stats['spans'][layer]:,}" for layer in LAYERS))
+    return table
+
+
+def label_table(stats: dict[str, Any]) -> Table:
+    """Spans per layer and label, and the attribute distributions."""
+    table = Table(title="labels and attributes")
+    for column in ("layer", "label / attribute", "count"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for layer in LAYERS:
+        for label, n in stats["labels"][layer].items():
+            table.add_row(layer, label, f"{n:,}")
+        for name, values in stats["attributes"][layer].items():
+            table.add_row(layer, name, ", ".join(f"{value}: {n:,}" for value, n in values.items()))
+        table.add_section()
+    return table
+
+
+@app.command("stats")
+def stats_command(
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    dist: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--dist", help="Read the numbers from this built dataset folder instead of the annotations."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Corpus statistics (documents, tokens, spans per layer and label, attributes), as the card reports them."""
+    import tempfile
+
+    from . import stats
+    from .build import write_tables
+
+    if dist is not None:
+        if not (dist / "data" / "spans").is_dir():
+            raise fail(f"--dist: expected a dataset folder made by newsspan build; found none at {dist}", 2)
+        numbers = stats.compute(dist)
+    else:
+        corpus = Corpus(root)
+        files = validated_files(corpus, paths, as_json)
+        with tempfile.TemporaryDirectory(prefix="newsspan-stats-") as tmp, \
+                review_progress("counting", len(files), as_json) as advance:
+            tables = write_tables(corpus, files, Path(tmp), on_document=advance)
+            numbers = stats.compute(Path(tmp), tables)
+    if as_json:
+        print_json(numbers)
+        return
+    console.print(stats_table(numbers))
+    console.print(label_table(numbers))
+    console.print(f"{numbers['characters']:,} characters; ner tags {numbers['ner']['entities']:,} outermost entities, "
+                  f"{numbers['ner']['nested_entities_not_tagged']:,} nested ones are not tagged", highlight=False)
+
+
+@app.command("publish")
+def publish_command(
+    repo_id: Annotated[str, typer.Option("--repo-id", help="Hugging Face dataset repo, OWNER/NAME.")],
+    dist: Annotated[Path, typer.Option("--dist", help="The built dataset folder to upload.")] = Path("dist/newsspan"),
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be uploaded; upload nothing.")] = False,
+    private: Annotated[bool, typer.Option("--private", help="Create the repo as private.")] = False,
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Upload the dataset folder to the Hugging Face Hub (credentials: HF_TOKEN or `hf auth login`).
+
+    The folder must be an unmodified build (every file matches SHA256SUMS). --root is accepted like
+    every command's but unused: --dist names the folder.
+    """
+    from .publish import PublishError, check_repo_id, publish, upload_plan
+
+    try:
+        check_repo_id(repo_id)
+    except PublishError as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        plan = upload_plan(dist)
+        url = None if dry_run else publish(dist, repo_id, private=private)
+    except PublishError as exc:
+        raise fail(str(exc)) from None
+    except Exception as exc:  # network and Hub errors: report, never a traceback
+        raise fail(f"upload to {repo_id} failed: {exc}") from None
+    if as_json:
+        print_json({"ok": True, "repo_id": repo_id, "dry_run": dry_run, "url": url,
+                    "files": [{"path": f.path, "size": f.size} for f in plan]})
+        return
+    table = Table(title=f"{'would upload' if dry_run else 'uploaded'} {len(plan)} file(s) to "
+                        f"https://huggingface.co/datasets/{repo_id}")
+    table.add_column("file", overflow="fold")
+    table.add_column("bytes", justify="right")
+    for f in plan:
+        table.add_row(f.path, f"{f.size:,}")
+    console.print(table)
+    if url:
+        console.print(f"[green]committed[/] {url}", highlight=False)
+
+
+FormatOption = Annotated[str, typer.Option(
+    "--format", help="brat, label-studio, spacy, conll, doccano, web-annotation or uima-cas (docs/formats.md).")]
+
+
+def show_report(report: Report, as_json: bool) -> None:
+    """Validation or import problems: one JSON object, or a table."""
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        print_problems(report)
+
+
+def format_module(name: str) -> Any:
+    """The converter module of a format name, or a usage error naming the known formats."""
+    from .formats import FORMATS, converter
+
+    if name not in FORMATS:
+        raise fail(f"--format: expected one of {', '.join(FORMATS)}; found {name!r}", 2)
+    return converter(name)
+
+
+@app.command("export")
+def export_command(
+    format_name: FormatOption,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write (created if missing; empty unless --force).")],
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    predictions: Annotated[bool, typer.Option(
+        "--predictions", help="label-studio only: write spans as predictions (for review), not annotations.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Write into a non-empty --out, replacing files.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Convert annotation files to an annotation or NLP tool's format (validated first; exit 1 if invalid)."""
+    module = format_module(format_name)
+    if predictions and format_name != "label-studio":
+        raise fail(f"--predictions: expected --format label-studio; found --format {format_name}", 2)
+    corpus = Corpus(root)
+    files = corpus.annotation_files(paths or [])
+    if not files:
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out: expected a folder; found a file at {out}", 2)
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise fail(f"{out}: expected an empty or new folder; found files in it (use --force to write into it)")
+    report = validate(corpus, files)
+    if not report.ok:
+        show_report(report, as_json)
+        raise fail(f"not exported: {len(report.problems)} validation problem(s); fix them first")
+    with review_progress(f"exporting to {format_name}", len(files), as_json) as advance:
+        documents = (advance() or pair for pair in corpus.iter_documents(files))
+        try:
+            written = module.export(documents, out, overwrite=force, as_predictions=predictions)
+        except FileExistsRefusal as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
+    if as_json:
+        print_json({"ok": True, "format": format_name, "documents": len(files), "files": [str(p) for p in written]})
+    else:
+        console.print(f"[green]exported[/] {len(files)} document(s) as {format_name}: "
+                      f"{len(written)} file(s) in {out}", highlight=False)
+
+
+@app.command("import")
+def import_command(
+    format_name: FormatOption,
+    src: Annotated[Path, typer.Argument(help="A file of the format, or a folder of such files.")],
+    out: Annotated[Path, typer.Option("--out", help="Corpus root to write (seeds/ and annotations/).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace existing seed and annotation files.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Read a tool's export into a corpus root; report every span that cannot be mapped (nothing written then)."""
+    from .formats.base import duplicate_problems, write_corpus
+
+    module = format_module(format_name)
+    if not src.exists():
+        raise fail(f"{src}: expected a file or folder to import; found nothing", 2)
+    with review_progress(f"reading {format_name}", None, as_json):
+        result = module.read(src)
+    problems = result.problems + duplicate_problems(result)
+    if problems or not result.documents:
+        report = Report(files=len(result.documents), problems=problems)
+        show_report(report, as_json)
+        raise fail(f"nothing imported: {len(problems)} problem(s)" if problems else f"{src}: found no documents")
+    try:
+        written = write_corpus(result.documents, out, force=force)
+    except FileExistsRefusal as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
+    corpus = Corpus(out)
+    report = validate(corpus, [corpus.annotation_path(doc["id"]) for doc, _ in result.documents])
+    if as_json:
+        print_json({**report.to_dict(), "documents": [doc["id"] for doc, _ in result.documents],
+                    "files": [str(p) for p in written]})
+    else:
+        print_problems(report)
+        console.print(f"[green]imported[/] {len(result.documents)} document(s) into {out}", highlight=False)
+    raise typer.Exit(0 if report.ok else 1)
 
 
 def main() -> None:

@@ -13,6 +13,12 @@ class FileExistsRefusal(FileExistsError):
     """Raised instead of overwriting a file the caller did not ask to replace."""
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
 
@@ -24,6 +30,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = False) -> N
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

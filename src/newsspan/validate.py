@@ -6,19 +6,25 @@ pointer, a stable code from :data:`CODES` and a message saying what was expected
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import re
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from operator import itemgetter, lt, neg
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import orjson
 
+from .cache import CacheReader, CacheWriter, Entry, digest
 from .corpus import Corpus
 from .model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
-from .schema import load_schema
+from .schema import load_schema, schema_path
 from .text import SeedDecodeError, canonical_text, text_sha256
 
 #: Every error code, with what it means. Codes are stable: tools and CI may match on them.
@@ -103,7 +109,7 @@ def _schema_message(error: Any) -> tuple[list[str | int], str]:
     name = type(kind).__name__
     found = _describe(error.instance)
     if name == "Required":
-        return path + [kind.property], f"expected required property {kind.property!r}; found it missing"
+        return [*path, kind.property], f"expected required property {kind.property!r}; found it missing"
     if name == "Enum":
         return path, f"expected one of {', '.join(map(str, kind.options))}; found {found}"
     if name == "Type":
@@ -120,9 +126,7 @@ def _schema_message(error: Any) -> tuple[list[str | int], str]:
 def _expectation(error: Any) -> str:
     node: Any = load_schema()
     for part in error.schema_path:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int)):
             node = node[part]
     if isinstance(node, list):  # e.g. a oneOf's list of alternatives: name them
         node = {"description": " or ".join(_expectation_of(alt) for alt in node)}
@@ -216,13 +220,16 @@ def reference_problems(file: str, doc: dict[str, Any]) -> list[Problem]:
                 continue
             ptr = pointer(layer, index, name)
             if target == span.get("id"):
-                problems.append(Problem(file, ptr, "self-reference", f"expected another item's id; found its own id {target!r}"))
+                problems.append(Problem(file, ptr, "self-reference",
+                                        f"expected another item's id; found its own id {target!r}"))
             elif target not in ids:
                 problems.append(Problem(file, ptr, "dangling-reference",
-                                        f"expected the id of an item of {target_layer}; found {target!r}, which no item has"))
+                                        f"expected the id of an item of {target_layer}; "
+                                        f"found {target!r}, which no item has"))
             elif ids[target][0] != target_layer:
                 problems.append(Problem(file, ptr, "reference-wrong-layer",
-                                        f"expected an id of {target_layer}; found {target!r}, an item of {ids[target][0]}"))
+                                        f"expected an id of {target_layer}; "
+                                        f"found {target!r}, an item of {ids[target][0]}"))
     return problems
 
 
@@ -299,12 +306,14 @@ def date_bound_problems(file: str, doc: dict[str, Any]) -> Iterator[Problem]:
     """earliest <= latest for the publication date; created <= modified for the annotation."""
     meta, note = doc.get("metadata"), doc.get("annotation")
     published = meta.get("published") if isinstance(meta, dict) else None
-    pairs = [(published, "earliest", "latest", ("metadata", "published")), (note, "created", "modified", ("annotation",))]
+    pairs = [(published, "earliest", "latest", ("metadata", "published")),
+             (note, "created", "modified", ("annotation",))]
     for obj, low, high, where in pairs:
-        if isinstance(obj, dict) and isinstance(obj.get(low), str) and isinstance(obj.get(high), str):
-            if obj[low] > obj[high]:
-                yield Problem(file, pointer(*where, high), "date-bounds",
-                              f"expected {high} on or after {low} ({obj[low]}); found {obj[high]}")
+        if not (isinstance(obj, dict) and isinstance(obj.get(low), str) and isinstance(obj.get(high), str)):
+            continue
+        if obj[low] > obj[high]:
+            yield Problem(file, pointer(*where, high), "date-bounds",
+                          f"expected {high} on or after {low} ({obj[low]}); found {obj[high]}")
 
 
 def id_problems(file: str, path: Path, doc: dict[str, Any]) -> Iterator[Problem]:
@@ -319,16 +328,30 @@ def seed_problems(file: str, corpus: Corpus, doc: dict[str, Any]) -> tuple[list[
     seed = doc.get("seed")
     if not isinstance(seed, dict) or not isinstance(seed.get("file"), str):
         return [], None
-    path = corpus.seed_path(seed["file"])
+    return _seed_text_problems(file, corpus.seed_path(seed["file"]), _read(corpus.seed_path(seed["file"])),
+                               seed.get("text_sha256"))
+
+
+def _read(path: str | Path) -> bytes | OSError:
+    """The bytes of a file, or the error that prevented reading it."""
     try:
-        text = canonical_text(path.read_bytes())
-    except FileNotFoundError:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        return exc
+
+
+def _seed_text_problems(file: str, path: Path, data: bytes | OSError, pinned: Any) -> tuple[list[Problem], str | None]:
+    """Problems of seed bytes already read (or the error reading them), and the canonical text."""
+    if isinstance(data, FileNotFoundError):
         return [Problem(file, "/seed/file", "seed-missing", f"expected a seed file at {path}; found none")], None
+    if isinstance(data, OSError):
+        return [Problem(file, "/seed/file", "seed-missing",
+                        f"expected a readable seed file at {path}; found {data.strerror}")], None
+    try:
+        text = canonical_text(data)
     except SeedDecodeError as exc:
         return [Problem(file, "/seed/file", "seed-not-utf8", f"expected UTF-8 text in {path}; found {exc}")], None
-    except OSError as exc:
-        return [Problem(file, "/seed/file", "seed-missing", f"expected a readable seed file at {path}; found {exc.strerror}")], None
-    pinned = seed.get("text_sha256")
     if isinstance(pinned, str) and pinned != (actual := text_sha256(text)):
         return [Problem(file, "/seed/text_sha256", "text-hash-mismatch",
                         f"expected the canonical text of {path.name} to hash to {pinned}; found {actual} "
@@ -336,14 +359,122 @@ def seed_problems(file: str, corpus: Corpus, doc: dict[str, Any]) -> tuple[list[
     return [], text
 
 
+# --- the fast path -------------------------------------------------------------------------
+# A schema-valid document is checked by one pass that only answers "is everything right?".
+# Only when it says no are the reporting functions above run, so the problems reported are
+# always theirs (tests check the fast path never passes a document they would fault).
+
+_SPAN_FIELDS = itemgetter("start", "end", "text")
+_ID = itemgetter("id")
+_FIRST, _LAST = itemgetter(0), itemgetter(-1)
+_WHITESPACE = re.compile(r"\s")  # for str patterns, \s is exactly str.isspace()
+
+
+def _spans_ok(items: list[dict[str, Any]], text: str, *, distinct: bool = False, nested: bool = False) -> bool:
+    """Offsets in range and ordered, text matching, no surrounding whitespace (schema-valid spans).
+
+    With ``distinct``: ids and offsets are unique; with ``nested``: spans nest or are disjoint.
+    Written with ``map`` over C functions: per span, no Python bytecode runs.
+    """
+    if not items:
+        return True
+    starts, ends, covered = zip(*map(_SPAN_FIELDS, items), strict=True)
+    if max(ends) > len(text) or not all(map(lt, starts, ends)):
+        return False
+    if tuple(map(text.__getitem__, map(slice, starts, ends))) != covered:
+        return False
+    if _WHITESPACE.search("".join(map(_FIRST, covered)) + "".join(map(_LAST, covered))):
+        return False
+    if distinct and not (len(set(map(_ID, items))) == len(items) == len(set(zip(starts, ends, strict=True)))):
+        return False
+    return not nested or _nesting_ok(sorted(zip(starts, map(neg, ends), strict=True)))
+
+
+def _nesting_ok(ordered: list[tuple[int, int]]) -> bool:
+    """Spans, as sorted (start, -end) pairs, nest or are disjoint (the algorithm of :func:`crossing_problems`)."""
+    enclosing: list[tuple[int, int]] = []  # (start, end) of the spans around the current one
+    for start, neg_end in ordered:
+        end = -neg_end
+        while enclosing and enclosing[-1][1] <= start:
+            enclosing.pop()
+        if enclosing and (enclosing[-1][1] < end or enclosing[-1] == (start, end)):
+            return False
+        enclosing.append((start, end))
+    return True
+
+
+def _dates_ok(dates: list[dict[str, Any]], date_ids: set[str]) -> bool:
+    for date in dates:
+        own, anchor = date["id"], date["anchor"]
+        if anchor is not None and anchor != "dct" and (anchor == own or anchor not in date_ids):
+            return False
+        for name in ("begin_point", "end_point"):
+            point = date.get(name)
+            if point is not None and (date["type"] != "DURATION" or point == own or point not in date_ids):
+                return False
+        if _timex_expectation(date["type"], date["value"]):
+            return False
+    return True
+
+
+def _attributions_ok(doc: dict[str, Any], entity_ids: set[str]) -> bool:
+    """Speakers and claimants are entities; quotations exist; a quoted claim has the speaker as claimant."""
+    speakers: dict[str, str | None] = {}
+    for quote in doc["quotations"]:
+        speaker = quote["speaker"]
+        if speaker is not None and speaker not in entity_ids:
+            return False
+        speakers[quote["id"]] = speaker
+    for claim in doc["claims"]:
+        claimant, quotation = claim["claimant"], claim.get("quotation")
+        if claimant is not None and claimant not in entity_ids:
+            return False
+        if quotation is not None:
+            if quotation not in speakers:
+                return False
+            if speakers[quotation] is not None and claimant != speakers[quotation]:
+                return False
+    return True
+
+
+def _metadata_ok(doc: dict[str, Any], text: str) -> bool:
+    meta, note = doc["metadata"], doc["annotation"]
+    published = meta["published"]
+    if published["earliest"] is not None and published["latest"] is not None \
+            and published["earliest"] > published["latest"]:
+        return False
+    if note["created"] > note["modified"]:
+        return False
+    return meta["dateline"] is None or _spans_ok([meta["dateline"]], text)
+
+
+def document_ok(doc: dict[str, Any], text: str, file_name: str) -> bool:
+    """True when a schema-valid document whose seed hash matches has no semantic problem at all."""
+    if file_name != f"{doc['id']}.json":
+        return False
+    subspans = [q[name] for q in doc["quotations"] for name in ("source", "cue") if q[name] is not None]
+    return (_spans_ok(doc["entities"], text, distinct=True, nested=True)
+            and all(_spans_ok(doc[layer], text, distinct=True) for layer in ("dates", "quotations", "claims"))
+            and _spans_ok(subspans, text) and _metadata_ok(doc, text)
+            and _dates_ok(doc["dates"], set(map(_ID, doc["dates"])))
+            and _attributions_ok(doc, set(map(_ID, doc["entities"]))))
+
+
 # --- files -------------------------------------------------------------------------------
 
 def parse_file(file: str, path: Path) -> tuple[Any, list[Problem]]:
     """Read and parse an annotation file; malformed JSON is a problem, never a traceback."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(file, "", "file-unreadable", f"expected a readable JSON file; found {exc.strerror or exc}")]
+    data = _read(path)
+    if isinstance(data, OSError):
+        return None, [_unreadable(file, data)]
+    return _parse(file, data)
+
+
+def _unreadable(file: str, error: OSError) -> Problem:
+    return Problem(file, "", "file-unreadable", f"expected a readable JSON file; found {error.strerror or error}")
+
+
+def _parse(file: str, data: bytes) -> tuple[Any, list[Problem]]:
     try:
         return orjson.loads(data), []
     except orjson.JSONDecodeError as exc:
@@ -353,11 +484,23 @@ def parse_file(file: str, path: Path) -> tuple[Any, list[Problem]]:
 
 def validate_document(file: str, path: Path, doc: Any, corpus: Corpus) -> list[Problem]:
     """Every structural and semantic problem of one parsed document, sorted by pointer."""
-    problems = list(schema_problems(file, doc))
+    seed = doc.get("seed") if isinstance(doc, dict) else None
+    seed_file = seed.get("file") if isinstance(seed, dict) else None
+    seed_data = _read(corpus.seed_path(seed_file)) if isinstance(seed_file, str) else None
+    return _document_problems(file, Path(path), doc, corpus, seed_data)
+
+
+def _document_problems(file: str, path: Path, doc: Any, corpus: Corpus, seed_data: bytes | OSError | None,
+                       schema_valid: bool = False) -> list[Problem]:
+    """The reporting path: every problem, with the seed's bytes already read (None: no seed named)."""
+    problems = [] if schema_valid else list(schema_problems(file, doc))
     if not isinstance(doc, dict):
         return problems
-    seed_found, text = seed_problems(file, corpus, doc)
-    problems += seed_found
+    text = None
+    if seed_data is not None:
+        seed_path = corpus.seed_path(doc["seed"]["file"])
+        seed_found, text = _seed_text_problems(file, seed_path, seed_data, doc["seed"].get("text_sha256"))
+        problems += seed_found
     problems += id_problems(file, path, doc)
     if text is not None:
         problems += offset_problems(file, doc, text)
@@ -369,17 +512,168 @@ def validate_document(file: str, path: Path, doc: Any, corpus: Corpus) -> list[P
     return sorted(set(problems), key=lambda p: (p.pointer, p.code, p.message))
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The outcome for one file: its problems, and (if it passed) what the cache should remember."""
+
+    problems: list[Problem]
+    entry: Entry | None = None
+    skipped: bool = False
+
+
+def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_entry: bool = False) -> Checked:
+    """Validate one file; skip it when ``cached`` matches its bytes and its seed's bytes exactly."""
+    data = _read(file)
+    if isinstance(data, OSError):
+        return Checked([_unreadable(file, data)])
+    ann_digest = digest(data) if want_entry or cached else b""
+    if cached is not None and cached.annotation == ann_digest:
+        seed_data = _read(corpus.seed_path(cached.seed_file))
+        if not isinstance(seed_data, OSError) and digest(seed_data) == cached.seed:
+            return Checked([], cached, skipped=True)
+    doc, problems = _parse(file, data)
+    if problems:
+        return Checked(problems)
+    valid = isinstance(doc, dict) and _validator().is_valid(doc)
+    seed_file = doc["seed"]["file"] if valid else None
+    seed_data = _read(corpus.seed_path(seed_file)) if seed_file else None
+    if valid and isinstance(seed_data, bytes):
+        text = _matching_text(seed_data, doc["seed"]["text_sha256"])
+        if text is not None and document_ok(doc, text, os.path.basename(file)):
+            entry = Entry(cache_key(file), ann_digest, seed_file, digest(seed_data)) if want_entry else None
+            return Checked([], entry)
+    if not valid:
+        return Checked(validate_document(file, Path(file), doc, corpus))
+    return Checked(_document_problems(file, Path(file), doc, corpus, seed_data, schema_valid=True))
+
+
+def _matching_text(data: bytes, pinned: str) -> str | None:
+    """The canonical text of seed bytes if it has the pinned hash, else None."""
+    try:
+        text = canonical_text(data)
+    except SeedDecodeError:
+        return None
+    return text if text_sha256(text) == pinned else None
+
+
 def validate_file(path: Path, corpus: Corpus) -> list[Problem]:
     """Every problem of one annotation file."""
-    file = str(path)
-    doc, problems = parse_file(file, path)
-    return problems or validate_document(file, path, doc, corpus)
+    return check_file(str(path), corpus).problems
 
 
-def validate(corpus: Corpus, paths: Iterable[Path] = ()) -> Report:
-    """Validate the annotation files named by ``paths`` (default: all of the corpus)."""
-    report = Report()
-    for path in corpus.annotation_files(paths):
-        report.files += 1
-        report.problems += validate_file(path, corpus)
+def cache_key(file: str) -> str:
+    """The cache's name for an annotation file: its absolute path."""
+    return os.path.abspath(file)
+
+
+@cache
+def fingerprint() -> str:
+    """What a cached result depends on besides the files: the schema, newsspan's version, this module."""
+    from . import __version__
+
+    parts = [schema_path().read_bytes(), __version__.encode(), Path(__file__).read_bytes()]
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+# --- corpora -----------------------------------------------------------------------------
+
+def annotation_files(corpus: Corpus, paths: Iterable[Path | str] = ()) -> list[str]:
+    """As :meth:`Corpus.annotation_files`, as strings: 100,000 ``Path`` objects would cost ~35 MB."""
+    found: list[str] = []
+    for path in list(paths) or [corpus.annotations_dir]:
+        folder = str(Path(path))
+        if os.path.isdir(folder):
+            prefix = "" if folder == "." else folder.rstrip(os.sep) + os.sep
+            names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".json"))
+            found.extend(prefix + name for name in names)
+        else:
+            found.append(folder)
+    return found
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(root: str, cache_db: str | None, want_entry: bool) -> None:
+    _worker.update(corpus=Corpus(Path(root)), reader=CacheReader(Path(cache_db)) if cache_db else None,
+                   want_entry=want_entry)
+    _validator()  # compile the schema once per process
+
+
+def _check_in_worker(file: str) -> tuple[str, Checked]:
+    reader = _worker["reader"]
+    cached = reader.get(cache_key(file)) if reader else None
+    return file, check_file(file, _worker["corpus"], cached=cached, want_entry=_worker["want_entry"])
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+#: Below this many files a process pool costs more (start-up, imports) than it saves.
+MIN_FILES_PER_WORKER = 200
+
+
+def iter_checked(corpus: Corpus, files: list[str], *, jobs: int = 1, cache_db: Path | None = None,
+                 want_entry: bool = False) -> Iterator[tuple[str, Checked]]:
+    """Check ``files`` in order, serially or in a pool of ``jobs`` processes (0: all CPUs)."""
+    jobs = min(jobs or default_jobs(), max(1, len(files) // MIN_FILES_PER_WORKER))
+    args = (str(corpus.root), str(cache_db) if cache_db and cache_db.exists() else None, want_entry)
+    if jobs <= 1:
+        _init_worker(*args)
+        try:
+            yield from map(_check_in_worker, files)
+        finally:
+            if _worker["reader"]:
+                _worker["reader"].close()
+        return
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    chunk = max(1, min(256, len(files) // (jobs * 16)))
+    with context.Pool(jobs, initializer=_init_worker, initargs=args) as pool:
+        yield from pool.imap(_check_in_worker, files, chunksize=chunk)
+
+
+def validate(corpus: Corpus, paths: Iterable[Path] = (), *, jobs: int = 1, use_cache: bool = False,
+             progress: Callable[[int], None] | None = None, stats: dict[str, int] | None = None) -> Report:
+    """Validate the annotation files named by ``paths`` (default: all of the corpus).
+
+    ``jobs`` worker processes (1: in this process; 0: one per CPU). With ``use_cache``, files
+    unchanged since they last passed are skipped and passing files are recorded (see
+    :mod:`newsspan.cache`). ``progress(n)`` is called as files complete; ``stats`` receives counts
+    of checked and skipped files. The problems are the same whatever the options.
+    """
+    files = annotation_files(corpus, paths)
+    writer = CacheWriter(corpus.root, fingerprint()) if use_cache else None
+    report = Report(files=len(files))
+    passed: list[Entry] = []
+    failed: list[str] = []
+    counts = {"checked": 0, "skipped": 0}
+    try:
+        for file, checked in iter_checked(corpus, files, jobs=jobs, cache_db=writer and writer.path,
+                                          want_entry=writer is not None):
+            counts["skipped" if checked.skipped else "checked"] += 1
+            report.problems += checked.problems
+            if writer:
+                _remember(writer, file, checked, passed, failed)
+            if progress:
+                progress(1)
+    finally:
+        if writer:
+            writer.record(passed, failed)
+            writer.close()
+    if stats is not None:
+        stats.update(counts)
     return report
+
+
+def _remember(writer: CacheWriter, file: str, checked: Checked, passed: list[Entry], failed: list[str]) -> None:
+    """Queue a file's outcome for the cache; flush in batches so memory stays bounded."""
+    if checked.entry and not checked.skipped:
+        passed.append(checked.entry)
+    elif checked.problems:
+        failed.append(cache_key(file))
+    if len(passed) + len(failed) >= 2000:
+        writer.record(passed, failed)
+        passed.clear()
+        failed.clear()

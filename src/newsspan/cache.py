@@ -1,0 +1,104 @@
+"""The incremental-validation cache: which annotation files passed, for exactly which bytes.
+
+An entry records, for one annotation file, the BLAKE2b digests of its bytes and of its seed's
+bytes when it last passed validation. A file is skipped only when both digests match again and
+the cache was made by the same schema and validator (the *fingerprint*); anything else is
+validated afresh. Files with problems are never stored.
+
+The cache is an SQLite database in ``<root>/.newsspan-cache/`` (commits are atomic; lookups
+do not load it into memory, so 100,000 entries cost no RAM). It is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+CACHE_DIR = ".newsspan-cache"
+DB_NAME = "validate.sqlite3"
+_FORMAT = "1"
+
+
+def digest(data: bytes) -> bytes:
+    """16-byte BLAKE2b digest of ``data`` (collisions are not a practical concern at corpus scale)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a file looked like when it last passed: its digest, its seed's name and digest."""
+
+    key: str
+    annotation: bytes
+    seed_file: str
+    seed: bytes
+
+
+def cache_path(root: Path) -> Path:
+    """The cache database of a corpus root."""
+    return Path(root) / CACHE_DIR / DB_NAME
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    return sqlite3.connect(path, timeout=30)
+
+
+class CacheReader:
+    """Read-only lookups (one per worker process)."""
+
+    def __init__(self, path: Path):
+        self._db = _connect(path, readonly=True)
+
+    def get(self, key: str) -> Entry | None:
+        try:
+            row = self._db.execute("SELECT annotation, seed_file, seed FROM ok WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return Entry(key, *row) if row else None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class CacheWriter:
+    """The parent's connection: opens (or creates, or resets) the cache and records results."""
+
+    def __init__(self, root: Path, fingerprint: str):
+        self.path = cache_path(root)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# written by newsspan validate; safe to delete\n*\n", encoding="utf-8")
+        try:
+            self._db = self._open(fingerprint)
+        except sqlite3.DatabaseError:  # a damaged cache is thrown away, never trusted
+            self.path.unlink(missing_ok=True)
+            self._db = self._open(fingerprint)
+
+    def _open(self, fingerprint: str) -> sqlite3.Connection:
+        db = _connect(self.path, readonly=False)
+        with db:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS ok (key TEXT PRIMARY KEY, annotation BLOB NOT NULL, "
+                       "seed_file TEXT NOT NULL, seed BLOB NOT NULL) WITHOUT ROWID")
+            stamp = f"{_FORMAT}:{fingerprint}"
+            found = db.execute("SELECT value FROM meta WHERE name = 'fingerprint'").fetchone()
+            if not found or found[0] != stamp:  # other schema or validator: nothing in it holds any more
+                db.execute("DELETE FROM ok")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (stamp,))
+        return db
+
+    def record(self, passed: Iterable[Entry], failed: Iterable[str]) -> None:
+        """Store files that passed and forget files that did not, in one atomic transaction."""
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO ok VALUES (?, ?, ?, ?)",
+                                 ((e.key, e.annotation, e.seed_file, e.seed) for e in passed))
+            self._db.executemany("DELETE FROM ok WHERE key = ?", ((key,) for key in failed))
+
+    def close(self) -> None:
+        self._db.close()

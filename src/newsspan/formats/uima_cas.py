@@ -1,0 +1,239 @@
+"""UIMA CAS XMI for INCEpTION (via dkpro-cassis): ``<id>.xmi`` per document + ``TypeSystem.xml``.
+
+Type system (names follow INCEpTION's custom-layer convention ``webanno.custom.*``):
+
+- ``NewsspanEntity`` (``label``, ``kbId``), ``NewsspanTimex3`` (``timexType``, ``value``, ``mod``,
+  ``anchorDct`` and the references ``anchor``, ``beginPoint``, ``endPoint`` to other Timex3),
+  ``NewsspanQuotation`` (``form``; references ``source``, ``cue`` to ``NewsspanQuotationSource`` /
+  ``NewsspanQuotationCue`` and ``speaker`` to an entity), ``NewsspanClaim`` (``claimType``,
+  ``checkworthy`` = ``true``/``false``/unset; references ``claimant`` and ``quotation``), and
+  ``NewsspanDateline``; every layer type has ``note`` and ``newsspanId``;
+- ``NewsspanDocument`` (not an annotation): the document id and, as JSON, seed, metadata and provenance.
+
+XMI counts offsets in UTF-16 code units (Java strings); dkpro-cassis converts them to and from
+code points when it reads and writes, so documents with astral characters round-trip exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..model import LABEL_FIELD, LAYERS, Layer
+from .base import DocumentBuilder, DocumentWithText, ImportResult, SpanDraft, no_input, slug, write_text
+
+NS = "webanno.custom."
+STRING, BOOLEAN = "uima.cas.String", "uima.cas.Boolean"
+TYPE = {"entities": NS + "NewsspanEntity", "dates": NS + "NewsspanTimex3", "quotations": NS + "NewsspanQuotation",
+        "claims": NS + "NewsspanClaim"}
+PART_TYPE = {"source": NS + "NewsspanQuotationSource", "cue": NS + "NewsspanQuotationCue",
+             "dateline": NS + "NewsspanDateline"}
+DOCUMENT_TYPE = NS + "NewsspanDocument"
+TYPESYSTEM_FILE = "TypeSystem.xml"
+#: Primitive features: layer -> (newsspan field, UIMA feature) pairs (the label field first).
+FEATURES: dict[Layer, tuple[tuple[str, str], ...]] = {
+    "entities": (("label", "label"), ("kb_id", "kbId")),
+    "dates": (("type", "timexType"), ("value", "value"), ("mod", "mod")),
+    "quotations": (("form", "form"),),
+    "claims": (("type", "claimType"), ("checkworthy", "checkworthy")),
+}
+#: Reference features: layer -> (newsspan field, UIMA feature, range type).
+REFERENCES: dict[Layer, tuple[tuple[str, str, str], ...]] = {
+    "entities": (),
+    "dates": (("anchor", "anchor", TYPE["dates"]), ("begin_point", "beginPoint", TYPE["dates"]),
+              ("end_point", "endPoint", TYPE["dates"])),
+    "quotations": (("speaker", "speaker", TYPE["entities"]),),
+    "claims": (("claimant", "claimant", TYPE["entities"]), ("quotation", "quotation", TYPE["quotations"])),
+}
+
+
+@cache
+def typesystem_xml() -> str:
+    """The type system as XML (built once; :func:`typesystem` parses a fresh copy)."""
+    from cassis import TypeSystem
+
+    ts = TypeSystem()
+    for name in [*PART_TYPE.values(), *TYPE.values()]:
+        ts.create_type(name, "uima.tcas.Annotation")
+    for layer, features in FEATURES.items():
+        for _, feature in features:
+            ts.create_feature(TYPE[layer], feature, STRING)
+        for _, feature, range_type in REFERENCES[layer]:
+            ts.create_feature(TYPE[layer], feature, range_type)
+        ts.create_feature(TYPE[layer], "note", STRING)
+        ts.create_feature(TYPE[layer], "newsspanId", STRING)
+    ts.create_feature(TYPE["dates"], "anchorDct", BOOLEAN)
+    ts.create_feature(TYPE["quotations"], "source", PART_TYPE["source"])
+    ts.create_feature(TYPE["quotations"], "cue", PART_TYPE["cue"])
+    ts.create_type(DOCUMENT_TYPE, "uima.cas.TOP")
+    ts.create_feature(DOCUMENT_TYPE, "documentId", STRING)
+    ts.create_feature(DOCUMENT_TYPE, "header", STRING)
+    return ts.to_xml()
+
+
+def typesystem() -> Any:
+    from cassis import load_typesystem
+
+    return load_typesystem(typesystem_xml())
+
+
+# --- export ------------------------------------------------------------------------------------
+
+def export(docs: Iterable[DocumentWithText], out_dir: Path, *, overwrite: bool = False, **_options: Any) -> list[Path]:
+    """Write ``TypeSystem.xml`` and ``<id>.xmi`` per document."""
+    out_dir = Path(out_dir)
+    ts = typesystem()
+    written = [write_text(out_dir / TYPESYSTEM_FILE, typesystem_xml(), overwrite=overwrite)]
+    for doc, text in docs:
+        written.append(write_text(out_dir / f"{doc['id']}.xmi", to_cas(doc, text, ts).to_xmi(), overwrite=overwrite))
+    return written
+
+
+def to_cas(doc: dict[str, Any], text: str, ts: Any) -> Any:
+    """One document as a CAS of the newsspan type system."""
+    from cassis import Cas
+
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = text
+    structures: dict[str, Any] = {}
+    for layer in LAYERS:
+        for item in doc[layer]:
+            fs = ts.get_type(TYPE[layer])(begin=item["start"], end=item["end"], newsspanId=item["id"])
+            for name, feature in (*FEATURES[layer], ("note", "note")):
+                if item.get(name) is not None:
+                    value = item[name]
+                    fs.set(feature, ("true" if value else "false") if isinstance(value, bool) else value)
+            if layer == "dates":
+                fs.anchorDct = item["anchor"] == "dct"
+            for name in ("source", "cue") if layer == "quotations" else ():
+                if item[name]:
+                    part = ts.get_type(PART_TYPE[name])(begin=item[name]["start"], end=item[name]["end"])
+                    cas.add(part)
+                    fs.set(name, part)
+            structures[item["id"]] = (layer, item, fs)
+            cas.add(fs)
+    for layer, item, fs in structures.values():
+        for name, feature, _ in REFERENCES[layer]:
+            if isinstance(item.get(name), str) and item[name] in structures:
+                fs.set(feature, structures[item[name]][2])
+    if doc["metadata"].get("dateline"):
+        line = doc["metadata"]["dateline"]
+        cas.add(ts.get_type(PART_TYPE["dateline"])(begin=line["start"], end=line["end"]))
+    header = {key: doc[key] for key in ("seed", "metadata", "annotation")}
+    cas.add(ts.get_type(DOCUMENT_TYPE)(documentId=doc["id"], header=json.dumps(header, ensure_ascii=False)))
+    return cas
+
+
+# --- import ------------------------------------------------------------------------------------
+
+def read(src: Path) -> ImportResult:
+    """Documents from ``.xmi`` files (a file, or every one of a folder), with the folder's ``TypeSystem.xml``."""
+    src = Path(src)
+    files = sorted(src.glob("*.xmi")) if src.is_dir() else [src]
+    result = ImportResult()
+    if not files:
+        result.problems.append(no_input(src, "UIMA CAS .xmi files"))
+        return result
+    ts, problem = _typesystem_for(files[0].parent)
+    if problem:
+        result.problems.append(problem)
+        return result
+    for path in files:
+        result.extend(read_file(path, ts))
+    return result
+
+
+def _typesystem_for(folder: Path) -> tuple[Any, Any]:
+    """The newsspan type system, merged with the folder's own type system file if it has one."""
+    from cassis import load_typesystem, merge_typesystems
+
+    ours = typesystem()
+    found = [p for p in folder.iterdir() if p.name.lower() == TYPESYSTEM_FILE.lower()]
+    if not found:
+        return ours, None
+    try:
+        return merge_typesystems(ours, load_typesystem(found[0].read_bytes().decode("utf-8"))), None
+    except Exception as exc:
+        builder = DocumentBuilder(str(found[0]), "", None, "")
+        builder.problem("", "import-unreadable", f"expected a UIMA type system compatible with newsspan's; found {exc}")
+        return None, builder.problems[0]
+
+
+def read_file(path: Path, ts: Any) -> ImportResult:
+    """One document from one XMI file."""
+    from cassis import load_cas_from_xmi
+
+    builder = DocumentBuilder(str(path), "", None, slug(path.stem))
+    try:
+        cas = load_cas_from_xmi(path, typesystem=ts, lenient=True)
+    except Exception as exc:
+        builder.problem("", "import-unreadable", f"expected UIMA CAS XMI; found {type(exc).__name__}: {exc}")
+        return ImportResult([], builder.problems)
+    builder.text = cas.sofa_string or ""
+    _header(builder, cas)
+    drafts: dict[int, tuple[SpanDraft, Any]] = {}
+    for layer in LAYERS:
+        for fs in cas.select(TYPE[layer]):
+            where = f"xmi:id {fs.xmiID}"
+            draft = _draft(builder, layer, fs, where) if builder.check_span(where, fs.begin, fs.end) else None
+            if draft is not None:
+                drafts[fs.xmiID] = (draft, fs)
+    for draft, fs in drafts.values():
+        _resolve(builder, draft, fs, drafts)
+    for fs in cas.select(PART_TYPE["dateline"]):
+        if builder.check_span(f"xmi:id {fs.xmiID}", fs.begin, fs.end):
+            builder.dateline = (fs.begin, fs.end)
+    doc = builder.build()
+    return ImportResult([doc] if doc else [], builder.problems)
+
+
+def _header(builder: DocumentBuilder, cas: Any) -> None:
+    documents = list(cas.select(DOCUMENT_TYPE))
+    if not documents:
+        return
+    info = documents[0]
+    try:
+        header = json.loads(info.header or "{}")
+    except json.JSONDecodeError as exc:
+        builder.problem(f"xmi:id {info.xmiID}", "import-malformed",
+                        f"expected the document header as JSON; found {exc}")
+        return
+    builder.header = {"id": info.documentId, **header} if info.documentId else header
+
+
+def _draft(builder: DocumentBuilder, layer: Layer, fs: Any, where: str) -> SpanDraft | None:
+    fields: dict[str, Any] = {}
+    for name, feature in (*FEATURES[layer], ("note", "note")):
+        value = fs.get(feature)
+        if value is not None:
+            fields[name] = {"true": True, "false": False}.get(value, value) if name == "checkworthy" else value
+    if layer == "dates" and fs.get("anchorDct"):
+        fields["anchor"] = "dct"
+    if LABEL_FIELD[layer] not in fields:
+        builder.problem(where, "import-malformed", f"expected a {FEATURES[layer][0][1]} feature on the {layer} span "
+                                                   f"{fs.begin}:{fs.end}; found none")
+        return None
+    draft = SpanDraft(layer, str(fs.xmiID), fs.begin, fs.end, fields=fields, where=where,
+                      proposed_id=fs.get("newsspanId"))
+    builder.add(draft)
+    return draft
+
+
+def _resolve(builder: DocumentBuilder, draft: SpanDraft, fs: Any, drafts: dict[int, tuple[SpanDraft, Any]]) -> None:
+    """Links and sub-spans of one draft from the feature structure's reference features."""
+    for name, feature, _ in REFERENCES[draft.layer]:
+        target = fs.get(feature)
+        if target is None:
+            continue
+        if target.xmiID in drafts:
+            draft.links[name] = str(target.xmiID)
+        else:
+            builder.problem(draft.where, "import-dangling-link",
+                            f"expected {feature} to name a span of this document; found xmi:id {target.xmiID}")
+    for name in ("source", "cue") if draft.layer == "quotations" else ():
+        part = fs.get(name)
+        if part is not None and builder.check_span(draft.where, part.begin, part.end):
+            draft.subspans[name] = (part.begin, part.end)

@@ -1,0 +1,1 @@
+"""Annotation review: the HTML review page, consistency checks, and inter-annotator agreement."""

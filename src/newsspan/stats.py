@@ -1,0 +1,158 @@
+"""Corpus statistics, computed from the written dataset folder (never from a second count).
+
+Span figures come from the ``spans`` table with pandas, document figures from the ``documents``
+table and token figures from the ``ner`` table. Tables are read a record batch at a time and
+the counts added up, so memory stays bounded for any corpus size. The card reports exactly
+these numbers; ``newsspan stats`` prints them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .model import LAYERS, SUBSPANS
+from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, splits, timex_types
+
+if TYPE_CHECKING:
+    from .build import Tables
+
+#: The label inventory of each layer, in schema order (labels that never occur are reported as 0).
+LABELS: dict[str, tuple[str, ...]] = {
+    "entities": entity_labels(), "dates": timex_types(), "quotations": quotation_forms(), "claims": claim_types(),
+}
+BATCH_ROWS = 65_536
+
+
+def _batches(folder: Path, files: tuple[str, ...], columns: list[str]) -> Iterator[pa.RecordBatch]:
+    for name in files:
+        yield from pq.ParquetFile(folder / name).iter_batches(batch_size=BATCH_ROWS, columns=columns)
+
+
+def _split_files(tables: Tables | None, folder: Path, config: str) -> dict[str, tuple[str, ...]]:
+    """Files of a config per split: from the build, or found in the folder (``data/<config>/<split>-*``)."""
+    if tables is not None:
+        return {split: files.files for split, files in tables.configs[config].items()}
+    found = {split: tuple(sorted(p.relative_to(folder).as_posix()
+                                 for p in (folder / "data" / config).glob(f"{split}-*.parquet")))
+             for split in splits()}
+    return {split: files for split, files in found.items() if files}
+
+
+def document_counts(folder: Path, files: tuple[str, ...]) -> Counter[str]:
+    """Documents, characters and annotation statuses of one split's ``documents`` files."""
+    counts: Counter[str] = Counter()
+    statuses = annotation_statuses()
+    for batch in _batches(folder, files, ["text", "annotation"]):
+        counts["documents"] += batch.num_rows
+        counts["characters"] += pc.sum(pc.utf8_length(batch.column("text"))).as_py() or 0
+        status = pc.struct_field(batch.column("annotation"), "status")
+        for item in pc.value_counts(status).to_pylist():
+            counts["status:" + statuses[item["values"]]] += item["counts"]
+    return counts
+
+
+def token_counts(folder: Path, files: tuple[str, ...]) -> Counter[str]:
+    """Sentences, tokens and outermost entities (B- tags) of one split's ``ner`` files."""
+    counts: Counter[str] = Counter()
+    from .tokenize import iob2_labels
+
+    tags = iob2_labels(entity_labels())
+    for batch in _batches(folder, files, ["tokens", "ner_tags"]):
+        counts["sentences"] += batch.num_rows
+        counts["tokens"] += pc.sum(pc.list_value_length(batch.column("tokens"))).as_py() or 0
+        for item in pc.value_counts(pc.list_flatten(batch.column("ner_tags"))).to_pylist():
+            counts["tag:" + tags[item["values"]]] += item["counts"]
+    return counts
+
+
+#: Span attributes whose distribution is reported: column -> how a value is described.
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "entities": ("kb_id",),
+    "dates": ("anchor", "mod"),
+    "quotations": ("speaker", *(f"{name}_text" for name in SUBSPANS["quotations"])),
+    "claims": ("checkworthy", "claimant", "quotation"),
+}
+
+
+def _describe(column: str, value: Any) -> str:
+    """A reference or optional attribute as a category: its presence, or its value when closed."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return {"claimant": "author", "checkworthy": "undecided"}.get(column, "none")
+    if column == "checkworthy":
+        return "true" if value else "false"
+    if column == "anchor":
+        return "dct" if value == "dct" else "date"
+    if column == "mod":
+        return str(value)
+    return {"kb_id": "linked", "speaker": "entity", "claimant": "entity", "quotation": "quoted"}.get(column, "present")
+
+
+def span_counts(folder: Path, files: tuple[str, ...]) -> Counter[tuple[str, ...]]:
+    """Spans per layer, label and attribute value of one split's ``spans`` files, counted with pandas."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    columns = ["layer", "label", *sorted({c for cols in ATTRIBUTES.values() for c in cols})]
+    for batch in _batches(folder, files, columns):
+        frame = batch.to_pandas()
+        frame["layer"] = frame["layer"].map(dict(enumerate(LAYERS)))
+        for (layer, label), n in frame.groupby(["layer", "label"]).size().items():
+            counts[layer, "label", label] += int(n)
+        for layer, rows in frame.groupby("layer"):
+            for column in ATTRIBUTES[layer]:
+                described = rows[column].map(lambda v, c=column: _describe(c, v))
+                for value, n in described.value_counts().items():
+                    counts[layer, column, value] += int(n)
+    return counts
+
+
+def compute(folder: Path, tables: Tables | None = None) -> dict[str, Any]:
+    """The corpus statistics of a dataset folder (``tables``: the files just written, if known)."""
+    per_split: dict[str, dict[str, Any]] = {}
+    totals: Counter[str] = Counter()
+    spans: Counter[tuple[str, ...]] = Counter()
+    documents, ner, span_files = (_split_files(tables, folder, c) for c in ("documents", "ner", "spans"))
+    for split in documents:
+        docs = document_counts(folder, documents[split])
+        tokens = token_counts(folder, ner.get(split, ()))
+        split_spans = span_counts(folder, span_files.get(split, ()))
+        totals.update(docs)
+        totals.update(tokens)
+        spans.update(split_spans)
+        per_split[split] = {
+            "documents": docs["documents"], "sentences": tokens["sentences"], "tokens": tokens["tokens"],
+            "spans": {layer: sum(n for (lay, kind, _), n in split_spans.items() if lay == layer and kind == "label")
+                      for layer in LAYERS},
+        }
+    return _summary(totals, spans, per_split)
+
+
+def _values(spans: Counter[tuple[str, ...]], layer: str, column: str) -> dict[str, int]:
+    return dict(sorted((value, n) for (lay, col, value), n in spans.items() if (lay, col) == (layer, column)))
+
+
+def _summary(totals: Counter[str], spans: Counter[tuple[str, ...]], per_split: dict[str, Any]) -> dict[str, Any]:
+    labels = {layer: {label: spans[layer, "label", label] for label in LABELS[layer]} for layer in LAYERS}
+    attributes = {layer: {column: _values(spans, layer, column) for column in ATTRIBUTES[layer]} for layer in LAYERS}
+    entities_in_ner = sum(n for key, n in totals.items() if key.startswith("tag:B-"))
+    return {
+        "documents": totals["documents"],
+        "characters": totals["characters"],
+        "sentences": totals["sentences"],
+        "tokens": totals["tokens"],
+        "splits": per_split,
+        "annotation_status": {status: totals["status:" + status] for status in annotation_statuses()},
+        "spans": {layer: sum(labels[layer].values()) for layer in LAYERS},
+        "labels": labels,
+        "attributes": attributes,
+        "ner": {
+            "entities": entities_in_ner,
+            "nested_entities_not_tagged": sum(labels["entities"].values()) - entities_in_ner,
+        },
+    }

@@ -1,0 +1,206 @@
+"""spaCy DocBin converter: exact text, aligned spans in every layer, lossless round trip, clear errors."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Doc, DocBin
+
+from newsspan.corpus import Corpus
+from newsspan.files import FileExistsRefusal, atomic_write_json, atomic_write_text
+from newsspan.formats import converter, spacy_docbin
+from newsspan.model import LAYERS
+from newsspan.text import text_sha256
+from newsspan.validate import validate
+
+from .conftest import mutated
+
+
+def _roundtrip(doc: dict[str, Any], text: str, tmp_path: Path) -> tuple[dict[str, Any], str]:
+    [path] = spacy_docbin.export([(doc, text)], tmp_path, name="rt", overwrite=True)
+    result = spacy_docbin.read(path)
+    assert result.problems == []
+    [back] = result.documents
+    return back
+
+
+def _write_corpus(root: Path, documents: list[tuple[dict[str, Any], str]]) -> Corpus:
+    corpus = Corpus(root)
+    for doc, text in documents:
+        atomic_write_text(corpus.seed_path(doc["seed"]["file"]), text, overwrite=True)
+        atomic_write_json(corpus.annotation_path(doc["id"]), doc, overwrite=True)
+    return corpus
+
+
+def test_registered_under_its_format_name():
+    assert converter("spacy") is spacy_docbin
+
+
+def test_seed_doc_has_exact_text_and_every_layer(seed_document):
+    doc, text = seed_document
+    sdoc = spacy_docbin.to_spacy(doc, text)
+    assert sdoc.text == text
+    for layer in LAYERS:
+        got = [(s.start_char, s.end_char, s.id_) for s in sdoc.spans[layer]]
+        assert got == [(item["start"], item["end"], item["id"]) for item in doc[layer]]
+    labels = {s.id_: s.label_ for s in sdoc.spans["dates"]}
+    assert labels == {d["id"]: d["type"] for d in doc["dates"]}
+    sources = {s.id_: s.text for s in sdoc.spans["quotations.source"]}
+    assert sources == {q["id"]: q["source"]["text"] for q in doc["quotations"] if q["source"]}
+
+
+def test_ents_are_the_outermost_entities(seed_document):
+    doc, text = seed_document
+    doc = mutated(doc)
+    outer = doc["entities"][4]  # "Ministry of Foreign Affairs"
+    inner_start = text.index("Foreign Affairs", outer["start"])
+    doc["entities"].append({"id": "e99", "start": inner_start, "end": inner_start + 15,
+                            "text": "Foreign Affairs", "label": "ORG"})
+    sdoc = spacy_docbin.to_spacy(doc, text)
+    ents = {(e.start_char, e.end_char) for e in sdoc.ents}
+    assert (outer["start"], outer["end"]) in ents
+    assert (inner_start, inner_start + 15) not in ents
+    assert len(sdoc.spans["entities"]) == len(doc["entities"])
+    offsets = {(e["start"], e["end"]) for e in doc["entities"]}
+    contained = {(s, e) for s, e in offsets if any(a <= s and e <= b and (a, b) != (s, e) for a, b in offsets)}
+    assert ents == offsets - contained
+
+
+def test_seed_round_trip_is_lossless_and_validates(seed_document, tmp_path):
+    doc, text = seed_document
+    back_doc, back_text = _roundtrip(doc, text, tmp_path)
+    assert back_text == text
+    assert back_doc == doc
+    assert list(back_doc["claims"][0]) == list(doc["claims"][0])  # key order kept: files diff cleanly
+    corpus = _write_corpus(tmp_path / "imported", [(back_doc, back_text)])
+    assert validate(corpus).problems == []
+
+
+def test_tokens_split_at_span_boundaries_inside_words(seed_document):
+    doc, text = seed_document
+    sdoc = spacy_docbin.to_spacy(doc, text)
+    pakistan = next(e for e in doc["entities"] if text[e["end"]:e["end"] + 2] == "’s")
+    tokens = {(t.idx, t.idx + len(t)) for t in sdoc}
+    assert (pakistan["start"], pakistan["end"]) in tokens  # "Pakistan’s" split before ’s
+
+
+def test_export_refuses_to_overwrite(seed_document, tmp_path):
+    spacy_docbin.export([seed_document], tmp_path)
+    with pytest.raises(FileExistsRefusal, match=r"corpus\.spacy"):
+        spacy_docbin.export([seed_document], tmp_path)
+    assert spacy_docbin.export([seed_document], tmp_path, overwrite=True) == [tmp_path / "corpus.spacy"]
+
+
+def test_foreign_docbin_imports_its_entities_as_a_draft(tmp_path):
+    nlp = spacy.blank("en")
+    sdoc = nlp("Tokayev flew to Islamabad.")
+    sdoc.ents = [sdoc.char_span(0, 7, label="PERSON"), sdoc.char_span(16, 25, label="GPE", kb_id="Q1362")]
+    DocBin(docs=[sdoc]).to_disk(tmp_path / "Foreign Data.spacy")
+    result = spacy_docbin.read(tmp_path)
+    assert result.problems == []
+    [(doc, text)] = result.documents
+    assert doc["id"] == "foreign-data-1"
+    assert doc["annotation"]["status"] == "draft"
+    assert [(e["text"], e["label"], e.get("kb_id")) for e in doc["entities"]] == [
+        ("Tokayev", "PERSON", None), ("Islamabad", "GPE", "Q1362")]
+    assert validate(_write_corpus(tmp_path / "root", [(doc, text)])).problems == []
+
+
+def test_unknown_label_in_foreign_docbin_is_reported(tmp_path):
+    sdoc = spacy.blank("en")("Tokayev earned 5 dollars.")
+    sdoc.ents = [sdoc.char_span(0, 7, label="PERSON"), sdoc.char_span(15, 24, label="MONEY")]
+    DocBin(docs=[sdoc]).to_disk(tmp_path / "x.spacy")
+    result = spacy_docbin.read(tmp_path / "x.spacy")
+    assert result.documents == []
+    [problem] = result.problems
+    assert (problem.pointer, problem.code) == ("/docs/0/ents/1", "import-unmapped-span")
+    assert "'MONEY'" in problem.message and "PERSON" in problem.message
+
+
+def test_span_without_attributes_and_changed_text_are_reported(seed_document, tmp_path):
+    doc, text = seed_document
+    sdoc = spacy_docbin.to_spacy(doc, text)
+    sdoc.spans["dates"] = [*sdoc.spans["dates"], sdoc.char_span(0, 6, label="DATE", span_id="d77")]
+    changed = Doc(sdoc.vocab, words=[t.text.upper() for t in sdoc], spaces=[bool(t.whitespace_) for t in sdoc])
+    changed.user_data = copy.deepcopy(sdoc.user_data)
+    DocBin(docs=[sdoc, changed], store_user_data=True).to_disk(tmp_path / "bad.spacy")
+    result = spacy_docbin.read(tmp_path / "bad.spacy")
+    assert result.documents == []
+    codes = sorted((p.pointer, p.code) for p in result.problems)
+    assert ("/docs/0/spans/dates/4", "import-unmapped-span") in codes
+    assert ("/docs/1/text", "import-text-mismatch") in codes
+    assert all(p.file == str(tmp_path / "bad.spacy") for p in result.problems)
+
+
+def test_unreadable_file_is_a_problem_not_a_traceback(tmp_path):
+    (tmp_path / "broken.spacy").write_bytes(b"not msgpack at all")
+    result = spacy_docbin.read(tmp_path / "broken.spacy")
+    assert result.documents == []
+    assert [p.code for p in result.problems] == ["import-unreadable"]
+    assert [p.code for p in spacy_docbin.read(tmp_path / "empty-dir-does-not-exist").problems] == ["import-unreadable"]
+
+
+# --- property: random documents round-trip exactly ---------------------------------------
+
+_CHARS = "abcXYZ09é😀𝔘“”’'\"-.,—e\u0301\u00a0"
+_SEPARATORS = [" ", "  ", "\t", "\n", "\n\n", " \n ", ""]
+
+
+@st.composite
+def documents(draw: st.DrawFn, base: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A valid document over a random text with nested/adjacent spans in every layer."""
+    words = draw(st.lists(st.text(alphabet=_CHARS, min_size=1, max_size=6), min_size=1, max_size=25))
+    text = "".join(w + draw(st.sampled_from(_SEPARATORS)) for w in words).strip()
+    solid = [i for i, ch in enumerate(text) if not ch.isspace()]
+    if not solid:
+        text, solid = "x", [0]
+
+    def span() -> tuple[int, int]:
+        start = draw(st.sampled_from(solid))
+        end = draw(st.sampled_from([i for i in solid if i >= start])) + 1
+        return start, end
+
+    def spans(max_size: int) -> list[tuple[int, int]]:
+        return list(dict.fromkeys(span() for _ in range(draw(st.integers(0, max_size)))))
+
+    def item(prefix: str, n: int, offsets: tuple[int, int]) -> dict[str, Any]:
+        return {"id": f"{prefix}{n}", "start": offsets[0], "end": offsets[1], "text": text[offsets[0]:offsets[1]]}
+
+    doc = copy.deepcopy(base)
+    doc["seed"]["text_sha256"] = text_sha256(text)
+    doc["metadata"]["dateline"] = None
+    laminar: list[tuple[int, int]] = []
+    for s, e in spans(6):  # entities nest or are disjoint, never cross
+        if all(e <= a or b <= s or (a <= s and e <= b) or (s <= a and b <= e) for a, b in laminar):
+            laminar.append((s, e))
+    doc["entities"] = [{**item("e", n, o), "label": draw(st.sampled_from(["GPE", "PERSON", "ORG"]))}
+                       | ({"kb_id": "Q42"} if draw(st.booleans()) else {}) for n, o in enumerate(laminar, 1)]
+    entity_ids = [None, *(e["id"] for e in doc["entities"])]
+    doc["dates"] = [{**item("d", n, o), "type": "DATE", "value": "2026-02-03",
+                     "anchor": draw(st.sampled_from([None, "dct"]))} for n, o in enumerate(spans(3), 1)]
+    def subspan() -> dict[str, Any] | None:
+        return draw(st.sampled_from([None, {"start": (o := span())[0], "end": o[1], "text": text[o[0]:o[1]]}]))
+
+    doc["quotations"] = [{**item("q", n, o), "form": draw(st.sampled_from(["direct", "indirect"])),
+                          "source": subspan(), "cue": subspan(), "speaker": draw(st.sampled_from(entity_ids))}
+                         for n, o in enumerate(spans(3), 1)]
+    doc["claims"] = [{**item("c", n, o), "checkworthy": draw(st.sampled_from([True, False, None])),
+                      "type": "event_report", "claimant": draw(st.sampled_from(entity_ids))}
+                     | ({"quotation": None} if draw(st.booleans()) else {}) for n, o in enumerate(spans(3), 1)]
+    return doc, text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_documents_round_trip(seed_document, tmp_path, data):
+    doc, text = data.draw(documents(seed_document[0]))
+    sdoc = spacy_docbin.to_spacy(doc, text)
+    assert sdoc.text == text
+    back_doc, back_text = _roundtrip(doc, text, tmp_path)
+    assert (back_doc, back_text) == (doc, text)
