@@ -275,3 +275,11 @@ def test_label_studio_predictions_from_the_command(tmp_path):
     assert done.exit_code == 0, done.output
     [task] = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
     assert "annotations" not in task and task["predictions"][0]["result"]
+
+
+@pytest.mark.parametrize("name", ["brat", "web-annotation", "uima-cas"])
+def test_file_named_formats_keep_any_valid_document_id(name, seed_document, tmp_path):
+    doc, text = copy.deepcopy(seed_document[0]), seed_document[1]
+    doc["id"] = "00-"  # valid (schema pattern), though not what a slug of a file name looks like
+    [(back, _)] = roundtrip(name, [(doc, text)], tmp_path)
+    assert back["id"] == "00-"

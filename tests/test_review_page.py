@@ -284,6 +284,9 @@ def test_diff_page_shows_both_sides_and_links_each_disagreement(seed_document):
     assert marked == {"a-e3", "b-e3", f"a-{a['claims'][-1]['id']}"}
     assert '<a href="#a-e3">e3</a>' in page and '<a href="#b-e3">e3</a>' in page
     assert "annotator &lt;A&gt;" in page and "PERSON vs ORG &lt;script&gt;" in page and "<script>alert" not in page
+    counts = {layer: f"({len(a[layer])} / {len(b[layer])})" for layer in LAYERS}  # legend counts per side
+    assert all(f'id="show-{layer}" checked> {layer.title()} <span class="counts">{counts[layer]}' in page
+               for layer in LAYERS)
 
 
 def test_diff_page_with_no_disagreements_says_so(seed_document):

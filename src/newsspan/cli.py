@@ -87,24 +87,48 @@ def corpus_summary(corpus: Corpus, paths: list[Path]) -> Table:
     return table
 
 
+#: Above this many files, `validate` skips the corpus summary (a second pass over every file; see `stats`).
+SUMMARY_MAX_FILES = 1000
+
+
 @app.command("validate")
 def validate_command(
     paths: PathsArgument = None,
     root: RootOption = Path("."),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 (default): one per CPU, "
+                                      "serial for small corpora.")] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Check every file, and neither read nor write "
+                                           "the cache of files that passed (ROOT/.newsspan-cache/).")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Check annotation files against the schema and the data contract; report every problem."""
+    """Check annotation files against the schema and the data contract; report every problem.
+
+    Files that passed before and whose bytes, seed bytes, schema and newsspan version are unchanged
+    are skipped (incremental); --no-cache checks everything. The problems are the same either way.
+    """
+    import sqlite3
+
+    from .validate import annotation_files
+
     corpus = Corpus(root)
-    files = corpus.annotation_files(paths or [])
+    files = annotation_files(corpus, paths or [])
     if not files:
         raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
-    report = validate(corpus, files)
+    stats: dict[str, int] = {}
+    with review_progress("validating", len(files), as_json) as advance:
+        try:
+            report = validate(corpus, files, jobs=jobs, use_cache=not no_cache, progress=advance, stats=stats)
+        except (OSError, sqlite3.Error) as exc:  # e.g. a read-only corpus root: validate without the cache
+            err_console.print(f"[yellow]warning:[/] cache unavailable ({exc}); checking every file", highlight=False)
+            report = validate(corpus, files, jobs=jobs, progress=advance, stats=stats)
     if as_json:
         print_json(report.to_dict())
     else:
         print_problems(report)
-        if report.ok:
-            console.print(corpus_summary(corpus, files))
+        if stats.get("skipped"):
+            console.print(f"{stats['skipped']} unchanged file(s) skipped (passed before; --no-cache checks them)")
+        if report.ok and len(files) <= SUMMARY_MAX_FILES:
+            console.print(corpus_summary(corpus, [Path(f) for f in files]))
     raise typer.Exit(0 if report.ok else 1)
 
 

@@ -531,20 +531,45 @@ def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_e
         seed_data = _read(corpus.seed_path(cached.seed_file))
         if not isinstance(seed_data, OSError) and digest(seed_data) == cached.seed:
             return Checked([], cached, skipped=True)
+    problems, seed = check_bytes(file, data, corpus, lambda name: _read(corpus.seed_path(name)))
+    if problems or not want_entry or seed is None:
+        return Checked(problems)
+    return Checked([], Entry(cache_key(file), ann_digest, seed[0], digest(seed[1])))
+
+
+def check_bytes(file: str, data: bytes, corpus: Corpus, read_seed: Callable[[str], bytes | OSError],
+                ) -> tuple[list[Problem], tuple[str, bytes] | None]:
+    """Every problem of an annotation's bytes; the seed comes from ``read_seed(seed file name)``.
+
+    Returns the problems and, when there are none, the seed's name and bytes that were checked.
+    """
     doc, problems = _parse(file, data)
     if problems:
-        return Checked(problems)
+        return problems, None
     valid = isinstance(doc, dict) and _validator().is_valid(doc)
     seed_file = doc["seed"]["file"] if valid else None
-    seed_data = _read(corpus.seed_path(seed_file)) if seed_file else None
+    seed_data = read_seed(seed_file) if seed_file else None
     if valid and isinstance(seed_data, bytes):
         text = _matching_text(seed_data, doc["seed"]["text_sha256"])
         if text is not None and document_ok(doc, text, os.path.basename(file)):
-            entry = Entry(cache_key(file), ann_digest, seed_file, digest(seed_data)) if want_entry else None
-            return Checked([], entry)
+            return [], (seed_file, seed_data)
     if not valid:
-        return Checked(validate_document(file, Path(file), doc, corpus))
-    return Checked(_document_problems(file, Path(file), doc, corpus, seed_data, schema_valid=True))
+        seed = doc.get("seed") if isinstance(doc, dict) else None
+        name = seed.get("file") if isinstance(seed, dict) else None
+        seed_data = read_seed(name) if isinstance(name, str) else None
+    return _document_problems(file, Path(file), doc, corpus, seed_data, schema_valid=valid), None
+
+
+def validate_record(file: str, annotation: bytes | str, seed: bytes | str) -> list[Problem]:
+    """Every problem of an annotation and its seed held in memory (a row of a table, not files).
+
+    ``file`` names the annotation in messages and must be ``<id>.json``; the seed's name in the
+    annotation is not looked up: ``seed`` is taken to be that file's bytes. This is the unit of
+    work when validation runs as a map over dataset shards (docs/scaling.md).
+    """
+    data = annotation.encode("utf-8") if isinstance(annotation, str) else annotation
+    seed_bytes = seed.encode("utf-8") if isinstance(seed, str) else seed
+    return check_bytes(file, data, Corpus(Path(".")), lambda _name: seed_bytes)[0]
 
 
 def _matching_text(data: bytes, pinned: str) -> str | None:
@@ -579,16 +604,21 @@ def fingerprint() -> str:
 
 def annotation_files(corpus: Corpus, paths: Iterable[Path | str] = ()) -> list[str]:
     """As :meth:`Corpus.annotation_files`, as strings: 100,000 ``Path`` objects would cost ~35 MB."""
+    named = [str(Path(p)) for p in paths]
+    if not named:
+        return _json_files(str(corpus.annotations_dir))
     found: list[str] = []
-    for path in list(paths) or [corpus.annotations_dir]:
-        folder = str(Path(path))
-        if os.path.isdir(folder):
-            prefix = "" if folder == "." else folder.rstrip(os.sep) + os.sep
-            names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".json"))
-            found.extend(prefix + name for name in names)
-        else:
-            found.append(folder)
+    for path in named:
+        found.extend(_json_files(path) if os.path.isdir(path) else [path])
     return found
+
+
+def _json_files(folder: str) -> list[str]:
+    """The ``*.json`` files of a folder (none if it does not exist), sorted, as ``Path`` would spell them."""
+    if not os.path.isdir(folder):
+        return []
+    prefix = "" if folder == "." else folder.rstrip(os.sep) + os.sep
+    return [prefix + name for name in sorted(e.name for e in os.scandir(folder) if e.name.endswith(".json"))]
 
 
 _worker: dict[str, Any] = {}

@@ -100,7 +100,9 @@ _ID_PATTERN = re.compile(r"^[a-z][1-9][0-9]*$")
 
 
 def slug(name: str) -> str:
-    """A document-id-safe slug of a file name or foreign id."""
+    """A file name or foreign id as a document id: itself when it is one already, else a slug of it."""
+    if re.fullmatch(load_schema()["properties"]["id"]["pattern"].strip("^$"), name):
+        return name
     text = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     return (text[:120] or "doc").rjust(3, "x")
 

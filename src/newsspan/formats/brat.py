@@ -247,6 +247,7 @@ class _AnnReader:
         self.entities: dict[str, Any] = {}
         self.drafts: dict[str, SpanDraft] = {}
         self.subspans: dict[str, tuple[str, tuple[int, int]]] = {}
+        self.rejected: dict[str, str] = {}
 
     def read(self, lines: list[str]) -> None:
         import bratly
@@ -272,7 +273,20 @@ class _AnnReader:
             parse, handle = handlers[line[0]]
             self._parse(n, line, lambda parse=parse, line=line: parse(line), handle)
 
+    def _about_rejected(self, where: str, ann: Any) -> bool:
+        """True (with a problem saying so) when a line refers to a T line that could not be imported."""
+        refs = [getattr(ann, "component", None), *(arg[1] for arg in (getattr(ann, "argument1", None),
+                                                                      getattr(ann, "argument2", None)) if arg)]
+        ids = [getattr(ref, "id", ref) for ref in refs if ref is not None]
+        bad = [tid for tid in ids if tid in self.rejected]
+        if bad:
+            self.builder.problem(where, "import-dangling-link",
+                                 f"expected {bad[0]} to be an imported span; found it rejected "
+                                 f"({self.rejected[bad[0]]}), so this line cannot be attached")
+        return bool(bad)
+
     def _parse(self, n: int, line: str, parse: Any, handle: Any) -> None:
+        import bratly
         from bratly import ParsingError
 
         try:
@@ -281,9 +295,12 @@ class _AnnReader:
             self.builder.problem(f"line {n}", "import-malformed",
                                  f"expected a well-formed brat standoff line; found {line[:60]!r} ({str(exc).strip()})")
             return
-        handle(f"line {n}", annotation)
+        if isinstance(annotation, bratly.EntityAnnotation) or not self._about_rejected(f"line {n}", annotation):
+            handle(f"line {n}", annotation)
 
     def _textbound(self, where: str, ann: Any) -> None:
+        self.entities[ann.id] = ann  # known to bratly, so lines about a rejected span parse
+        self.rejected[ann.id] = where  # until it proves usable
         role = type_layers().get(ann.label)
         if role is None:
             self.builder.problem(where, "import-unknown-label",
@@ -293,7 +310,7 @@ class _AnnReader:
         offsets = self._offsets(where, ann)
         if offsets is None:
             return
-        self.entities[ann.id] = ann
+        del self.rejected[ann.id]
         if role == "dateline":
             self.builder.dateline = offsets
         elif role in ("source", "cue"):

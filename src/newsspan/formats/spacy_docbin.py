@@ -18,7 +18,7 @@ Nothing is lost: :func:`read` gives back the same documents. A ``DocBin`` made e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,21 @@ from typing import Any
 from ..corpus import new_document
 from ..files import atomic_write_bytes
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
-from ..schema import load_schema
+from ..schema import entity_labels
 from ..text import canonical_text, text_sha256
 from ..tokenize import Token, outermost, sentences
-from ..validate import Problem, pointer
-from .base import DocumentWithText, ImportResult
+from ..validate import (
+    Problem,
+    claim_problems,
+    crossing_problems,
+    date_bound_problems,
+    offset_problems,
+    pointer,
+    reference_problems,
+    schema_problems,
+    timex_problems,
+)
+from .base import DocumentWithText, ImportResult, header_of, no_input, schema_order, slug, source_files
 
 USER_DATA_KEY = "newsspan"
 FORMAT_VERSION = "newsspan-docbin-1"
@@ -88,7 +98,7 @@ def to_spacy(doc: dict[str, Any], text: str) -> Any:
                  for start, end, _label in outermost((e["start"], e["end"], e["label"]) for e in doc["entities"])]
     sdoc.user_data[USER_DATA_KEY] = {
         "format": FORMAT_VERSION,
-        "document": {key: value for key, value in doc.items() if key not in LAYERS},
+        "document": header_of(doc),
         "attributes": {item["id"]: _attributes(layer, item) for layer, _index, item in iter_spans(doc)},
     }
     return sdoc
@@ -152,11 +162,11 @@ def _span(sdoc: Any, doc_id: str, layer: Layer, item: dict[str, Any]) -> Any:
 
 
 def _attributes(layer: Layer, item: dict[str, Any]) -> dict[str, Any]:
-    """What the span objects do not carry: everything but offsets, text, id, label and sub-spans.
+    """What the span objects do not carry: everything but offsets, text, id, label, QID and sub-spans.
 
     A sub-span field is kept as ``True``/``None`` so that an absent (null) sub-span round-trips.
     """
-    carried = {*_SPAN_FIELDS, LABEL_FIELD[layer]}
+    carried = {*_SPAN_FIELDS, LABEL_FIELD[layer], *(("kb_id",) if layer == "entities" else ())}
     attributes: dict[str, Any] = {}
     for key, value in item.items():
         if key in SUBSPANS.get(layer, ()):
@@ -172,11 +182,10 @@ def read(src: Path) -> ImportResult:
     """Documents from a ``.spacy`` file (or every ``.spacy`` file of a folder), with problems for what cannot map."""
     from spacy.tokens import DocBin
 
-    src = Path(src)
-    files = sorted(src.glob(f"*{SUFFIX}")) if src.is_dir() else [src]
     result = ImportResult()
+    files = source_files(Path(src), (SUFFIX,))
     if not files:
-        result.problems.append(Problem(str(src), "", "import-no-input", f"expected {SUFFIX} files; found none"))
+        result.problems.append(no_input(Path(src), f"{SUFFIX} files"))
     for path in files:
         try:
             sdocs = list(DocBin().from_disk(path).get_docs(_vocab()))
@@ -185,7 +194,7 @@ def read(src: Path) -> ImportResult:
                                            f"expected a spaCy DocBin file; found {type(exc).__name__}: {exc}"))
             continue
         for index, sdoc in enumerate(sdocs):
-            doc, problems = from_spacy(sdoc, file=str(path), index=index, fallback_id=f"{_slug(path.stem)}-{index + 1}")
+            doc, problems = from_spacy(sdoc, file=str(path), index=index, fallback_id=f"{slug(path.stem)}-{index + 1}")
             result.problems += problems
             if doc is not None:
                 result.documents.append(doc)
@@ -193,33 +202,44 @@ def read(src: Path) -> ImportResult:
 
 
 def from_spacy(sdoc: Any, *, file: str, index: int, fallback_id: str) -> tuple[DocumentWithText | None, list[Problem]]:
-    """One spaCy ``Doc`` back to a newsspan document; ``None`` with problems when it cannot be mapped."""
+    """One spaCy ``Doc`` back to a newsspan document; ``None`` with every problem when it cannot be mapped.
+
+    The document is validated in memory, so a ``DocBin`` edited into an invalid state (a crossing
+    entity, a dangling speaker) is reported at its place in the ``DocBin`` instead of being written.
+    """
     stored = _plain(sdoc.user_data.get(USER_DATA_KEY))
-    if not isinstance(stored, dict) or stored.get("format") != FORMAT_VERSION:
-        return _foreign_document(sdoc, file=file, index=index, doc_id=fallback_id)
+    if isinstance(stored, dict) and stored.get("format") == FORMAT_VERSION:
+        doc, text, problems = _own_document(sdoc, stored, file=file, index=index)
+    else:
+        doc, text, problems = _foreign_document(sdoc, file=file, index=index, doc_id=fallback_id)
+    if not problems:
+        problems = _validation_problems(file, index, doc, text)
+    return (None if problems else (doc, text)), problems
+
+
+def _own_document(sdoc: Any, stored: dict[str, Any], *, file: str,
+                  index: int) -> tuple[dict[str, Any], str, list[Problem]]:
+    """A document written by :func:`export`: spans from the span groups, the rest from user_data."""
     text = sdoc.text
     doc: dict[str, Any] = dict(stored["document"])
     problems: list[Problem] = []
-    where = pointer("docs", index)
     if doc.get("seed", {}).get("text_sha256") != text_sha256(text):
-        problems.append(Problem(file, where + "/text", "import-text-mismatch",
+        problems.append(Problem(file, pointer("docs", index, "text"), "import-text-mismatch",
                                 f"expected the text pinned by /seed/text_sha256 of {doc.get('id')!r}; "
-                                f"found a text hashing to {text_sha256(text)}"))
+                                f"found a text hashing to {text_sha256(text)} (the Doc's text was changed)"))
     subspans = {
         (layer, field): {span.id_: _subspan(text, span) for span in sdoc.spans.get(subspan_group(layer, field), [])}
         for layer in LAYERS for field in SUBSPANS.get(layer, ())
     }
-    attributes = stored["attributes"]
     for layer in LAYERS:
         doc[layer] = []
         for n, span in enumerate(sdoc.spans.get(layer, [])):
-            ptr = pointer("docs", index, "spans", layer, n)
-            item = _item(layer, span, text, attributes.get(span.id_), subspans)
+            item = _item(layer, span, text, stored["attributes"].get(span.id_), subspans)
             if isinstance(item, str):
-                problems.append(Problem(file, ptr, "import-unmapped-span", item))
+                problems.append(Problem(file, pointer("docs", index, "spans", layer, n), "import-unmapped-span", item))
             else:
                 doc[layer].append(item)
-    return ((doc, text) if not problems else None), problems
+    return doc, text, problems
 
 
 def _item(layer: Layer, span: Any, text: str, attributes: dict[str, Any] | None,
@@ -239,48 +259,48 @@ def _item(layer: Layer, span: Any, text: str, attributes: dict[str, Any] | None,
             item[key] = found if value else None
         else:
             item[key] = value
-    return _schema_order(layer, item)
+    return schema_order(layer, item)
 
 
 def _subspan(text: str, span: Any) -> dict[str, Any]:
     return {"start": span.start_char, "end": span.end_char, "text": text[span.start_char:span.end_char]}
 
 
-def _schema_order(layer: Layer, item: dict[str, Any]) -> dict[str, Any]:
-    """The item with its keys in the order the schema lists them (files diff cleanly)."""
-    order = list(_item_properties(layer))
-    return dict(sorted(item.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
-
-
-@cache
-def _item_properties(layer: Layer) -> tuple[str, ...]:
-    schema = load_schema()
-    definition = schema["properties"][layer]["items"]["$ref"].rsplit("/", 1)[1]
-    return tuple(schema["$defs"][definition]["properties"])
-
-
 def _foreign_document(sdoc: Any, *, file: str, index: int,
-                      doc_id: str) -> tuple[DocumentWithText | None, list[Problem]]:
+                      doc_id: str) -> tuple[dict[str, Any], str, list[Problem]]:
     """A draft document holding the entities of a ``Doc`` that was not written by :func:`export`."""
-    from ..schema import entity_labels
-
     text = canonical_text(sdoc.text.encode("utf-8"))
     doc = new_document(doc_id, f"{doc_id}.txt", text)
-    labels = set(entity_labels())
-    spans = list(sdoc.spans["entities"]) if "entities" in sdoc.spans else list(sdoc.ents)
-    where = ("spans", "entities") if "entities" in sdoc.spans else ("ents",)
+    labels = entity_labels()
+    group = ("spans", "entities") if "entities" in sdoc.spans else ("ents",)
     problems: list[Problem] = []
-    for n, span in enumerate(spans):
+    for n, span in enumerate(sdoc.spans.get("entities", sdoc.ents)):
         if span.label_ not in labels:
-            problems.append(Problem(file, pointer("docs", index, *where, n), "import-unmapped-span",
-                                    f"expected an entity label of the schema ({', '.join(sorted(labels))}); "
+            problems.append(Problem(file, pointer("docs", index, *group, n), "import-unknown-label",
+                                    f"expected an entity label of the schema ({', '.join(labels)}); "
                                     f"found {span.label_!r} on {span.text!r}"))
             continue
         entity = {"id": f"e{len(doc['entities']) + 1}", **_subspan(text, span), "label": span.label_}
         if span.kb_id_:
             entity["kb_id"] = span.kb_id_
         doc["entities"].append(entity)
-    return ((doc, text) if not problems else None), problems
+    return doc, text, problems
+
+
+def _validation_problems(file: str, index: int, doc: dict[str, Any], text: str) -> list[Problem]:
+    """The project's validation of a rebuilt document, placed in the DocBin (spans, or the stored document)."""
+    checks = (schema_problems(file, doc), offset_problems(file, doc, text), reference_problems(file, doc),
+              crossing_problems(file, doc), timex_problems(file, doc), claim_problems(file, doc),
+              date_bound_problems(file, doc))
+    problems = []
+    for problem in (p for found in checks for p in found):
+        parts = problem.pointer.split("/")
+        if len(parts) >= 3 and parts[1] in LAYERS:  # /entities/3/... -> that span of the span group
+            where = pointer("docs", index, "spans") + "/".join(parts[:3])
+        else:
+            where = pointer("docs", index, "user_data", USER_DATA_KEY, "document") + problem.pointer
+        problems.append(Problem(file, where, problem.code, f"{problem.message} (as {problem.pointer or '/'})"))
+    return problems
 
 
 def _plain(value: Any) -> Any:
@@ -290,18 +310,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
-
-
-def _slug(name: str) -> str:
-    """A document-id-safe slug of a file name."""
-    import re
-
-    slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
-    return (slug[:100] or "doc").rjust(3, "x")
-
-
-def iter_docs(path: Path) -> Iterator[Any]:
-    """The spaCy ``Doc`` objects of a ``.spacy`` file."""
-    from spacy.tokens import DocBin
-
-    yield from DocBin().from_disk(path).get_docs(_vocab())

@@ -1,0 +1,266 @@
+"""Throughput and peak memory of newsspan validate and build on synthetic corpora, against baselines.
+
+    python benchmarks/bench.py                       # 1k, 10k and 100k documents: a table with ratios
+    python benchmarks/bench.py --docs 10000 --json   # one size: one JSON object
+
+Every measured stage runs in a fresh subprocess, so its peak RSS (``ru_maxrss`` of the largest
+process it ran, worker processes included) is its own. Throughputs exclude interpreter start-up
+(each stage times its own work); the build is timed end to end as a command.
+
+Stages, on the same files:
+  validate (cold)         newsspan's validation, one process (--jobs 1), empty cache (it fills it)
+  validate (incremental)  the same again: every file unchanged, so only hashed and skipped
+  validate (parallel)     cold, one worker per core
+  naive jsonschema        per document: json.load, a new jsonschema Draft202012Validator (schema parsed
+                          once), list(iter_errors)
+                          (structure only; sampled on --naive-sample documents at most)
+  parse only              read each annotation file and orjson.loads it (the parser newsspan uses):
+                          the floor no validator can beat
+  build                   newsspan build --no-load (validates, then writes the sharded parquet dataset)
+
+CPU-time throughputs (``*_cpu_docs_per_s``) are reported too: on a shared machine they are the
+fairer comparison between one-process stages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATOR = REPO / "scripts" / "make_synthetic_corpus.py"
+SIZES = (1_000, 10_000, 100_000)
+
+
+# --- stages (run in a child process: ``bench.py --stage NAME --root ROOT``) ----------------
+
+def _files(root: Path) -> list[str]:
+    from newsspan.corpus import Corpus
+    from newsspan.validate import annotation_files
+
+    return annotation_files(Corpus(root))
+
+
+def stage_validate(root: Path, jobs: int, use_cache: bool) -> int:
+    from newsspan.corpus import Corpus
+    from newsspan.validate import validate
+
+    report = validate(Corpus(root), jobs=jobs, use_cache=use_cache)
+    if not report.ok:
+        raise SystemExit(f"benchmark corpus is invalid: {report.problems[:3]}")
+    return report.files
+
+
+def stage_parse_only(root: Path) -> int:
+    import orjson
+
+    files = _files(root)
+    for file in files:
+        with open(file, "rb") as handle:
+            orjson.loads(handle.read())
+    return len(files)
+
+
+def stage_naive_jsonschema(root: Path, sample: int) -> int:
+    import jsonschema
+
+    from newsspan.schema import schema_path
+
+    files = _files(root)
+    step = max(1, len(files) // sample)
+    chosen = files[::step][:sample]
+    with open(schema_path(), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    for file in chosen:
+        with open(file, encoding="utf-8") as handle:
+            doc = json.load(handle)
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+        if errors:
+            raise SystemExit(f"{file}: {errors[0].message}")
+    return len(chosen)
+
+
+def run_stage(name: str, root: Path, sample: int) -> dict[str, Any]:
+    """Run one stage in this process; its work is timed in wall and CPU seconds."""
+    stages = {
+        "validate": lambda: stage_validate(root, 1, True),
+        "validate-nocache": lambda: stage_validate(root, 1, False),
+        "validate-parallel": lambda: stage_validate(root, 0, True),
+        "parse-only": lambda: stage_parse_only(root),
+        "naive-jsonschema": lambda: stage_naive_jsonschema(root, sample),
+    }
+    wall, cpu = time.perf_counter(), time.process_time()
+    docs = stages[name]()
+    return {"docs": docs, "seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu}
+
+
+# --- the parent: corpora, subprocesses, figures ----------------------------------------------
+
+def measured(command: list[str]) -> tuple[dict[str, Any], float, float]:
+    """Run ``command`` in a fresh process (via ``--measure``): its JSON output, wall seconds, peak RSS in MB."""
+    wrapper = [sys.executable, __file__, "--measure", "--", *command]
+    done = subprocess.run(wrapper, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["output"], result["seconds"], result["peak_rss_mb"]
+
+
+def measure_main(command: list[str]) -> int:
+    """Run ``command`` as our only child; print its output (last line parsed as JSON if possible), time, RSS."""
+    began = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - began
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        return done.returncode
+    try:
+        output = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        output = {}
+    print(json.dumps({"output": output, "seconds": seconds, "peak_rss_mb": round(peak, 1)}))
+    return 0
+
+
+def corpus(workdir: Path, docs: int) -> Path:
+    """A synthetic corpus of ``docs`` documents, generated once and reused."""
+    root = workdir / f"corpus-{docs}"
+    annotations = root / "annotations"
+    if annotations.is_dir() and sum(1 for _ in os.scandir(annotations)) == docs:
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    print(f"generating {docs} documents in {root} ...", file=sys.stderr)
+    subprocess.run([sys.executable, str(GENERATOR), str(docs), "--out", str(root)], check=True)
+    return root
+
+
+def stage(name: str, root: Path, sample: int) -> tuple[dict[str, Any], float]:
+    output, _, peak = measured([sys.executable, __file__, "--stage", name, "--root", str(root),
+                                "--naive-sample", str(sample)])
+    return output, peak
+
+
+def clear_cache(root: Path) -> None:
+    from newsspan.cache import CACHE_DIR
+
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+
+
+def bench(docs: int, workdir: Path, sample: int) -> dict[str, Any]:
+    """Every figure for one corpus size."""
+    root = corpus(workdir, docs)
+    figures: dict[str, Any] = {"docs": docs}
+    clear_cache(root)
+    stage("parse-only", root, sample)  # warm the page cache: every stage then reads from memory
+    for key, name in (("parse_only", "parse-only"), ("validate", "validate"),
+                      ("validate_incremental", "validate"), ("validate_nocache", "validate-nocache"),
+                      ("naive_jsonschema", "naive-jsonschema")):
+        output, peak = stage(name, root, sample)
+        figures[f"{key}_docs_per_s"] = round(output["docs"] / output["seconds"], 1)
+        figures[f"{key}_cpu_docs_per_s"] = round(output["docs"] / output["cpu_seconds"], 1)
+        figures[f"{key}_peak_rss_mb"] = peak
+        if key == "naive_jsonschema":
+            figures["naive_jsonschema_sampled_docs"] = output["docs"]
+    clear_cache(root)
+    output, peak = stage("validate-parallel", root, sample)
+    figures["validate_parallel_docs_per_s"] = round(output["docs"] / output["seconds"], 1)
+    figures["validate_parallel_peak_rss_mb"] = peak
+    figures.update(bench_build(root, workdir / f"dataset-{docs}"))
+    figures["validate_vs_naive"] = round(figures["validate_cpu_docs_per_s"] / figures["naive_jsonschema_cpu_docs_per_s"], 1)
+    figures["validate_vs_parse_only"] = round(figures["validate_cpu_docs_per_s"] / figures["parse_only_cpu_docs_per_s"], 2)
+    figures["machine"] = machine()
+    return figures
+
+
+def bench_build(root: Path, out: Path) -> dict[str, Any]:
+    shutil.rmtree(out, ignore_errors=True)
+    newsspan = [sys.executable, "-m", "newsspan"]
+    _, seconds, peak = measured([*newsspan, "build", "--no-load", "--out", str(out), "--root", str(root), "--json"])
+    docs = sum(1 for _ in os.scandir(root / "annotations"))
+    return {"build_seconds": round(seconds, 1), "build_docs_per_s": round(docs / seconds, 1), "build_peak_rss_mb": peak}
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+TABLE_ROWS = (
+    ("validate, cold, 1 process", "validate_docs_per_s", "validate_cpu_docs_per_s", "validate_peak_rss_mb"),
+    ("validate, incremental (unchanged)", "validate_incremental_docs_per_s", "validate_incremental_cpu_docs_per_s",
+     "validate_incremental_peak_rss_mb"),
+    ("validate, no cache, 1 process", "validate_nocache_docs_per_s", "validate_nocache_cpu_docs_per_s",
+     "validate_nocache_peak_rss_mb"),
+    ("validate, cold, all cores", "validate_parallel_docs_per_s", None, "validate_parallel_peak_rss_mb"),
+    ("parse only (orjson)", "parse_only_docs_per_s", "parse_only_cpu_docs_per_s", "parse_only_peak_rss_mb"),
+    ("naive jsonschema (sampled)", "naive_jsonschema_docs_per_s", "naive_jsonschema_cpu_docs_per_s",
+     "naive_jsonschema_peak_rss_mb"),
+    ("build --no-load (all cores)", "build_docs_per_s", None, "build_peak_rss_mb"),
+)
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """A Markdown table: one row per stage, docs/s (wall, CPU) and peak RSS per corpus size."""
+    head = "| stage | " + " | ".join(f"{r['docs']:,} docs: docs/s (CPU) · peak RSS" for r in results) + " |"
+    lines = [head, "|---" * (len(results) + 1) + "|"]
+    for label, wall, cpu, rss in TABLE_ROWS:
+        cells = []
+        for r in results:
+            cpu_text = f" ({r[cpu]:,.0f})" if cpu else ""
+            cells.append(f"{r[wall]:,.0f}{cpu_text} · {r[rss]:.0f} MB")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("| **validate / naive jsonschema** (CPU) | " + " | ".join(f"**{r['validate_vs_naive']}x**"
+                                                                          for r in results) + " |")
+    lines.append("| **validate / parse only** (CPU) | " + " | ".join(f"**{r['validate_vs_parse_only']}**"
+                                                                      for r in results) + " |")
+    lines.append("| build time | " + " | ".join(f"{r['build_seconds']} s" for r in results) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["--measure", "--"]:
+        return measure_main(argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, action="append", help="corpus size (repeatable; default 1k, 10k, 100k)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per size")
+    parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "newsspan-bench",
+                        help="where synthetic corpora and builds go (corpora are reused between runs)")
+    parser.add_argument("--naive-sample", type=int, default=1000,
+                        help="documents the naive jsonschema baseline validates at most (default 1000)")
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.stage:
+        print(json.dumps(run_stage(args.stage, args.root, args.naive_sample)))
+        return 0
+    results = []
+    for docs in args.docs or SIZES:
+        results.append(bench(docs, args.workdir, args.naive_sample))
+        if args.json:
+            print(json.dumps(results[-1]), flush=True)
+    if not args.json:
+        print(f"machine: {results[0]['machine']}\n")
+        print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
