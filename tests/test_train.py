@@ -118,3 +118,11 @@ def test_script_runs_the_train_command(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "no annotation files found" in done.stderr
+
+
+def test_out_that_is_a_file_is_an_error_not_a_traceback(corpus_copy, tmp_path):
+    (tmp_path / "taken").write_text("mine", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--root", str(corpus_copy.root), "--out", str(tmp_path / "taken")])
+    assert result.exit_code == 1
+    assert "expected a writable folder" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"

@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from .corpus import Corpus
 from .files import FileExistsRefusal
-from .model import LAYERS, SUBSPANS, iter_spans, span_label
+from .model import LABEL_FIELD, LAYERS, SUBSPANS, iter_spans, span_label
 from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, splits, timex_types
 from .tokenize import Token, iob2_labels, iob2_tags, outermost, sentences
 
@@ -51,6 +52,10 @@ PARQUET_OPTIONS: dict[str, Any] = {
 #: Below this many documents the tokenizer runs in-process (starting workers costs more than it saves).
 PARALLEL_FROM = 400
 
+#: The closed label set of each layer's label field (ClassLabel names), from the schema.
+LABELS: dict[str, tuple[str, ...]] = {
+    "entities": entity_labels(), "dates": timex_types(), "quotations": quotation_forms(), "claims": claim_types(),
+}
 STRING = Value("string")
 INT32 = Value("int32")
 
@@ -87,12 +92,12 @@ def document_features() -> Features:
             "annotators": List(STRING), "reviewers": List(STRING),
             "created": STRING, "modified": STRING, "notes": STRING,
         },
-        "entities": _span(label=ClassLabel(names=list(entity_labels())), kb_id=STRING, note=STRING),
-        "dates": _span(type=ClassLabel(names=list(timex_types())), value=STRING, anchor=STRING, mod=STRING,
+        "entities": _span(label=ClassLabel(names=list(LABELS["entities"])), kb_id=STRING, note=STRING),
+        "dates": _span(type=ClassLabel(names=list(LABELS["dates"])), value=STRING, anchor=STRING, mod=STRING,
                        begin_point=STRING, end_point=STRING, note=STRING),
-        "quotations": _span(form=ClassLabel(names=list(quotation_forms())), source=_subspan(), cue=_subspan(),
+        "quotations": _span(form=ClassLabel(names=list(LABELS["quotations"])), source=_subspan(), cue=_subspan(),
                             speaker=STRING, note=STRING),
-        "claims": _span(checkworthy=Value("bool"), type=ClassLabel(names=list(claim_types())), claimant=STRING,
+        "claims": _span(checkworthy=Value("bool"), type=ClassLabel(names=list(LABELS["claims"])), claimant=STRING,
                         quotation=STRING, note=STRING),
     })
 
@@ -132,17 +137,29 @@ def config_features() -> dict[str, Features]:
     return {"documents": document_features(), "ner": ner_features(), "spans": span_features()}
 
 
-# --- rows ------------------------------------------------------------------------------------
+# --- rows (ClassLabel columns hold the label's index, as ``datasets`` stores them) ---------------
+
+@cache
+def _index(names: tuple[str, ...]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(names)}
+
 
 def document_row(doc: dict[str, Any], text: str) -> dict[str, Any]:
-    """The ``documents`` row of a document (labels still as strings)."""
-    return {**doc, "text": text}
+    """The ``documents`` row of a document."""
+    meta, note = doc["metadata"], doc["annotation"]
+    return {
+        **doc, "text": text,
+        "metadata": {**meta, "split": _index(splits())[meta["split"]]},
+        "annotation": {**note, "status": _index(annotation_statuses())[note["status"]]},
+        **{layer: [{**item, LABEL_FIELD[layer]: _index(LABELS[layer])[item[LABEL_FIELD[layer]]]} for item in doc[layer]]
+           for layer in LAYERS},
+    }
 
 
 def span_rows(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The ``spans`` rows of a document, in layer order."""
     for layer, _, span in iter_spans(doc):
-        row = {"document_id": doc["id"], "layer": layer, "id": span["id"], "start": span["start"],
+        row = {"document_id": doc["id"], "layer": _index(LAYERS)[layer], "id": span["id"], "start": span["start"],
                "end": span["end"], "text": span["text"], "label": span_label(layer, span), "note": span.get("note")}
         row.update((name, span.get(name)) for name in SPAN_ATTRIBUTES)
         for name in SUBSPANS.get(layer, ()):
@@ -176,12 +193,13 @@ def ner_rows(doc_id: str, text: str, entities: Iterable[tuple[int, int, str]]) -
     entities = list(entities)
     outer = outermost(entities)
     cuts = [offset for start, end, _ in entities for offset in (start, end)]
+    tag_index = _index(tuple(iob2_labels(entity_labels())))
     rows = []
     for n, sent in enumerate(keep_entities_whole(sentences(text, cuts), outer)):
         lo, hi = bisect_left(outer, (sent[0].start,)), bisect_left(outer, (sent[-1].end,))
         rows.append({
             "id": f"{doc_id}-{n}", "document_id": doc_id, "tokens": [t.text for t in sent],
-            "ner_tags": iob2_tags(sent, outer[lo:hi]),
+            "ner_tags": [tag_index[tag] for tag in iob2_tags(sent, outer[lo:hi])],
             "token_starts": [t.start for t in sent], "token_ends": [t.end for t in sent],
         })
     return rows
@@ -258,7 +276,8 @@ class ShardedWriter:
     _in_shard: int = 0
 
     def add(self, row: dict[str, Any]) -> None:
-        self._buffer.append(self.features.encode_example(row))
+        """Append one row (ClassLabel values as indices, see the ``*_row`` functions)."""
+        self._buffer.append(row)
         if len(self._buffer) >= min(self.row_group_rows, self.shard_rows - self._in_shard):
             self._flush()
 

@@ -1,6 +1,6 @@
 """The incremental-validation cache: which annotation files passed, for exactly which bytes.
 
-An entry records, for one annotation file, the BLAKE2b digests of its bytes and of its seed's
+An entry records, for one annotation file, the 128-bit XXH3 digests of its bytes and of its seed's
 bytes when it last passed validation. A file is skipped only when both digests match again and
 the cache was made by the same schema and validator (the *fingerprint*); anything else is
 validated afresh. Files with problems are never stored.
@@ -11,20 +11,25 @@ do not load it into memory, so 100,000 entries cost no RAM). It is safe to delet
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import xxhash
+
 CACHE_DIR = ".newsspan-cache"
 DB_NAME = "validate.sqlite3"
-_FORMAT = "1"
+_FORMAT = "xxh3-128:1"
 
 
 def digest(data: bytes) -> bytes:
-    """16-byte BLAKE2b digest of ``data`` (collisions are not a practical concern at corpus scale)."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    """128-bit XXH3 digest of ``data``: ~50x faster than BLAKE2b (0.6 vs 35 us for a 25 kB file).
+
+    A change detector, not a security boundary: whoever can write the corpus can write its cache.
+    Accidental collisions of 128-bit digests are not a practical concern.
+    """
+    return xxhash.xxh3_128_digest(data)
 
 
 @dataclass(frozen=True)

@@ -420,6 +420,8 @@ def train_command(
                                on_step=lambda step: progress.update(task, completed=step))
         except TrainingError as exc:
             raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
     if as_json:
         print_json({"ok": True, **result.to_dict()})
         return

@@ -11,23 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .build import LABELS, Tables  # spans per label: every label of the inventory, 0 when absent
 from .model import LAYERS, SUBSPANS
-from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, splits, timex_types
+from .schema import annotation_statuses, entity_labels, splits
 
-if TYPE_CHECKING:
-    from .build import Tables
-
-#: The label inventory of each layer, in schema order (labels that never occur are reported as 0).
-LABELS: dict[str, tuple[str, ...]] = {
-    "entities": entity_labels(), "dates": timex_types(), "quotations": quotation_forms(), "claims": claim_types(),
-}
 BATCH_ROWS = 65_536
 
 
