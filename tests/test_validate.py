@@ -66,8 +66,14 @@ def _drop(path: str) -> Callable[[Doc, str], None]:
 #: entities[1] is "Kazakhstan" after the dateline, entities[2] "Kassym-Jomart Tokayev",
 #: dates[0] "two-day" (DURATION), claims[0] is made in quotation q1, claims[1] by the author.
 CATALOGUE: dict[str, tuple[Callable[[Doc, str], None], set[tuple[str, str]]]] = {
-    "end past the text": (_set("/entities/3/end", lambda d, t: len(t) + 5), {("offset-out-of-range", "/entities/3/end")}),
-    "empty span": (_set("/entities/3/end", lambda d, t: d["entities"][3]["start"]), {("offset-order", "/entities/3/end")}),
+    "end past the text": (
+        _set("/entities/3/end", lambda d, t: len(t) + 5),
+        {("offset-out-of-range", "/entities/3/end")},
+    ),
+    "empty span": (
+        _set("/entities/3/end", lambda d, t: d["entities"][3]["start"]),
+        {("offset-order", "/entities/3/end")},
+    ),
     "text differs from slice": (_set("/entities/2/text", "Tokayev"), {("span-text-mismatch", "/entities/2/text")}),
     "leading whitespace": (_widen_left(1), {("span-whitespace", "/entities/1")}),
     "duplicate id": (_set("/entities/1/id", "e1"), {("duplicate-id", "/entities/1/id")}),
