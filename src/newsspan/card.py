@@ -431,7 +431,7 @@ def _creation(facts: CorpusFacts, numbers: dict[str, Any]) -> str:
     versions = ", ".join(f"{v} ({n:,} document(s))" for v, n in sorted(facts.guidelines.items()))
     reviewers = ", ".join(sorted(facts.reviewers)) or "nobody yet"
     status = ", ".join(f"{n:,} {k}" for k, n in numbers["annotation_status"].items() if n)
-    meaning = load_schema()["properties"]["annotation"]["properties"]["status"]["description"]
+    meaning = load_schema()["properties"]["annotation"]["properties"]["status"]["description"].rstrip(".")
     return f"""## Dataset Creation
 
 ### Curation Rationale

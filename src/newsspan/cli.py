@@ -486,8 +486,7 @@ def build_command(
 ) -> None:
     """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
 
-    A previous build in OUT is replaced. With --check nothing is written: exit 0 when OUT is what a
-    build would write now, 1 when it is stale or missing.
+    A previous build in OUT is replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
     """
     from .build import build_dataset, check_dataset, load_summary
 
@@ -617,8 +616,7 @@ def publish_command(
 ) -> None:
     """Upload the dataset folder to the Hugging Face Hub (credentials: HF_TOKEN or `hf auth login`).
 
-    The folder must be an unmodified build (every file matches SHA256SUMS). --root is accepted like
-    every command's but unused: --dist names the folder.
+    The folder must be an unmodified build (every file matches SHA256SUMS); --root is unused here.
     """
     from .publish import PublishError, check_repo_id, publish, upload_plan
 

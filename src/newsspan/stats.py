@@ -22,7 +22,7 @@ from .build import LABELS, Tables  # spans per label: every label of the invento
 from .model import LAYERS, SUBSPANS
 from .schema import annotation_statuses, entity_labels, splits
 
-BATCH_ROWS = 65_536
+BATCH_ROWS = 16_384
 
 
 def _batches(folder: Path, files: tuple[str, ...], columns: list[str]) -> Iterator[pa.RecordBatch]:

@@ -41,14 +41,20 @@ def sentences(text: str, boundaries: Iterable[int] = ()) -> list[list[Token]]:
     cuts = sorted(set(boundaries))
     result: list[list[Token]] = []
     current: list[Token] = []
+    after_newline = False
     for token in _nlp()(text):
-        starts_sentence = token.is_sent_start or (token.i > 0 and "\n" in token.nbor(-1).text)
+        word, start = token.text, token.idx
+        starts_sentence = token.is_sent_start or after_newline
+        after_newline = "\n" in word
         if token.is_space:
             continue
         if starts_sentence and current:
             result.append(current)
             current = []
-        current.extend(_split(token.text, token.idx, cuts))
+        if bisect_right(cuts, start) == bisect_right(cuts, start + len(word) - 1):  # no cut inside: the usual case
+            current.append(Token(word, start, start + len(word)))
+        else:
+            current.extend(_split(word, start, cuts))
     if current:
         result.append(current)
     return result
