@@ -23,10 +23,20 @@ from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from newsspan.build import config_features, ner_rows, write_tables
+from newsspan.card import verify_manifest
 from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.model import LABEL_FIELD, LAYERS
-from newsspan.schema import annotation_statuses, claim_types, entity_labels, quotation_forms, splits, timex_types
+from newsspan.publish import upload_plan
+from newsspan.schema import (
+    annotation_statuses,
+    claim_types,
+    entity_labels,
+    quotation_forms,
+    schema_path,
+    splits,
+    timex_types,
+)
 from newsspan.tokenize import Token, iob2_labels, outermost, spans_from_iob2
 
 from .conftest import REPO, SEED_ID
@@ -59,8 +69,11 @@ def make_corpus(root: Path) -> Corpus:
     """Three documents in three splits: the seed (train), a reduced copy (validation), a new draft (test).
 
     The draft has text but no spans, so its split has ``documents`` and ``ner`` rows but no ``spans`` rows.
+    The root has the repository's annotation guidelines (``docs/guidelines.md``).
     """
     shutil.copytree(REPO / "seeds", root / "seeds", ignore=shutil.ignore_patterns("*.md"))
+    (root / "docs").mkdir()
+    shutil.copyfile(REPO / "docs" / "guidelines.md", root / "docs" / "guidelines.md")
     (root / "annotations").mkdir()
     seed = json.loads((REPO / "annotations" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
     (root / "annotations" / f"{SEED_ID}.json").write_text(json.dumps(seed, ensure_ascii=False), encoding="utf-8")
@@ -102,13 +115,26 @@ def annotations(corpus: Corpus) -> list[tuple[dict[str, Any], str]]:
 
 # --- the folder ------------------------------------------------------------------------------------
 
-def test_folder_holds_card_croissant_checksums_and_parquet_only(built: dict[str, Any]) -> None:
+METADATA_FILES = {"README.md", "croissant.json", "SHA256SUMS", "guidelines.md", "document.schema.json"}
+
+
+def test_folder_holds_metadata_guidelines_schema_and_parquet_only(built: dict[str, Any]) -> None:
     out = built["out"]
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert {"README.md", "croissant.json", "SHA256SUMS"} <= files
-    data = files - {"README.md", "croissant.json", "SHA256SUMS"}
+    assert files >= METADATA_FILES
+    data = files - METADATA_FILES
     assert data and all(re.fullmatch(r"data/(documents|ner|spans)/[a-z]+-\d{5}-of-\d{5}\.parquet", f) for f in data)
     assert not any(f.endswith(".py") for f in files)
+
+
+def test_guidelines_and_schema_are_shipped_checksummed_and_uploaded(built: dict[str, Any], corpus: Corpus) -> None:
+    out = built["out"]
+    assert (out / "guidelines.md").read_bytes() == (corpus.root / "docs" / "guidelines.md").read_bytes()
+    assert (out / "document.schema.json").read_bytes() == schema_path().read_bytes()
+    listed = {line.split("  ", 1)[1] for line in (out / "SHA256SUMS").read_text(encoding="utf-8").splitlines()}
+    assert {"guidelines.md", "document.schema.json", "README.md", "croissant.json"} <= listed
+    assert verify_manifest(out) == []
+    assert {"guidelines.md", "document.schema.json"} <= {f.path for f in upload_plan(out)}
 
 
 def test_shards_follow_hub_naming_and_row_limit(built: dict[str, Any], loaded: dict[str, Any]) -> None:
@@ -295,7 +321,8 @@ def test_card_states_licence_provenance_guidelines_and_citation(built: dict[str,
     assert "redistribute them have not been established" in text
     assert "https://islamabadpost.com.pk/?p=214638" in text
     assert "second-article" in text and "000_6260d41548216105.txt" in text
-    assert "docs/guidelines.md" in text and "1.0.0" in text
+    assert "[guidelines.md](guidelines.md)" in text and "1.0.0" in text
+    assert "[document.schema.json](document.schema.json)" in text
     assert "outermost span wins" in text and "all `train`" in text
     assert re.search(r"```bibtex\n@misc\{newsspan\d{4},", text)
     assert '"id": "islamabadpost-214638-0"' in text  # a real ner row
@@ -332,6 +359,98 @@ def test_croissant_validates_and_its_records_match_the_parquet(built: dict[str, 
         assert len(records) == sum(ds.num_rows for ds in loaded[config].values())
         splits_seen = Counter(r[f"{config}/split"].decode() for r in records)
         assert splits_seen == {split: ds.num_rows for split, ds in loaded[config].items()}
+
+
+# --- links: only the homepage given to the build, and files in the folder ---------------------------
+
+URL = re.compile(r"https?://[^\s)>|`\"\\]+")
+
+
+def test_without_homepage_the_folder_cites_no_address_of_its_own(built: dict[str, Any], corpus: Corpus) -> None:
+    out = built["out"]
+    for path in out.rglob("*"):
+        if path.is_file():
+            assert b"github.com/newsspan" not in path.read_bytes(), path
+    card = (out / "README.md").read_text(encoding="utf-8")
+    sources = "".join(p.read_text(encoding="utf-8") for p in corpus.annotation_files())
+    assert [u for u in URL.findall(card) if u.rstrip(".,;:") not in sources] == []  # only the articles' own URLs
+    assert "howpublished" not in card and "none published" in card
+    contact = card.split("## Dataset Card Contact", 1)[1]
+    assert "[Dataset Card Authors](#dataset-card-authors)" in contact and not URL.search(contact)
+    croissant = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+    assert "url" not in croissant and "url" not in croissant["creator"]
+    assert "howpublished" not in croissant["citeAs"] and croissant["citeAs"].startswith("@misc{newsspan")
+
+
+def test_homepage_is_cited_by_card_and_croissant(corpus: Corpus, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlcroissant as mlc
+
+    out = tmp_path / "dist"
+    homepage = "https://example.org/x"
+    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--no-load",
+                                 "--homepage", homepage])
+    assert result.exit_code == 0, result.output
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert f"- **Repository:** {homepage}\n" in card
+    assert f"howpublished = {{\\url{{{homepage}}}}}" in card
+    assert homepage in card.split("## Dataset Card Contact", 1)[1]
+    croissant = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["url"] == homepage and croissant["creator"]["url"] == homepage
+    assert homepage in croissant["citeAs"]
+    monkeypatch.chdir(out)
+    assert mlc.Dataset(jsonld="croissant.json").metadata.ctx.issues.errors == set()
+    fresh = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--check",
+                                "--homepage", homepage])
+    assert fresh.exit_code == 0, fresh.output
+    without = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--check", "--json"])
+    assert without.exit_code == 1
+    assert {d["path"] for d in json.loads(without.stdout)["differences"]} == {"README.md", "croissant.json",
+                                                                             "SHA256SUMS"}
+
+
+@pytest.mark.parametrize("homepage", ["example.org/x", "ftp://example.org/x", "https://", "https://exa mple.org"])
+def test_a_homepage_that_is_not_an_http_url_is_a_usage_error(corpus: Corpus, tmp_path: Path, homepage: str) -> None:
+    out = tmp_path / "dist"
+    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--homepage", homepage])
+    assert result.exit_code == 2 and "--homepage" in result.output and repr(homepage) in result.output
+    assert not out.exists()
+
+
+def test_changed_guidelines_make_the_build_stale(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    out = tmp_path / "dist"
+    build = ["build", "--root", str(corpus.root), "--out", str(out)]
+    assert runner.invoke(app, [*build, "--no-load"]).exit_code == 0
+    guidelines = corpus.root / "docs" / "guidelines.md"
+    guidelines.write_text(guidelines.read_text(encoding="utf-8") + "\n- **§G9 New rule.** Constructed.\n",
+                          encoding="utf-8")
+    stale = runner.invoke(app, [*build, "--check", "--json"])
+    assert stale.exit_code == 1
+    assert {d["path"] for d in json.loads(stale.stdout)["differences"]} == {"guidelines.md", "SHA256SUMS"}
+
+    guidelines.write_text(guidelines.read_text(encoding="utf-8").replace("**Version 1.0.0**", "**Version 1.1.0**"),
+                          encoding="utf-8")
+    assert runner.invoke(app, [*build, "--no-load"]).exit_code == 0
+    assert (out / "guidelines.md").read_bytes() == guidelines.read_bytes()
+    card = " ".join((out / "README.md").read_text(encoding="utf-8").split())
+    assert "[guidelines.md](guidelines.md) in this folder states version 1.1.0; the documents declare version(s) " \
+           "1.0.0" in card
+    assert runner.invoke(app, [*build, "--check"]).exit_code == 0
+
+
+def test_without_guidelines_the_card_says_they_were_not_shipped(tmp_path: Path, hf_cache: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    shutil.rmtree(corpus.root / "docs")
+    out = tmp_path / "dist"
+    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "guidelines.md").exists() and (out / "document.schema.json").is_file()
+    assert "guidelines.md" not in (out / "SHA256SUMS").read_text(encoding="utf-8")
+    card = " ".join((out / "README.md").read_text(encoding="utf-8").split())
+    assert "not shipped with this build: the documents declare guidelines version(s) 1.0.0" in card
+    assert "](guidelines.md)" not in card
+    assert {row["config"] for row in json.loads(result.stdout)["loaded"]} == set(CONFIGS)
 
 
 # --- determinism, --check, refusals -----------------------------------------------------------------

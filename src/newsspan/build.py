@@ -8,6 +8,9 @@ fixed, so building twice from the same inputs gives byte-identical files.
 
 The declared :class:`datasets.Features` of each config are the single description of its
 columns: the Arrow schema of the parquet files and the card's ``dataset_info`` derive from them.
+
+The folder is self-contained: it ships the JSON Schema of the documents and, when the corpus has
+them, the annotation guidelines, and its card links to those copies.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -31,8 +35,11 @@ from datasets import ClassLabel, Features, List, Value
 from .corpus import Corpus
 from .files import FileExistsRefusal
 from .model import LABEL_FIELD, LAYERS, SUBSPANS, iter_spans, span_label
-from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, splits, timex_types
+from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, schema_path, splits, timex_types
 from .tokenize import Token, iob2_labels, iob2_tags, outermost, sentences
+
+if TYPE_CHECKING:
+    from .card import Links
 
 CONFIGS: tuple[str, ...] = ("documents", "ner", "spans")
 DEFAULT_CONFIG = "documents"
@@ -389,16 +396,43 @@ def default_jobs(documents: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
+#: Where a corpus keeps its annotation guidelines, relative to its root.
+GUIDELINES_SOURCE = Path("docs") / "guidelines.md"
+
+
+def check_homepage(url: str) -> None:
+    """Raise ``ValueError`` unless ``url`` is an absolute http(s) URL (card and Croissant print it as given)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise ValueError(f"--homepage: expected an absolute http(s) URL such as https://example.org/newsspan; "
+                         f"found {url!r}")
+
+
+def ship_references(corpus: Corpus, folder: Path, homepage: str | None = None) -> Links:
+    """Copy the JSON Schema and, if the corpus has them, the guidelines into ``folder``; what the card links."""
+    from .card import GUIDELINES_NAME, SCHEMA_NAME, Links, stated_version
+
+    shutil.copyfile(schema_path(), folder / SCHEMA_NAME)
+    guidelines = corpus.root / GUIDELINES_SOURCE
+    if not guidelines.is_file():
+        return Links(homepage)
+    shutil.copyfile(guidelines, folder / GUIDELINES_NAME)
+    return Links(homepage, True, stated_version(guidelines.read_text(encoding="utf-8", errors="replace")))
+
+
 def build_folder(
     corpus: Corpus, paths: list[Path], folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
-    jobs: int | None = None, on_document: DocumentHook | None = None,
+    jobs: int | None = None, homepage: str | None = None, on_document: DocumentHook | None = None,
 ) -> tuple[Tables, dict[str, Any]]:
-    """Write the complete dataset folder (data, card, Croissant, checksums) into an empty ``folder``.
+    """Write the complete dataset folder (data, card, Croissant, schema, guidelines, checksums) into ``folder``.
 
+    ``homepage`` (optional) is the public address the card and Croissant cite; without it they cite none.
     Returns the tables written and the corpus statistics the card reports.
     """
     from . import card, stats
 
+    if homepage is not None:
+        check_homepage(homepage)
     files = corpus.annotation_files(paths)
     facts = card.CorpusFacts()
 
@@ -410,8 +444,9 @@ def build_folder(
     tables = write_tables(corpus, files, folder, shard_rows=shard_rows,
                           jobs=default_jobs(len(files)) if jobs is None else jobs, on_document=hook)
     numbers = stats.compute(folder, tables)
-    card.write_card(folder, tables, numbers, facts)
-    card.write_croissant(folder, tables, facts)
+    links = ship_references(corpus, folder, homepage)
+    card.write_card(folder, tables, numbers, facts, links)
+    card.write_croissant(folder, tables, facts, numbers, links)
     card.write_manifest(folder)
     return tables, numbers
 
@@ -491,13 +526,15 @@ class BuildResult:
 
 def build_dataset(
     corpus: Corpus, paths: list[Path], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS, jobs: int | None = None,
-    force: bool = False, on_document: DocumentHook | None = None,
+    homepage: str | None = None, force: bool = False, on_document: DocumentHook | None = None,
 ) -> BuildResult:
     """Build the dataset folder next to ``out`` and move it into place (a previous build is replaced)."""
+    if homepage is not None:
+        check_homepage(homepage)
     refuse_foreign(out, force=force)
     staging = staging_folder(out)
     try:
-        tables, numbers = build_folder(corpus, paths, staging, shard_rows=shard_rows, jobs=jobs,
+        tables, numbers = build_folder(corpus, paths, staging, shard_rows=shard_rows, jobs=jobs, homepage=homepage,
                                        on_document=on_document)
         replace_folder(staging, out)
     finally:
@@ -508,11 +545,12 @@ def build_dataset(
 
 def check_dataset(
     corpus: Corpus, paths: list[Path], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS, jobs: int | None = None,
-    on_document: DocumentHook | None = None,
+    homepage: str | None = None, on_document: DocumentHook | None = None,
 ) -> list[tuple[str, str]]:
     """Build into a temporary folder and compare with ``out``: the differences (none when fresh)."""
     with tempfile.TemporaryDirectory(prefix="newsspan-check-") as tmp:
-        build_folder(corpus, paths, Path(tmp), shard_rows=shard_rows, jobs=jobs, on_document=on_document)
+        build_folder(corpus, paths, Path(tmp), shard_rows=shard_rows, jobs=jobs, homepage=homepage,
+                     on_document=on_document)
         return folder_differences(Path(tmp), out)
 
 

@@ -4,6 +4,8 @@ The card follows the Hugging Face dataset card template. Its YAML front matter d
 configs and their features (so ``load_dataset`` needs no code and label names survive as
 ``ClassLabel``); its prose reports the statistics of :mod:`newsspan.stats`, facts read from the
 documents' metadata (provenance, licence, guidelines) and real rows of the written files.
+It links only to files in the folder (the shipped guidelines and JSON Schema) and to the homepage
+given to the build, never to an address nobody has checked.
 Nothing in these files depends on the time of the build.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -29,8 +32,9 @@ if TYPE_CHECKING:
     from .build import Tables
 
 PRETTY_NAME = "newsspan"
-REPOSITORY = "https://github.com/newsspan/newsspan"
-GUIDELINES_URL = f"{REPOSITORY}/blob/main/docs/guidelines.md"
+#: The annotation guidelines and the data contract, copied into the dataset folder under these names.
+GUIDELINES_NAME = "guidelines.md"
+SCHEMA_NAME = "document.schema.json"
 #: Documents listed one by one in the card's provenance table (larger corpora are summarised).
 PROVENANCE_ROWS = 100
 #: Documents whose evidence facts are listed in full.
@@ -84,6 +88,21 @@ class CorpusFacts:
         if "unknown" in self.licenses or not self.licenses:
             return "unknown"
         return next(iter(self.licenses)).lower() if len(self.licenses) == 1 else "other"
+
+
+@dataclass(frozen=True)
+class Links:
+    """What the card can point to besides the data: the homepage given to the build, the shipped guidelines."""
+
+    homepage: str | None = None
+    guidelines: bool = False  # guidelines.md is in the folder
+    guidelines_version: str | None = None  # the version the shipped guidelines.md states, if it states one
+
+
+def stated_version(guidelines: str) -> str | None:
+    """The version a guidelines text states in its opening lines (``**Version 1.0.0**``), if any."""
+    match = re.search(r"^\*\*Version ([0-9][^*\s]*)\*\*", guidelines[:2000], re.M)
+    return match.group(1) if match else None
 
 
 # --- YAML front matter ---------------------------------------------------------------------------
@@ -194,7 +213,32 @@ def _layer_fields(layer: str, features: Features) -> str:
 
 # --- prose sections ----------------------------------------------------------------------------------
 
-def _summary(tables: Tables, numbers: dict[str, Any], facts: CorpusFacts) -> str:
+def _guidelines(facts: CorpusFacts, links: Links) -> str:
+    """Where the annotation guidelines are, and which versions the documents followed."""
+    declared = ", ".join(sorted(facts.guidelines))
+    if not links.guidelines:
+        return (f"not shipped with this build: the documents declare guidelines version(s) {declared}, but the "
+                "corpus the build read had no `docs/guidelines.md`")
+    shipped = f"[{GUIDELINES_NAME}]({GUIDELINES_NAME})"
+    if links.guidelines_version and set(facts.guidelines) != {links.guidelines_version}:
+        return (f"{shipped} in this folder states version {links.guidelines_version}; the documents declare "
+                f"version(s) {declared}")
+    return f"{shipped} in this folder (version {declared}, as the documents declare)"
+
+
+def _sources(facts: CorpusFacts, links: Links) -> str:
+    repository = links.homepage or (f"none published. This folder was built with newsspan {newsspan_version()} "
+                                    "from a local corpus\n  and holds every file the card refers to.")
+    return f"""### Dataset Sources
+
+- **Repository:** {repository}
+- **Annotation guidelines:** {_guidelines(facts, links)}
+- **Data contract:** [{SCHEMA_NAME}]({SCHEMA_NAME}) in this folder: the JSON Schema of an annotated document,
+  which every document passed
+"""
+
+
+def _summary(tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links) -> str:
     spans = ", ".join(f"{numbers['spans'][layer]:,} {layer}" for layer in LAYERS)
     return f"""# Dataset Card for {PRETTY_NAME}
 
@@ -214,12 +258,7 @@ speaker) and claims (check-worthiness and claim type, with claimant). This build
 - **Built with:** newsspan {newsspan_version()}; offsets are Python `str` indices (Unicode code points) into the
   document's text, start inclusive, end exclusive.
 
-### Dataset Sources
-
-- **Repository:** {REPOSITORY}
-- **Annotation guidelines:** [docs/guidelines.md]({GUIDELINES_URL})
-- **Data contract:** `schema/document.schema.json` in the repository (JSON Schema of an annotated document)
-"""
+{_sources(facts, links)}"""
 
 
 def _uses() -> str:
@@ -427,7 +466,7 @@ Evidence and sources recorded in the metadata of {"each document" if facts.docum
 """
 
 
-def _creation(facts: CorpusFacts, numbers: dict[str, Any]) -> str:
+def _creation(facts: CorpusFacts, numbers: dict[str, Any], links: Links) -> str:
     versions = ", ".join(f"{v} ({n:,} document(s))" for v, n in sorted(facts.guidelines.items()))
     reviewers = ", ".join(sorted(facts.reviewers)) or "nobody yet"
     status = ", ".join(f"{n:,} {k}" for k, n in numbers["annotation_status"].items() if n)
@@ -444,10 +483,11 @@ checkable) and each can be loaded alone for a standard task.
 
 #### Data Collection and Processing
 
-Each article's text is kept byte-for-byte as received (`seeds/` in the repository). The text the offsets
-point into is its *canonical text*: decoded as strict UTF-8, one leading byte-order mark dropped, CRLF and CR
-turned into LF, trailing whitespace at the very end removed; nothing else changes. Each document pins the
-SHA-256 of its canonical text (`seed.text_sha256`), and the build refuses documents that fail validation.
+Each article's text is kept byte-for-byte as received (in the corpus's `seeds/` folder, named by
+`seed.file`). The text the offsets point into is its *canonical text*: decoded as strict UTF-8, one leading
+byte-order mark dropped, CRLF and CR turned into LF, trailing whitespace at the very end removed; nothing
+else changes. Each document pins the SHA-256 of its canonical text (`seed.text_sha256`), and the build
+refuses documents that fail validation.
 
 {_provenance(facts)}
 ### Annotations
@@ -455,11 +495,12 @@ SHA-256 of its canonical text (`seed.text_sha256`), and the build refuses docume
 #### Annotation process
 
 Annotated following the newsspan annotation guidelines, version(s) {versions}:
-[docs/guidelines.md]({GUIDELINES_URL}). Entities use the OntoNotes 5 name types; dates TimeML TIMEX3
+{_guidelines(facts, links)}. Entities use the OntoNotes 5 name types; dates TimeML TIMEX3
 (type, normalised value, anchor: the document creation time `dct` or another date); quotations PARC 3.0
 forms; claims the CLEF CheckThat! notion of a claim with a newsspan claim-type taxonomy. Hard cases carry a
 `note` citing the guideline section that decides them. Every document passed `newsspan validate` (offsets,
-span texts, references between layers, TIMEX3 values) before the build. Status: {status} ({meaning}).
+span texts, references between layers, TIMEX3 values, the JSON Schema
+[{SCHEMA_NAME}]({SCHEMA_NAME})) before the build. Status: {status} ({meaning}).
 
 #### Who are the annotators?
 
@@ -511,25 +552,40 @@ treat check-worthiness as a judgement. Check the licensing section before any re
 """
 
 
-def _citation(facts: CorpusFacts, numbers: dict[str, Any]) -> str:
+def bibtex(facts: CorpusFacts, numbers: dict[str, Any], links: Links) -> str:
+    """The dataset's BibTeX entry (``howpublished`` only when the build was given a homepage)."""
     year = facts.last_modified[:4] or "n.d."
     versions = ", ".join(sorted(facts.guidelines))
+    fields = [
+        ("title", "{newsspan: news articles annotated with entities, temporal expressions, quotations and claims}"),
+        ("author", "{{newsspan maintainers}}"),
+        ("year", f"{{{year}}}"),
+        *([("howpublished", f"{{\\url{{{links.homepage}}}}}")] if links.homepage else []),
+        ("note", f"{{Dataset, {numbers['documents']:,} document(s), annotation guidelines {versions},\n"
+                 f"{' ' * 18}built with newsspan {newsspan_version()}}}"),
+    ]
+    body = ",\n".join(f"  {name:<12} = {value}" for name, value in fields)
+    return f"@misc{{newsspan{year},\n{body}\n}}"
+
+
+def _contact(links: Links) -> str:
+    if links.homepage:
+        return f"Through the dataset's homepage: {links.homepage}."
+    return ("The people listed under [Dataset Card Authors](#dataset-card-authors) (no public repository or "
+            "issue tracker was given to the build).")
+
+
+def _citation(facts: CorpusFacts, numbers: dict[str, Any], links: Links) -> str:
+    shipped = f"`{GUIDELINES_NAME}`, " if links.guidelines else ""
     return f"""## Checksums
 
-`SHA256SUMS` lists the SHA-256 of every data file, this card and `croissant.json`; check a download with
-`sha256sum -c SHA256SUMS`. `croissant.json` describes the folder in the Croissant format.
+`SHA256SUMS` lists the SHA-256 of every data file, this card, {shipped}`{SCHEMA_NAME}` and `croissant.json`;
+check a download with `sha256sum -c SHA256SUMS`. `croissant.json` describes the folder in the Croissant format.
 
 ## Citation
 
 ```bibtex
-@misc{{newsspan{year},
-  title        = {{newsspan: news articles annotated with entities, temporal expressions, quotations and claims}},
-  author       = {{{{newsspan maintainers}}}},
-  year         = {{{year}}},
-  howpublished = {{\\url{{{REPOSITORY}}}}},
-  note         = {{Dataset, {numbers['documents']:,} document(s), annotation guidelines {versions},
-                  built with newsspan {newsspan_version()}}}
-}}
+{bibtex(facts, numbers, links)}
 ```
 
 ## Glossary
@@ -544,21 +600,22 @@ def _citation(facts: CorpusFacts, numbers: dict[str, Any]) -> str:
 
 ## Dataset Card Contact
 
-Open an issue at {REPOSITORY}/issues.
+{_contact(links)}
 """
 
 
-def card_text(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts) -> str:
+def card_text(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links) -> str:
     """The whole dataset card: YAML front matter and prose."""
     front = yaml.safe_dump(card_metadata(tables, facts), sort_keys=False, allow_unicode=True, width=120)
-    sections = [_summary(tables, numbers, facts), _uses(), _structure(folder, tables), _statistics(numbers),
-                _creation(facts, numbers), _licensing(facts), _limitations(numbers), _citation(facts, numbers)]
+    sections = [_summary(tables, numbers, facts, links), _uses(), _structure(folder, tables), _statistics(numbers),
+                _creation(facts, numbers, links), _licensing(facts), _limitations(numbers),
+                _citation(facts, numbers, links)]
     return f"---\n{front}---\n\n" + "\n".join(sections)
 
 
-def write_card(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts) -> Path:
+def write_card(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links) -> Path:
     path = folder / "README.md"
-    atomic_write_text(path, card_text(folder, tables, numbers, facts))
+    atomic_write_text(path, card_text(folder, tables, numbers, facts, links))
     return path
 
 
@@ -603,8 +660,11 @@ def _croissant_field(field_id: str, feature: Any, source: dict[str, Any], path: 
     return node
 
 
-def croissant(tables: Tables, facts: CorpusFacts) -> dict[str, Any]:
-    """Croissant 1.1 metadata of the folder: one file set and one record set per config."""
+def croissant(tables: Tables, facts: CorpusFacts, numbers: dict[str, Any], links: Links) -> dict[str, Any]:
+    """Croissant 1.1 metadata of the folder: one file set and one record set per config.
+
+    ``url`` is the homepage given to the build; without one it is left out (mlcroissant then warns).
+    """
     from .build import config_features
 
     distribution, record_sets = [], []
@@ -624,27 +684,28 @@ def croissant(tables: Tables, facts: CorpusFacts) -> dict[str, Any]:
                   for name, feature in features.items()]
         record_sets.append({"@type": "cr:RecordSet", "@id": config, "name": config,
                             "description": DESCRIPTIONS[config], "field": [split_field, *fields]})
+    homepage = {"url": links.homepage} if links.homepage else {}
     return {
         "@context": CROISSANT_CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": "http://mlcommons.org/croissant/1.1",
         "name": PRETTY_NAME,
         "description": "News articles annotated with entities, temporal expressions, quotations and claims.",
-        "url": REPOSITORY,
+        **homepage,
         "license": facts.license_id,
         "version": newsspan_version(),
         "inLanguage": sorted(facts.languages),
-        "creator": {"@type": "sc:Organization", "name": "newsspan maintainers", "url": REPOSITORY},
-        "citeAs": f"newsspan maintainers. newsspan. {REPOSITORY}",
+        "creator": {"@type": "sc:Organization", "name": "newsspan maintainers", **homepage},
+        "citeAs": bibtex(facts, numbers, links),
         "keywords": ["news", "named-entity-recognition", "timex3", "quotation attribution", "claim detection"],
         "distribution": distribution,
         "recordSet": record_sets,
     }
 
 
-def write_croissant(folder: Path, tables: Tables, facts: CorpusFacts) -> Path:
+def write_croissant(folder: Path, tables: Tables, facts: CorpusFacts, numbers: dict[str, Any], links: Links) -> Path:
     path = folder / "croissant.json"
-    atomic_write_text(path, json.dumps(croissant(tables, facts), ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(path, json.dumps(croissant(tables, facts, numbers, links), ensure_ascii=False, indent=2) + "\n")
     return path
 
 
