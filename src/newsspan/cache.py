@@ -87,6 +87,7 @@ class CacheWriter:
 
     def _open(self, fingerprint: str) -> sqlite3.Connection:
         db = _connect(self.path, readonly=False)
+        db.execute("PRAGMA journal_mode=WAL")  # workers keep reading while this connection commits
         with db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS ok (key TEXT PRIMARY KEY, annotation BLOB NOT NULL, "

@@ -482,23 +482,33 @@ def build_command(
     no_load: Annotated[bool, typer.Option("--no-load", help="Skip loading the result with load_dataset.")] = False,
     shard_rows: ShardRowsOption = 50_000,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT even if it is not a newsspan build.")] = False,
+    homepage: Annotated[str | None, typer.Option(
+        "--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
 
-    A previous build in OUT is replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
+    The folder also ships the JSON Schema and the root's docs/guidelines.md. A previous build in OUT is
+    replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
     """
-    from .build import build_dataset, check_dataset, load_summary
+    from .build import build_dataset, check_dataset, check_homepage, load_summary
 
+    if homepage is not None:
+        try:
+            check_homepage(homepage)
+        except ValueError as exc:
+            raise fail(str(exc), 2) from None
     corpus = Corpus(root)
     files = validated_files(corpus, paths, as_json)
     with review_progress("building", len(files), as_json) as advance:
         if check:
-            differences = check_dataset(corpus, files, out, shard_rows=shard_rows, on_document=advance)
+            differences = check_dataset(corpus, files, out, shard_rows=shard_rows, homepage=homepage,
+                                        on_document=advance)
             report_check(out, differences, as_json)
             return
         try:
-            result = build_dataset(corpus, files, out, shard_rows=shard_rows, force=force, on_document=advance)
+            result = build_dataset(corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force,
+                                   on_document=advance)
         except FileExistsRefusal as exc:
             raise fail(str(exc)) from None
     loaded = [] if no_load else load_summary(out)

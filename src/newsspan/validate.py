@@ -10,11 +10,11 @@ import hashlib
 import multiprocessing
 import os
 import re
-import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from functools import cache
-from operator import itemgetter, lt, neg
+from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -275,6 +275,7 @@ def timex_problems(file: str, doc: dict[str, Any]) -> Iterator[Problem]:
                               f"expected {name} only on a DURATION; found it on a {kind}")
 
 
+@lru_cache(maxsize=1 << 16)  # values recur (PRESENT_REF, P2D, a year): a pure function worth memoising
 def _timex_expectation(kind: Any, value: str) -> str | None:
     """What a value of this TIMEX3 type should look like, or None when it does."""
     duration = bool(_DURATION.match(value))
@@ -364,30 +365,28 @@ def _seed_text_problems(file: str, path: Path, data: bytes | OSError, pinned: An
 # Only when it says no are the reporting functions above run, so the problems reported are
 # always theirs (tests check the fast path never passes a document they would fault).
 
-_SPAN_FIELDS = itemgetter("start", "end", "text")
 _ID = itemgetter("id")
-_FIRST, _LAST = itemgetter(0), itemgetter(-1)
-_WHITESPACE = re.compile(r"\s")  # for str patterns, \s is exactly str.isspace()
 
 
 def _spans_ok(items: list[dict[str, Any]], text: str, *, distinct: bool = False, nested: bool = False) -> bool:
     """Offsets in range and ordered, text matching, no surrounding whitespace (schema-valid spans).
 
     With ``distinct``: ids and offsets are unique; with ``nested``: spans nest or are disjoint.
-    Written with ``map`` over C functions: per span, no Python bytecode runs.
+    One plain loop: on CPython 3.11 it beats chains of ``map`` over C functions.
     """
-    if not items:
-        return True
-    starts, ends, covered = zip(*map(_SPAN_FIELDS, items), strict=True)
-    if max(ends) > len(text) or not all(map(lt, starts, ends)):
+    size = len(text)
+    ids: set[str] = set()
+    offsets: set[tuple[int, int]] = set()
+    for span in items:
+        start, end, covered = span["start"], span["end"], span["text"]
+        if not start < end <= size or text[start:end] != covered or covered[0].isspace() or covered[-1].isspace():
+            return False
+        if distinct or nested:
+            ids.add(span["id"])
+            offsets.add((start, end))
+    if distinct and not len(ids) == len(offsets) == len(items):
         return False
-    if tuple(map(text.__getitem__, map(slice, starts, ends))) != covered:
-        return False
-    if _WHITESPACE.search("".join(map(_FIRST, covered)) + "".join(map(_LAST, covered))):
-        return False
-    if distinct and not (len(set(map(_ID, items))) == len(items) == len(set(zip(starts, ends, strict=True)))):
-        return False
-    return not nested or _nesting_ok(sorted(zip(starts, map(neg, ends), strict=True)))
+    return not nested or _nesting_ok(sorted([(start, -end) for start, end in offsets]))
 
 
 def _nesting_ok(ordered: list[tuple[int, int]]) -> bool:
@@ -645,6 +644,14 @@ def default_jobs() -> int:
 MIN_FILES_PER_WORKER = 200
 
 
+def _start_method() -> str:
+    """fork (fast, no re-import) when this process has no other thread that could hold a lock; else forkserver."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def iter_checked(corpus: Corpus, files: list[str], *, jobs: int = 1, cache_db: Path | None = None,
                  want_entry: bool = False) -> Iterator[tuple[str, Checked]]:
     """Check ``files`` in order, serially or in a pool of ``jobs`` processes (0: all CPUs)."""
@@ -658,7 +665,7 @@ def iter_checked(corpus: Corpus, files: list[str], *, jobs: int = 1, cache_db: P
             if _worker["reader"]:
                 _worker["reader"].close()
         return
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    context = multiprocessing.get_context(_start_method())
     chunk = max(1, min(256, len(files) // (jobs * 16)))
     with context.Pool(jobs, initializer=_init_worker, initargs=args) as pool:
         yield from pool.imap(_check_in_worker, files, chunksize=chunk)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -68,6 +68,12 @@ class ImportResult:
     def extend(self, other: ImportResult) -> None:
         self.documents += other.documents
         self.problems += other.problems
+
+    def add(self, document: DocumentWithText | None, problems: list[Problem]) -> None:
+        """One source document's outcome: its problems, and the document when it could be built."""
+        self.problems += problems
+        if document:
+            self.documents.append(document)
 
 
 # --- schema-derived facts -----------------------------------------------------------------
@@ -297,14 +303,18 @@ class DocumentBuilder:
         return {"start": start, "end": end, "text": self.text[start:end]}
 
     def _validate(self, doc: dict[str, Any]) -> Iterator[Problem]:
-        file = self.file
-        yield from schema_problems(file, doc)
-        yield from offset_problems(file, doc, self.text)
-        yield from reference_problems(file, doc)
-        yield from crossing_problems(file, doc)
-        yield from timex_problems(file, doc)
-        yield from claim_problems(file, doc)
-        yield from date_bound_problems(file, doc)
+        return validation_problems(self.file, doc, self.text)
+
+
+def validation_problems(file: str, doc: dict[str, Any], text: str) -> Iterator[Problem]:
+    """The project's validation of a document built in memory (pointers into the built document)."""
+    yield from schema_problems(file, doc)
+    yield from offset_problems(file, doc, text)
+    yield from reference_problems(file, doc)
+    yield from crossing_problems(file, doc)
+    yield from timex_problems(file, doc)
+    yield from claim_problems(file, doc)
+    yield from date_bound_problems(file, doc)
 
 
 def _defaults(layer: Layer, item: dict[str, Any]) -> dict[str, Any]:
@@ -397,6 +407,8 @@ def write_text(path: Path, text: str, *, overwrite: bool) -> Path:
     return path
 
 
+# --- reading ---------------------------------------------------------------------------------
+
 def source_files(src: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """``src`` itself, or the files of folder ``src`` ending in one of ``suffixes``, sorted."""
     src = Path(src)
@@ -405,5 +417,35 @@ def source_files(src: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return [src]
 
 
+def read_sources(src: Path, suffixes: tuple[str, ...], what: str,
+                 read_file: Callable[[Path], ImportResult]) -> ImportResult:
+    """Every source file of ``src`` (see :func:`source_files`) read by ``read_file``, results joined.
+
+    ``what`` names the files expected (``"doccano .jsonl files"``) in the ``import-no-input``
+    problem of a folder that holds none.
+    """
+    return read_listed(source_files(Path(src), suffixes), Path(src), what, read_file)
+
+
+def read_listed(files: list[Path], src: Path, what: str, read_file: Callable[[Path], ImportResult]) -> ImportResult:
+    """:func:`read_sources` for files already listed (a format that must look at them first)."""
+    if not files:
+        return ImportResult(problems=[no_input(src, what)])
+    result = ImportResult()
+    for path in files:
+        result.extend(read_file(path))
+    return result
+
+
 def no_input(src: Path, what: str) -> Problem:
     return Problem(str(src), "", "import-no-input", f"expected {what}; found none")
+
+
+def unreadable(file: Path | str, expected: str, found: object, where: str = "") -> Problem:
+    """The ``import-unreadable`` problem of a file (or a part of it at ``where``) not readable as ``expected``."""
+    return Problem(str(file), where, "import-unreadable", f"expected {expected}; found {found}")
+
+
+def unreadable_file(file: Path | str, expected: str, found: object) -> ImportResult:
+    """The result of reading a file that cannot be read or parsed: no document, one problem."""
+    return ImportResult(problems=[unreadable(file, expected, found)])

@@ -35,10 +35,11 @@ from .base import (
     SpanDraft,
     escape_line,
     flat,
-    no_input,
+    read_sources,
     slug,
     timex_mods,
     unescape_line,
+    unreadable_file,
     write_text,
 )
 
@@ -212,14 +213,7 @@ TOOLS_CONF = f"""# newsspan brat tool configuration (generated). Entity Wikidata
 
 def read(src: Path) -> ImportResult:
     """Documents from a brat folder (every ``.ann`` with its ``.txt``) or from one ``.ann`` file."""
-    src = Path(src)
-    anns = sorted(src.glob("*.ann")) if src.is_dir() else [src]
-    result = ImportResult()
-    if not anns:
-        result.problems.append(no_input(src, "brat .ann files"))
-    for ann in anns:
-        result.extend(read_document(ann))
-    return result
+    return read_sources(src, (".ann",), "brat .ann files", read_document)
 
 
 def read_document(ann: Path) -> ImportResult:
@@ -229,9 +223,7 @@ def read_document(ann: Path) -> ImportResult:
         source = SourceText.of(txt.read_bytes())
         lines = ann.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
-        builder = DocumentBuilder(str(ann), "", None, "")
-        builder.problem("", "import-unreadable", f"expected {ann.name} and {txt.name} as UTF-8 text; found {exc}")
-        return ImportResult([], builder.problems)
+        return unreadable_file(ann, f"{ann.name} and {txt.name} as UTF-8 text", exc)
     builder = DocumentBuilder(str(ann), source.canonical, None, slug(ann.stem))
     _AnnReader(builder, source).read(lines)
     doc = builder.build()

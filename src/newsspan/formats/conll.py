@@ -20,7 +20,16 @@ from typing import Any
 
 from ..schema import entity_labels, splits
 from ..tokenize import Token, iob2_tags, outermost, sentences, spans_from_iob2
-from .base import DocumentBuilder, DocumentWithText, ImportResult, SpanDraft, no_input, slug, source_files, write_text
+from .base import (
+    DocumentBuilder,
+    DocumentWithText,
+    ImportResult,
+    SpanDraft,
+    read_sources,
+    slug,
+    unreadable_file,
+    write_text,
+)
 
 DOCSTART = "-DOCSTART- -X- O O"
 SUFFIX = ".conll"
@@ -76,31 +85,21 @@ def _whitespace_split(token: Token) -> list[Token]:
 
 def read(src: Path) -> ImportResult:
     """Documents from CoNLL files (a file, or every ``.conll`` file of a folder)."""
-    result = ImportResult()
-    files = source_files(Path(src), (SUFFIX,))
-    if not files:
-        result.problems.append(no_input(Path(src), f"CoNLL {SUFFIX} files"))
-    for path in files:
-        result.extend(read_file(path))
-    return result
+    return read_sources(src, (SUFFIX,), f"CoNLL {SUFFIX} files", read_file)
 
 
 def read_file(path: Path) -> ImportResult:
-    result = ImportResult()
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
-        builder = DocumentBuilder(str(path), "", None, "")
-        builder.problem("", "import-unreadable", f"expected a UTF-8 CoNLL file; found {exc}")
-        return ImportResult([], builder.problems)
+        return unreadable_file(path, "a UTF-8 CoNLL file", exc)
+    result = ImportResult()
     for n, document in enumerate(_documents(lines), 1):
         builder = DocumentBuilder(str(path), "", None, slug(f"{path.stem}-{n}"))
         built = _build(builder, document)
-        result.problems += builder.problems
-        if built:
-            if path.stem in splits():
-                built[0]["metadata"]["split"] = path.stem
-            result.documents.append(built)
+        if built and path.stem in splits():
+            built[0]["metadata"]["split"] = path.stem
+        result.add(built, builder.problems)
     return result
 
 

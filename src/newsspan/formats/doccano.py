@@ -35,10 +35,11 @@ from .base import (
     SpanDraft,
     header_of,
     label_of,
-    no_input,
+    read_sources,
     slug,
-    source_files,
     subspan_fields,
+    unreadable,
+    unreadable_file,
     write_text,
 )
 
@@ -107,37 +108,25 @@ def record(doc: dict[str, Any], text: str) -> dict[str, Any]:
 
 def read(src: Path) -> ImportResult:
     """Documents from a doccano JSONL file (or every ``.jsonl`` file of a folder)."""
-    result = ImportResult()
-    files = source_files(Path(src), (".jsonl",))
-    if not files:
-        result.problems.append(no_input(Path(src), "doccano .jsonl files"))
-    for path in files:
-        result.extend(read_file(path))
-    return result
+    return read_sources(src, (".jsonl",), "doccano .jsonl files", read_file)
 
 
 def read_file(path: Path) -> ImportResult:
-    result = ImportResult()
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
-        builder = DocumentBuilder(str(path), "", None, "")
-        builder.problem("", "import-unreadable", f"expected a UTF-8 JSONL file; found {exc}")
-        return ImportResult([], builder.problems)
+        return unreadable_file(path, "a UTF-8 JSONL file", exc)
+    result = ImportResult()
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        builder = DocumentBuilder(str(path), "", None, slug(f"{path.stem}-{n}"))
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            builder.problem(f"line {n}", "import-unreadable", f"expected one JSON object per line; found {exc}")
-            result.problems += builder.problems
+            result.problems.append(unreadable(path, "one JSON object per line", exc, where=f"line {n}"))
             continue
-        doc = _read_record(builder, n, obj)
-        result.problems += builder.problems
-        if doc:
-            result.documents.append(doc)
+        builder = DocumentBuilder(str(path), "", None, slug(f"{path.stem}-{n}"))
+        result.add(_read_record(builder, n, obj), builder.problems)
     return result
 
 

@@ -35,11 +35,11 @@ from .base import (
     SpanDraft,
     header_of,
     label_of,
-    no_input,
+    read_sources,
     slug,
-    source_files,
     subspan_fields,
     timex_mods,
+    unreadable_file,
     write_json,
     write_text,
 )
@@ -156,32 +156,19 @@ def labeling_config() -> str:
 
 def read(src: Path) -> ImportResult:
     """Documents from a Label Studio JSON export (a file, or every ``.json`` file of a folder)."""
-    result = ImportResult()
-    files = source_files(Path(src), (".json",))
-    if not files:
-        result.problems.append(no_input(Path(src), "Label Studio JSON export files"))
-    for path in files:
-        result.extend(read_file(path))
-    return result
+    return read_sources(src, (".json",), "Label Studio JSON export files", read_file)
 
 
 def read_file(path: Path) -> ImportResult:
-    result = ImportResult()
     try:
         tasks = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
-        builder = DocumentBuilder(str(path), "", None, "")
-        builder.problem("", "import-unreadable", f"expected a Label Studio JSON export; found {exc}")
-        return ImportResult([], builder.problems)
-    tasks = tasks if isinstance(tasks, list) else [tasks]
-    for n, task in enumerate(tasks):
+        return unreadable_file(path, "a Label Studio JSON export", exc)
+    result = ImportResult()
+    for n, task in enumerate(tasks if isinstance(tasks, list) else [tasks]):
         builder = _task_builder(path, n, task)
-        if builder is None:
-            continue
-        doc = builder.build()
-        result.problems += builder.problems
-        if doc:
-            result.documents.append(doc)
+        if builder is not None:
+            result.add(builder.build(), builder.problems)
     return result
 
 

@@ -29,18 +29,17 @@ from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
 from ..schema import entity_labels
 from ..text import canonical_text, text_sha256
 from ..tokenize import Token, outermost, sentences
-from ..validate import (
-    Problem,
-    claim_problems,
-    crossing_problems,
-    date_bound_problems,
-    offset_problems,
-    pointer,
-    reference_problems,
-    schema_problems,
-    timex_problems,
+from ..validate import Problem, pointer
+from .base import (
+    DocumentWithText,
+    ImportResult,
+    header_of,
+    read_sources,
+    schema_order,
+    slug,
+    unreadable_file,
+    validation_problems,
 )
-from .base import DocumentWithText, ImportResult, header_of, no_input, schema_order, slug, source_files
 
 USER_DATA_KEY = "newsspan"
 FORMAT_VERSION = "newsspan-docbin-1"
@@ -180,24 +179,20 @@ def _attributes(layer: Layer, item: dict[str, Any]) -> dict[str, Any]:
 
 def read(src: Path) -> ImportResult:
     """Documents from a ``.spacy`` file (or every ``.spacy`` file of a folder), with problems for what cannot map."""
+    return read_sources(src, (SUFFIX,), f"{SUFFIX} files", read_file)
+
+
+def read_file(path: Path) -> ImportResult:
+    """The documents of one ``DocBin`` file."""
     from spacy.tokens import DocBin
 
+    try:
+        sdocs = list(DocBin().from_disk(path).get_docs(_vocab()))
+    except Exception as exc:  # any failure here means "not a DocBin"
+        return unreadable_file(path, "a spaCy DocBin file", f"{type(exc).__name__}: {exc}")
     result = ImportResult()
-    files = source_files(Path(src), (SUFFIX,))
-    if not files:
-        result.problems.append(no_input(Path(src), f"{SUFFIX} files"))
-    for path in files:
-        try:
-            sdocs = list(DocBin().from_disk(path).get_docs(_vocab()))
-        except Exception as exc:  # any failure here means "not a DocBin"
-            result.problems.append(Problem(str(path), "", "import-unreadable",
-                                           f"expected a spaCy DocBin file; found {type(exc).__name__}: {exc}"))
-            continue
-        for index, sdoc in enumerate(sdocs):
-            doc, problems = from_spacy(sdoc, file=str(path), index=index, fallback_id=f"{slug(path.stem)}-{index + 1}")
-            result.problems += problems
-            if doc is not None:
-                result.documents.append(doc)
+    for index, sdoc in enumerate(sdocs):
+        result.add(*from_spacy(sdoc, file=str(path), index=index, fallback_id=f"{slug(path.stem)}-{index + 1}"))
     return result
 
 
@@ -289,11 +284,8 @@ def _foreign_document(sdoc: Any, *, file: str, index: int,
 
 def _validation_problems(file: str, index: int, doc: dict[str, Any], text: str) -> list[Problem]:
     """The project's validation of a rebuilt document, placed in the DocBin (spans, or the stored document)."""
-    checks = (schema_problems(file, doc), offset_problems(file, doc, text), reference_problems(file, doc),
-              crossing_problems(file, doc), timex_problems(file, doc), claim_problems(file, doc),
-              date_bound_problems(file, doc))
     problems = []
-    for problem in (p for found in checks for p in found):
+    for problem in validation_problems(file, doc, text):
         parts = problem.pointer.split("/")
         if len(parts) >= 3 and parts[1] in LAYERS:  # /entities/3/... -> that span of the span group
             where = pointer("docs", index, "spans") + "/".join(parts[:3])

@@ -23,7 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from ..model import LABEL_FIELD, LAYERS, Layer
-from .base import DocumentBuilder, DocumentWithText, ImportResult, SpanDraft, no_input, slug, write_text
+from .base import (
+    DocumentBuilder,
+    DocumentWithText,
+    ImportResult,
+    SpanDraft,
+    read_listed,
+    slug,
+    source_files,
+    unreadable,
+    unreadable_file,
+    write_text,
+)
 
 NS = "webanno.custom."
 STRING, BOOLEAN = "uima.cas.String", "uima.cas.Boolean"
@@ -131,19 +142,11 @@ def to_cas(doc: dict[str, Any], text: str, ts: Any) -> Any:
 
 def read(src: Path) -> ImportResult:
     """Documents from ``.xmi`` files (a file, or every one of a folder), with the folder's ``TypeSystem.xml``."""
-    src = Path(src)
-    files = sorted(src.glob("*.xmi")) if src.is_dir() else [src]
-    result = ImportResult()
-    if not files:
-        result.problems.append(no_input(src, "UIMA CAS .xmi files"))
-        return result
-    ts, problem = _typesystem_for(files[0].parent)
+    files = source_files(Path(src), (".xmi",))
+    ts, problem = _typesystem_for(files[0].parent) if files else (None, None)
     if problem:
-        result.problems.append(problem)
-        return result
-    for path in files:
-        result.extend(read_file(path, ts))
-    return result
+        return ImportResult(problems=[problem])
+    return read_listed(files, Path(src), "UIMA CAS .xmi files", lambda path: read_file(path, ts))
 
 
 def _typesystem_for(folder: Path) -> tuple[Any, Any]:
@@ -157,21 +160,18 @@ def _typesystem_for(folder: Path) -> tuple[Any, Any]:
     try:
         return merge_typesystems(ours, load_typesystem(found[0].read_bytes().decode("utf-8"))), None
     except Exception as exc:
-        builder = DocumentBuilder(str(found[0]), "", None, "")
-        builder.problem("", "import-unreadable", f"expected a UIMA type system compatible with newsspan's; found {exc}")
-        return None, builder.problems[0]
+        return None, unreadable(found[0], "a UIMA type system compatible with newsspan's", exc)
 
 
 def read_file(path: Path, ts: Any) -> ImportResult:
     """One document from one XMI file."""
     from cassis import load_cas_from_xmi
 
-    builder = DocumentBuilder(str(path), "", None, slug(path.stem))
     try:
         cas = load_cas_from_xmi(path, typesystem=ts, lenient=True)
     except Exception as exc:
-        builder.problem("", "import-unreadable", f"expected UIMA CAS XMI; found {type(exc).__name__}: {exc}")
-        return ImportResult([], builder.problems)
+        return unreadable_file(path, "UIMA CAS XMI", f"{type(exc).__name__}: {exc}")
+    builder = DocumentBuilder(str(path), "", None, slug(path.stem))
     builder.text = cas.sofa_string or ""
     _header(builder, cas)
     drafts: dict[int, tuple[SpanDraft, Any]] = {}

@@ -38,10 +38,10 @@ from .base import (
     SpanDraft,
     header_of,
     label_of,
-    no_input,
+    read_sources,
     slug,
-    source_files,
     subspan_fields,
+    unreadable_file,
     write_json,
     write_text,
 )
@@ -135,22 +135,15 @@ def _link(role: str, annotation: str) -> dict[str, Any]:
 
 def read(src: Path) -> ImportResult:
     """Documents from ``.jsonld`` files (a file, or every one of a folder) and the text files they target."""
-    result = ImportResult()
-    files = source_files(Path(src), (".jsonld",))
-    if not files:
-        result.problems.append(no_input(Path(src), "Web Annotation .jsonld files"))
-    for path in files:
-        result.extend(read_file(path))
-    return result
+    return read_sources(src, (".jsonld",), "Web Annotation .jsonld files", read_file)
 
 
 def read_file(path: Path) -> ImportResult:
-    builder = DocumentBuilder(str(path), "", None, slug(path.stem))
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
-        builder.problem("", "import-unreadable", f"expected a JSON-LD file; found {exc}")
-        return ImportResult([], builder.problems)
+        return unreadable_file(path, "a JSON-LD file", exc)
+    builder = DocumentBuilder(str(path), "", None, slug(path.stem))
     items, base = _items(data)
     if items is None:
         builder.problem("", "import-malformed", "expected an AnnotationCollection (first.items), an AnnotationPage "
