@@ -91,7 +91,7 @@ def corpus_summary(corpus: Corpus, paths: list[Path]) -> Table:
 SUMMARY_MAX_FILES = 1000
 
 
-@app.command("validate")
+@app.command("validate", rich_help_panel="Corpus")
 def validate_command(
     paths: PathsArgument = None,
     root: RootOption = Path("."),
@@ -132,7 +132,7 @@ def validate_command(
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command("add")
+@app.command("add", rich_help_panel="Corpus")
 def add_command(
     text_file: Annotated[Path, typer.Argument(help="The article text (UTF-8; CRLF and BOM accepted).")],
     doc_id: Annotated[str, typer.Option("--id", help="Document id: a slug such as 'kazakh-visit-2026'.")],
@@ -174,7 +174,7 @@ def review_progress(description: str, total: int | None, quiet: bool) -> Iterato
         yield lambda *_: progress.advance(task)
 
 
-@app.command("review")
+@app.command("review", rich_help_panel="Review")
 def review_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the pages (created if missing).")],
     paths: PathsArgument = None,
@@ -218,7 +218,7 @@ def review_command(
     console.print(f"open {index.resolve().as_uri()}", highlight=False, soft_wrap=True)
 
 
-@app.command("check")
+@app.command("check", rich_help_panel="Review")
 def check_command(
     paths: PathsArgument = None,
     root: RootOption = Path("."),
@@ -272,7 +272,7 @@ def print_warnings(warnings: list[Any], checked: int) -> None:
     console.print(table)
 
 
-@app.command("agree")
+@app.command("agree", rich_help_panel="Review")
 def agree_command(
     a: Annotated[Path, typer.Argument(help="Reference annotations: a folder of annotation files, or one file.")],
     b: Annotated[Path, typer.Argument(help="Annotations to compare with A (same document ids).")],
@@ -381,7 +381,7 @@ def print_agreement(report: Any) -> None:
     console.print(table)
 
 
-@app.command("train")
+@app.command("train", rich_help_panel="Formats and training")
 def train_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for the DocBins, config, trained pipelines, scores.")],
     paths: PathsArgument = None,
@@ -473,7 +473,7 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> 
     return files
 
 
-@app.command("build")
+@app.command("build", rich_help_panel="Dataset")
 def build_command(
     paths: PathsArgument = None,
     root: RootOption = Path("."),
@@ -579,7 +579,7 @@ def label_table(stats: dict[str, Any]) -> Table:
     return table
 
 
-@app.command("stats")
+@app.command("stats", rich_help_panel="Dataset")
 def stats_command(
     paths: PathsArgument = None,
     root: RootOption = Path("."),
@@ -615,7 +615,7 @@ def stats_command(
                   f"{numbers['ner']['nested_entities_not_tagged']:,} nested ones are not tagged", highlight=False)
 
 
-@app.command("publish")
+@app.command("publish", rich_help_panel="Dataset")
 def publish_command(
     repo_id: Annotated[str, typer.Option("--repo-id", help="Hugging Face dataset repo, OWNER/NAME.")],
     dist: Annotated[Path, typer.Option("--dist", help="The built dataset folder to upload.")] = Path("dist/newsspan"),
@@ -677,7 +677,7 @@ def format_module(name: str) -> Any:
     return converter(name)
 
 
-@app.command("export")
+@app.command("export", rich_help_panel="Formats and training")
 def export_command(
     format_name: FormatOption,
     out: Annotated[Path, typer.Option("--out", help="Folder to write (created if missing; empty unless --force).")],
@@ -719,7 +719,7 @@ def export_command(
                       f"{len(written)} file(s) in {out}", highlight=False)
 
 
-@app.command("import")
+@app.command("import", rich_help_panel="Formats and training")
 def import_command(
     format_name: FormatOption,
     src: Annotated[Path, typer.Argument(help="A file of the format, or a folder of such files.")],
