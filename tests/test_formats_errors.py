@@ -215,3 +215,11 @@ def test_uima_reads_spans_made_in_inception_and_reports_unreadable_xmi(tmp_path)
 def test_empty_source_is_a_problem_not_an_empty_corpus(name, tmp_path):
     result = read(name, tmp_path)
     assert result.documents == [] and [p.code for p in result.problems] == ["import-no-input"]
+
+
+@pytest.mark.parametrize("name", ["brat", "label-studio", "spacy", "doccano", "web-annotation", "uima-cas", "conll"])
+def test_missing_source_file_in_missing_folder_is_a_problem_not_a_traceback(name, tmp_path):
+    missing = tmp_path / "no-such-folder" / "corpus.file"
+    result = read(name, missing)
+    assert result.documents == []
+    assert [(p.file, p.code) for p in result.problems] == [(str(missing), "import-unreadable")]

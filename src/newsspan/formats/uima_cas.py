@@ -154,7 +154,7 @@ def _typesystem_for(folder: Path) -> tuple[Any, Any]:
     from cassis import load_typesystem, merge_typesystems
 
     ours = typesystem()
-    found = [p for p in folder.iterdir() if p.name.lower() == TYPESYSTEM_FILE.lower()]
+    found = [p for p in folder.iterdir() if p.name.lower() == TYPESYSTEM_FILE.lower()] if folder.is_dir() else []
     if not found:
         return ours, None
     try:
