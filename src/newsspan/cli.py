@@ -18,6 +18,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .corpus import Corpus, add_article
 from .files import FileExistsRefusal
@@ -32,8 +33,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# markup=False: file names, span texts and messages are printed as they are (a "[/]" in a text is not rich markup).
+console = Console(markup=False, highlight=False)
+err_console = Console(stderr=True, markup=False, highlight=False)
 
 RootOption = Annotated[Path, typer.Option("--root", help="Corpus root holding seeds/ and annotations/.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
@@ -48,21 +50,24 @@ def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error for people and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+def fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:
+    """Report an error (on stderr for people; also as JSON on stdout with --json); return the Exit to raise."""
+    err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+    if as_json:
+        kind = "usage" if code == 2 else "error"
+        print_json({"ok": False, "errors": [{"file": "", "pointer": "", "code": kind, "message": message}]})
     return typer.Exit(code)
 
 
 def print_problems(report: Report) -> None:
     """Problems one per line, compiler style (``file:pointer: code: message``), then a count."""
     if report.ok:
-        console.print(f"[green]✓ {report.files} file(s) valid[/]")
+        console.print(f"✓ {report.files} file(s) valid", style="green")
         return
     for p in report.problems:
-        console.print(f"{p.file}:{p.pointer or '/'}: [bold red]{p.code}[/]: {p.message}",
-                      soft_wrap=True, highlight=False, markup=True)
-    console.print(f"[red]✗ {len(report.problems)} problem(s) in {report.files} file(s)[/]")
+        where = f"{p.file}:{p.pointer}" if p.pointer else p.file
+        console.print(Text.assemble(f"{where}: ", (p.code, "bold red"), f": {p.message}"), soft_wrap=True)
+    console.print(f"✗ {len(report.problems)} problem(s) in {report.files} file(s)", style="red")
 
 
 def corpus_summary(corpus: Corpus, paths: list[Path]) -> Table:
@@ -95,10 +100,19 @@ SUMMARY_MAX_FILES = 1000
 def validate_command(
     paths: PathsArgument = None,
     root: RootOption = Path("."),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 (default): one per CPU, "
-                                      "serial for small corpora.")] = 0,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Check every file, and neither read nor write "
-                                           "the cache of files that passed (ROOT/.newsspan-cache/).")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=0, help="Worker processes; 0 (default): one per CPU, serial for small corpora."
+        ),
+    ] = 0,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Check every file, and neither read nor write the cache of files that passed (ROOT/.newsspan-cache/).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Check annotation files against the schema and the data contract; report every problem.
@@ -113,13 +127,13 @@ def validate_command(
     corpus = Corpus(root)
     files = annotation_files(corpus, paths or [])
     if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
     stats: dict[str, int] = {}
     with review_progress("validating", len(files), as_json) as advance:
         try:
             report = validate(corpus, files, jobs=jobs, use_cache=not no_cache, progress=advance, stats=stats)
         except (OSError, sqlite3.Error) as exc:  # e.g. a read-only corpus root: validate without the cache
-            err_console.print(f"[yellow]warning:[/] cache unavailable ({exc}); checking every file", highlight=False)
+            err_console.print(Text.assemble(("warning: ", "yellow"), f"cache unavailable ({exc}); checking every file"))
             report = validate(corpus, files, jobs=jobs, progress=advance, stats=stats)
     if as_json:
         print_json(report.to_dict())
@@ -147,21 +161,23 @@ def add_command(
 
     pattern = load_schema()["properties"]["id"]["pattern"]
     if not re.match(pattern, doc_id):
-        raise fail(f"--id: expected a slug matching {pattern}; found {doc_id!r}", 2)
+        raise fail(f"--id: expected a slug matching {pattern}; found {doc_id!r}", 2, as_json=as_json)
     if split not in splits():
-        raise fail(f"--split: expected one of {', '.join(splits())}; found {split!r}", 2)
+        raise fail(f"--split: expected one of {', '.join(splits())}; found {split!r}", 2, as_json=as_json)
     try:
         created = add_article(Corpus(root), text_file, doc_id, split=split)
     except FileNotFoundError:
-        raise fail(f"{text_file}: expected a text file; found none", 2) from None
+        raise fail(f"{text_file}: expected a text file; found none", 2, as_json=as_json) from None
     except (FileExistsError, FileExistsRefusal) as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), as_json=as_json) from None
     except SeedDecodeError as exc:
-        raise fail(f"{text_file}: expected UTF-8 text; found bytes that are {exc}") from None
+        raise fail(f"{text_file}: expected UTF-8 text; found bytes that are {exc}", as_json=as_json) from None
     if as_json:
         print_json({"ok": True, "annotation": str(created), "id": doc_id})
     else:
-        console.print(f"[green]created[/] {created} (draft; annotate it, then run newsspan validate)")
+        console.print(
+            Text.assemble(("created ", "green"), f"{created} (draft; annotate it, then run newsspan validate)")
+        )
 
 
 @contextmanager
@@ -191,29 +207,36 @@ def review_command(
 
     corpus = Corpus(root)
     if missing := [str(p) for p in paths or [] if not p.exists()]:
-        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2)
+        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2, as_json=as_json)
     files = corpus.annotation_files(paths or [])
     if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
     if out.exists() and not out.is_dir():
-        raise fail(f"--out: expected a folder; found a file at {out}", 2)
+        raise fail(f"--out: expected a folder; found a file at {out}", 2, as_json=as_json)
     with review_progress("rendering pages", len(files), as_json) as advance:
         try:
             pages = write_review(corpus, files, out, force=force, advance=advance)
         except FileExistsRefusal as exc:
-            raise fail(f"{out}: {exc}") from None
+            raise fail(f"{out}: {exc}", as_json=as_json) from None
         except OSError as exc:
-            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
+            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}", as_json=as_json) from None
     index = out / "index.html"
     if as_json:
-        print_json({"ok": True, "index": str(index), "pages": [p.to_dict() for p in pages],
-                    "errors": sum(p.errors for p in pages), "warnings": sum(p.warnings for p in pages)})
+        print_json(
+            {
+                "ok": True,
+                "index": str(index),
+                "pages": [p.to_dict() for p in pages],
+                "errors": sum(p.errors for p in pages),
+                "warnings": sum(p.warnings for p in pages),
+            }
+        )
         return
     table = Table(title=f"{len(pages)} review page(s) in {out}")
     for column in ("document", "page", "errors", "warnings"):
         table.add_column(column, justify="right" if column in ("errors", "warnings") else "left", overflow="fold")
     for p in pages:
-        table.add_row(p.id or p.file, p.page, f"[red]{p.errors}[/]" if p.errors else "0", str(p.warnings))
+        table.add_row(p.id or p.file, p.page, Text(str(p.errors), style="red" if p.errors else ""), str(p.warnings))
     console.print(table)
     console.print(f"open {index.resolve().as_uri()}", highlight=False, soft_wrap=True)
 
@@ -237,11 +260,13 @@ def check_command(
 
     skipped = set(ignore or [])
     if unknown := sorted(skipped - CODES.keys()):
-        raise fail(f"--ignore: expected warning codes ({', '.join(CODES)}); found {', '.join(unknown)}", 2)
+        raise fail(
+            f"--ignore: expected warning codes ({', '.join(CODES)}); found {', '.join(unknown)}", 2, as_json=as_json
+        )
     corpus = Corpus(root)
     files = corpus.annotation_files(paths or [])
     if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
     report = validate(corpus, files)
     invalid = {p.file for p in report.problems}
     valid = [f for f in files if str(f) not in invalid]
@@ -250,8 +275,15 @@ def check_command(
     warnings = [w for w in found if w.code not in skipped]
     ok = report.ok and not warnings
     if as_json:
-        print_json({"ok": ok, "files": len(files), "checked": len(valid),
-                    "warnings": [w.to_dict() for w in warnings], "errors": [p.to_dict() for p in report.problems]})
+        print_json(
+            {
+                "ok": ok,
+                "files": len(files),
+                "checked": len(valid),
+                "warnings": [w.to_dict() for w in warnings],
+                "errors": [p.to_dict() for p in report.problems],
+            }
+        )
         raise typer.Exit(0 if ok else 1)
     if not report.ok:
         print_problems(report)
@@ -262,7 +294,7 @@ def check_command(
 def print_warnings(warnings: list[Any], checked: int) -> None:
     """A table of consistency warnings, or a green line when there are none."""
     if not warnings:
-        console.print(f"[green]✓ no consistency warnings in {checked} file(s)[/]")
+        console.print(f"✓ no consistency warnings in {checked} file(s)", style="green")
         return
     table = Table(title=f"{len(warnings)} consistency warning(s) in {checked} file(s)")
     for column in ("file", "pointer", "code", "message", "suggestion"):
@@ -293,11 +325,15 @@ def agree_command(
         import spacy  # noqa: F401
     except ImportError as exc:
         missing = f"newsspan agree needs the review extra (missing {exc.name}): pip install 'newsspan[review]'"
-        raise fail(missing) from None
+        raise fail(missing, as_json=as_json) from None
     with review_progress("comparing", None, as_json) as advance:
         report, pairs, problems = agree(Corpus(root), a, b, advance)
     if html is not None and html.suffix == ".html" and len(pairs) > 1:
-        raise fail(f"--html: {len(pairs)} documents compared; expected a folder, found the file name {html}", 2)
+        raise fail(
+            f"--html: {len(pairs)} documents compared; expected a folder, found the file name {html}",
+            2,
+            as_json=as_json,
+        )
     if report is None:
         if as_json:
             print_json({"ok": False, "errors": [p.to_dict() for p in problems]})
@@ -310,7 +346,7 @@ def agree_command(
     else:
         print_agreement(report)
         for path in written:
-            console.print(f"[green]wrote[/] {path}")
+            console.print(Text.assemble(("wrote ", "green"), str(path)))
 
 
 def write_diff_pages(report: Any, pairs: list[Any], out: Path, force: bool) -> list[Path]:
@@ -339,17 +375,29 @@ def _score(value: float | None) -> str:
 
 def print_agreement(report: Any) -> None:
     """Rich tables: span scores per layer and label, token kappa, attribute agreement, disagreements."""
-    console.print(f"A (reference) = {report.names[0]}   B = {report.names[1]}   documents: {len(report.documents)}"
-                  + (f"   only in A: {', '.join(report.only_in_a)}" if report.only_in_a else "")
-                  + (f"   only in B: {', '.join(report.only_in_b)}" if report.only_in_b else ""), highlight=False)
+    console.print(
+        f"A (reference) = {report.names[0]}   B = {report.names[1]}   documents: {len(report.documents)}"
+        + (f"   only in A: {', '.join(report.only_in_a)}" if report.only_in_a else "")
+        + (f"   only in B: {', '.join(report.only_in_b)}" if report.only_in_b else ""),
+        highlight=False,
+    )
     spans = Table(title="spans, A as reference (P = matched/B, R = matched/A; labelled: labels must agree)")
     for column in ("layer", "match", "A", "B", "matched", "P", "R", "F1", "F1 any label"):
         spans.add_column(column, justify="left" if column in ("layer", "match") else "right")
     for layer, kinds in report.spans.items():
         for rule in ("exact", "overlap"):
             s, blind = kinds[f"{rule}_labelled"], kinds[f"{rule}_unlabelled"]
-            spans.add_row(layer, rule, str(s.a), str(s.b), str(s.matched), _score(s.precision), _score(s.recall),
-                          _score(s.f1), _score(blind.f1))
+            spans.add_row(
+                layer,
+                rule,
+                str(s.a),
+                str(s.b),
+                str(s.matched),
+                _score(s.precision),
+                _score(s.recall),
+                _score(s.f1),
+                _score(blind.f1),
+            )
     console.print(spans)
     labels = Table(title="per label (labels with spans on either side)")
     for column in ("layer", "label", "A", "B", "exact F1", "overlap F1"):
@@ -357,12 +405,21 @@ def print_agreement(report: Any) -> None:
     for layer, by_label in report.per_label.items():
         for label, by_rule in by_label.items():
             if by_rule["exact"].a or by_rule["exact"].b:
-                labels.add_row(layer, label, str(by_rule["exact"].a), str(by_rule["exact"].b),
-                               _score(by_rule["exact"].f1), _score(by_rule["overlap"].f1))
+                labels.add_row(
+                    layer,
+                    label,
+                    str(by_rule["exact"].a),
+                    str(by_rule["exact"].b),
+                    _score(by_rule["exact"].f1),
+                    _score(by_rule["overlap"].f1),
+                )
     console.print(labels)
     tokens = report.token_kappa
-    console.print(f"entity tokens: {tokens.n}, observed agreement {_score(tokens.observed)}, "
-                  f"Cohen's kappa {_score(tokens.kappa)}", highlight=False)
+    console.print(
+        f"entity tokens: {tokens.n}, observed agreement {_score(tokens.observed)}, "
+        f"Cohen's kappa {_score(tokens.kappa)}",
+        highlight=False,
+    )
     attributes = Table(title="attributes of spans matched by overlap")
     for column in ("layer", "attribute", "pairs", "agreement", "kappa"):
         attributes.add_column(column, justify="left" if column in ("layer", "attribute") else "right")
@@ -371,7 +428,7 @@ def print_agreement(report: Any) -> None:
             attributes.add_row(layer, name, str(agreement.n), _score(agreement.observed), _score(agreement.kappa))
     console.print(attributes)
     if not report.disagreements:
-        console.print("[green]✓ no disagreements[/]")
+        console.print("✓ no disagreements", style="green")
         return
     table = Table(title=f"{len(report.disagreements)} disagreement(s)")
     for column in ("document", "layer", "kind", "A", "B", "message"):
@@ -399,11 +456,13 @@ def train_command(
     try:
         from .train.spacy_ner import TrainingError, train_ner
     except ImportError as exc:
-        raise fail(f"newsspan train needs the [train] extra (pip install 'newsspan[train]'); {exc}") from None
+        raise fail(
+            f"newsspan train needs the [train] extra (pip install 'newsspan[train]'); {exc}", as_json=as_json
+        ) from None
     corpus = Corpus(root)
     files = corpus.annotation_files(paths or [])
     if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
     report = validate(corpus, files)
     if not report.ok:
         if as_json:
@@ -416,12 +475,19 @@ def train_command(
     with Progress(console=err_console, transient=True, disable=as_json or not err_console.is_terminal) as progress:
         task = progress.add_task("spacy train", total=max_steps)
         try:
-            result = train_ner(corpus, out, paths=files, max_steps=max_steps, seed=seed, overwrite=force,
-                               on_step=lambda step: progress.update(task, completed=step))
+            result = train_ner(
+                corpus,
+                out,
+                paths=files,
+                max_steps=max_steps,
+                seed=seed,
+                overwrite=force,
+                on_step=lambda step: progress.update(task, completed=step),
+            )
         except TrainingError as exc:
-            raise fail(str(exc)) from None
+            raise fail(str(exc), as_json=as_json) from None
         except OSError as exc:
-            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
+            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}", as_json=as_json) from None
     if as_json:
         print_json({"ok": True, **result.to_dict()})
         return
@@ -437,13 +503,23 @@ def print_training(result: Any) -> None:
     for s in result.labels:
         table.add_row(s.label, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support))
     table.add_section()
-    table.add_row("overall", f"{result.precision:.3f}", f"{result.recall:.3f}", f"{result.f1:.3f}",
-                  str(sum(s.support for s in result.labels)))
+    table.add_row(
+        "overall",
+        f"{result.precision:.3f}",
+        f"{result.recall:.3f}",
+        f"{result.f1:.3f}",
+        str(sum(s.support for s in result.labels)),
+    )
     console.print(table)
     if result.dev_is_train:
-        console.print("[yellow]warning:[/] no 'validation' documents: scores measure fit to the training data")
-    console.print(f"trained pipeline: {result.model_dir}  (spacy.load it; scores in {result.output_dir}/scores.json)",
-                  highlight=False, soft_wrap=True)
+        console.print(
+            Text.assemble(("warning: ", "yellow"), "no 'validation' documents: scores measure fit to the training data")
+        )
+    console.print(
+        f"trained pipeline: {result.model_dir}  (spacy.load it; scores in {result.output_dir}/scores.json)",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 # --- dataset: build, stats, publish (issue 3) --------------------------------------------------
@@ -458,9 +534,9 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> 
 
     files = corpus.annotation_files(paths or [])
     if missing := [str(p) for p in paths or [] if not p.exists()]:
-        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2)
+        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2, as_json=as_json)
     if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
     with review_progress("validating", len(files), as_json) as advance:
         report = validate(corpus, files, jobs=0 if len(files) >= PARALLEL_FROM else 1, progress=advance)
     if not report.ok:
@@ -468,7 +544,11 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> 
             print_json(report.to_dict())
         else:
             print_problems(report)
-            err_console.print("[bold red]error:[/] refusing to build from invalid annotations (fix the problems above)")
+            err_console.print(
+                Text.assemble(
+                    ("error: ", "bold red"), "refusing to build from invalid annotations (fix the problems above)"
+                )
+            )
         raise typer.Exit(1)
     return files
 
@@ -482,8 +562,10 @@ def build_command(
     no_load: Annotated[bool, typer.Option("--no-load", help="Skip loading the result with load_dataset.")] = False,
     shard_rows: ShardRowsOption = 50_000,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT even if it is not a newsspan build.")] = False,
-    homepage: Annotated[str | None, typer.Option(
-        "--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none).")] = None,
+    homepage: Annotated[
+        str | None,
+        typer.Option("--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
@@ -497,25 +579,27 @@ def build_command(
         try:
             check_homepage(homepage)
         except ValueError as exc:
-            raise fail(str(exc), 2) from None
+            raise fail(str(exc), 2, as_json=as_json) from None
     corpus = Corpus(root)
     files = validated_files(corpus, paths, as_json)
     with review_progress("building", len(files), as_json) as advance:
         if check:
-            differences = check_dataset(corpus, files, out, shard_rows=shard_rows, homepage=homepage,
-                                        on_document=advance)
+            differences = check_dataset(
+                corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance
+            )
             report_check(out, differences, as_json)
             return
         try:
-            result = build_dataset(corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force,
-                                   on_document=advance)
+            result = build_dataset(
+                corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force, on_document=advance
+            )
         except FileExistsRefusal as exc:
-            raise fail(str(exc)) from None
+            raise fail(str(exc), as_json=as_json) from None
     loaded = [] if no_load else load_summary(out)
     if as_json:
         print_json({"ok": True, **result.summary(), "loaded": loaded})
         return
-    console.print(f"[green]built[/] {out} from {result.tables.documents} document(s)", highlight=False)
+    console.print(Text.assemble(("built ", "green"), f"{out} from {result.tables.documents} document(s)"))
     if loaded:
         console.print(loaded_table(out, loaded))
     else:
@@ -525,13 +609,19 @@ def build_command(
 def report_check(out: Path, differences: list[tuple[str, str]], as_json: bool) -> None:
     """Print the outcome of ``build --check`` and exit 0 (fresh) or 1 (stale)."""
     if as_json:
-        print_json({"ok": not differences, "out": str(out),
-                    "differences": [{"change": change, "path": path} for change, path in differences]})
+        print_json(
+            {
+                "ok": not differences,
+                "out": str(out),
+                "differences": [{"change": change, "path": path} for change, path in differences],
+            }
+        )
     elif not differences:
-        console.print(f"[green]✓ {out} is up to date[/]", highlight=False)
+        console.print(f"✓ {out} is up to date", style="green")
     else:
-        table = Table(title=f"{out} is stale: {len(differences)} file(s) differ from a fresh build "
-                            "(run newsspan build)")
+        table = Table(
+            title=f"{out} is stale: {len(differences)} file(s) differ from a fresh build (run newsspan build)"
+        )
         table.add_column("change")
         table.add_column("file", overflow="fold")
         for change, path in differences:
@@ -546,8 +636,12 @@ def loaded_table(out: Path, loaded: list[dict[str, Any]]) -> Table:
     for column in ("config", "split", "rows", *LAYERS):
         table.add_column(column, justify="left" if column in ("config", "split") else "right")
     for row in loaded:
-        table.add_row(row["config"], row["split"], f"{row['rows']:,}",
-                      *(f"{row['spans'][layer]:,}" if layer in row["spans"] else "—" for layer in LAYERS))
+        table.add_row(
+            row["config"],
+            row["split"],
+            f"{row['rows']:,}",
+            *(f"{row['spans'][layer]:,}" if layer in row["spans"] else "—" for layer in LAYERS),
+        )
     return table
 
 
@@ -557,11 +651,17 @@ def stats_table(stats: dict[str, Any]) -> Table:
     for column in ("split", "documents", "sentences", "tokens", *LAYERS):
         table.add_column(column, justify="left" if column == "split" else "right")
     for split, numbers in stats["splits"].items():
-        table.add_row(split, *(f"{numbers[k]:,}" for k in ("documents", "sentences", "tokens")),
-                      *(f"{numbers['spans'][layer]:,}" for layer in LAYERS))
+        table.add_row(
+            split,
+            *(f"{numbers[k]:,}" for k in ("documents", "sentences", "tokens")),
+            *(f"{numbers['spans'][layer]:,}" for layer in LAYERS),
+        )
     table.add_section()
-    table.add_row("total", *(f"{stats[k]:,}" for k in ("documents", "sentences", "tokens")),
-                  *(f"{stats['spans'][layer]:,}" for layer in LAYERS))
+    table.add_row(
+        "total",
+        *(f"{stats[k]:,}" for k in ("documents", "sentences", "tokens")),
+        *(f"{stats['spans'][layer]:,}" for layer in LAYERS),
+    )
     return table
 
 
@@ -597,13 +697,17 @@ def stats_command(
 
     if dist is not None:
         if not (dist / "data" / "spans").is_dir():
-            raise fail(f"--dist: expected a dataset folder made by newsspan build; found none at {dist}", 2)
+            raise fail(
+                f"--dist: expected a dataset folder made by newsspan build; found none at {dist}", 2, as_json=as_json
+            )
         numbers = stats.compute(dist)
     else:
         corpus = Corpus(root)
         files = validated_files(corpus, paths, as_json)
-        with tempfile.TemporaryDirectory(prefix="newsspan-stats-") as tmp, \
-                review_progress("counting", len(files), as_json) as advance:
+        with (
+            tempfile.TemporaryDirectory(prefix="newsspan-stats-") as tmp,
+            review_progress("counting", len(files), as_json) as advance,
+        ):
             tables = write_tables(corpus, files, Path(tmp), on_document=advance)
             numbers = stats.compute(Path(tmp), tables)
     if as_json:
@@ -611,8 +715,11 @@ def stats_command(
         return
     console.print(stats_table(numbers))
     console.print(label_table(numbers))
-    console.print(f"{numbers['characters']:,} characters; ner tags {numbers['ner']['entities']:,} outermost entities, "
-                  f"{numbers['ner']['nested_entities_not_tagged']:,} nested ones are not tagged", highlight=False)
+    console.print(
+        f"{numbers['characters']:,} characters; ner tags {numbers['ner']['entities']:,} outermost entities, "
+        f"{numbers['ner']['nested_entities_not_tagged']:,} nested ones are not tagged",
+        highlight=False,
+    )
 
 
 @app.command("publish", rich_help_panel="Dataset")
@@ -633,31 +740,44 @@ def publish_command(
     try:
         check_repo_id(repo_id)
     except PublishError as exc:
-        raise fail(str(exc), 2) from None
+        raise fail(str(exc), 2, as_json=as_json) from None
     try:
         plan = upload_plan(dist)
         url = None if dry_run else publish(dist, repo_id, private=private)
     except PublishError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), as_json=as_json) from None
     except Exception as exc:  # network and Hub errors: report, never a traceback
-        raise fail(f"upload to {repo_id} failed: {exc}") from None
+        raise fail(f"upload to {repo_id} failed: {exc}", as_json=as_json) from None
     if as_json:
-        print_json({"ok": True, "repo_id": repo_id, "dry_run": dry_run, "url": url,
-                    "files": [{"path": f.path, "size": f.size} for f in plan]})
+        print_json(
+            {
+                "ok": True,
+                "repo_id": repo_id,
+                "dry_run": dry_run,
+                "url": url,
+                "files": [{"path": f.path, "size": f.size} for f in plan],
+            }
+        )
         return
-    table = Table(title=f"{'would upload' if dry_run else 'uploaded'} {len(plan)} file(s) to "
-                        f"https://huggingface.co/datasets/{repo_id}")
+    table = Table(
+        title=f"{'would upload' if dry_run else 'uploaded'} {len(plan)} file(s) to "
+        f"https://huggingface.co/datasets/{repo_id}"
+    )
     table.add_column("file", overflow="fold")
     table.add_column("bytes", justify="right")
     for f in plan:
         table.add_row(f.path, f"{f.size:,}")
     console.print(table)
     if url:
-        console.print(f"[green]committed[/] {url}", highlight=False)
+        console.print(Text.assemble(("committed ", "green"), str(url)))
 
 
-FormatOption = Annotated[str, typer.Option(
-    "--format", help="brat, label-studio, spacy, conll, doccano, web-annotation or uima-cas (docs/formats.md).")]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", help="brat, label-studio, spacy, conll, doccano, web-annotation or uima-cas (docs/formats.md)."
+    ),
+]
 
 
 def show_report(report: Report, as_json: bool) -> None:
@@ -683,40 +803,49 @@ def export_command(
     out: Annotated[Path, typer.Option("--out", help="Folder to write (created if missing; empty unless --force).")],
     paths: PathsArgument = None,
     root: RootOption = Path("."),
-    predictions: Annotated[bool, typer.Option(
-        "--predictions", help="label-studio only: write spans as predictions (for review), not annotations.")] = False,
+    predictions: Annotated[
+        bool,
+        typer.Option(
+            "--predictions", help="label-studio only: write spans as predictions (for review), not annotations."
+        ),
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help="Write into a non-empty --out, replacing files.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Convert annotation files to an annotation or NLP tool's format (validated first; exit 1 if invalid)."""
     module = format_module(format_name)
     if predictions and format_name != "label-studio":
-        raise fail(f"--predictions: expected --format label-studio; found --format {format_name}", 2)
+        raise fail(f"--predictions: expected --format label-studio; found --format {format_name}", 2, as_json=as_json)
     corpus = Corpus(root)
     files = corpus.annotation_files(paths or [])
     if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2)
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
     if out.exists() and not out.is_dir():
-        raise fail(f"--out: expected a folder; found a file at {out}", 2)
+        raise fail(f"--out: expected a folder; found a file at {out}", 2, as_json=as_json)
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise fail(f"{out}: expected an empty or new folder; found files in it (use --force to write into it)")
+        raise fail(
+            f"{out}: expected an empty or new folder; found files in it (use --force to write into it)", as_json=as_json
+        )
     report = validate(corpus, files)
     if not report.ok:
         show_report(report, as_json)
-        raise fail(f"not exported: {len(report.problems)} validation problem(s); fix them first")
+        raise fail(f"not exported: {len(report.problems)} validation problem(s); fix them first", as_json=as_json)
     with review_progress(f"exporting to {format_name}", len(files), as_json) as advance:
         documents = (advance() or pair for pair in corpus.iter_documents(files))
         try:
             written = module.export(documents, out, overwrite=force, as_predictions=predictions)
         except FileExistsRefusal as exc:
-            raise fail(str(exc)) from None
+            raise fail(str(exc), as_json=as_json) from None
         except OSError as exc:
-            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
+            raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}", as_json=as_json) from None
     if as_json:
         print_json({"ok": True, "format": format_name, "documents": len(files), "files": [str(p) for p in written]})
     else:
-        console.print(f"[green]exported[/] {len(files)} document(s) as {format_name}: "
-                      f"{len(written)} file(s) in {out}", highlight=False)
+        console.print(
+            Text.assemble(
+                ("exported ", "green"), f"{len(files)} document(s) as {format_name}: {len(written)} file(s) in {out}"
+            )
+        )
 
 
 @app.command("import", rich_help_panel="Formats and training")
@@ -732,28 +861,36 @@ def import_command(
 
     module = format_module(format_name)
     if not src.exists():
-        raise fail(f"{src}: expected a file or folder to import; found nothing", 2)
+        raise fail(f"{src}: expected a file or folder to import; found nothing", 2, as_json=as_json)
     with review_progress(f"reading {format_name}", None, as_json):
         result = module.read(src)
     problems = result.problems + duplicate_problems(result)
     if problems or not result.documents:
         report = Report(files=len(result.documents), problems=problems)
         show_report(report, as_json)
-        raise fail(f"nothing imported: {len(problems)} problem(s)" if problems else f"{src}: found no documents")
+        raise fail(
+            f"nothing imported: {len(problems)} problem(s)" if problems else f"{src}: found no documents",
+            as_json=as_json,
+        )
     try:
         written = write_corpus(result.documents, out, force=force)
     except FileExistsRefusal as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), as_json=as_json) from None
     except OSError as exc:
-        raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}") from None
+        raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}", as_json=as_json) from None
     corpus = Corpus(out)
     report = validate(corpus, [corpus.annotation_path(doc["id"]) for doc, _ in result.documents])
     if as_json:
-        print_json({**report.to_dict(), "documents": [doc["id"] for doc, _ in result.documents],
-                    "files": [str(p) for p in written]})
+        print_json(
+            {
+                **report.to_dict(),
+                "documents": [doc["id"] for doc, _ in result.documents],
+                "files": [str(p) for p in written],
+            }
+        )
     else:
         print_problems(report)
-        console.print(f"[green]imported[/] {len(result.documents)} document(s) into {out}", highlight=False)
+        console.print(Text.assemble(("imported ", "green"), f"{len(result.documents)} document(s) into {out}"))
     raise typer.Exit(0 if report.ok else 1)
 
 

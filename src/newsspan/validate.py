@@ -21,6 +21,7 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
+from . import fastcheck
 from .cache import CacheReader, CacheWriter, Entry, digest
 from .corpus import Corpus
 from .model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
@@ -542,21 +543,32 @@ def check_bytes(file: str, data: bytes, corpus: Corpus, read_seed: Callable[[str
 
     Returns the problems and, when there are none, the seed's name and bytes that were checked.
     """
+    seed = _fast_pass(file, data, read_seed)
+    if seed is not None:
+        return [], seed
     doc, problems = _parse(file, data)
     if problems:
         return problems, None
     valid = isinstance(doc, dict) and _validator().is_valid(doc)
-    seed_file = doc["seed"]["file"] if valid else None
-    seed_data = read_seed(seed_file) if seed_file else None
-    if valid and isinstance(seed_data, bytes):
-        text = _matching_text(seed_data, doc["seed"]["text_sha256"])
-        if text is not None and document_ok(doc, text, os.path.basename(file)):
-            return [], (seed_file, seed_data)
-    if not valid:
-        seed = doc.get("seed") if isinstance(doc, dict) else None
-        name = seed.get("file") if isinstance(seed, dict) else None
-        seed_data = read_seed(name) if isinstance(name, str) else None
+    seed_doc = doc.get("seed") if isinstance(doc, dict) else None
+    name = seed_doc.get("file") if isinstance(seed_doc, dict) else None
+    seed_data = read_seed(name) if isinstance(name, str) else None
     return _document_problems(file, Path(file), doc, corpus, seed_data, schema_valid=valid), None
+
+
+def _fast_pass(file: str, data: bytes, read_seed: Callable[[str], bytes | OSError]) -> tuple[str, bytes] | None:
+    """The seed's name and bytes when the fast check passes the document (no problem at all), else None."""
+    doc = fastcheck.decode(data)
+    if doc is None:
+        return None
+    seed_file = doc.seed.file
+    seed_data = read_seed(seed_file)
+    if not isinstance(seed_data, bytes):
+        return None
+    text = fastcheck.pinned_text(seed_data, doc.seed.text_sha256)
+    if text is None or not fastcheck.document_ok(doc, text, os.path.basename(file), _timex_expectation):
+        return None
+    return seed_file, seed_data
 
 
 def validate_record(file: str, annotation: bytes | str, seed: bytes | str) -> list[Problem]:
