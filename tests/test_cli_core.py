@@ -22,7 +22,7 @@ def run(*args: str):
 
 
 def test_validate_repo_json_ok():
-    result = run("validate", "--root", str(REPO), "--json")
+    result = run("validate", "--root", str(REPO), "--json", "--no-cache")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"ok": True, "files": 1, "errors": []}
 
@@ -54,8 +54,12 @@ def test_validate_usage_errors_exit_2(tmp_path):
 
 
 def test_console_script_runs_as_a_process():
-    done = subprocess.run([sys.executable, "-m", "newsspan", "validate", "--root", str(REPO), "--json"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "newsspan", "validate", "--root", str(REPO), "--json", "--no-cache"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
 
@@ -108,3 +112,45 @@ def test_add_rejects_bad_id(tmp_path):
 def test_canonical_text_of_seed_has_no_trailing_blank_lines(repo_corpus):
     text = canonical_text(repo_corpus.seed_path("000_6260d41548216105.txt").read_bytes())
     assert text.endswith("bilateral ties.") and text.count("\n") == 9  # 10 paragraphs
+
+
+def test_add_a_folder_or_an_empty_text_is_an_error_not_a_traceback(tmp_path):
+    folder = run("add", str(tmp_path), "--id", "some-doc", "--root", str(tmp_path / "c"))
+    assert folder.exit_code == 2 and "readable text file" in folder.output
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \r\n\n")
+    result = run("add", str(empty), "--id", "empty-doc", "--root", str(tmp_path / "c"))
+    assert result.exit_code == 1 and "expected some text" in result.output
+    assert not (tmp_path / "c" / "seeds" / "empty.txt").exists()
+
+
+def test_add_with_a_file_name_the_schema_refuses_needs_seed_name(tmp_path):
+    text_file = tmp_path / "my article.txt"
+    text_file.write_text("Some text.", encoding="utf-8")
+    root = tmp_path / "c"
+    refused = run("add", str(text_file), "--id", "my-article", "--root", str(root))
+    assert refused.exit_code == 1 and "--seed-name" in refused.output
+    assert (
+        run("add", str(text_file), "--id", "my-article", "--root", str(root), "--seed-name", "my-article.txt").exit_code
+        == 0
+    )
+    from newsspan.corpus import Corpus
+
+    assert validate(Corpus(root)).ok
+
+
+def test_markup_like_text_is_printed_as_is(corpus_copy):
+    path = corpus_copy.annotation_path(SEED_ID)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["entities"][0]["text"] = "[/]"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--root", str(corpus_copy.root), "--no-cache"], terminal_width=250)
+    assert result.exit_code == 1
+    assert '"[/]"' in result.output
+
+
+def test_json_failures_are_json_on_stdout(tmp_path):
+    result = run("validate", "--root", str(tmp_path), "--json")
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False and payload["errors"][0]["code"] == "usage"

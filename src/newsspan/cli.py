@@ -151,6 +151,10 @@ def add_command(
     text_file: Annotated[Path, typer.Argument(help="The article text (UTF-8; CRLF and BOM accepted).")],
     doc_id: Annotated[str, typer.Option("--id", help="Document id: a slug such as 'kazakh-visit-2026'.")],
     split: Annotated[str, typer.Option(help="Dataset split of the document.")] = "train",
+    seed_name: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--seed-name", help="File name in seeds/ (default: the text file's name)."),
+    ] = None,
     root: RootOption = Path("."),
     as_json: JsonOption = False,
 ) -> None:
@@ -165,13 +169,17 @@ def add_command(
     if split not in splits():
         raise fail(f"--split: expected one of {', '.join(splits())}; found {split!r}", 2, as_json=as_json)
     try:
-        created = add_article(Corpus(root), text_file, doc_id, split=split)
+        created = add_article(Corpus(root), text_file, doc_id, split=split, seed_name=seed_name)
     except FileNotFoundError:
         raise fail(f"{text_file}: expected a text file; found none", 2, as_json=as_json) from None
-    except (FileExistsError, FileExistsRefusal) as exc:
+    except (FileExistsError, FileExistsRefusal, ValueError) as exc:
         raise fail(str(exc), as_json=as_json) from None
     except SeedDecodeError as exc:
         raise fail(f"{text_file}: expected UTF-8 text; found bytes that are {exc}", as_json=as_json) from None
+    except OSError as exc:
+        raise fail(
+            f"{text_file}: expected a readable text file; found {exc.strerror or exc}", 2, as_json=as_json
+        ) from None
     if as_json:
         print_json({"ok": True, "annotation": str(created), "id": doc_id})
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ import orjson
 
 from .files import atomic_write_bytes, atomic_write_json
 from .model import Document, empty_layers
-from .schema import schema_version
+from .schema import load_schema, schema_version
 from .text import canonical_text, text_sha256
 
 GUIDELINES_VERSION = "1.0.0"
@@ -96,19 +97,31 @@ def new_document(
     }
 
 
-def add_article(corpus: Corpus, text_file: Path, doc_id: str, *, split: str = "train") -> Path:
+def add_article(
+    corpus: Corpus, text_file: Path, doc_id: str, *, split: str = "train", seed_name: str | None = None
+) -> Path:
     """Copy ``text_file`` into ``seeds/`` unchanged and create a draft ``annotations/<doc_id>.json``.
 
-    Refuses to overwrite an existing seed or annotation; raises text.SeedDecodeError for non-UTF-8 input.
+    The seed keeps the file's name unless ``seed_name`` is given. Refuses to overwrite an existing
+    seed or annotation; raises text.SeedDecodeError for non-UTF-8 input and ValueError for an empty
+    text or a seed name the schema does not allow. Nothing is left behind when a write fails.
     """
     data = Path(text_file).read_bytes()
     text = canonical_text(data)
-    seed_file = Path(text_file).name
-    annotation = corpus.annotation_path(doc_id)
-    seed = corpus.seed_path(seed_file)
+    if not text:
+        raise ValueError(f"{text_file}: expected some text; found none (empty or only whitespace)")
+    seed_file = seed_name or Path(text_file).name
+    pattern = load_schema()["properties"]["seed"]["properties"]["file"]["pattern"]
+    if not re.match(pattern, seed_file):
+        raise ValueError(f"seed file name: expected a name matching {pattern}; found {seed_file!r} (use --seed-name)")
+    annotation, seed = corpus.annotation_path(doc_id), corpus.seed_path(seed_file)
     for existing in (annotation, seed):
         if existing.exists():
             raise FileExistsError(f"{existing}: already exists; refusing to overwrite")
     atomic_write_bytes(seed, data)
-    atomic_write_json(annotation, new_document(doc_id, seed_file, text, split=split))
+    try:
+        atomic_write_json(annotation, new_document(doc_id, seed_file, text, split=split))
+    except BaseException:
+        seed.unlink()
+        raise
     return annotation
