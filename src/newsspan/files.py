@@ -13,24 +13,33 @@ class FileExistsRefusal(FileExistsError):
     """Raised instead of overwriting a file the caller did not ask to replace."""
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def _read_umask() -> int:
+    mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+#: The process umask, read once at import (reading it means setting it, which is not thread-safe).
+UMASK = _read_umask()
+
+
+def _refusal(path: Path) -> FileExistsRefusal:
+    return FileExistsRefusal(f"{path}: already exists; refusing to overwrite (use --force to replace it)")
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = False) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
 
-    Refuses to replace an existing file unless ``overwrite`` is true.
+    Refuses to replace an existing file unless ``overwrite`` is true. Readers never see a
+    half-written file; a crash leaves at most a hidden ``.<name>.*.tmp`` file behind.
     """
     path = Path(path)
     if not overwrite and path.exists():
-        raise FileExistsRefusal(f"{path}: already exists; refusing to overwrite (use --force to replace it)")
+        raise _refusal(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
+        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual permissions
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -38,15 +47,24 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = False) -> N
         if overwrite:
             os.replace(tmp, path)
         else:
-            os.link(tmp, path)  # fails if path appeared meanwhile: no silent overwrite
-            os.unlink(tmp)
-    except FileExistsError:
-        os.unlink(tmp)
-        raise FileExistsRefusal(f"{path}: already exists; refusing to overwrite (use --force to replace it)") from None
-    except BaseException:
+            _publish_new(tmp, path)
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def _publish_new(tmp: str, path: Path) -> None:
+    """Move ``tmp`` to ``path`` unless ``path`` appeared meanwhile (no silent overwrite)."""
+    try:
+        os.link(tmp, path)  # atomic and fails if path exists
+    except FileExistsError:
+        raise _refusal(path) from None
+    except OSError:  # a file system without hard links: claim the name exclusively, then replace it
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666 & ~UMASK))
+        except FileExistsError:
+            raise _refusal(path) from None
+        os.replace(tmp, path)
 
 
 def atomic_write_text(path: Path, text: str, *, overwrite: bool = False) -> None:

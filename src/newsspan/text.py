@@ -76,14 +76,15 @@ class Utf16Index:
                 lo = mid + 1
             else:
                 hi = mid
-        if self.to_utf16(lo) != offset:
-            raise ValueError(f"UTF-16 offset {offset} falls inside a surrogate pair or past the end")
+        if offset < 0 or self.to_utf16(lo) != offset:
+            where = "is negative" if offset < 0 else "falls inside a surrogate pair or past the end"
+            raise ValueError(f"UTF-16 offset {offset} {where}")
         return lo
 
 
 def to_utf16(text: str, offset: int) -> int:
     """UTF-16 code-unit offset of code-point ``offset`` in ``text``."""
-    return len(text[:offset].encode("utf-16-le")) // 2
+    return Utf16Index.of(text).to_utf16(offset)
 
 
 def from_utf16(text: str, offset: int) -> int:
