@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from newsspan.corpus import new_document
 from newsspan.formats import brat, converter, label_studio
 from newsspan.validate import Problem
+
+from .conftest import REPO
 
 
 def codes(problems: list[Problem]) -> set[tuple[str, str]]:
@@ -28,20 +31,38 @@ def small_document(text: str = "Kazakhstan and Pakistan met.\nTokayev spoke.") -
     doc = new_document("small-doc", "small-doc.txt", text)
     for n, name in enumerate(("Kazakhstan", "Pakistan", "Tokayev"), 1):
         start = text.index(name)
-        doc["entities"].append({"id": f"e{n}", "start": start, "end": start + len(name), "text": name,
-                                "label": "PERSON" if name == "Tokayev" else "GPE"})
+        doc["entities"].append(
+            {
+                "id": f"e{n}",
+                "start": start,
+                "end": start + len(name),
+                "text": name,
+                "label": "PERSON" if name == "Tokayev" else "GPE",
+            }
+        )
     return doc, text
 
 
 # --- brat ------------------------------------------------------------------------------------------
 
+
 def test_brat_span_across_a_line_break_becomes_fragments_and_comes_back_whole(tmp_path):
     doc, text = small_document()
     start = text.index("met.")
     end = text.index(" spoke")
-    doc["quotations"].append({"id": "q1", "start": start, "end": end, "text": text[start:end],
-                              "form": "indirect", "source": None, "cue": None, "speaker": "e3",
-                              "note": "two\tlines\nof note \\ here"})
+    doc["quotations"].append(
+        {
+            "id": "q1",
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "form": "indirect",
+            "source": None,
+            "cue": None,
+            "speaker": "e3",
+            "note": "two\tlines\nof note \\ here",
+        }
+    )
     brat.export([(doc, text)], tmp_path)
     ann = (tmp_path / "small-doc.ann").read_text(encoding="utf-8").splitlines()
     quotation = next(line for line in ann if "\tQuotation " in line)
@@ -63,8 +84,12 @@ def test_brat_reports_offsets_that_do_not_match_the_text_by_line(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = brat.read(tmp_path)
     assert result.documents == []
-    assert codes(result.problems) == {("line 2", "import-text-mismatch"), ("line 4", "import-unknown-label"),
-                                      ("line 5", "import-unmapped-span"), ("line 6", "import-malformed")}
+    assert codes(result.problems) == {
+        ("line 2", "import-text-mismatch"),
+        ("line 4", "import-unknown-label"),
+        ("line 5", "import-unmapped-span"),
+        ("line 6", "import-malformed"),
+    }
     mismatch = next(p for p in result.problems if p.pointer == "line 2")
     assert mismatch.file == str(path) and "'akistan '" in mismatch.message and "'Pakistan'" in mismatch.message
 
@@ -86,6 +111,7 @@ def test_brat_generated_conf_declares_every_type_attribute_and_relation_used(tmp
 
 # --- Label Studio ----------------------------------------------------------------------------------
 
+
 def _label_studio_export(tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
     doc, text = small_document("😀 Kazakhstan and Pakistan met.\nTokayev spoke.")
     label_studio.export([(doc, text)], tmp_path)
@@ -101,9 +127,11 @@ def test_label_studio_reports_offsets_inside_surrogate_pairs_and_wrong_text(tmp_
     result.append({"from_id": "e3", "to_id": "e2", "type": "relation", "labels": ["speaker"]})
     path.write_text(json.dumps(tasks), encoding="utf-8")
     problems = label_studio.read(path).problems
-    assert codes(problems) == {("/0/annotations/0/result/0/value", "import-offset"),
-                               ("/0/annotations/0/result/1/value", "import-text-mismatch"),
-                               ("/0/annotations/0/result/3/labels", "import-unknown-label")}  # entities have no speaker
+    assert codes(problems) == {
+        ("/0/annotations/0/result/0/value", "import-offset"),
+        ("/0/annotations/0/result/1/value", "import-text-mismatch"),
+        ("/0/annotations/0/result/3/labels", "import-unknown-label"),
+    }  # entities have no speaker
     assert all(p.file == str(path) for p in problems)
 
 
@@ -142,22 +170,30 @@ def test_label_studio_config_declares_every_control_the_tasks_use(tmp_path, seed
 
 # --- doccano, CoNLL --------------------------------------------------------------------------------
 
+
 def test_doccano_reports_bad_lines_labels_and_links(tmp_path):
     path = tmp_path / "export.jsonl"
-    good = {"text": "Kazakhstan met Pakistan.", "entities": [
-        {"id": 1, "label": "GPE", "start_offset": 0, "end_offset": 10},
-        {"id": 2, "label": "GPE", "start_offset": 15, "end_offset": 23},
-        {"id": 3, "label": "GPE", "start_offset": 5, "end_offset": 18}],  # crosses both
-        "relations": [{"id": 1, "from_id": 2, "to_id": 9, "type": "speaker"}]}
+    good = {
+        "text": "Kazakhstan met Pakistan.",
+        "entities": [
+            {"id": 1, "label": "GPE", "start_offset": 0, "end_offset": 10},
+            {"id": 2, "label": "GPE", "start_offset": 15, "end_offset": 23},
+            {"id": 3, "label": "GPE", "start_offset": 5, "end_offset": 18},
+        ],  # crosses both
+        "relations": [{"id": 1, "from_id": 2, "to_id": 9, "type": "speaker"}],
+    }
     plain = {"text": "Astana today.", "label": [[0, 6, "GPE"]]}
     path.write_text(json.dumps(good) + "\n{not json\n" + json.dumps(plain) + "\n", encoding="utf-8")
     result = read("doccano", path)
     assert [d["entities"] for d, _ in result.documents] == [
-        [{"id": "e1", "start": 0, "end": 6, "text": "Astana", "label": "GPE"}]]
-    assert codes(result.problems) == {("line 1 /relations/0", "import-dangling-link"),
-                                      ("line 1 /entities/1", "entity-crossing"),
-                                      ("line 1 /entities/2", "entity-crossing"),
-                                      ("line 2", "import-unreadable")}
+        [{"id": "e1", "start": 0, "end": 6, "text": "Astana", "label": "GPE"}]
+    ]
+    assert codes(result.problems) == {
+        ("line 1 /relations/0", "import-dangling-link"),
+        ("line 1 /entities/1", "entity-crossing"),
+        ("line 1 /entities/2", "entity-crossing"),
+        ("line 2", "import-unreadable"),
+    }
 
 
 def test_conll_reports_broken_iob2_by_line(tmp_path):
@@ -165,11 +201,15 @@ def test_conll_reports_broken_iob2_by_line(tmp_path):
     path.write_text("-DOCSTART- -X- O O\n\nAstana B-GPE\nis O\nnice I-GPE\nLuna B-MOON\nlonely\n", encoding="utf-8")
     result = read("conll", path)
     assert result.documents == []
-    assert codes(result.problems) == {("line 5", "import-malformed"), ("line 6", "import-unknown-label"),
-                                      ("line 7", "import-malformed")}
+    assert codes(result.problems) == {
+        ("line 5", "import-malformed"),
+        ("line 6", "import-unknown-label"),
+        ("line 7", "import-malformed"),
+    }
 
 
 # --- Web Annotation, UIMA CAS ----------------------------------------------------------------------
+
 
 def test_web_annotation_reanchors_by_unique_quote_and_reports_lost_quotes(tmp_path):
     doc, text = small_document()
@@ -201,8 +241,10 @@ def test_uima_reads_spans_made_in_inception_and_reports_unreadable_xmi(tmp_path)
     (tmp_path / "broken.xmi").write_text("<xmi:XMI", encoding="utf-8")
     result = read("uima-cas", tmp_path)
     assert result.documents == []
-    assert {(Path(p.file).name, p.code) for p in result.problems} == {("broken.xmi", "import-unreadable"),
-                                                                       ("new-doc.xmi", "import-malformed")}
+    assert {(Path(p.file).name, p.code) for p in result.problems} == {
+        ("broken.xmi", "import-unreadable"),
+        ("new-doc.xmi", "import-malformed"),
+    }
     (tmp_path / "broken.xmi").unlink()
     cas.remove(next(fs for fs in cas.select(uima_cas.TYPE["entities"]) if fs.begin == 16))
     (tmp_path / "new-doc.xmi").write_text(cas.to_xmi(), encoding="utf-8")
@@ -223,3 +265,25 @@ def test_missing_source_file_in_missing_folder_is_a_problem_not_a_traceback(name
     result = read(name, missing)
     assert result.documents == []
     assert [(p.file, p.code) for p in result.problems] == [(str(missing), "import-unreadable")]
+
+
+def test_import_back_into_the_original_root_keeps_the_received_seed_bytes(tmp_path):
+    """Round trip into the corpus it came from: the seed (17 trailing blank lines) is not rewritten."""
+    import shutil
+
+    from newsspan.cli import app as cli_app
+
+    root = tmp_path / "corpus"
+    for folder in ("seeds", "annotations"):
+        shutil.copytree(REPO / folder, root / folder)
+    seed = root / "seeds" / "000_6260d41548216105.txt"
+    received = seed.read_bytes()
+    exported = CliRunner().invoke(
+        cli_app, ["export", "--format", "label-studio", "--root", str(root), "--out", str(tmp_path / "ls")]
+    )
+    assert exported.exit_code == 0, exported.output
+    imported = CliRunner().invoke(
+        cli_app, ["import", "--format", "label-studio", str(tmp_path / "ls" / "tasks.json"), "--out", str(root)]
+    )
+    assert imported.exit_code == 0, imported.output
+    assert seed.read_bytes() == received

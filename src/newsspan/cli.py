@@ -836,8 +836,8 @@ def export_command(
         )
     report = validate(corpus, files)
     if not report.ok:
-        show_report(report, as_json)
-        raise fail(f"not exported: {len(report.problems)} validation problem(s); fix them first", as_json=as_json)
+        show_report(report, as_json)  # with --json, the report is the output
+        raise fail(f"not exported: {len(report.problems)} validation problem(s); fix them first")
     with review_progress(f"exporting to {format_name}", len(files), as_json) as advance:
         documents = (advance() or pair for pair in corpus.iter_documents(files))
         try:
@@ -873,13 +873,11 @@ def import_command(
     with review_progress(f"reading {format_name}", None, as_json):
         result = module.read(src)
     problems = result.problems + duplicate_problems(result)
-    if problems or not result.documents:
-        report = Report(files=len(result.documents), problems=problems)
-        show_report(report, as_json)
-        raise fail(
-            f"nothing imported: {len(problems)} problem(s)" if problems else f"{src}: found no documents",
-            as_json=as_json,
-        )
+    if problems:
+        show_report(Report(files=len(result.documents), problems=problems), as_json)  # with --json, the output
+        raise fail(f"nothing imported: {len(problems)} problem(s)")
+    if not result.documents:
+        raise fail(f"{src}: found no documents", as_json=as_json)
     try:
         written = write_corpus(result.documents, out, force=force)
     except FileExistsRefusal as exc:

@@ -21,7 +21,7 @@ from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
 from ..schema import load_schema
-from ..text import canonical_text, text_sha256
+from ..text import SeedDecodeError, canonical_text, text_sha256
 from ..validate import (
     Problem,
     claim_problems,
@@ -354,14 +354,17 @@ def subspan_fields(layer: Layer) -> tuple[str, ...]:
 def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write imported documents as a corpus root: ``out_dir/seeds/`` and ``out_dir/annotations/``.
 
-    Seeds hold the canonical text; annotation files are ``<id>.json``. Every file is written
-    atomically. Nothing is written when any target exists with other content and ``force`` is
-    false: :class:`FileExistsRefusal` names every such file (identical files are left as they are).
+    New seeds hold the canonical text; annotation files are ``<id>.json``. An existing seed whose
+    canonical text is the imported text is kept byte-for-byte as received (never rewritten, not even
+    with ``force``). Every file is written atomically. Nothing is written when any target exists with
+    other content and ``force`` is false: :class:`FileExistsRefusal` names every such file.
     """
     corpus = Corpus(Path(out_dir))
     planned: dict[Path, str] = {}
     for doc, text in documents:
-        planned[corpus.seed_path(doc["seed"]["file"])] = text + "\n"
+        seed = corpus.seed_path(doc["seed"]["file"])
+        if not _same_text(seed, text):
+            planned[seed] = text + "\n"
         planned[corpus.annotation_path(doc["id"])] = dump_json(doc)
     changed = {path: content for path, content in planned.items() if _differs(path, content)}
     if not force and (existing := sorted(p for p in changed if p.exists())):
@@ -371,6 +374,14 @@ def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force:
     for path, content in changed.items():
         atomic_write_text(path, content, overwrite=force)
     return sorted(planned)
+
+
+def _same_text(seed: Path, text: str) -> bool:
+    """Whether the seed file exists and its canonical text is ``text``."""
+    try:
+        return canonical_text(seed.read_bytes()) == text
+    except (OSError, SeedDecodeError):
+        return False
 
 
 def _differs(path: Path, content: str) -> bool:
