@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from newsspan.cli import app
@@ -154,3 +155,21 @@ def test_json_failures_are_json_on_stdout(tmp_path):
     assert result.exit_code == 2
     payload = json.loads(result.stdout)
     assert payload["ok"] is False and payload["errors"][0]["code"] == "usage"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["check"],
+        ["review", "--out", "{tmp}/pages"],
+        ["build", "--no-load", "--out", "{tmp}/dist"],
+        ["stats"],
+        ["export", "--format", "conll", "--out", "{tmp}/conll"],
+    ],
+)
+def test_a_missing_path_argument_is_a_usage_error_everywhere(command, tmp_path):
+    args = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    result = run(*args, str(tmp_path / "no-such.json"), "--root", str(REPO))
+    assert result.exit_code == 2, result.output
+    assert "no-such.json" in result.output

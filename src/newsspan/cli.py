@@ -59,6 +59,22 @@ def fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:
     return typer.Exit(code)
 
 
+def require_existing(paths: list[Path] | None, as_json: bool) -> None:
+    """A path named on the command line that does not exist is a usage error (exit 2)."""
+    for path in paths or []:
+        if not path.exists():
+            raise fail(f"{path}: expected an annotation file or folder; found nothing", 2, as_json=as_json)
+
+
+def selected_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> list[Path]:
+    """The annotation files named on the command line (default: the root's annotations/), or exit 2."""
+    require_existing(paths, as_json)
+    files = corpus.annotation_files(paths or [])
+    if not files:
+        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
+    return files
+
+
 def print_problems(report: Report) -> None:
     """Problems one per line, compiler style (``file:pointer: code: message``), then a count."""
     if report.ok:
@@ -125,7 +141,8 @@ def validate_command(
     from .validate import annotation_files
 
     corpus = Corpus(root)
-    files = annotation_files(corpus, paths or [])
+    require_existing(paths, as_json)
+    files = annotation_files(corpus, paths or [])  # str paths: less memory for very large corpora
     if not files:
         raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
     stats: dict[str, int] = {}
@@ -214,11 +231,7 @@ def review_command(
     from .review.page import write_review
 
     corpus = Corpus(root)
-    if missing := [str(p) for p in paths or [] if not p.exists()]:
-        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2, as_json=as_json)
-    files = corpus.annotation_files(paths or [])
-    if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
+    files = selected_files(corpus, paths, as_json)
     if out.exists() and not out.is_dir():
         raise fail(f"--out: expected a folder; found a file at {out}", 2, as_json=as_json)
     with review_progress("rendering pages", len(files), as_json) as advance:
@@ -272,9 +285,7 @@ def check_command(
             f"--ignore: expected warning codes ({', '.join(CODES)}); found {', '.join(unknown)}", 2, as_json=as_json
         )
     corpus = Corpus(root)
-    files = corpus.annotation_files(paths or [])
-    if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
+    files = selected_files(corpus, paths, as_json)
     report = validate(corpus, files)
     invalid = {p.file for p in report.problems}
     valid = [f for f in files if str(f) not in invalid]
@@ -468,9 +479,7 @@ def train_command(
             f"newsspan train needs the [train] extra (pip install 'newsspan[train]'); {exc}", as_json=as_json
         ) from None
     corpus = Corpus(root)
-    files = corpus.annotation_files(paths or [])
-    if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
+    files = selected_files(corpus, paths, as_json)
     report = validate(corpus, files)
     if not report.ok:
         if as_json:
@@ -540,11 +549,7 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> 
     """The annotation files to build from, after validation; exits 1 (printing the problems) if any is invalid."""
     from .build import PARALLEL_FROM
 
-    files = corpus.annotation_files(paths or [])
-    if missing := [str(p) for p in paths or [] if not p.exists()]:
-        raise fail(f"expected annotation files or folders; found nothing at {', '.join(missing)}", 2, as_json=as_json)
-    if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
+    files = selected_files(corpus, paths, as_json)
     with review_progress("validating", len(files), as_json) as advance:
         report = validate(corpus, files, jobs=0 if len(files) >= PARALLEL_FROM else 1, progress=advance)
     if not report.ok:
@@ -825,9 +830,7 @@ def export_command(
     if predictions and format_name != "label-studio":
         raise fail(f"--predictions: expected --format label-studio; found --format {format_name}", 2, as_json=as_json)
     corpus = Corpus(root)
-    files = corpus.annotation_files(paths or [])
-    if not files:
-        raise fail(f"no annotation files found under {paths or corpus.annotations_dir}", 2, as_json=as_json)
+    files = selected_files(corpus, paths, as_json)
     if out.exists() and not out.is_dir():
         raise fail(f"--out: expected a folder; found a file at {out}", 2, as_json=as_json)
     if out.is_dir() and any(out.iterdir()) and not force:
