@@ -173,3 +173,38 @@ def test_a_missing_path_argument_is_a_usage_error_everywhere(command, tmp_path):
     result = run(*args, str(tmp_path / "no-such.json"), "--root", str(REPO))
     assert result.exit_code == 2, result.output
     assert "no-such.json" in result.output
+
+
+def test_a_command_whose_extra_is_missing_says_which_extra_to_install(tmp_path):
+    """Run the console script in a process where pyarrow cannot be imported."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text(
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'pyarrow' or name.startswith('pyarrow.'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Block())\n",
+        encoding="utf-8",
+    )
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from newsspan.cli import main; main()",
+            "build",
+            "--root",
+            str(REPO),
+            "--out",
+            str(tmp_path / "dist"),
+            "--no-load",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "pip install 'newsspan[dataset]'" in done.stderr
+    assert "Traceback" not in done.stderr

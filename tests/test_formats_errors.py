@@ -287,3 +287,13 @@ def test_import_back_into_the_original_root_keeps_the_received_seed_bytes(tmp_pa
     )
     assert imported.exit_code == 0, imported.output
     assert seed.read_bytes() == received
+
+
+def test_unknown_timex_placeholders_cover_every_schema_type_and_pass_validation():
+    from newsspan.formats.base import UNKNOWN_TIMEX_VALUE
+    from newsspan.schema import timex_types
+    from newsspan.validate import _timex_expectation
+
+    assert set(UNKNOWN_TIMEX_VALUE) == set(timex_types())
+    for kind, value in UNKNOWN_TIMEX_VALUE.items():
+        assert _timex_expectation(kind, value) is None, (kind, value)

@@ -903,6 +903,36 @@ def import_command(
     raise typer.Exit(0 if report.ok else 1)
 
 
+#: Optional packages and the extra that installs them (see pyproject.toml).
+EXTRA_OF: dict[str, str] = {
+    "pyarrow": "dataset",
+    "pandas": "dataset",
+    "datasets": "dataset",
+    "huggingface_hub": "dataset",
+    "spacy": "dataset",
+    "yaml": "dataset",
+    "cassis": "formats",
+    "bratly": "formats",
+    "tokenizers": "train",
+    "seqeval": "train",
+    "sklearn": "review",
+    "scipy": "review",
+}
+
+
 def main() -> None:
     """Entry point of the ``newsspan`` console script."""
-    app()
+    try:
+        app()
+    except ModuleNotFoundError as exc:  # a command of an extra that is not installed
+        extra = EXTRA_OF.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        err_console.print(
+            Text.assemble(
+                ("error: ", "bold red"),
+                f"this command needs {exc.name}, which is not installed: pip install 'newsspan[{extra}]'",
+            ),
+            soft_wrap=True,
+        )
+        raise SystemExit(1) from None
