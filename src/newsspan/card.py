@@ -47,6 +47,7 @@ DESCRIPTIONS: dict[str, str] = {
 
 
 def newsspan_version() -> str:
+    """The installed newsspan version, or ``0+unknown`` when running from an uninstalled source tree."""
     try:
         return version("newsspan")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -70,6 +71,7 @@ class CorpusFacts:
     provenance: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, doc: dict[str, Any]) -> None:
+        """Fold one document into the tallies; its provenance is kept for the first ``PROVENANCE_ROWS`` documents."""
         meta, note = doc["metadata"], doc["annotation"]
         self.documents += 1
         self.languages[meta["language"]] += 1
@@ -614,6 +616,10 @@ def card_text(folder: Path, tables: Tables, numbers: dict[str, Any], facts: Corp
 
 
 def write_card(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links) -> Path:
+    """Write the dataset card to ``folder/README.md`` atomically and return its path.
+
+    Raises ``files.FileExistsRefusal`` if the file already exists.
+    """
     path = folder / "README.md"
     atomic_write_text(path, card_text(folder, tables, numbers, facts, links))
     return path
@@ -704,6 +710,10 @@ def croissant(tables: Tables, facts: CorpusFacts, numbers: dict[str, Any], links
 
 
 def write_croissant(folder: Path, tables: Tables, facts: CorpusFacts, numbers: dict[str, Any], links: Links) -> Path:
+    """Write the Croissant metadata to ``folder/croissant.json`` atomically and return its path.
+
+    Raises ``files.FileExistsRefusal`` if the file already exists.
+    """
     path = folder / "croissant.json"
     atomic_write_text(path, json.dumps(croissant(tables, facts, numbers, links), ensure_ascii=False, indent=2) + "\n")
     return path
@@ -712,6 +722,7 @@ def write_croissant(folder: Path, tables: Tables, facts: CorpusFacts, numbers: d
 # --- checksums -----------------------------------------------------------------------------------------
 
 def sha256_file(path: Path) -> str:
+    """Lower-case hex SHA-256 of a file's bytes, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -27,16 +27,20 @@ class Corpus:
 
     @property
     def seeds_dir(self) -> Path:
+        """The ``seeds/`` folder holding the source texts."""
         return self.root / "seeds"
 
     @property
     def annotations_dir(self) -> Path:
+        """The ``annotations/`` folder holding one JSON file per document."""
         return self.root / "annotations"
 
     def annotation_path(self, doc_id: str) -> Path:
+        """Where the annotation file of document ``doc_id`` lives (``annotations/<doc_id>.json``)."""
         return self.annotations_dir / f"{doc_id}.json"
 
     def seed_path(self, seed_file: str) -> Path:
+        """Where the seed file named ``seed_file`` lives inside ``seeds/``."""
         return self.seeds_dir / seed_file
 
     def annotation_files(self, paths: Iterable[Path] = ()) -> list[Path]:

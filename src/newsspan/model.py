@@ -39,12 +39,16 @@ SUBSPANS: dict[Layer, tuple[str, ...]] = {"quotations": ("source", "cue")}
 
 
 class SubSpan(TypedDict):
+    """A stretch of text without an id of its own (a quotation's source or cue, the dateline)."""
+
     start: int
     end: int
     text: str
 
 
 class Entity(TypedDict):
+    """A named-entity mention with its OntoNotes 5 label and optional Wikidata ``kb_id``."""
+
     id: str
     start: int
     end: int
@@ -55,6 +59,8 @@ class Entity(TypedDict):
 
 
 class Date(TypedDict):
+    """A TimeML TIMEX3 temporal expression: ``type``, normalised ``value`` and optional date references."""
+
     id: str
     start: int
     end: int
@@ -69,6 +75,8 @@ class Date(TypedDict):
 
 
 class Quotation(TypedDict):
+    """A reported utterance: its ``form``, optional source and cue sub-spans, and speaker entity id."""
+
     id: str
     start: int
     end: int
@@ -81,6 +89,8 @@ class Quotation(TypedDict):
 
 
 class Claim(TypedDict):
+    """A claim-like statement: check-worthiness, claim ``type``, claimant entity id and optional quotation id."""
+
     id: str
     start: int
     end: int
@@ -93,6 +103,8 @@ class Claim(TypedDict):
 
 
 class Document(TypedDict):
+    """One annotated article: seed pin, metadata, annotation record and the four span layers."""
+
     schema_version: str
     id: str
     seed: dict[str, Any]

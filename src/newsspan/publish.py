@@ -23,11 +23,14 @@ class PublishError(ValueError):
 
 @dataclass(frozen=True)
 class UploadFile:
+    """One file of a planned upload: its repo path and size in bytes."""
+
     path: str  # relative to the dataset folder, as it will appear in the repo
     size: int
 
 
 def check_repo_id(repo_id: str) -> None:
+    """Check ``repo_id`` has the Hub's ``OWNER/NAME`` form (at most 96 characters); raises PublishError if not."""
     if not REPO_ID.match(repo_id) or len(repo_id) > 96:
         raise PublishError(f"--repo-id: expected OWNER/NAME (letters, digits, '-', '_', '.'); found {repo_id!r}")
 

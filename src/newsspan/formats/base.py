@@ -66,6 +66,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
 
     def extend(self, other: ImportResult) -> None:
+        """Append another result's documents and problems to this one."""
         self.documents += other.documents
         self.problems += other.problems
 
@@ -129,12 +130,14 @@ class SourceText:
 
     @classmethod
     def of(cls, data: bytes) -> SourceText:
+        """Decode a file's bytes and map them to canonical text; raises UnicodeDecodeError if they are not UTF-8."""
         raw = data.decode("utf-8")
         dropped = [0] if raw.startswith("\ufeff") else []
         dropped += [m.start() for m in re.finditer("\r\n", raw)]
         return cls(raw, canonical_text(data), tuple(dropped))
 
     def to_canonical(self, offset: int) -> int:
+        """The canonical-text offset of raw-text ``offset`` (moved left past each dropped BOM or CR before it)."""
         return offset - bisect_left(self.dropped, offset)
 
 
@@ -198,6 +201,11 @@ class DocumentBuilder:
     """Collects the spans of one document from a foreign format and builds a valid newsspan document."""
 
     def __init__(self, file: str, text: str, header: dict[str, Any] | None, fallback_id: str):
+        """Start a document read from source ``file`` over canonical ``text``.
+
+        ``header`` holds the document-level fields the source carries (``id``, ``seed``, ``metadata``,
+        ``annotation``); ``fallback_id`` is the document id when it has none.
+        """
         self.file = file
         self.text = text
         self.header = header or {}
@@ -208,6 +216,7 @@ class DocumentBuilder:
         self._by_key: dict[str, SpanDraft] = {}
 
     def problem(self, where: str, code: str, message: str) -> None:
+        """Record a problem with code ``code`` at place ``where`` of the source file."""
         self.problems.append(Problem(self.file, where, code, message))
 
     def check_span(self, where: str, start: Any, end: Any, stated: str | None = None, *, loose: bool = False) -> bool:
@@ -230,6 +239,7 @@ class DocumentBuilder:
         return True
 
     def add(self, draft: SpanDraft) -> None:
+        """Add a span draft; its links are resolved and it is validated only by :meth:`build`."""
         self.drafts.append(draft)
 
     def build(self) -> DocumentWithText | None:
@@ -342,10 +352,12 @@ def header_of(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def label_of(layer: Layer, item: dict[str, Any]) -> str:
+    """The label-like attribute of a layer's item (see ``model.LABEL_FIELD``)."""
     return item[LABEL_FIELD[layer]]
 
 
 def subspan_fields(layer: Layer) -> tuple[str, ...]:
+    """The sub-span fields of a layer's items (``source`` and ``cue`` for quotations; none otherwise)."""
     return SUBSPANS.get(layer, ())
 
 
@@ -409,11 +421,19 @@ def duplicate_problems(result: ImportResult) -> list[Problem]:
 
 
 def write_json(path: Path, obj: Any, *, overwrite: bool) -> Path:
+    """Write ``obj`` as JSON to ``path`` atomically and return the path.
+
+    Raises :class:`FileExistsRefusal` if the file exists and ``overwrite`` is false.
+    """
     atomic_write_json(path, obj, overwrite=overwrite)
     return path
 
 
 def write_text(path: Path, text: str, *, overwrite: bool) -> Path:
+    """Write ``text`` to ``path`` atomically and return the path.
+
+    Raises :class:`FileExistsRefusal` if the file exists and ``overwrite`` is false.
+    """
     atomic_write_text(path, text, overwrite=overwrite)
     return path
 
@@ -449,6 +469,7 @@ def read_listed(files: list[Path], src: Path, what: str, read_file: Callable[[Pa
 
 
 def no_input(src: Path, what: str) -> Problem:
+    """The ``import-no-input`` problem of a source ``src`` that holds no file of the format (``what``)."""
     return Problem(str(src), "", "import-no-input", f"expected {what}; found none")
 
 

@@ -89,6 +89,10 @@ def read(src: Path) -> ImportResult:
 
 
 def read_file(path: Path) -> ImportResult:
+    """Documents of one CoNLL file, named ``<file stem>-<n>``; a file named after a split sets that split.
+
+    A file that cannot be read as UTF-8 gives a single ``import-unreadable`` problem.
+    """
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:

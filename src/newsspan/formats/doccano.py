@@ -65,6 +65,7 @@ def label_table() -> dict[str, tuple[str, str]]:
 
 
 def doccano_label(layer: Layer, item: dict[str, Any]) -> str:
+    """The doccano label of a layer's item: its label, prefixed ``quotation:`` or ``claim:`` for those layers."""
     return PREFIX.get(layer, "") + label_of(layer, item)
 
 
@@ -112,6 +113,11 @@ def read(src: Path) -> ImportResult:
 
 
 def read_file(path: Path) -> ImportResult:
+    """Documents of one doccano JSONL file, one per non-blank line (named ``<file stem>-<line>`` without a header).
+
+    An unreadable file gives one ``import-unreadable`` problem; a line that is not JSON gives one too
+    and the other lines are still read.
+    """
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:

@@ -58,10 +58,12 @@ MODEL_VERSION = "newsspan"
 
 
 def choice_values() -> dict[str, tuple[str, ...]]:
+    """The options of each per-region Choices control, by control name (TIMEX3 modifiers from the schema)."""
     return {"timex_mod": timex_mods(), "anchor_dct": ("dct",), "checkworthy": ("true", "false")}
 
 
 def layer_labels() -> dict[Layer, tuple[str, ...]]:
+    """The label values of each layer's Labels control, from the schema's label sets."""
     return {"entities": entity_labels(), "dates": timex_types(), "quotations": quotation_forms(),
             "claims": claim_types()}
 
@@ -160,6 +162,10 @@ def read(src: Path) -> ImportResult:
 
 
 def read_file(path: Path) -> ImportResult:
+    """Documents of one Label Studio JSON export (a list of tasks, or a single task).
+
+    A file that cannot be read or parsed as JSON gives one ``import-unreadable`` problem.
+    """
     try:
         tasks = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:

@@ -86,6 +86,7 @@ def typesystem_xml() -> str:
 
 
 def typesystem() -> Any:
+    """A fresh dkpro-cassis ``TypeSystem`` parsed from :func:`typesystem_xml` (callers may extend it safely)."""
     from cassis import load_typesystem
 
     return load_typesystem(typesystem_xml())

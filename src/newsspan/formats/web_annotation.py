@@ -59,6 +59,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {"dates": ("value", "mod", "anchor"), "
 
 
 def annotation_id(doc_id: str, key: str) -> str:
+    """The IRI ``urn:newsspan:<doc_id>:<key>`` of an annotation (or the collection or page) of a document."""
     return f"urn:newsspan:{doc_id}:{key}"
 
 
@@ -111,6 +112,7 @@ def collection(doc: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def target(source: str, text: str, start: int, end: int) -> dict[str, Any]:
+    """A Web Annotation target: text file ``source`` with a position and a quote selector for ``start:end``."""
     return {"source": source, "selector": [
         {"type": "TextPositionSelector", "start": start, "end": end},
         {"type": "TextQuoteSelector", "exact": text[start:end],
@@ -139,6 +141,11 @@ def read(src: Path) -> ImportResult:
 
 
 def read_file(path: Path) -> ImportResult:
+    """The document of one ``.jsonld`` file, with the canonical text of the text file its annotations target.
+
+    An unreadable file, an unrecognised shape or a missing or unreadable target text is reported as a
+    problem and gives no document.
+    """
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:

@@ -49,14 +49,17 @@ class Scores:
     matched: int = 0
 
     def __add__(self, other: Scores) -> Scores:
+        """Counts of both comparisons summed (for totals over documents or labels)."""
         return Scores(self.a + other.a, self.b + other.b, self.matched + other.matched)
 
     @property
     def precision(self) -> float | None:
+        """Matched spans / spans in B, or None when B has no spans."""
         return self.matched / self.b if self.b else None
 
     @property
     def recall(self) -> float | None:
+        """Matched spans / spans in A, or None when A has no spans."""
         return self.matched / self.a if self.a else None
 
     @property
@@ -65,6 +68,7 @@ class Scores:
         return 2 * self.matched / (self.a + self.b) if self.a + self.b else None
 
     def to_dict(self) -> dict[str, Any]:
+        """The counts with precision, recall and F1, for JSON output."""
         return {"a": self.a, "b": self.b, "matched": self.matched,
                 "precision": self.precision, "recall": self.recall, "f1": self.f1}
 
@@ -82,6 +86,7 @@ class Disagreement:
     attribute: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field, for JSON output."""
         return asdict(self)
 
 
@@ -94,17 +99,21 @@ class Agreement:
 
     @property
     def n(self) -> int:
+        """Number of paired values."""
         return len(self.pairs)
 
     @property
     def observed(self) -> float | None:
+        """Share of pairs whose two values are equal, or None when there are no pairs."""
         return sum(a == b for a, b in self.pairs) / self.n if self.pairs else None
 
     @property
     def kappa(self) -> float | None:
+        """Cohen's kappa of the pairs (see :func:`cohen_kappa`); None when undefined or not ``chance_corrected``."""
         return cohen_kappa([a for a, _ in self.pairs], [b for _, b in self.pairs]) if self.chance_corrected else None
 
     def to_dict(self) -> dict[str, Any]:
+        """``n``, observed agreement and kappa, for JSON output."""
         return {"n": self.n, "observed": self.observed, "kappa": self.kappa}
 
 
@@ -123,6 +132,7 @@ class AgreementReport:
     disagreements: list[Disagreement] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The whole report as JSON-ready data (scores with P/R/F1, agreements, disagreements)."""
         return {
             "a": self.names[0], "b": self.names[1],
             "documents": self.documents, "only_in_a": self.only_in_a, "only_in_b": self.only_in_b,

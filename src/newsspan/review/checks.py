@@ -72,6 +72,7 @@ class ConsistencyWarning:
     suggestion: str
 
     def to_dict(self) -> dict[str, str]:
+        """Every field, for JSON output."""
         return asdict(self)
 
 
@@ -98,6 +99,7 @@ class MentionIndex:
     """
 
     def __init__(self, strings: Iterable[str]):
+        """Index ``strings`` (duplicates dropped) by their first word; strings not starting with one are skipped."""
         self._by_first_word: dict[str, list[str]] = defaultdict(list)
         for string in sorted(set(strings)):
             first = _WORD.match(string)

@@ -152,10 +152,12 @@ class SpanView:
 
     @property
     def label(self) -> str:
+        """The item's label-like attribute as text (``?`` when it is missing)."""
         return str(self.item.get(LABEL_FIELD[self.layer], "?"))
 
     @property
     def shown_id(self) -> str:
+        """The item's id, or ``<layer>[<index>]`` when it has none."""
         span_id = self.item.get("id")
         return span_id if isinstance(span_id, str) and span_id else f"{self.layer}[{self.index}]"
 
@@ -182,6 +184,7 @@ class DocView:
     """A document's spans keyed for the page, with issues attached to the spans they concern."""
 
     def __init__(self, doc: Any, text: str | None, prefix: str = ""):
+        """Index the spans of ``doc`` (any shape); ``prefix`` keeps DOM ids apart when two views share a page."""
         self.doc = doc if isinstance(doc, dict) else {}
         self.text = text
         self.prefix = prefix
@@ -624,6 +627,7 @@ class ReviewedDocument:
 
     @property
     def file(self) -> str:
+        """The annotation file's path as text (for messages and summaries)."""
         return str(self.path)
 
 
@@ -681,10 +685,12 @@ class PageSummary:
     warnings: int
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field, for JSON output."""
         return dict(self.__dict__)
 
 
 def summarise(reviewed: ReviewedDocument, page: str) -> PageSummary:
+    """The index row of a reviewed document rendered as ``page``: id, title, span counts, error and warning counts."""
     doc = reviewed.doc if isinstance(reviewed.doc, dict) else {}
     counts = {layer: len(doc[layer]) if isinstance(doc.get(layer), list) else 0 for layer in LAYERS}
     doc_id = doc.get("id") if isinstance(doc.get("id"), str) else None

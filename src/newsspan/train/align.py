@@ -37,6 +37,7 @@ class AlignmentError(ValueError):
     """Spans whose boundaries fall inside a word (or subword) of the tokenization; all of them at once."""
 
     def __init__(self, problems: list[str]):
+        """Keep every problem (one message per misaligned span) and join them into the message."""
         self.problems = problems
         super().__init__("; ".join(problems))
 

@@ -66,6 +66,7 @@ class TrainingResult:
     labels: list[LabelScore] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field, paths as strings, for JSON output (``scores.json``, ``--json``)."""
         data = asdict(self)
         data["output_dir"], data["model_dir"] = str(self.output_dir), str(self.model_dir)
         return data
