@@ -221,9 +221,10 @@ def test_fast_path_passes_exactly_the_documents_the_reporting_path_passes(valid_
     name = f"{doc['id']}.json"
     problems = nv._document_problems(name, Path(name), doc, Corpus(Path(".")), text.encode("utf-8"))
     if nv._validator().is_valid(doc):
-        assert nv.document_ok(doc, text, name) == (not problems), problems
+        assert nv.document_ok(orjson.dumps(doc), text, name) == (not problems), problems
     else:
         assert problems
+        assert not nv.document_ok(orjson.dumps(doc), text, name)
 
 
 def test_validate_record_reports_what_validate_file_reports(broken):

@@ -58,8 +58,14 @@ class CacheReader:
 
     def __init__(self, path: Path):
         self._db = _connect(path, readonly=True)
+        try:  # a cold run (empty cache) then costs no query per file
+            self._empty = self._db.execute("SELECT 1 FROM ok LIMIT 1").fetchone() is None
+        except sqlite3.Error:
+            self._empty = True
 
     def get(self, key: str) -> Entry | None:
+        if self._empty:
+            return None
         try:
             row = self._db.execute("SELECT annotation, seed_file, seed FROM ok WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
@@ -88,6 +94,7 @@ class CacheWriter:
     def _open(self, fingerprint: str) -> sqlite3.Connection:
         db = _connect(self.path, readonly=False)
         db.execute("PRAGMA journal_mode=WAL")  # workers keep reading while this connection commits
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a crash may only forget the last batch
         with db:
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS ok (key TEXT PRIMARY KEY, annotation BLOB NOT NULL, "
