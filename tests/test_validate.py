@@ -74,6 +74,10 @@ CATALOGUE: dict[str, tuple[Callable[[Doc, str], None], set[tuple[str, str]]]] = 
         _set("/entities/3/end", lambda d, t: d["entities"][3]["start"]),
         {("offset-order", "/entities/3/end")},
     ),
+    "float offset": (
+        _set("/entities/3/start", lambda d, t: float(d["entities"][3]["start"])),
+        {("offset-not-integer", "/entities/3/start")},
+    ),
     "text differs from slice": (_set("/entities/2/text", "Tokayev"), {("span-text-mismatch", "/entities/2/text")}),
     "leading whitespace": (_widen_left(1), {("span-whitespace", "/entities/1")}),
     "duplicate id": (_set("/entities/1/id", "e1"), {("duplicate-id", "/entities/1/id")}),

@@ -80,7 +80,8 @@ def test_every_catalogue_case_is_judged_alike_and_reported_by_the_reporting_path
     change, _ = CATALOGUE[name]
     doc, text = copy.deepcopy(seed_document[0]), seed_document[1]
     change(doc, text)
-    _agree(doc)
+    if name != "float offset":  # 1.0 is an integer to JSON Schema, not to the fast path (see below)
+        _agree(doc)
     file = f"{SEED_ID}.json"
     assert not nv.document_ok(orjson.dumps(doc), text, file)
     reporting = nv._document_problems(file, Path(file), doc, Corpus(Path(".")), text.encode("utf-8"),
@@ -113,7 +114,8 @@ def test_integral_floats_are_integers_to_the_schema_but_go_to_the_reporting_path
     assert fastcheck.decode(orjson.dumps(doc)) is None  # stricter: never a pass it should not give
     path = corpus_copy.annotation_path(SEED_ID)
     path.write_bytes(orjson.dumps(doc))
-    assert nv.validate_file(path, corpus_copy) == []  # what the reporting path says; no traceback
+    found = [(p.code, p.pointer) for p in nv.validate_file(path, corpus_copy)]
+    assert found == [("offset-not-integer", "/entities/0/start")]  # a str index must be an int; no traceback
 
 
 @pytest.mark.parametrize("node", [

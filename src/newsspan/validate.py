@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "text-hash-mismatch": "the seed's canonical text does not have the pinned SHA-256 (the text changed)",
     "offset-out-of-range": "an offset lies outside the canonical text",
     "offset-order": "a span does not have start < end",
+    "offset-not-integer": "an offset is written as a number with a fraction part (1.0), not an integer",
     "span-text-mismatch": "a span's text differs from canonical_text[start:end]",
     "span-whitespace": "a span starts or ends with whitespace",
     "duplicate-id": "two items share an id",
@@ -163,8 +164,11 @@ def _is_int(value: Any) -> bool:
 
 def _span_problems(file: str, ptr: str, span: dict[str, Any], text: str) -> Iterator[Problem]:
     start, end, covered = span.get("start"), span.get("end"), span.get("text")
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, float):  # JSON Schema counts 1.0 as an integer; a str index it is not
+            yield Problem(file, f"{ptr}/{name}", "offset-not-integer", f"expected an integer offset; found {value!r}")
     if not (_is_int(start) and _is_int(end)):
-        return  # a schema problem, reported already
+        return  # a schema problem (reported already) or a float offset
     if start >= end:
         yield Problem(file, ptr + "/end", "offset-order", f"expected end > start ({start}); found end {end}")
         return
