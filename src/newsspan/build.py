@@ -19,24 +19,25 @@ import filecmp
 import os
 import shutil
 import tempfile
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List, Value
 
 from .corpus import Corpus
 from .files import FileExistsRefusal
-from .model import LABEL_FIELD, LAYERS, SUBSPANS, iter_spans, span_label
+from .model import LABEL_FIELD, LAYERS, SUBSPANS, span_label
 from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, schema_path, splits, timex_types
-from .tokenize import Token, iob2_labels, iob2_tags, outermost, sentences
+from .tokenize import Segmentation, iob2_labels, outermost, segment
 
 if TYPE_CHECKING:
     from .card import Links
@@ -163,100 +164,244 @@ def document_row(doc: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
-def span_rows(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The ``spans`` rows of a document, in layer order."""
-    for layer, _, span in iter_spans(doc):
-        row = {"document_id": doc["id"], "layer": _index(LAYERS)[layer], "id": span["id"], "start": span["start"],
-               "end": span["end"], "text": span["text"], "label": span_label(layer, span), "note": span.get("note")}
-        row.update((name, span.get(name)) for name in SPAN_ATTRIBUTES)
-        for name in SUBSPANS.get(layer, ()):
-            sub = span.get(name) or {}
-            row.update({f"{name}_{part}": sub.get(part) for part in ("start", "end", "text")})
-        yield row
+#: Sub-span columns of the ``spans`` config: (sub-span field, part, column).
+SUBSPAN_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
+    (name, part, f"{name}_{part}")
+    for names in SUBSPANS.values() for name in names for part in ("start", "end", "text"))
 
 
-def keep_entities_whole(sents: list[list[Token]], spans: list[tuple[int, int, str]]) -> list[list[Token]]:
-    """Join sentences that a span crosses, so every span lies inside one sentence.
+@dataclass
+class SpanColumns:
+    """``spans`` rows of one or more documents, column by column, in layer order within a document."""
 
-    ``spans`` are sorted and disjoint (outermost entities).
-    """
-    starts = [start for start, _, _ in spans]
-    joined: list[list[Token]] = []
-    for sent in sents:
-        before = bisect_left(starts, sent[0].start) - 1  # the last span starting before this sentence
-        if joined and before >= 0 and spans[before][1] > joined[-1][-1].end:
-            joined[-1] = joined[-1] + sent
-        else:
-            joined.append(sent)
-    return joined
+    values: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in _span_columns()})
+
+    def add(self, doc: dict[str, Any]) -> None:
+        """Append one row per span of ``doc``."""
+        values = self.values
+        for layer in LAYERS:
+            items = [span for span in doc.get(layer) or () if isinstance(span, dict)]
+            if not items:
+                continue
+            values["document_id"].extend([doc["id"]] * len(items))
+            values["layer"].extend([_index(LAYERS)[layer]] * len(items))
+            values["label"].extend([span_label(layer, span) for span in items])
+            for name in ("id", "start", "end", "text"):
+                values[name].extend([span[name] for span in items])
+            present = set().union(*items)  # attributes no span of the layer has are null
+            for name in (*SPAN_ATTRIBUTES, "note"):
+                values[name].extend([span.get(name) for span in items] if name in present else [None] * len(items))
+            for name, part, column in SUBSPAN_COLUMNS:
+                parts = [(span.get(name) or {}).get(part) for span in items] if name in SUBSPANS.get(layer, ()) \
+                    else [None] * len(items)
+                values[column].extend(parts)
+
+    def table(self, schema: pa.Schema) -> pa.Table:
+        """The rows as an Arrow table of ``schema`` (the ``spans`` config's)."""
+        return pa.Table.from_arrays([pa.array(self.values[f.name], f.type) for f in schema], schema=schema)
+
+    def __len__(self) -> int:
+        return len(self.values["id"])
+
+
+@cache
+def _span_columns() -> tuple[str, ...]:
+    return tuple(span_features())
+
+
+@dataclass
+class NerColumns:
+    """``ner`` rows of one or more documents, column by column (token columns flattened, with row offsets)."""
+
+    ids: list[str] = field(default_factory=list)
+    document_ids: list[str] = field(default_factory=list)
+    texts: list[bytes] = field(default_factory=list)  # UTF-8, one per document
+    byte_edges: list[Any] = field(default_factory=list)  # per document: byte offset of each token start and end
+    tags: list[Any] = field(default_factory=list)  # numpy arrays, one per document
+    starts: list[Any] = field(default_factory=list)
+    ends: list[Any] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=lambda: [0])
+
+    def add(self, doc_id: str, text: str, entities: Iterable[tuple[int, int, str]]) -> None:
+        """Append the rows of one document: its sentences with IOB2 tags of the outermost entities.
+
+        Every entity boundary is a token boundary (tokens are cut there), so the tags map back to
+        exactly the outermost entity spans; sentences an outermost entity would straddle are joined.
+        """
+        entities = list(entities)
+        outer = outermost(entities)
+        seg = segment(text, [offset for start, end, _ in entities for offset in (start, end)])
+        firsts = whole_entity_sentences(seg, outer)
+        base = self.offsets[-1]
+        self.ids.extend(f"{doc_id}-{n}" for n in range(len(firsts)))
+        self.document_ids.extend([doc_id] * len(firsts))
+        self.offsets.extend(base + i for i in [*firsts[1:], len(seg.starts)] if firsts)
+        encoded = text.encode("utf-8")
+        to_byte = _byte_offsets(text) if len(encoded) != len(text) else None
+        edges = np.column_stack((seg.starts, seg.ends)).ravel()
+        self.byte_edges.append(edges if to_byte is None else to_byte[edges])
+        self.texts.append(encoded)
+        self.tags.append(iob2_tag_indices(seg, outer))
+        self.starts.append(seg.starts)
+        self.ends.append(seg.ends)
+
+
+    def table(self, schema: pa.Schema) -> pa.Table:
+        """The rows as an Arrow table of ``schema`` (the ``ner`` config's)."""
+        offsets = pa.array(self.offsets, pa.int32())
+
+        def lists(values: list[Any], value_type: pa.DataType) -> pa.ListArray:
+            flat = np.concatenate(values) if values else []
+            return pa.ListArray.from_arrays(offsets, pa.array(flat, value_type))
+
+        return pa.Table.from_arrays([
+            pa.array(self.ids, pa.string()), pa.array(self.document_ids, pa.string()),
+            pa.ListArray.from_arrays(offsets, self._token_strings()),
+            lists(self.tags, pa.int64()), lists(self.starts, pa.int32()), lists(self.ends, pa.int32()),
+        ], schema=schema)
+
+    def _token_strings(self) -> pa.StringArray:
+        """Every token's text, sliced out of the documents' UTF-8 bytes by Arrow (no Python strings).
+
+        The documents' bytes are laid end to end and read as a string array whose values alternate
+        token, gap, token, ... (token edges are increasing); taking every other value keeps the tokens.
+        """
+        bases = np.cumsum([0, *map(len, self.texts)])[:-1]
+        edges = np.concatenate([np.zeros(0, np.int64), *(e + b for e, b in zip(self.byte_edges, bases, strict=True))])
+        if not len(edges):
+            return pa.array([], pa.string())
+        laid = pa.StringArray.from_buffers(len(edges) - 1, pa.py_buffer(edges.astype(np.int32)),
+                                           pa.py_buffer(b"".join(self.texts)))
+        return laid.take(pa.array(np.arange(0, len(edges), 2)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _byte_offsets(text: str) -> Any:
+    """The UTF-8 byte offset of every code-point offset of ``text`` (0 .. len(text))."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    return np.concatenate(([0], np.cumsum(widths)))
+
+
+def whole_entity_sentences(seg: Segmentation, spans: list[tuple[int, int, str]]) -> list[int]:
+    """First token of each sentence, after joining sentences that a span crosses (every span then lies
+    inside one sentence). ``spans`` are sorted and disjoint (outermost entities)."""
+    firsts = seg.sentence_starts
+    if not len(spans) or len(firsts) < 2:
+        return firsts.tolist()
+    span_starts = np.array([start for start, _, _ in spans], dtype=np.int64)
+    span_ends = np.array([end for _, end, _ in spans], dtype=np.int64)
+    before = np.searchsorted(span_starts, seg.starts[firsts[1:]]) - 1  # the last span starting before each
+    crossed = (before >= 0) & (span_ends[before] > seg.ends[firsts[1:] - 1])  # ... ends after the sentence before
+    return [int(firsts[0]), *firsts[1:][~crossed].tolist()]
+
+
+def iob2_tag_indices(seg: Segmentation, spans: list[tuple[int, int, str]]) -> Any:
+    """IOB2 tag indices (``ner_tags`` ClassLabel values) of the tokens, for disjoint outermost ``spans``."""
+    tags = np.zeros(len(seg.starts), dtype=np.int64)  # "O"
+    if not spans:
+        return tags
+    begin, inside = _tag_indices()
+    firsts = np.searchsorted(seg.starts, [start for start, _, _ in spans])
+    stops = np.searchsorted(seg.ends, [end for _, end, _ in spans], "right")  # tokens inside: [first, stop)
+    for first, stop, (_, _, label) in zip(firsts.tolist(), stops.tolist(), spans, strict=True):
+        if first < stop:
+            tags[first] = begin[label]
+            tags[first + 1: stop] = inside[label]
+    return tags
+
+
+@cache
+def _tag_indices() -> tuple[dict[str, int], dict[str, int]]:
+    """The ``ner_tags`` index of each label's B- and I- tag."""
+    index = _index(tuple(iob2_labels(entity_labels())))
+    return ({label: index[f"B-{label}"] for label in entity_labels()},
+            {label: index[f"I-{label}"] for label in entity_labels()})
 
 
 def ner_rows(doc_id: str, text: str, entities: Iterable[tuple[int, int, str]]) -> list[dict[str, Any]]:
-    """The ``ner`` rows of a document: its sentences with IOB2 tags of the outermost entities.
-
-    Every entity boundary is a token boundary (tokens are cut there), so the tags map back to
-    exactly the outermost entity spans.
-    """
-    entities = list(entities)
-    outer = outermost(entities)
-    cuts = [offset for start, end, _ in entities for offset in (start, end)]
-    tag_index = _index(tuple(iob2_labels(entity_labels())))
-    rows = []
-    for n, sent in enumerate(keep_entities_whole(sentences(text, cuts), outer)):
-        lo, hi = bisect_left(outer, (sent[0].start,)), bisect_left(outer, (sent[-1].end,))
-        rows.append({
-            "id": f"{doc_id}-{n}", "document_id": doc_id, "tokens": [t.text for t in sent],
-            "ner_tags": [tag_index[tag] for tag in iob2_tags(sent, outer[lo:hi])],
-            "token_starts": [t.start for t in sent], "token_ends": [t.end for t in sent],
-        })
-    return rows
+    """The ``ner`` rows of a document (see :meth:`NerColumns.add`)."""
+    columns = NerColumns()
+    columns.add(doc_id, text, entities)
+    return columns.table(ner_features().arrow_schema).to_pylist()
 
 
 def _entity_triples(doc: dict[str, Any]) -> list[tuple[int, int, str]]:
     return [(e["start"], e["end"], e["label"]) for e in doc["entities"]]
 
 
-def _ner_batch(batch: list[tuple[str, str, list[tuple[int, int, str]]]]) -> list[list[dict[str, Any]]]:
-    """Worker-process entry: the ``ner`` rows of a batch of documents."""
-    return [ner_rows(*item) for item in batch]
+@dataclass
+class Converted:
+    """What a batch of documents becomes: the header of each document (everything but its span layers,
+    for :data:`DocumentHook`) and its rows per config and split, in document order, as Arrow IPC streams
+    (one contiguous buffer each: much cheaper to send between processes than pickled tables)."""
+
+    headers: list[dict[str, Any]]
+    streams: dict[tuple[str, str], bytes]
+
+    @classmethod
+    def of(cls, headers: list[dict[str, Any]], tables: dict[tuple[str, str], pa.Table]) -> Converted:
+        streams = {}
+        for key, table in tables.items():
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            streams[key] = sink.getvalue().to_pybytes()
+        return cls(headers, streams)
+
+    def tables(self) -> Iterator[tuple[tuple[str, str], pa.Table]]:
+        """``((config, split), table)`` for every config and split with rows."""
+        for key, stream in self.streams.items():
+            yield key, pa.ipc.open_stream(stream).read_all()
 
 
-def with_ner_rows(
-    documents: Iterable[tuple[dict[str, Any], str]], jobs: int, batch_size: int = 32,
-) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]]]]:
-    """Each document with its ``ner`` rows, tokenised in ``jobs`` worker processes when jobs > 1.
+def convert(corpus: Corpus, paths: list[str], schemas: dict[str, pa.Schema]) -> Converted:
+    """Read and convert a batch of documents (runs in worker processes: only paths go in, tables come out)."""
+    documents: dict[str, list[dict[str, Any]]] = {}
+    spans: dict[str, SpanColumns] = {}
+    ner: dict[str, NerColumns] = {}
+    headers = []
+    for path in paths:
+        doc, text = corpus.load(Path(path))
+        split = doc["metadata"]["split"]
+        documents.setdefault(split, []).append(document_row(doc, text))
+        spans.setdefault(split, SpanColumns()).add(doc)
+        ner.setdefault(split, NerColumns()).add(doc["id"], text, _entity_triples(doc))
+        headers.append({key: value for key, value in doc.items() if key not in LAYERS})
+    tables = {("documents", split): pa.Table.from_pylist(rows, schema=schemas["documents"])
+              for split, rows in documents.items()}
+    for config, columns_by_split in (("ner", ner), ("spans", spans)):
+        tables.update({(config, split): columns.table(schemas[config])
+                       for split, columns in columns_by_split.items() if len(columns)})
+    return Converted.of(headers, tables)
+
+
+def converted_batches(
+    corpus: Corpus, paths: Iterable[Path], jobs: int, batch_size: int = 32,
+) -> Iterator[Converted]:
+    """:func:`convert` over batches of ``paths``, in ``jobs`` worker processes when jobs > 1.
 
     Order is kept, and only a few batches are in flight at a time, so memory stays bounded.
     """
+    schemas = {config: features.arrow_schema for config, features in config_features().items()}
+    remaining = iter(paths)
+    batches = iter(lambda: [str(path) for path in islice(remaining, batch_size)], [])
     if jobs <= 1:
-        for doc, text in documents:
-            yield doc, text, ner_rows(doc["id"], text, _entity_triples(doc))
+        for batch in batches:
+            yield convert(corpus, batch, schemas)
         return
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        pending: deque[tuple[list[tuple[dict[str, Any], str]], Any]] = deque()
-        batch: list[tuple[dict[str, Any], str]] = []
-
-        def submit() -> None:
-            work = [(doc["id"], text, _entity_triples(doc)) for doc, text in batch]
-            pending.append((list(batch), pool.apply_async(_ner_batch, (work,))))
-            batch.clear()
-
-        def drain(keep: int) -> Iterator[tuple[dict[str, Any], str, list[dict[str, Any]]]]:
-            while len(pending) > keep:
-                docs, result = pending.popleft()
-                for (doc, text), rows in zip(docs, result.get(), strict=True):
-                    yield doc, text, rows
-
-        for item in documents:
-            batch.append(item)
-            if len(batch) == batch_size:
-                submit()
-                yield from drain(2 * jobs)
-        if batch:
-            submit()
-        yield from drain(0)
+        pending: deque[Any] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(convert, (corpus, batch, schemas)))
+            while len(pending) > 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -268,38 +413,48 @@ def shard_name(split: str, index: int, total: int) -> str:
 
 @dataclass
 class ShardedWriter:
-    """Appends rows of one config and split to parquet shards of at most ``shard_rows`` rows."""
+    """Appends rows of one config and split to parquet shards of at most ``shard_rows`` rows.
+
+    Row groups hold ``row_group_rows`` rows (fewer at the end of a shard and of the split),
+    however the rows arrive.
+    """
 
     folder: Path
     split: str
-    features: Features
+    schema: pa.Schema
     shard_rows: int
     row_group_rows: int
     rows: int = 0
     num_bytes: int = 0
     shards: list[Path] = field(default_factory=list)
-    _buffer: list[dict[str, Any]] = field(default_factory=list)
+    _pending: list[pa.Table] = field(default_factory=list)
+    _pending_rows: int = 0
     _writer: pq.ParquetWriter | None = None
     _in_shard: int = 0
 
-    def add(self, row: dict[str, Any]) -> None:
-        """Append one row (ClassLabel values as indices, see the ``*_row`` functions)."""
-        self._buffer.append(row)
-        if len(self._buffer) >= min(self.row_group_rows, self.shard_rows - self._in_shard):
-            self._flush()
+    def add(self, table: pa.Table) -> None:
+        """Append rows (a table of ``schema``; ClassLabel values as indices, see the ``*_row`` functions)."""
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        while self._pending_rows and self._pending_rows >= self._group_size():
+            self._write(self._group_size())
 
-    def _flush(self) -> None:
-        if not self._buffer:
-            return
+    def _group_size(self) -> int:
+        return min(self.row_group_rows, self.shard_rows - self._in_shard)
+
+    def _write(self, size: int) -> None:
+        """Write the first ``size`` pending rows as one row group."""
+        pending = pa.concat_tables(self._pending)
+        self._pending = [pending.slice(size)] if pending.num_rows > size else []
+        self._pending_rows -= size
+        group = contiguous(pending.slice(0, size))
         if self._writer is None:
             self.shards.append(self.folder / f".{self.split}-{len(self.shards):05d}.parquet.tmp")
-            self._writer = pq.ParquetWriter(self.shards[-1], self.features.arrow_schema, **PARQUET_OPTIONS)
-        table = pa.Table.from_pylist(self._buffer, schema=self.features.arrow_schema)
-        self._writer.write_table(table, row_group_size=len(self._buffer))
-        self.rows += len(self._buffer)
-        self.num_bytes += table.nbytes
-        self._in_shard += len(self._buffer)
-        self._buffer.clear()
+            self._writer = pq.ParquetWriter(self.shards[-1], self.schema, **PARQUET_OPTIONS)
+        self._writer.write_table(group, row_group_size=size)
+        self.rows += size
+        self.num_bytes += group.nbytes
+        self._in_shard += size
         if self._in_shard >= self.shard_rows:
             self._close_shard()
 
@@ -310,14 +465,21 @@ class ShardedWriter:
             self._in_shard = 0
 
     def close(self) -> list[Path]:
-        """Write what is buffered and give the shards their final names; returns them."""
-        self._flush()
+        """Write what is pending and give the shards their final names; returns them."""
+        while self._pending_rows:
+            self._write(min(self._pending_rows, self._group_size()))
         self._close_shard()
         final = [self.folder / shard_name(self.split, i, len(self.shards)) for i in range(len(self.shards))]
         for tmp, path in zip(self.shards, final, strict=True):
             tmp.rename(path)
         self.shards = final
         return final
+
+
+def contiguous(table: pa.Table) -> pa.Table:
+    """``table`` as one chunk in freshly allocated arrays (the same bytes and ``nbytes`` as
+    ``Table.from_pylist`` of its rows, however it was sliced and concatenated)."""
+    return pa.Table.from_arrays([pa.concat_arrays(column.chunks) for column in table.columns], schema=table.schema)
 
 
 @dataclass(frozen=True)
@@ -340,37 +502,35 @@ class Tables:
         return list(self.configs[config])
 
 
-DocumentHook = Callable[[dict[str, Any], str], None]
+#: Called once per document written, with its header: every field but the span layers.
+DocumentHook = Callable[[dict[str, Any]], None]
 
 
 def write_tables(
     corpus: Corpus, paths: Iterable[Path], folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int = 1, on_document: DocumentHook | None = None,
 ) -> Tables:
-    """Write the parquet shards of every config into ``folder/data``, one document at a time."""
+    """Write the parquet shards of every config into ``folder/data``, a batch of documents at a time.
+
+    Documents are read and converted in ``jobs`` worker processes (when jobs > 1); this process only
+    writes the tables they send back, so the files are the same for any number of jobs.
+    """
     if shard_rows < 1:
         raise ValueError(f"shard_rows: expected a positive number of rows; found {shard_rows}")
-    features = config_features()
+    schemas = {config: features.arrow_schema for config, features in config_features().items()}
     writers: dict[tuple[str, str], ShardedWriter] = {}
-
-    def writer(config: str, split: str) -> ShardedWriter:
-        if (config, split) not in writers:
-            target = folder / "data" / config
-            target.mkdir(parents=True, exist_ok=True)
-            writers[config, split] = ShardedWriter(target, split, features[config], shard_rows, ROW_GROUP_ROWS[config])
-        return writers[config, split]
-
     documents = 0
-    for doc, text, ner in with_ner_rows(corpus.iter_documents(paths), jobs):
-        split = doc["metadata"]["split"]
-        writer("documents", split).add(document_row(doc, text))
-        for row in ner:
-            writer("ner", split).add(row)
-        for row in span_rows(doc):
-            writer("spans", split).add(row)
-        documents += 1
-        if on_document:
-            on_document(doc, text)
+    for batch in converted_batches(corpus, corpus.annotation_files(paths), jobs):
+        for (config, split), table in batch.tables():
+            if (config, split) not in writers:
+                target = folder / "data" / config
+                target.mkdir(parents=True, exist_ok=True)
+                writers[config, split] = ShardedWriter(target, split, schemas[config], shard_rows,
+                                                       ROW_GROUP_ROWS[config])
+            writers[config, split].add(table)
+        documents += len(batch.headers)
+        for header in batch.headers if on_document else ():
+            on_document(header)
     return Tables(_close_all(writers, folder), documents)
 
 
@@ -436,10 +596,10 @@ def build_folder(
     files = corpus.annotation_files(paths)
     facts = card.CorpusFacts()
 
-    def hook(doc: dict[str, Any], text: str) -> None:
-        facts.add(doc)
+    def hook(header: dict[str, Any]) -> None:
+        facts.add(header)
         if on_document:
-            on_document(doc, text)
+            on_document(header)
 
     tables = write_tables(corpus, files, folder, shard_rows=shard_rows,
                           jobs=default_jobs(len(files)) if jobs is None else jobs, on_document=hook)

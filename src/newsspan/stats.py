@@ -1,6 +1,6 @@
 """Corpus statistics, computed from the written dataset folder (never from a second count).
 
-Span figures come from the ``spans`` table with pandas, document figures from the ``documents``
+Span figures come from the ``spans`` table, document figures from the ``documents``
 table and token figures from the ``ner`` table. Tables are read a record batch at a time and
 the counts added up, so memory stays bounded for any corpus size. The card reports exactly
 these numbers; ``newsspan stats`` prints them.
@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -59,9 +58,9 @@ def token_counts(folder: Path, files: tuple[str, ...]) -> Counter[str]:
     from .tokenize import iob2_labels
 
     tags = iob2_labels(entity_labels())
-    for batch in _batches(folder, files, ["tokens", "ner_tags"]):
+    for batch in _batches(folder, files, ["token_starts", "ner_tags"]):  # one start per token: no strings to read
         counts["sentences"] += batch.num_rows
-        counts["tokens"] += pc.sum(pc.list_value_length(batch.column("tokens"))).as_py() or 0
+        counts["tokens"] += pc.sum(pc.list_value_length(batch.column("token_starts"))).as_py() or 0
         for item in pc.value_counts(pc.list_flatten(batch.column("ner_tags"))).to_pylist():
             counts["tag:" + tags[item["values"]]] += item["counts"]
     return counts
@@ -76,33 +75,44 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _describe(column: str, value: Any) -> str:
-    """A reference or optional attribute as a category: its presence, or its value when closed."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return {"claimant": "author", "checkworthy": "undecided"}.get(column, "none")
+#: The category of an absent attribute (every other column: "none").
+ABSENT: dict[str, str] = {"claimant": "author", "checkworthy": "undecided"}
+#: The category of a present attribute whose value is not reported (every other column: "present").
+PRESENT: dict[str, str] = {"kb_id": "linked", "speaker": "entity", "claimant": "entity", "quotation": "quoted"}
+
+
+def described_counts(column: str, values: pa.Array) -> Counter[str]:
+    """How many ``values`` of an attribute column fall in each category: absent (null), or present --
+    by value for ``checkworthy`` (true/false), ``anchor`` (dct/date) and ``mod`` (the value itself)."""
+    counts: Counter[str] = Counter()
+    present = len(values) - values.null_count
+    counts[ABSENT.get(column, "none")] = values.null_count
     if column == "checkworthy":
-        return "true" if value else "false"
-    if column == "anchor":
-        return "dct" if value == "dct" else "date"
-    if column == "mod":
-        return str(value)
-    return {"kb_id": "linked", "speaker": "entity", "claimant": "entity", "quotation": "quoted"}.get(column, "present")
+        trues = pc.sum(values).as_py() or 0
+        counts.update({"true": trues, "false": present - trues})
+    elif column == "anchor":
+        dct = pc.sum(pc.equal(values, "dct")).as_py() or 0
+        counts.update({"dct": dct, "date": present - dct})
+    elif column == "mod":
+        counts.update({item["values"]: item["counts"] for item in pc.value_counts(values.drop_null()).to_pylist()})
+    else:
+        counts[PRESENT.get(column, "present")] = present
+    return +counts  # categories that occur
 
 
 def span_counts(folder: Path, files: tuple[str, ...]) -> Counter[tuple[str, ...]]:
-    """Spans per layer, label and attribute value of one split's ``spans`` files, counted with pandas."""
+    """Spans per layer, label and attribute value of one split's ``spans`` files, counted with Arrow compute."""
     counts: Counter[tuple[str, ...]] = Counter()
     columns = ["layer", "label", *sorted({c for cols in ATTRIBUTES.values() for c in cols})]
     for batch in _batches(folder, files, columns):
-        frame = batch.to_pandas()
-        frame["layer"] = frame["layer"].map(dict(enumerate(LAYERS)))
-        for (layer, label), n in frame.groupby(["layer", "label"]).size().items():
-            counts[layer, "label", label] += int(n)
-        for layer, rows in frame.groupby("layer"):
-            for column in ATTRIBUTES[layer]:
-                described = rows[column].map(lambda v, c=column: _describe(c, v))
-                for value, n in described.value_counts().items():
-                    counts[layer, column, value] += int(n)
+        table = pa.Table.from_batches([batch])
+        for group in table.group_by(["layer", "label"]).aggregate([([], "count_all")]).to_pylist():
+            counts[LAYERS[group["layer"]], "label", group["label"]] += group["count_all"]
+        for index, layer in enumerate(LAYERS):
+            rows = table.select(list(ATTRIBUTES[layer])).filter(pc.equal(table.column("layer"), index))
+            for column in ATTRIBUTES[layer] if rows.num_rows else ():
+                for value, n in described_counts(column, rows.column(column).combine_chunks()).items():
+                    counts[layer, column, value] += n
     return counts
 
 

@@ -527,10 +527,14 @@ def cache_key(file: str) -> str:
 
 @cache
 def fingerprint() -> str:
-    """What a cached result depends on besides the files: the schema, newsspan's version, the validator's code."""
-    from . import __version__
+    """What a cached result depends on besides the files: the schema, newsspan's version, the validator's code.
 
-    sources = [Path(__file__).read_bytes(), Path(fastcheck.__file__).read_bytes()]
+    The code is every module validation imports (text rule, model, schema loader, fast path, this module).
+    """
+    from . import __version__, corpus, model, schema, text
+
+    modules = (corpus, model, schema, text, fastcheck)
+    sources = [Path(__file__).read_bytes(), *(Path(m.__file__).read_bytes() for m in modules)]
     parts = [schema_path().read_bytes(), __version__.encode(), *sources]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
