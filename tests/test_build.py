@@ -18,11 +18,14 @@ from typing import Any
 
 import datasets
 import huggingface_hub.constants
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from newsspan.build import config_features, ner_rows, write_tables
+from newsspan.build import PARQUET_OPTIONS, ShardedWriter, SpanColumns, config_features, ner_rows, write_tables
 from newsspan.card import verify_manifest
 from newsspan.cli import app
 from newsspan.corpus import Corpus
@@ -298,6 +301,37 @@ def test_ner_rows_round_trip_for_random_documents(document: tuple[dict[str, Any]
         assert tokens and all(text[t.start:t.end] == t.text for t in tokens)
         decoded += spans_from_iob2(tokens, [names[tag] for tag in row["ner_tags"]])
     assert sorted(decoded) == outermost(entities)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=12))
+def test_sharded_writer_output_does_not_depend_on_how_rows_arrive(
+    seed_document: tuple[dict[str, Any], str], tmp_path_factory: pytest.TempPathFactory, chunks: list[int],
+) -> None:
+    """Rows arriving in tables of any sizes give the files of writing them row group by row group from dicts."""
+    schema = config_features()["spans"].arrow_schema
+    columns = SpanColumns()
+    columns.add(seed_document[0])
+    rows = columns.table(schema).to_pylist()
+    folder = tmp_path_factory.mktemp("shards")
+    writer = ShardedWriter(folder, "train", schema, shard_rows=25, row_group_rows=8)
+    done = 0
+    for size in chunks:
+        writer.add(pa.Table.from_pylist(rows[done:done + size], schema=schema))
+        done += size
+    shards = writer.close()
+    expected_bytes = 0
+    for index, shard in enumerate(shards):  # the reference: every 25 rows a shard, every 8 a row group
+        in_shard = rows[:done][index * 25:(index + 1) * 25]
+        reference = folder / f"reference-{index}.parquet"
+        with pq.ParquetWriter(reference, schema, **PARQUET_OPTIONS) as ref:
+            for start in range(0, len(in_shard), 8):
+                group = pa.Table.from_pylist(in_shard[start:start + 8], schema=schema)
+                ref.write_table(group, row_group_size=group.num_rows)
+                expected_bytes += group.nbytes
+        assert shard.read_bytes() == reference.read_bytes()
+    assert len(shards) == -(-min(done, len(rows)) // 25)
+    assert (writer.rows, writer.num_bytes) == (min(done, len(rows)), expected_bytes)
 
 
 # --- card, Croissant ----------------------------------------------------------------------------------

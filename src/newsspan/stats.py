@@ -21,12 +21,15 @@ from .build import LABELS, Tables  # spans per label: every label of the invento
 from .model import LAYERS, SUBSPANS
 from .schema import annotation_statuses, entity_labels, splits
 
+#: Rows read at a time: span and sentence rows are small, document rows carry the whole text.
 BATCH_ROWS = 16_384
+DOCUMENT_BATCH_ROWS = 512
 
 
-def _batches(folder: Path, files: tuple[str, ...], columns: list[str]) -> Iterator[pa.RecordBatch]:
+def _batches(folder: Path, files: tuple[str, ...], columns: list[str],
+             batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     for name in files:
-        yield from pq.ParquetFile(folder / name).iter_batches(batch_size=BATCH_ROWS, columns=columns)
+        yield from pq.ParquetFile(folder / name).iter_batches(batch_size=batch_rows, columns=columns)
 
 
 def _split_files(tables: Tables | None, folder: Path, config: str) -> dict[str, tuple[str, ...]]:
@@ -43,7 +46,7 @@ def document_counts(folder: Path, files: tuple[str, ...]) -> Counter[str]:
     """Documents, characters and annotation statuses of one split's ``documents`` files."""
     counts: Counter[str] = Counter()
     statuses = annotation_statuses()
-    for batch in _batches(folder, files, ["text", "annotation"]):
+    for batch in _batches(folder, files, ["text", "annotation"], DOCUMENT_BATCH_ROWS):
         counts["documents"] += batch.num_rows
         counts["characters"] += pc.sum(pc.utf8_length(batch.column("text"))).as_py() or 0
         status = pc.struct_field(batch.column("annotation"), "status")
