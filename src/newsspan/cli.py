@@ -547,11 +547,17 @@ ShardRowsOption = Annotated[int, typer.Option("--shard-rows", min=1, help="Rows 
 
 def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> list[Path]:
     """The annotation files to build from, after validation; exits 1 (printing the problems) if any is invalid."""
+    import sqlite3
+
     from .build import PARALLEL_FROM
 
     files = selected_files(corpus, paths, as_json)
+    jobs = 0 if len(files) >= PARALLEL_FROM else 1
     with review_progress("validating", len(files), as_json) as advance:
-        report = validate(corpus, files, jobs=0 if len(files) >= PARALLEL_FROM else 1, progress=advance)
+        try:  # incremental: files unchanged since they last passed `newsspan validate` are not checked again
+            report = validate(corpus, files, jobs=jobs, use_cache=True, progress=advance)
+        except (OSError, sqlite3.Error):  # e.g. a read-only corpus root: check every file
+            report = validate(corpus, files, jobs=jobs, progress=advance)
     if not report.ok:
         if as_json:
             print_json(report.to_dict())
