@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +48,15 @@ def write_annotation(corpus: Corpus, doc: dict[str, Any], name: str | None = Non
 def mutated(doc: dict[str, Any]) -> dict[str, Any]:
     """A deep copy to corrupt."""
     return copy.deepcopy(doc)
+
+
+def load_synthetic_generator():
+    """scripts/make_synthetic_corpus.py as a module (registered by name: its process pool pickles functions)."""
+    if "make_synthetic_corpus" in sys.modules:  # load once: pickled functions must resolve to the same module
+        return sys.modules["make_synthetic_corpus"]
+    script = REPO / "scripts" / "make_synthetic_corpus.py"
+    spec = importlib.util.spec_from_file_location("make_synthetic_corpus", script)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

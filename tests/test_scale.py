@@ -4,11 +4,8 @@ the cache forgets what changed; validation also runs as a `datasets` map over pa
 from __future__ import annotations
 
 import copy
-import importlib
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+import newsspan.validate as nv
 from newsspan.cache import CACHE_DIR, cache_path
 from newsspan.cli import app
 from newsspan.corpus import Corpus
@@ -25,18 +23,14 @@ from newsspan.files import dump_json
 from newsspan.model import LAYERS
 from newsspan.text import canonical_text
 
-nv = importlib.import_module("newsspan.validate")  # the module (the package re-exports a function of that name)
+from .conftest import load_synthetic_generator
+
 REPO = Path(__file__).resolve().parents[1]
 DOCS = 60
 
 
 def _generator():
-    script = REPO / "scripts" / "make_synthetic_corpus.py"
-    spec = importlib.util.spec_from_file_location("make_synthetic_corpus", script)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
+    return load_synthetic_generator()
 
 
 def _edit(corpus: Corpus, index: int, change) -> None:

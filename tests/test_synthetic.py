@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,17 +14,14 @@ from newsspan.schema import claim_types, entity_labels, quotation_forms, timex_t
 from newsspan.text import canonical_text
 from newsspan.validate import validate
 
+from .conftest import load_synthetic_generator
+
 REPO = Path(__file__).resolve().parents[1]
 DOCS = 40
 
 
 def _load_generator():
-    script = REPO / "scripts" / "make_synthetic_corpus.py"
-    spec = importlib.util.spec_from_file_location("make_synthetic_corpus", script)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # the process pool pickles its functions by module name
-    spec.loader.exec_module(module)
-    return module
+    return load_synthetic_generator()
 
 
 gen = _load_generator()

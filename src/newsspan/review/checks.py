@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
-from ..validate import pointer
+from ..validate import Problem, pointer
 
 #: Every warning code, with what it means. Codes are stable: tools and CI may match on them.
 CODES: dict[str, str] = {
@@ -62,18 +62,10 @@ _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, order=True)
-class ConsistencyWarning:
-    """One consistency warning: where, a stable code, what looks wrong, and what to do about it."""
+class ConsistencyWarning(Problem):
+    """One consistency warning: a :class:`Problem` (where, stable code, what looks wrong) plus what to do about it."""
 
-    file: str
-    pointer: str
-    code: str
-    message: str
     suggestion: str
-
-    def to_dict(self) -> dict[str, str]:
-        """Every field, for JSON output."""
-        return asdict(self)
 
 
 def text_pointer(start: int, end: int) -> str:
