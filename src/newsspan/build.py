@@ -23,7 +23,7 @@ import os
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
@@ -41,6 +41,7 @@ from .files import FileExistsRefusal
 from .model import LABEL_FIELD, LAYERS, SUBSPANS, span_label
 from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, schema_path, splits, timex_types
 from .tokenize import Segmentation, iob2_labels, outermost, segment
+from .validate import annotation_files
 
 if TYPE_CHECKING:
     from .card import Links
@@ -593,7 +594,7 @@ def ship_references(corpus: Corpus, folder: Path, homepage: str | None = None) -
 
 
 def build_folder(
-    corpus: Corpus, paths: list[Path], folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
+    corpus: Corpus, paths: Sequence[Path | str], folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int | None = None, homepage: str | None = None, on_document: DocumentHook | None = None,
 ) -> tuple[Tables, dict[str, Any]]:
     """Write the complete dataset folder (data, card, Croissant, schema, guidelines, checksums) into ``folder``.
@@ -605,7 +606,7 @@ def build_folder(
 
     if homepage is not None:
         check_homepage(homepage)
-    files = [str(path) for path in corpus.annotation_files(paths)]  # 100,000 Path objects would cost ~35 MB
+    files = annotation_files(corpus, paths)  # strings: 100,000 Path objects would cost ~35 MB
     facts = card.CorpusFacts()
 
     def hook(header: dict[str, Any]) -> None:
@@ -697,8 +698,8 @@ class BuildResult:
 
 
 def build_dataset(
-    corpus: Corpus, paths: list[Path], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS, jobs: int | None = None,
-    homepage: str | None = None, force: bool = False, on_document: DocumentHook | None = None,
+    corpus: Corpus, paths: Sequence[Path | str], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
+    jobs: int | None = None, homepage: str | None = None, force: bool = False, on_document: DocumentHook | None = None,
 ) -> BuildResult:
     """Build the dataset folder next to ``out`` and move it into place (a previous build is replaced)."""
     if homepage is not None:
@@ -716,8 +717,8 @@ def build_dataset(
 
 
 def check_dataset(
-    corpus: Corpus, paths: list[Path], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS, jobs: int | None = None,
-    homepage: str | None = None, on_document: DocumentHook | None = None,
+    corpus: Corpus, paths: Sequence[Path | str], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
+    jobs: int | None = None, homepage: str | None = None, on_document: DocumentHook | None = None,
 ) -> list[tuple[str, str]]:
     """Build into a temporary folder and compare with ``out``: the differences (none when fresh)."""
     with tempfile.TemporaryDirectory(prefix="newsspan-check-") as tmp:

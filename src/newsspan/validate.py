@@ -542,8 +542,11 @@ def fingerprint() -> str:
 # --- corpora -----------------------------------------------------------------------------
 
 def annotation_files(corpus: Corpus, paths: Iterable[Path | str] = ()) -> list[str]:
-    """As :meth:`Corpus.annotation_files`, as strings: 100,000 ``Path`` objects would cost ~35 MB."""
-    named = [str(Path(p)) for p in paths]
+    """As :meth:`Corpus.annotation_files`, as strings: 100,000 ``Path`` objects would cost ~35 MB.
+
+    Strings are passed through as they are (an already expanded list is not copied string by string).
+    """
+    named = [p if isinstance(p, str) else str(p) for p in paths]
     if not named:
         return _json_files(str(corpus.annotations_dir))
     found: list[str] = []
