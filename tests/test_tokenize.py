@@ -8,8 +8,6 @@ agree with it token for token on the seed article, on random texts and on synthe
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from bisect import bisect_right
 from functools import cache
 from itertools import pairwise
@@ -23,6 +21,7 @@ from hypothesis import strategies as st
 from newsspan.text import canonical_text
 from newsspan.tokenize import segment, sentences
 
+from .conftest import load_synthetic_generator
 from .strategies import texts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,12 +87,7 @@ def test_random_texts_match_spacy(text: str, data: st.DataObject) -> None:
 
 
 def _synthetic_generator() -> Any:
-    script = REPO / "scripts" / "make_synthetic_corpus.py"
-    spec = importlib.util.spec_from_file_location("make_synthetic_corpus", script)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_synthetic_generator()
 
 
 @pytest.mark.parametrize("part", range(4))
