@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from newsspan.tokenize import segment, sentences
 from .conftest import load_synthetic_generator
 from .strategies import texts
 
-REPO = Path(__file__).resolve().parents[1]
 Sentences = list[list[tuple[str, int, int]]]
 
 
