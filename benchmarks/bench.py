@@ -45,14 +45,14 @@ SIZES = (1_000, 10_000, 100_000)
 
 def _files(root: Path) -> list[str]:
     from newsspan.corpus import Corpus
-    from newsspan.validate import annotation_files
+    from newsspan.validation import annotation_files
 
     return annotation_files(Corpus(root))
 
 
 def stage_validate(root: Path, jobs: int, use_cache: bool) -> int:
     from newsspan.corpus import Corpus
-    from newsspan.validate import validate
+    from newsspan.validation import validate
 
     report = validate(Corpus(root), jobs=jobs, use_cache=use_cache)
     if not report.ok:
@@ -151,7 +151,7 @@ def stage(name: str, root: Path, sample: int) -> tuple[dict[str, Any], float]:
 
 
 def clear_cache(root: Path) -> None:
-    from newsspan.cache import CACHE_DIR
+    from newsspan.validation.cache import CACHE_DIR
 
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
 

@@ -7,15 +7,26 @@ import importlib.util
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from newsspan.corpus import Corpus
+from newsspan.validation.cache import CACHE_DIR_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_ID = "islamabadpost-214638"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_outside_the_repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The validation cache goes to a temporary folder (NEWSSPAN_CACHE_DIR): tests never write into the repository."""
+    folder = tmp_path_factory.mktemp("newsspan-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CACHE_DIR_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.review.checks import CODES, check_all, check_corpus, check_document, find_mentions, quoted_stretches
-from newsspan.validate import validate
+from newsspan.validation import validate
 
 from .conftest import mutated
 

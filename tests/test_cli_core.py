@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from newsspan.cli import app
 from newsspan.text import canonical_text, text_sha256
-from newsspan.validate import validate
+from newsspan.validation import validate
 
 from .conftest import REPO, SEED_ID
 

@@ -21,7 +21,7 @@ from newsspan.formats import FORMATS, converter
 from newsspan.formats.base import write_corpus
 from newsspan.model import LAYERS
 from newsspan.tokenize import outermost
-from newsspan.validate import validate
+from newsspan.validation import validate
 
 from .conftest import REPO, SEED_ID
 from .strategies import corpora, documents

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from newsspan.corpus import new_document
 from newsspan.formats import brat, converter, label_studio
-from newsspan.validate import Problem
+from newsspan.validation import Problem
 
 from .conftest import REPO
 
@@ -292,7 +292,7 @@ def test_import_back_into_the_original_root_keeps_the_received_seed_bytes(tmp_pa
 def test_unknown_timex_placeholders_cover_every_schema_type_and_pass_validation():
     from newsspan.formats.base import UNKNOWN_TIMEX_VALUE
     from newsspan.schema import timex_types
-    from newsspan.validate import _timex_expectation
+    from newsspan.validation.rules import timex_expectation as _timex_expectation
 
     assert set(UNKNOWN_TIMEX_VALUE) == set(timex_types())
     for kind, value in UNKNOWN_TIMEX_VALUE.items():

@@ -35,7 +35,7 @@ from newsspan.review.page import (
     script_json,
     write_review,
 )
-from newsspan.validate import Problem
+from newsspan.validation import Problem
 
 from .conftest import REPO, SEED_ID, mutated, write_annotation
 

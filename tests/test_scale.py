@@ -15,15 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import newsspan.validate as nv
-from newsspan.cache import CACHE_DIR, cache_path
+import newsspan.validation.runner as nv
 from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.files import dump_json
 from newsspan.model import LAYERS
 from newsspan.text import canonical_text
+from newsspan.validation.cache import CACHE_DIR, CACHE_DIR_ENV, cache_path
 
 from .conftest import load_synthetic_generator
+from .test_validation_rules import same_with_and_without_layer_tests
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = 60
@@ -76,8 +77,9 @@ def broken(tmp_path_factory) -> Corpus:
 
 
 @pytest.fixture
-def copy_of(broken, tmp_path) -> Corpus:
-    """A private copy of the broken corpus (without any cache)."""
+def copy_of(broken, tmp_path, monkeypatch) -> Corpus:
+    """A private copy of the broken corpus (without any cache; the cache in its default place, the copy's root)."""
+    monkeypatch.delenv(CACHE_DIR_ENV)
     for folder in ("seeds", "annotations"):
         shutil.copytree(broken.root / folder, tmp_path / folder)
     return Corpus(tmp_path)
@@ -179,7 +181,7 @@ def test_cli_parallel_incremental_output_equals_serial_uncached(copy_of, pool_fo
     assert "unchanged file(s) skipped" in human.stdout
 
 
-# --- the fast path agrees with the reporting path ------------------------------------------
+# --- the rules' whole-layer tests agree with their item-by-item walk -------------------------
 
 @pytest.fixture(scope="module")
 def valid_docs(broken) -> list[tuple[dict[str, Any], str]]:
@@ -201,8 +203,7 @@ VALUES = st.one_of(st.integers(-2, 12000), st.sampled_from(["e1", "e2", "d1", "d
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(which=st.integers(0, 2), layer=st.sampled_from(LAYERS), item=st.integers(0, 200), field=st.sampled_from(FIELDS),
        value=VALUES, shift=st.sampled_from([None, -1, 1]))
-def test_fast_path_passes_exactly_the_documents_the_reporting_path_passes(valid_docs, which, layer, item, field,
-                                                                          value, shift):
+def test_layer_tests_agree_with_the_walk_on_synthetic_documents(valid_docs, which, layer, item, field, value, shift):
     doc, text = copy.deepcopy(valid_docs[which][0]), valid_docs[which][1]
     items = doc[layer]
     span = items[item % len(items)]
@@ -212,13 +213,7 @@ def test_fast_path_passes_exactly_the_documents_the_reporting_path_passes(valid_
         span["source"]["start"] += 1
     else:
         span[field] = value
-    name = f"{doc['id']}.json"
-    problems = nv._document_problems(name, Path(name), doc, Corpus(Path(".")), text.encode("utf-8"))
-    if nv._validator().is_valid(doc):
-        assert nv.document_ok(orjson.dumps(doc), text, name) == (not problems), problems
-    else:
-        assert problems
-        assert not nv.document_ok(orjson.dumps(doc), text, name)
+    same_with_and_without_layer_tests(doc, text, f"{doc['id']}.json")
 
 
 def test_validate_record_reports_what_validate_file_reports(broken):

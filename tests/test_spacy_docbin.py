@@ -15,7 +15,7 @@ from spacy.tokens import Doc, DocBin
 from newsspan.files import FileExistsRefusal
 from newsspan.formats import converter, spacy_docbin
 from newsspan.model import LAYERS
-from newsspan.validate import validate
+from newsspan.validation import validate
 
 from .conftest import mutated
 from .strategies import documents, write_corpus

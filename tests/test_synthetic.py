@@ -12,7 +12,7 @@ from newsspan.files import dump_json
 from newsspan.model import LAYERS
 from newsspan.schema import claim_types, entity_labels, quotation_forms, timex_types
 from newsspan.text import canonical_text
-from newsspan.validate import validate
+from newsspan.validation import validate
 
 from .conftest import load_synthetic_generator
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from newsspan.validate import CODES, validate, validate_file
+from newsspan.validation import CODES, validate, validate_file
 
 from .conftest import SEED_ID, mutated, write_annotation
 

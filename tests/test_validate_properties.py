@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsspan.model import iter_spans
-from newsspan.validate import validate, validate_file
+from newsspan.validation import validate, validate_file
 
 from .strategies import documents, write_corpus
 

@@ -39,9 +39,9 @@ from datasets import ClassLabel, Features, List, Value
 from .corpus import Corpus
 from .files import FileExistsRefusal
 from .model import LABEL_FIELD, LAYERS, SUBSPANS, span_label
-from .schema import annotation_statuses, claim_types, entity_labels, quotation_forms, schema_path, splits, timex_types
+from .schema import annotation_statuses, entity_labels, layer_labels, schema_path, splits
 from .tokenize import Segmentation, iob2_labels, outermost, segment
-from .validate import annotation_files
+from .validation import annotation_files
 
 if TYPE_CHECKING:
     from .card import Links
@@ -65,9 +65,7 @@ PARQUET_OPTIONS: dict[str, Any] = {
 PARALLEL_FROM = 400
 
 #: The closed label set of each layer's label field (ClassLabel names), from the schema.
-LABELS: dict[str, tuple[str, ...]] = {
-    "entities": entity_labels(), "dates": timex_types(), "quotations": quotation_forms(), "claims": claim_types(),
-}
+LABELS: dict[str, tuple[str, ...]] = layer_labels()
 STRING = Value("string")
 INT32 = Value("int32")
 

@@ -26,7 +26,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from .files import atomic_write_text
 from .model import LAYERS
-from .schema import load_schema, splits
+from .schema import item_schema, load_schema, resolve, splits
 
 if TYPE_CHECKING:
     from .build import Tables
@@ -200,14 +200,11 @@ def _dtype(feature: Any) -> str:
 
 
 def _schema_description(node: dict[str, Any]) -> str:
-    if "$ref" in node:
-        node = load_schema()["$defs"][node["$ref"].rsplit("/", 1)[1]] | {k: v for k, v in node.items() if k != "$ref"}
-    return node.get("description", "")
+    return resolve(node).get("description", "")
 
 
 def _layer_fields(layer: str, features: Features) -> str:
-    item = load_schema()["properties"][layer]
-    definition = load_schema()["$defs"][item["items"]["$ref"].rsplit("/", 1)[1]]
+    item, definition = load_schema()["properties"][layer], item_schema(layer)
     rows = [[f"`{name}`", _dtype(feature), _schema_description(definition["properties"].get(name, {}))]
             for name, feature in features[layer].feature.items()]
     return f"`{layer}` items ({item['description']}):\n\n" + table(["field", "type", "meaning"], rows)

@@ -24,7 +24,7 @@ from .corpus import Corpus, add_article
 from .files import FileExistsRefusal
 from .model import LAYERS
 from .text import SeedDecodeError
-from .validate import Report, validate
+from .validation import Report, validate
 
 app = typer.Typer(
     name="newsspan",
@@ -138,7 +138,7 @@ def validate_command(
     """
     import sqlite3
 
-    from .validate import annotation_files
+    from .validation import annotation_files
 
     corpus = Corpus(root)
     require_existing(paths, as_json)
@@ -545,15 +545,17 @@ OutOption = Annotated[Path, typer.Option("--out", help="The dataset folder to wr
 ShardRowsOption = Annotated[int, typer.Option("--shard-rows", min=1, help="Rows per parquet shard at most.")]
 
 
-def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> list[str]:
+def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, use_cache: bool = True) -> list[str]:
     """The annotation files to build from, after validation; exits 1 (printing the problems) if any is invalid.
+
+    With ``use_cache`` (default), files that passed before are skipped and passing files are recorded in the cache.
 
     File names are strings: 100,000 ``Path`` objects held through a build would cost ~35 MB.
     """
     import sqlite3
 
     from .build import PARALLEL_FROM
-    from .validate import annotation_files
+    from .validation import annotation_files
 
     require_existing(paths, as_json)
     files = annotation_files(corpus, paths or [])
@@ -562,7 +564,7 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> 
     jobs = 0 if len(files) >= PARALLEL_FROM else 1
     with review_progress("validating", len(files), as_json) as advance:
         try:  # incremental: files unchanged since they last passed `newsspan validate` are not checked again
-            report = validate(corpus, files, jobs=jobs, use_cache=True, progress=advance)
+            report = validate(corpus, files, jobs=jobs, use_cache=use_cache, progress=advance)
         except (OSError, sqlite3.Error):  # e.g. a read-only corpus root: check every file
             report = validate(corpus, files, jobs=jobs, progress=advance)
     if not report.ok:
@@ -607,7 +609,7 @@ def build_command(
         except ValueError as exc:
             raise fail(str(exc), 2, as_json=as_json) from None
     corpus = Corpus(root)
-    files = validated_files(corpus, paths, as_json)
+    files = validated_files(corpus, paths, as_json, use_cache=not check)  # --check writes nothing, not even a cache
     with review_progress("building", len(files), as_json) as advance:
         if check:
             differences = check_dataset(

@@ -1,19 +1,14 @@
 """The annotated document as Python types: the four layers, their spans and references.
 
-Documents stay plain JSON-shaped dicts (fast to load, no conversion); these TypedDicts
-give them names and types, and the helpers walk their spans and references.
+Documents stay plain JSON-shaped dicts (:data:`Document`: fast to load, no conversion, the JSON
+Schema describes them); the tables and helpers here name their layers and walk their spans and
+references.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from typing import Any, Literal, TypedDict
-
-if sys.version_info >= (3, 11):
-    from typing import NotRequired
-else:  # pragma: no cover
-    from typing_extensions import NotRequired
+from typing import Any, Literal
 
 Layer = Literal["entities", "dates", "quotations", "claims"]
 LAYERS: tuple[Layer, ...] = ("entities", "dates", "quotations", "claims")
@@ -38,85 +33,14 @@ REFERENCES: dict[tuple[Layer, str], Layer] = {
 SUBSPANS: dict[Layer, tuple[str, ...]] = {"quotations": ("source", "cue")}
 
 
-class SubSpan(TypedDict):
-    """A stretch of text without an id of its own (a quotation's source or cue, the dateline)."""
-
-    start: int
-    end: int
-    text: str
-
-
-class Entity(TypedDict):
-    """A named-entity mention with its OntoNotes 5 label and optional Wikidata ``kb_id``."""
-
-    id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    kb_id: NotRequired[str]
-    note: NotRequired[str]
+#: An annotated document: the parsed JSON as plain dicts and lists, shaped by
+#: ``schema/document.schema.json`` (the schema is the one description of its fields; validation
+#: checks a document against it). Plain dicts load fastest and every layer of the code reads them
+#: the same way; spans are reached with :func:`iter_spans`, labels with :func:`span_label`.
+Document = dict[str, Any]
 
 
-class Date(TypedDict):
-    """A TimeML TIMEX3 temporal expression: ``type``, normalised ``value`` and optional date references."""
-
-    id: str
-    start: int
-    end: int
-    text: str
-    type: str
-    value: str
-    anchor: str | None
-    mod: NotRequired[str]
-    begin_point: NotRequired[str]
-    end_point: NotRequired[str]
-    note: NotRequired[str]
-
-
-class Quotation(TypedDict):
-    """A reported utterance: its ``form``, optional source and cue sub-spans, and speaker entity id."""
-
-    id: str
-    start: int
-    end: int
-    text: str
-    form: str
-    source: SubSpan | None
-    cue: SubSpan | None
-    speaker: str | None
-    note: NotRequired[str]
-
-
-class Claim(TypedDict):
-    """A claim-like statement: check-worthiness, claim ``type``, claimant entity id and optional quotation id."""
-
-    id: str
-    start: int
-    end: int
-    text: str
-    checkworthy: bool | None
-    type: str
-    claimant: str | None
-    quotation: NotRequired[str | None]
-    note: NotRequired[str]
-
-
-class Document(TypedDict):
-    """One annotated article: seed pin, metadata, annotation record and the four span layers."""
-
-    schema_version: str
-    id: str
-    seed: dict[str, Any]
-    metadata: dict[str, Any]
-    annotation: dict[str, Any]
-    entities: list[Entity]
-    dates: list[Date]
-    quotations: list[Quotation]
-    claims: list[Claim]
-
-
-def iter_spans(doc: dict[str, Any]) -> Iterator[tuple[Layer, int, dict[str, Any]]]:
+def iter_spans(doc: Document) -> Iterator[tuple[Layer, int, dict[str, Any]]]:
     """Yield ``(layer, index, span)`` for every span of every layer, in layer order."""
     for layer in LAYERS:
         items = doc.get(layer)

@@ -20,34 +20,15 @@ from typing import Any
 from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
-from ..schema import load_schema
+from ..schema import item_schema, load_schema
 from ..text import SeedDecodeError, canonical_text, text_sha256
-from ..validate import (
-    Problem,
-    claim_problems,
-    crossing_problems,
-    date_bound_problems,
-    offset_problems,
-    reference_problems,
-    schema_problems,
-    timex_problems,
-)
+from ..validation import Problem, codes, document_problems, pointer_parts
 
 #: A document with its canonical text, as converters pass them around.
 DocumentWithText = tuple[dict[str, Any], str]
 
-#: Problem codes of imports (validation codes from ``newsspan.validate.CODES`` appear too).
-IMPORT_CODES: dict[str, str] = {
-    "import-no-input": "the source holds no file of the format",
-    "import-unreadable": "a source file cannot be read or parsed as the format",
-    "import-malformed": "a record of the source does not have the shape the format prescribes",
-    "import-text-mismatch": "a span's stated text differs from the text at its offsets",
-    "import-offset": "a span's offsets are out of range, out of order or inside a surrogate pair",
-    "import-unknown-label": "a label, attribute or relation the newsspan schema has no place for",
-    "import-unmapped-span": "a span that cannot become a newsspan span (e.g. discontinuous text)",
-    "import-dangling-link": "a relation or reference names a span the source does not have",
-    "import-duplicate-document": "two source documents map to the same document id",
-}
+#: Problem codes of imports (the catalogue is ``newsspan.validation.REGISTRY``; validation codes appear too).
+IMPORT_CODES: dict[str, str] = codes("import")
 
 #: Value written for a TIMEX3 value the source format cannot carry (X = unknown digits, TimeML).
 UNKNOWN_TIMEX_VALUE: dict[str, str] = {
@@ -82,9 +63,7 @@ class ImportResult:
 @cache
 def item_properties(layer: Layer) -> tuple[str, ...]:
     """The properties of a layer's items, in schema order."""
-    schema = load_schema()
-    definition = schema["properties"][layer]["items"]["$ref"].rsplit("/", 1)[1]
-    return tuple(schema["$defs"][definition]["properties"])
+    return tuple(item_schema(layer)["properties"])
 
 
 def schema_order(layer: Layer, item: dict[str, Any]) -> dict[str, Any]:
@@ -318,13 +297,7 @@ class DocumentBuilder:
 
 def validation_problems(file: str, doc: dict[str, Any], text: str) -> Iterator[Problem]:
     """The project's validation of a document built in memory (pointers into the built document)."""
-    yield from schema_problems(file, doc)
-    yield from offset_problems(file, doc, text)
-    yield from reference_problems(file, doc)
-    yield from crossing_problems(file, doc)
-    yield from timex_problems(file, doc)
-    yield from claim_problems(file, doc)
-    yield from date_bound_problems(file, doc)
+    yield from document_problems(file, doc, text)
 
 
 def _defaults(layer: Layer, item: dict[str, Any]) -> dict[str, Any]:
@@ -340,9 +313,9 @@ def _defaults(layer: Layer, item: dict[str, Any]) -> dict[str, Any]:
 
 def _source_place(ptr: str, where_of: dict[tuple[Layer, int], str]) -> str:
     """The source location of a validation problem at JSON pointer ``ptr`` of the built document."""
-    parts = ptr.split("/")
-    if len(parts) >= 3 and parts[1] in LAYERS and parts[2].isdigit():
-        return where_of.get((parts[1], int(parts[2])), ptr)  # type: ignore[index]
+    parts = pointer_parts(ptr)
+    if len(parts) >= 2 and parts[0] in LAYERS and isinstance(parts[1], int):
+        return where_of.get((parts[0], parts[1]), ptr)  # type: ignore[index]
     return ptr
 
 

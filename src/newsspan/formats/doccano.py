@@ -27,7 +27,7 @@ import orjson
 
 from ..model import LABEL_FIELD, LAYERS, REFERENCES, Layer
 from ..schema import claim_types, entity_labels, quotation_forms, timex_types
-from ..validate import pointer
+from ..validation.problems import pointer
 from .base import (
     DocumentBuilder,
     DocumentWithText,

@@ -24,10 +24,10 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
-from ..model import LABEL_FIELD, LAYERS, REFERENCES, Layer
-from ..schema import claim_types, entity_labels, quotation_forms, timex_types
+from ..model import LABEL_FIELD, LAYERS, REFERENCES
+from ..schema import layer_labels
 from ..text import Utf16Index
-from ..validate import pointer
+from ..validation.problems import pointer
 from .base import (
     DocumentBuilder,
     DocumentWithText,
@@ -60,12 +60,6 @@ MODEL_VERSION = "newsspan"
 def choice_values() -> dict[str, tuple[str, ...]]:
     """The options of each per-region Choices control, by control name (TIMEX3 modifiers from the schema)."""
     return {"timex_mod": timex_mods(), "anchor_dct": ("dct",), "checkworthy": ("true", "false")}
-
-
-def layer_labels() -> dict[Layer, tuple[str, ...]]:
-    """The label values of each layer's Labels control, from the schema's label sets."""
-    return {"entities": entity_labels(), "dates": timex_types(), "quotations": quotation_forms(),
-            "claims": claim_types()}
 
 
 # --- export ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
 from ..schema import entity_labels
 from ..text import canonical_text, text_sha256
 from ..tokenize import Token, outermost, sentences
-from ..validate import Problem, pointer
+from ..validation.problems import Problem, pointer
 from .base import (
     DocumentWithText,
     ImportResult,

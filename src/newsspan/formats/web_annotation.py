@@ -29,7 +29,7 @@ import orjson
 
 from ..model import LABEL_FIELD, LAYERS, REFERENCES, Layer
 from ..schema import entity_labels, timex_types
-from ..validate import pointer
+from ..validation.problems import pointer
 from .base import (
     DocumentBuilder,
     DocumentWithText,

@@ -23,16 +23,12 @@ from typing import Any
 
 from ..corpus import Corpus
 from ..model import LABEL_FIELD, LAYERS, Layer, layer_of_id, span_label
-from ..schema import claim_types, entity_labels, quotation_forms, timex_types
+from ..schema import labels
 from ..tokenize import iob2_tags, sentences
-from ..validate import Problem, validate_file
+from ..validation import Problem, iter_valid
 
 Span = tuple[int, int, str]  # start, end, label
 
-#: Each layer's label inventory, read from the schema.
-LABEL_SETS: dict[Layer, Callable[[], tuple[str, ...]]] = {
-    "entities": entity_labels, "dates": timex_types, "quotations": quotation_forms, "claims": claim_types,
-}
 
 #: The four span scores of a layer: matching rule x whether labels must agree.
 SCORE_KINDS = ("exact_labelled", "exact_unlabelled", "overlap_labelled", "overlap_unlabelled")
@@ -232,7 +228,7 @@ def span_scores(a: Sequence[Span], b: Sequence[Span]) -> dict[str, Scores]:
 def label_scores(layer: Layer, a: Sequence[Span], b: Sequence[Span]) -> dict[str, dict[str, Scores]]:
     """Exact and overlap scores per label (labelled matching restricted to the spans of that label)."""
     result = {}
-    for label in LABEL_SETS[layer]():
+    for label in labels(layer):
         sub_a, sub_b = [s for s in a if s[2] == label], [s for s in b if s[2] == label]
         result[label] = {
             "exact": Scores(len(sub_a), len(sub_b), len(exact_pairs(sub_a, sub_b, True))),
@@ -404,7 +400,7 @@ def compare(pairs: Iterable[tuple[str, dict[str, Any], dict[str, Any]]], names: 
     acc = _Accumulator(AgreementReport(names))
     for layer in LAYERS:  # every layer and attribute appears in the report, even with no spans at all
         acc.add_scores(layer, {k: Scores() for k in SCORE_KINDS},
-                       {label: {"exact": Scores(), "overlap": Scores()} for label in LABEL_SETS[layer]()})
+                       {label: {"exact": Scores(), "overlap": Scores()} for label in labels(layer)})
         for name, _, closed in ATTRIBUTES[layer]:
             acc.attribute(layer, name, closed)
     for text, doc_a, doc_b in pairs:
@@ -421,9 +417,10 @@ Pair = tuple[str, dict[str, Any], dict[str, Any]]
 
 @dataclass
 class Side:
-    """One annotation set: valid documents by id, and the problems of the files that are not."""
+    """One annotation set: valid documents by id (with their file and canonical text), and the problems of the
+    files that are not valid."""
 
-    documents: dict[str, tuple[Path, dict[str, Any]]] = field(default_factory=dict)
+    documents: dict[str, tuple[str, dict[str, Any], str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -434,17 +431,12 @@ def load_side(corpus: Corpus, path: Path) -> Side:
     if Path(path).is_dir() and not files:
         side.problems.append(Problem(str(path), "", "file-unreadable",
                                      "expected an annotation file or a folder of them; found none"))
-    for file in files:
-        problems = validate_file(file, corpus)
-        side.problems += problems
-        if problems:
-            continue
-        doc, _ = corpus.load(file)
+    for file, doc, text in iter_valid(corpus, files, problems=side.problems):
         if doc["id"] in side.documents:
             side.problems.append(Problem(str(file), "/id", "duplicate-document",
                                          f"expected one file per document; found {doc['id']!r} also in "
                                          f"{side.documents[doc['id']][0]}"))
-        side.documents[doc["id"]] = (file, doc)
+        side.documents[doc["id"]] = (file, doc, text)
     return side
 
 
@@ -452,13 +444,13 @@ def pair_documents(corpus: Corpus, a: Side, b: Side) -> tuple[list[Pair], list[P
     """``(text, doc_a, doc_b)`` for every id both sides hold; a problem where their texts differ."""
     pairs, problems = [], []
     for doc_id in sorted(a.documents.keys() & b.documents.keys()):
-        (_, doc_a), (file_b, doc_b) = a.documents[doc_id], b.documents[doc_id]
+        (_, doc_a, text), (file_b, doc_b, _) = a.documents[doc_id], b.documents[doc_id]
         if doc_a["seed"]["text_sha256"] != doc_b["seed"]["text_sha256"]:
             problems.append(Problem(str(file_b), "/seed/text_sha256", "text-differs",
                                     f"expected the text of A's {doc_id} ({doc_a['seed']['text_sha256'][:12]}…); "
                                     f"found another text ({doc_b['seed']['text_sha256'][:12]}…)"))
             continue
-        pairs.append((corpus.read_text(doc_a["seed"]["file"]), doc_a, doc_b))
+        pairs.append((text, doc_a, doc_b))
     return pairs, problems
 
 

@@ -1,6 +1,6 @@
 """Consistency checks a careful reviewer would want (``newsspan check``).
 
-Validation (``newsspan.validate``) says whether a document *may* be right; these checks point at places
+Validation (``newsspan.validation``) says whether a document *may* be right; these checks point at places
 where it is *probably* wrong: a name annotated once and missed elsewhere, the same string with two
 labels, titles inside PERSON spans, quoted text without a quotation, dates whose anchor cannot be
 resolved, undecided claims. Each warning has a stable code (:data:`CODES`), a JSON pointer (or
@@ -20,24 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
-from ..validate import Problem, pointer
+from ..validation.problems import Problem, codes, pointer
 
-#: Every warning code, with what it means. Codes are stable: tools and CI may match on them.
-CODES: dict[str, str] = {
-    "unannotated-mention": "a string annotated as an entity somewhere is left unannotated here (§G5)",
-    "label-conflict": "the same string is annotated with different entity labels",
-    "entity-possessive": "an entity span ends with a possessive ’s / 's (§E3)",
-    "entity-title": "a PERSON span contains a title or role before the name (§E2)",
-    "entity-leading-article": "an entity span starts with the article 'the' (§E6)",
-    "entity-edge-punctuation": "an entity span starts or ends with sentence punctuation or a quotation mark (§G2)",
-    "quote-unannotated": "quotation marks enclose text that no quotation covers",
-    "direct-without-marks": "a direct quotation has no quotation marks around it (§Q2)",
-    "indirect-with-marks": "an indirect quotation contains quotation marks: mixed? (§Q2, §Q3)",
-    "quotation-unattributed": "a quotation has neither a speaker nor a source",
-    "date-unresolvable-anchor": "a relative date (value with X, or anchored to dct) has no resolvable anchor (§D2)",
-    "claim-undecided": "a claim has no check-worthiness decision (checkworthy null, §C6)",
-    "claim-quotation-unlinked": "a claim lies inside a quotation but does not link to it (§C5)",
-}
+#: Every warning code, with what it means (from the one catalogue, ``newsspan.validation.REGISTRY``).
+CODES: dict[str, str] = codes("check")
 
 #: Titles and roles that stay outside PERSON spans (§E2); matched case-insensitively as whole words.
 TITLES: tuple[str, ...] = (

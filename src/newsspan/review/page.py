@@ -29,9 +29,10 @@ from typing import Any
 from ..corpus import Corpus
 from ..files import FileExistsRefusal, atomic_write_text
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
-from ..schema import claim_types, entity_labels, load_schema, quotation_forms, timex_types
+from ..schema import item_schema, layer_labels
 from ..text import SeedDecodeError
-from ..validate import parse_file, validate_document
+from ..validation.problems import pointer_parts
+from ..validation.runner import load_checked
 from .checks import check_document
 
 # --- escaping and assets -------------------------------------------------------------------
@@ -83,13 +84,6 @@ PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#9c755f",
 _PALETTE_START: dict[Layer, int] = {"entities": 0, "dates": 6, "quotations": 4, "claims": 9}
 LAYER_TITLES: dict[Layer, str] = {
     "entities": "Entities", "dates": "Dates", "quotations": "Quotations", "claims": "Claims"}
-_SCHEMA_DEF: dict[Layer, str] = {"entities": "entity", "dates": "date", "quotations": "quotation", "claims": "claim"}
-
-
-def layer_labels() -> dict[Layer, tuple[str, ...]]:
-    """Every layer's label inventory, read from the schema."""
-    return {"entities": entity_labels(), "dates": timex_types(),
-            "quotations": quotation_forms(), "claims": claim_types()}
 
 
 def colour_class(layer: Layer, label: Any) -> str:
@@ -220,9 +214,9 @@ class DocView:
 
     def span_at(self, pointer: str) -> SpanView | None:
         """The span a JSON pointer such as ``/entities/3/end`` lies in, if any."""
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-        if len(parts) >= 2 and parts[0] in LAYERS and parts[1].isdigit():
-            return self.by_position.get((parts[0], int(parts[1])))
+        parts = pointer_parts(pointer)
+        if len(parts) >= 2 and parts[0] in LAYERS and isinstance(parts[1], int):
+            return self.by_position.get((parts[0], parts[1]))
         return None
 
     def attach(self, issues: Iterable[Issue]) -> None:
@@ -300,7 +294,7 @@ def _segment(text: str, covering: list[Mark], slots: dict[Mark, int]) -> str:
 # --- chips and tooltips --------------------------------------------------------------------
 
 def _property_title(layer: Layer, name: str) -> str:
-    props = load_schema()["$defs"][_SCHEMA_DEF[layer]]["properties"]
+    props = item_schema(layer)["properties"]
     return props.get(name, {}).get("title", name)
 
 
@@ -378,7 +372,7 @@ def chip(view: DocView, span: SpanView, extra_class: str = "") -> str:
 def layer_columns(view: DocView, layer: Layer) -> list[str]:
     """Attribute columns of a layer's table: the schema's properties in order, then unknown ones, note last."""
     fixed = {"id", "start", "end", "text", "note"}
-    names = [n for n in load_schema()["$defs"][_SCHEMA_DEF[layer]]["properties"] if n not in fixed]
+    names = [n for n in item_schema(layer)["properties"] if n not in fixed]
     for span in view.spans:
         if span.layer == layer:
             names += [n for n in span.item if n not in fixed and n not in names]
@@ -547,7 +541,7 @@ def render_document_page(doc: Any, text: str | None, *, file: str = "", problems
                          index_href: str | None = "index.html") -> str:
     """The review page of one document; renders whatever it can of an invalid document.
 
-    ``problems`` are :class:`newsspan.validate.Problem`, ``warnings`` are
+    ``problems`` are :class:`newsspan.validation.Problem`, ``warnings`` are
     :class:`newsspan.review.checks.ConsistencyWarning`; both are shown at their spans and in a list.
     """
     view = DocView(doc, text)
@@ -645,12 +639,11 @@ def read_seed_text(corpus: Corpus, doc: Any) -> tuple[str | None, str]:
 
 def review_document(corpus: Corpus, path: Path) -> ReviewedDocument:
     """Parse, validate and (when valid) consistency-check one annotation file."""
-    file = str(path)
-    doc, problems = parse_file(file, path)
-    if problems:
-        return ReviewedDocument(path, None, None, "the annotation file could not be parsed", problems)
-    problems = validate_document(file, path, doc, corpus)
-    text, text_error = read_seed_text(corpus, doc)
+    checked = load_checked(str(path), corpus)  # the file and its seed are read once
+    if not checked.parsed:
+        return ReviewedDocument(path, None, None, "the annotation file could not be parsed", checked.problems)
+    doc, problems, file = checked.doc, checked.problems, str(path)
+    text, text_error = (checked.text, "") if checked.text is not None else read_seed_text(corpus, doc)
     reviewed = ReviewedDocument(path, doc, text, text_error, problems)
     if problems or text is None:
         reviewed.checks_note = "Consistency checks run once the document passes validation."

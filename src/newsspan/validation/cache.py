@@ -5,12 +5,15 @@ bytes when it last passed validation. A file is skipped only when both digests m
 the cache was made by the same schema and validator (the *fingerprint*); anything else is
 validated afresh. Files with problems are never stored.
 
-The cache is an SQLite database in ``<root>/.newsspan-cache/`` (commits are atomic; lookups
-do not load it into memory, so 100,000 entries cost no RAM). It is safe to delete at any time.
+The cache is an SQLite database in ``<root>/.newsspan-cache/``, or in the folder named by the
+``NEWSSPAN_CACHE_DIR`` environment variable or a ``cache_dir`` argument (keys are absolute paths, so
+one folder can serve several corpora). Commits are atomic; lookups do not load it into memory, so
+100,000 entries cost no RAM. It is safe to delete at any time.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +23,8 @@ import xxhash
 
 CACHE_DIR = ".newsspan-cache"
 DB_NAME = "validate.sqlite3"
+#: Environment variable naming a folder for the cache instead of ``<root>/.newsspan-cache/``.
+CACHE_DIR_ENV = "NEWSSPAN_CACHE_DIR"
 _FORMAT = "xxh3-128:1"
 
 
@@ -42,9 +47,15 @@ class Entry:
     seed: bytes
 
 
-def cache_path(root: Path) -> Path:
-    """The cache database of a corpus root."""
-    return Path(root) / CACHE_DIR / DB_NAME
+def cache_folder(root: Path, cache_dir: Path | str | None = None) -> Path:
+    """Where a corpus root's cache lives: ``cache_dir``, else $NEWSSPAN_CACHE_DIR, else ``<root>/.newsspan-cache``."""
+    chosen = cache_dir or os.environ.get(CACHE_DIR_ENV)
+    return Path(chosen) if chosen else Path(root) / CACHE_DIR
+
+
+def cache_path(root: Path, cache_dir: Path | str | None = None) -> Path:
+    """The cache database of a corpus root (see :func:`cache_folder`)."""
+    return cache_folder(root, cache_dir) / DB_NAME
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
@@ -79,11 +90,11 @@ class CacheReader:
 class CacheWriter:
     """The parent's connection: opens (or creates, or resets) the cache and records results."""
 
-    def __init__(self, root: Path, fingerprint: str):
-        self.path = cache_path(root)
+    def __init__(self, path: Path, fingerprint: str):
+        self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.path.parent / ".gitignore"
-        if not ignore.exists():
+        if self.path.parent.name == CACHE_DIR and not ignore.exists():
             ignore.write_text("# written by newsspan validate; safe to delete\n*\n", encoding="utf-8")
         try:
             self._db = self._open(fingerprint)
@@ -99,11 +110,11 @@ class CacheWriter:
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS ok (key TEXT PRIMARY KEY, annotation BLOB NOT NULL, "
                        "seed_file TEXT NOT NULL, seed BLOB NOT NULL) WITHOUT ROWID")
-            stamp = f"{_FORMAT}:{fingerprint}"
+            current = f"{_FORMAT}:{fingerprint}"
             found = db.execute("SELECT value FROM meta WHERE name = 'fingerprint'").fetchone()
-            if not found or found[0] != stamp:  # other schema or validator: nothing in it holds any more
+            if not found or found[0] != current:  # other schema or validator: nothing in it holds any more
                 db.execute("DELETE FROM ok")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (stamp,))
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (current,))
         return db
 
     def record(self, passed: Iterable[Entry], failed: Iterable[str]) -> None:

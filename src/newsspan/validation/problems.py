@@ -1,0 +1,150 @@
+"""Findings as data: the one finding type :class:`Problem`, the catalogue of every code, JSON pointers.
+
+Every command that judges input (``validate``, ``check``, ``import``, ``agree``) reports
+:class:`Problem` objects whose ``code`` is listed in :data:`REGISTRY` with its meaning. Codes are
+stable: tools and CI may match on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Command = Literal["validate", "check", "import", "agree"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding: where it is (file and JSON pointer), its stable code, and what was expected and found."""
+
+    file: str
+    pointer: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Every field, for JSON output."""
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """The outcome of validating some files."""
+
+    files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no file has a problem."""
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` shape: ``ok``, ``files`` and ``errors``."""
+        return {"ok": self.ok, "files": self.files, "errors": [p.to_dict() for p in self.problems]}
+
+
+@dataclass(frozen=True)
+class Code:
+    """A problem code: its name, what it means, and the command that reports it (a warning for ``check``)."""
+
+    name: str
+    meaning: str
+    command: Command
+
+    @property
+    def severity(self) -> Literal["error", "warning"]:
+        """``warning`` for the consistency checks of ``newsspan check``; ``error`` for everything else."""
+        return "warning" if self.command == "check" else "error"
+
+
+def _codes(command: Command, meanings: dict[str, str]) -> dict[str, Code]:
+    return {name: Code(name, meaning, command) for name, meaning in meanings.items()}
+
+
+#: Every code any command reports, with its meaning: the one catalogue.
+REGISTRY: dict[str, Code] = {
+    **_codes("validate", {
+        "file-unreadable": "the annotation file cannot be read",
+        "json-malformed": "the annotation file is not well-formed JSON (or is truncated)",
+        "schema-*": "the document does not follow schema/document.schema.json (suffix: the JSON Schema keyword)",
+        "id-filename-mismatch": "the file name is not <id>.json",
+        "seed-missing": "the seed file named in /seed/file does not exist in seeds/",
+        "seed-not-utf8": "the seed file is not valid UTF-8",
+        "text-hash-mismatch": "the seed's canonical text does not have the pinned SHA-256 (the text changed)",
+        "offset-out-of-range": "an offset lies outside the canonical text",
+        "offset-order": "a span does not have start < end",
+        "offset-not-integer": "an offset is written as a number with a fraction part (1.0), not an integer",
+        "span-text-mismatch": "a span's text differs from canonical_text[start:end]",
+        "span-whitespace": "a span starts or ends with whitespace",
+        "duplicate-id": "two items share an id",
+        "duplicate-span": "two items of one layer cover the same offsets",
+        "dangling-reference": "a reference names no item of its layer",
+        "reference-wrong-layer": "a reference names an item of another layer",
+        "self-reference": "an item refers to itself",
+        "entity-crossing": "two entities overlap without one containing the other",
+        "timex-value-type": "a TIMEX3 value does not fit its type (a DURATION value starts with P, ...)",
+        "timex-point-type": "begin_point/end_point on a date that is not a DURATION",
+        "claimant-mismatch": "a claim made in a quotation names another claimant than the quotation's speaker",
+        "date-bounds": "metadata dates are out of order (earliest after latest, created after modified)",
+    }),
+    **_codes("check", {
+        "unannotated-mention": "a string annotated as an entity somewhere is left unannotated here (§G5)",
+        "label-conflict": "the same string is annotated with different entity labels",
+        "entity-possessive": "an entity span ends with a possessive ’s / 's (§E3)",
+        "entity-title": "a PERSON span contains a title or role before the name (§E2)",
+        "entity-leading-article": "an entity span starts with the article 'the' (§E6)",
+        "entity-edge-punctuation": "an entity span starts or ends with sentence punctuation or a quotation mark (§G2)",
+        "quote-unannotated": "quotation marks enclose text that no quotation covers",
+        "direct-without-marks": "a direct quotation has no quotation marks around it (§Q2)",
+        "indirect-with-marks": "an indirect quotation contains quotation marks: mixed? (§Q2, §Q3)",
+        "quotation-unattributed": "a quotation has neither a speaker nor a source",
+        "date-unresolvable-anchor": "a relative date (value with X, or anchored to dct) has no resolvable anchor (§D2)",
+        "claim-undecided": "a claim has no check-worthiness decision (checkworthy null, §C6)",
+        "claim-quotation-unlinked": "a claim lies inside a quotation but does not link to it (§C5)",
+    }),
+    **_codes("import", {
+        "import-no-input": "the source holds no file of the format",
+        "import-unreadable": "a source file cannot be read or parsed as the format",
+        "import-malformed": "a record of the source does not have the shape the format prescribes",
+        "import-text-mismatch": "a span's stated text differs from the text at its offsets",
+        "import-offset": "a span's offsets are out of range, out of order or inside a surrogate pair",
+        "import-unknown-label": "a label, attribute or relation the newsspan schema has no place for",
+        "import-unmapped-span": "a span that cannot become a newsspan span (e.g. discontinuous text)",
+        "import-dangling-link": "a relation or reference names a span the source does not have",
+        "import-duplicate-document": "two source documents map to the same document id",
+    }),
+    **_codes("agree", {
+        "duplicate-document": "two annotation files of one side hold the same document id",
+        "text-differs": "the two sides annotate different texts under one document id",
+        "no-shared-documents": "the two sides have no document id in common",
+    }),
+}
+
+#: Every code with its meaning (all commands; ``schema-*`` stands for every JSON Schema keyword).
+CODES: dict[str, str] = {name: code.meaning for name, code in REGISTRY.items()}
+
+
+def codes(command: Command) -> dict[str, str]:
+    """The codes a command reports, with their meanings (``codes("check")``: the warning codes)."""
+    return {name: code.meaning for name, code in REGISTRY.items() if code.command == command}
+
+
+def known(code: str) -> bool:
+    """Whether ``code`` is in the catalogue (``schema-<keyword>`` codes count as ``schema-*``)."""
+    return code in REGISTRY or code.startswith("schema-")
+
+
+# --- JSON pointers (RFC 6901) -----------------------------------------------------------
+
+def pointer(*parts: str | int) -> str:
+    """A JSON pointer from path parts: ``pointer("entities", 3, "end")`` is ``/entities/3/end``."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def pointer_parts(ptr: str) -> list[str | int]:
+    """The parts of a JSON pointer, unescaped; array indices (digits) as ints. ``""`` is the whole document."""
+    if not ptr:
+        return []
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]]
+    return [int(p) if p.isdigit() else p for p in parts]

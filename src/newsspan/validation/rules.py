@@ -1,0 +1,354 @@
+"""The semantic rules: one table, :data:`RULES`, that every validation runs.
+
+Like python-jsonschema's keyword -> function table, each entry maps a rule name to a function
+``rule(doc, context)`` that yields a :class:`Problem` for every violation it finds. Validating
+a file, validating a record in memory, checking an import and :func:`newsspan.validation.load_valid`
+all run this one table (:func:`rule_problems`); nothing else judges the meaning of a document.
+
+Rules take the parsed JSON (plain dicts) as it is, even when it does not follow the schema (a
+document with a bad label still has its offsets checked), so every problem of a file is reported at
+once. To stay fast on the common case, a valid document, a rule first tests a whole layer at C speed
+(``map`` with ``itemgetter`` and ``str`` methods: no Python code per span) and only walks the items
+one by one, to name each culprit, when that test fails or the items lack the schema's shape. The
+layer tests are conservative: when one passes, the walk would find nothing (tests check this on
+random and corrupted documents).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain, repeat
+from operator import eq, itemgetter, neg, sub
+from typing import Any
+
+from ..model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
+from .problems import Problem, pointer
+from .structure import describe
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule needs besides the document: the file named in problems, its base name, the canonical text.
+
+    ``name`` is None for a document built in memory (no file name to match its id); ``text`` is None
+    when the seed could not be read (offsets are then not checked).
+    """
+
+    file: str
+    name: str | None
+    text: str | None
+
+
+#: A rule: yields every violation of one part of the data contract.
+Rule = Callable[[Doc, Context], Iterable[Problem]]
+
+#: Only these are expected when a layer's items lack the schema's shape (a missing key, a wrong type).
+_SHAPE_ERRORS = (KeyError, TypeError, AttributeError)
+
+_START, _END, _TEXT, _ID = itemgetter("start"), itemgetter("end"), itemgetter("text"), itemgetter("id")
+_TYPE, _VALUE = itemgetter("type"), itemgetter("value")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# --- file name ----------------------------------------------------------------------------
+
+def id_filename(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """The file is named after the document id (``<id>.json``)."""
+    doc_id = doc.get("id")
+    if ctx.name is not None and isinstance(doc_id, str) and ctx.name != f"{doc_id}.json":
+        yield Problem(ctx.file, "/id", "id-filename-mismatch", f"expected file name {doc_id}.json; found {ctx.name}")
+
+
+# --- offsets ------------------------------------------------------------------------------
+
+def spans_hold(items: list[Any], text: str) -> bool:
+    """True when every span is in range, non-empty, matches the text and is trimmed (one C-level pass).
+
+    The covered text is compared in place (``text.startswith(covered, start)``), not sliced out.
+    """
+    try:
+        if not items:
+            return True
+        starts, covered = list(map(_START, items)), list(map(_TEXT, items))
+        lengths = list(map(len, covered))
+        if min(starts) < 0 or min(lengths) < 1 or lengths != list(map(sub, map(_END, items), starts)):
+            return False
+        return all(map(text.startswith, covered, starts)) and list(map(str.strip, covered)) == covered
+    except _SHAPE_ERRORS:
+        return False
+
+
+def _subspans(items: list[Any], names: tuple[str, ...]) -> list[Any]:
+    return [span[name] for span in items for name in names if span[name] is not None]
+
+
+def _layer_offsets_hold(layer: Layer, items: list[Any], text: str) -> bool:
+    if not spans_hold(items, text):
+        return False
+    names = SUBSPANS.get(layer, ())
+    try:
+        return not names or spans_hold(_subspans(items, names), text)
+    except _SHAPE_ERRORS:
+        return False
+
+
+def offsets(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Offsets are integers in range, start < end, the span's text is the text's slice, no edge whitespace."""
+    text = ctx.text
+    if text is None:
+        return
+    for layer in LAYERS:
+        items = doc.get(layer)
+        if not isinstance(items, list) or _layer_offsets_hold(layer, items, text):
+            continue
+        for index, span in enumerate(items):
+            if not isinstance(span, dict):
+                continue
+            yield from _span_problems(ctx.file, pointer(layer, index), span, text)
+            for name in SUBSPANS.get(layer, ()):
+                if isinstance(span.get(name), dict):
+                    yield from _span_problems(ctx.file, pointer(layer, index, name), span[name], text)
+    meta = doc.get("metadata")
+    dateline = meta.get("dateline") if isinstance(meta, dict) else None
+    if isinstance(dateline, dict) and not spans_hold([dateline], text):
+        yield from _span_problems(ctx.file, pointer("metadata", "dateline"), dateline, text)
+
+
+def _span_problems(file: str, ptr: str, span: dict[str, Any], text: str) -> Iterator[Problem]:
+    start, end, covered = span.get("start"), span.get("end"), span.get("text")
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, float):  # JSON Schema counts 1.0 as an integer; a str index it is not
+            yield Problem(file, f"{ptr}/{name}", "offset-not-integer", f"expected an integer offset; found {value!r}")
+    if not (_is_int(start) and _is_int(end)):
+        return  # a schema problem (reported already) or a float offset
+    if start >= end:
+        yield Problem(file, ptr + "/end", "offset-order", f"expected end > start ({start}); found end {end}")
+        return
+    if start < 0 or end > len(text):
+        bad = "/start" if start < 0 or start > len(text) else "/end"
+        yield Problem(file, ptr + bad, "offset-out-of-range",
+                      f"expected offsets within 0..{len(text)}; found start {start}, end {end}")
+        return
+    actual = text[start:end]
+    if isinstance(covered, str) and covered != actual:
+        yield Problem(file, ptr + "/text", "span-text-mismatch",
+                      f"expected canonical_text[{start}:{end}] = {describe(actual)}; found {describe(covered)}")
+    if actual != actual.strip():
+        yield Problem(file, ptr, "span-whitespace",
+                      f"expected no leading/trailing whitespace; found {describe(actual)} at {start}:{end}")
+
+
+# --- ids and references -------------------------------------------------------------------
+
+def _references_hold(doc: Doc) -> bool:
+    """Unique ids across layers; every reference None or an id of its target layer, never the item's own."""
+    try:
+        ids = {layer: list(map(_ID, doc[layer])) for layer in LAYERS}
+        if len(set(chain.from_iterable(ids.values()))) != sum(map(len, ids.values())):
+            return False
+        for (layer, name), target in REFERENCES.items():
+            values = list(map(dict.get, doc[layer], repeat(name)))
+            allowed = {None, "dct", *ids[target]} if name == "anchor" else {None, *ids[target]}
+            if not allowed.issuperset(values) or any(map(eq, values, ids[layer])):
+                return False
+        return True
+    except _SHAPE_ERRORS:
+        return False
+
+
+def references(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Unique ids; every reference resolves to another item of the right layer."""
+    if _references_hold(doc):
+        return
+    ids = yield from _id_index(ctx.file, doc)
+    for layer, index, span in iter_spans(doc):
+        for (ref_layer, name), target_layer in REFERENCES.items():
+            target = span.get(name) if ref_layer == layer else None
+            if not isinstance(target, str) or (name == "anchor" and target == "dct"):
+                continue
+            ptr = pointer(layer, index, name)
+            if target == span.get("id"):
+                yield Problem(ctx.file, ptr, "self-reference",
+                              f"expected another item's id; found its own id {target!r}")
+            elif target not in ids:
+                yield Problem(ctx.file, ptr, "dangling-reference",
+                              f"expected the id of an item of {target_layer}; found {target!r}, which no item has")
+            elif ids[target][0] != target_layer:
+                yield Problem(ctx.file, ptr, "reference-wrong-layer",
+                              f"expected an id of {target_layer}; found {target!r}, an item of {ids[target][0]}")
+
+
+def _id_index(file: str, doc: Doc) -> Iterator[Problem]:
+    """Yields a problem per repeated id; returns where each id first occurs."""
+    ids: dict[str, tuple[Layer, int]] = {}
+    for layer, index, span in iter_spans(doc):
+        span_id = span.get("id")
+        if not isinstance(span_id, str):
+            continue
+        if span_id in ids:
+            yield Problem(file, pointer(layer, index, "id"), "duplicate-id",
+                          f"expected a unique id; found {span_id!r} again (first at {pointer(*ids[span_id])})")
+        else:
+            ids[span_id] = (layer, index)
+    return ids
+
+
+# --- nesting ------------------------------------------------------------------------------
+
+def nested(keys: list[tuple[int, int]]) -> bool:
+    """Spans given as (start, -end) pairs nest or are disjoint (no two cross)."""
+    enclosing: list[float] = [math.inf]  # ends of the spans around the current one (inf: the whole text)
+    for start, neg_end in sorted(keys):
+        while enclosing[-1] <= start:
+            enclosing.pop()
+        if enclosing[-1] < -neg_end:
+            return False
+        enclosing.append(-neg_end)
+    return True
+
+
+def _layer_nesting_holds(layer: Layer, items: list[Any]) -> bool:
+    try:
+        keys = list(zip(map(_START, items), map(neg, map(_END, items)), strict=True))
+        return len(set(keys)) == len(keys) and (layer != "entities" or nested(keys))
+    except _SHAPE_ERRORS:
+        return False
+
+
+def _offsets(span: dict[str, Any]) -> tuple[int, int] | None:
+    start, end = span.get("start"), span.get("end")
+    return (start, end) if _is_int(start) and _is_int(end) and start < end else None
+
+
+def nesting(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Entities nest or are disjoint, never cross; no layer has two items with the same offsets."""
+    for layer in LAYERS:
+        listed = doc.get(layer)
+        if isinstance(listed, list) and _layer_nesting_holds(layer, listed):
+            continue
+        items = [(o, i) for i, s in enumerate(listed or []) if isinstance(s, dict) and (o := _offsets(s))]
+        items.sort(key=lambda item: (item[0][0], -item[0][1]))
+        open_spans: list[tuple[tuple[int, int], int]] = []
+        for (start, end), index in items:
+            while open_spans and open_spans[-1][0][1] <= start:
+                open_spans.pop()
+            if open_spans and open_spans[-1][0] == (start, end):
+                yield Problem(ctx.file, pointer(layer, index), "duplicate-span",
+                              f"expected one item per stretch of text; found {layer} {start}:{end} twice "
+                              f"(also at {pointer(layer, open_spans[-1][1])})")
+            elif layer == "entities" and open_spans and open_spans[-1][0][1] < end:
+                (o_start, o_end), other = open_spans[-1]
+                yield Problem(ctx.file, pointer(layer, index), "entity-crossing",
+                              f"expected entities to nest or be disjoint; found {start}:{end} crossing "
+                              f"{pointer(layer, other)} at {o_start}:{o_end}")
+            open_spans.append(((start, end), index))
+
+
+# --- TIMEX3 -------------------------------------------------------------------------------
+
+_DURATION = re.compile(r"^P(?=[0-9X.T])")
+_TIME_PART = re.compile(r"T([0-9X]{2}|MO|MI|AF|EV|NI|DT)")
+_REFS = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
+
+
+@lru_cache(maxsize=1 << 16)  # values recur (PRESENT_REF, P2D, a year): a pure function worth memoising
+def timex_expectation(kind: Any, value: str) -> str | None:
+    """What a value of this TIMEX3 type should look like, or None when it does."""
+    duration = bool(_DURATION.match(value))
+    if kind == "DURATION" and not duration:
+        return "a duration value starting with P (e.g. P2D)"
+    if kind == "DATE" and (duration or (_TIME_PART.search(value) and value not in _REFS)):
+        return "a calendar value without a time of day (e.g. 2026-02-03, 2025-09, XXXX-02)"
+    if kind == "TIME" and not (_TIME_PART.search(value) or value in _REFS):
+        return "a value with a time of day (e.g. 2026-02-03T10:00, XXXX-XX-XXTMO)"
+    if kind == "SET" and not (duration or "X" in value):
+        return "a recurring value: a duration (P1W) or a pattern with X (XXXX-WXX-1)"
+    return None
+
+
+def _timex_holds(dates: list[Any]) -> bool:
+    try:
+        if any(map(timex_expectation, map(_TYPE, dates), map(_VALUE, dates))):
+            return False
+        pointed = [d for d in dates if "begin_point" in d or "end_point" in d]
+        return all(d["type"] == "DURATION" for d in pointed)
+    except _SHAPE_ERRORS:
+        return False
+
+
+def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """TIMEX3 values consistent with their type; begin/end points only on durations."""
+    dates = doc.get("dates")
+    if isinstance(dates, list) and _timex_holds(dates):
+        return
+    for index, date in enumerate(dates or []):
+        if not isinstance(date, dict) or not isinstance(date.get("value"), str):
+            continue
+        kind, value = date.get("type"), date["value"]
+        expected = timex_expectation(kind, value)
+        if expected:
+            yield Problem(ctx.file, pointer("dates", index, "value"), "timex-value-type",
+                          f"expected {expected} for type {kind}; found {value!r}")
+        for name in ("begin_point", "end_point"):
+            if name in date and kind != "DURATION":
+                yield Problem(ctx.file, pointer("dates", index, name), "timex-point-type",
+                              f"expected {name} only on a DURATION; found it on a {kind}")
+
+
+# --- attribution and metadata ---------------------------------------------------------------
+
+def claimants(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """A claim made in a quotation is claimed by that quotation's speaker."""
+    speakers = {q.get("id"): q.get("speaker") for q in doc.get("quotations") or [] if isinstance(q, dict)}
+    for index, claim in enumerate(doc.get("claims") or []):
+        if not isinstance(claim, dict) or claim.get("quotation") not in speakers:
+            continue
+        speaker = speakers[claim["quotation"]]
+        if speaker is not None and claim.get("claimant") != speaker:
+            yield Problem(ctx.file, pointer("claims", index, "claimant"), "claimant-mismatch",
+                          f"expected {speaker!r}, the speaker of quotation {claim['quotation']!r}; "
+                          f"found {claim.get('claimant')!r}")
+
+
+def date_bounds(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """earliest <= latest for the publication date; created <= modified for the annotation."""
+    meta, note = doc.get("metadata"), doc.get("annotation")
+    published = meta.get("published") if isinstance(meta, dict) else None
+    pairs = [(published, "earliest", "latest", ("metadata", "published")),
+             (note, "created", "modified", ("annotation",))]
+    for obj, low, high, where in pairs:
+        if not (isinstance(obj, dict) and isinstance(obj.get(low), str) and isinstance(obj.get(high), str)):
+            continue
+        if obj[low] > obj[high]:
+            yield Problem(ctx.file, pointer(*where, high), "date-bounds",
+                          f"expected {high} on or after {low} ({obj[low]}); found {obj[high]}")
+
+
+# --- the table ------------------------------------------------------------------------------
+
+#: Every semantic rule, in the order its problems are reported. Add a rule here and every path runs it.
+RULES: dict[str, Rule] = {
+    "id-filename": id_filename,
+    "offsets": offsets,
+    "references": references,
+    "nesting": nesting,
+    "timex": timex,
+    "claimants": claimants,
+    "date-bounds": date_bounds,
+}
+
+
+def rule_problems(doc: Any, ctx: Context) -> list[Problem]:
+    """Every problem the rules find in a parsed document (nothing for JSON that is not an object)."""
+    if not isinstance(doc, dict):
+        return []
+    return [problem for rule in RULES.values() for problem in rule(doc, ctx)]
