@@ -7,17 +7,69 @@ import importlib.util
 import json
 import shutil
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
+from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+from typer.testing import CliRunner
 
+from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.validation.cache import CACHE_DIR_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_ID = "islamabadpost-214638"
+
+# hypothesis keeps its examples outside the repository (the suite never writes into it)
+settings.register_profile(
+    "newsspan", database=DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "newsspan-hypothesis")
+)
+settings.load_profile("newsspan")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repository_stays_untouched() -> Any:
+    """Fail the session if a test wrote the validation cache into the repository (tests use tmp copies)."""
+    cache = REPO / ".newsspan-cache"
+    existed = cache.exists()
+    yield
+    assert existed or not cache.exists(), f"a test wrote {cache}: run commands on a copy (corpus_copy, copy_corpus)"
+
+
+def invoke(args: Sequence[str | Path], **kwargs: Any) -> Result:
+    """Run the ``newsspan`` command in this process (typer's CliRunner); paths may be given as ``Path``."""
+    return CliRunner().invoke(app, [str(arg) for arg in args], **kwargs)
+
+
+@pytest.fixture(scope="session")
+def cli() -> Callable[..., Result]:
+    """The ``newsspan`` command in this process: ``cli("validate", "--root", root, "--json")``."""
+    return lambda *args, **kwargs: invoke(args, **kwargs)
+
+
+def copy_corpus(root: Path) -> Corpus:
+    """A writable copy of the repository's corpus at ``root``: seeds/, annotations/ and docs/guidelines.md."""
+    for folder in ("seeds", "annotations"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.md"))
+    (root / "docs").mkdir(exist_ok=True)
+    shutil.copyfile(REPO / "docs" / "guidelines.md", root / "docs" / "guidelines.md")
+    return Corpus(root)
+
+
+@pytest.fixture(scope="session")
+def seed_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's corpus built once per session (``build --no-load``, from a copy: nothing is written
+    into the repository); read-only: copy it before changing it."""
+    corpus = copy_corpus(tmp_path_factory.mktemp("seed-corpus"))
+    out = tmp_path_factory.mktemp("seed-dataset") / "newsspan"
+    result = invoke(["build", "--root", corpus.root, "--out", out, "--no-load"])
+    assert result.exit_code == 0, result.output
+    return out
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -43,10 +95,8 @@ def seed_document(repo_corpus: Corpus) -> tuple[dict[str, Any], str]:
 
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Corpus:
-    """A writable copy of the repository's corpus root (seeds/ and annotations/)."""
-    for folder in ("seeds", "annotations"):
-        shutil.copytree(REPO / folder, tmp_path / folder, ignore=shutil.ignore_patterns("*.md"))
-    return Corpus(tmp_path)
+    """A writable copy of the repository's corpus root (seeds/, annotations/, docs/guidelines.md)."""
+    return copy_corpus(tmp_path)
 
 
 def write_annotation(corpus: Corpus, doc: dict[str, Any], name: str | None = None) -> Path:

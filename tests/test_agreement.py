@@ -19,9 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.review.agreement import (
     Scores,
@@ -33,11 +31,10 @@ from newsspan.review.agreement import (
     span_scores,
 )
 
-from .conftest import mutated
+from .conftest import invoke, mutated
 
 ROOT = Path(__file__).parent / "fixtures" / "agreement"
 CORPUS = Corpus(ROOT)
-runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +211,7 @@ def test_matching_properties(a, b):
 # --- CLI --------------------------------------------------------------------------------
 
 def run(*args: str):
-    return runner.invoke(app, ["agree", *args, "--root", str(ROOT)])
+    return invoke(["agree", *args, "--root", str(ROOT)])
 
 
 def test_cli_json():
@@ -261,6 +258,6 @@ def test_cli_bad_input_is_an_error_not_a_traceback(tmp_path):
     other = json.loads((root / "a" / "agree-two.json").read_text(encoding="utf-8"))
     other["id"] = "agree-one"
     (root / "b" / "agree-one.json").write_text(json.dumps(other), encoding="utf-8")  # same id, another text
-    result = runner.invoke(app, ["agree", str(root / "a"), str(root / "b"), "--root", str(root), "--json"])
+    result = invoke(["agree", str(root / "a"), str(root / "b"), "--root", str(root), "--json"])
     assert result.exit_code == 1
     assert [e["code"] for e in json.loads(result.stdout)["errors"]] == ["text-differs"]

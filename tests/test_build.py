@@ -23,11 +23,9 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from newsspan.build import PARQUET_OPTIONS, ShardedWriter, SpanColumns, config_features, ner_rows, write_tables
 from newsspan.card import verify_manifest
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.model import LABEL_FIELD, LAYERS
 from newsspan.publish import upload_plan
@@ -42,12 +40,11 @@ from newsspan.schema import (
 )
 from newsspan.tokenize import Token, iob2_labels, outermost, spans_from_iob2
 
-from .conftest import REPO, SEED_ID
+from .conftest import REPO, SEED_ID, copy_corpus, invoke
 from .strategies import documents
 
 CONFIGS = ("documents", "ner", "spans")
 SHARD_ROWS = 5
-runner = CliRunner()
 
 
 # --- fixtures ------------------------------------------------------------------------------------
@@ -74,19 +71,15 @@ def make_corpus(root: Path) -> Corpus:
     The draft has text but no spans, so its split has ``documents`` and ``ner`` rows but no ``spans`` rows.
     The root has the repository's annotation guidelines (``docs/guidelines.md``).
     """
-    shutil.copytree(REPO / "seeds", root / "seeds", ignore=shutil.ignore_patterns("*.md"))
-    (root / "docs").mkdir()
-    shutil.copyfile(REPO / "docs" / "guidelines.md", root / "docs" / "guidelines.md")
-    (root / "annotations").mkdir()
-    seed = json.loads((REPO / "annotations" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
-    (root / "annotations" / f"{SEED_ID}.json").write_text(json.dumps(seed, ensure_ascii=False), encoding="utf-8")
+    copy_corpus(root)
+    seed = json.loads((root / "annotations" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
     copy_ = copy.deepcopy(seed)
     copy_.update(id=f"{SEED_ID}-v", quotations=[], claims=[], entities=seed["entities"][:12])
     copy_["metadata"]["split"] = "validation"
     (root / "annotations" / f"{copy_['id']}.json").write_text(json.dumps(copy_, ensure_ascii=False), encoding="utf-8")
     article = root / "second.txt"
     article.write_text("LONDON: A second article.\nIt has two lines and no annotations yet.\n", encoding="utf-8")
-    result = runner.invoke(app, ["add", str(article), "--id", "second-article", "--split", "test", "--root", str(root)])
+    result = invoke(["add", str(article), "--id", "second-article", "--split", "test", "--root", str(root)])
     assert result.exit_code == 0, result.output
     return Corpus(root)
 
@@ -100,7 +93,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 def built(corpus: Corpus, hf_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """``newsspan build --json`` of the corpus (with its load_dataset summary); the folder is at ``out``."""
     out = tmp_path_factory.mktemp("work") / "dist" / "newsspan"
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out),
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(out),
                                  "--shard-rows", str(SHARD_ROWS), "--json"])
     assert result.exit_code == 0, result.output
     return {"out": out, "report": json.loads(result.stdout)}
@@ -422,7 +415,7 @@ def test_homepage_is_cited_by_card_and_croissant(corpus: Corpus, tmp_path: Path,
 
     out = tmp_path / "dist"
     homepage = "https://example.org/x"
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--no-load",
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--no-load",
                                  "--homepage", homepage])
     assert result.exit_code == 0, result.output
     card = (out / "README.md").read_text(encoding="utf-8")
@@ -434,10 +427,10 @@ def test_homepage_is_cited_by_card_and_croissant(corpus: Corpus, tmp_path: Path,
     assert homepage in croissant["citeAs"]
     monkeypatch.chdir(out)
     assert mlc.Dataset(jsonld="croissant.json").metadata.ctx.issues.errors == set()
-    fresh = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--check",
+    fresh = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--check",
                                 "--homepage", homepage])
     assert fresh.exit_code == 0, fresh.output
-    without = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--check", "--json"])
+    without = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--check", "--json"])
     assert without.exit_code == 1
     assert {d["path"] for d in json.loads(without.stdout)["differences"]} == {"README.md", "croissant.json",
                                                                              "SHA256SUMS"}
@@ -446,7 +439,7 @@ def test_homepage_is_cited_by_card_and_croissant(corpus: Corpus, tmp_path: Path,
 @pytest.mark.parametrize("homepage", ["example.org/x", "ftp://example.org/x", "https://", "https://exa mple.org"])
 def test_a_homepage_that_is_not_an_http_url_is_a_usage_error(corpus: Corpus, tmp_path: Path, homepage: str) -> None:
     out = tmp_path / "dist"
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--homepage", homepage])
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--homepage", homepage])
     assert result.exit_code == 2 and "--homepage" in result.output and repr(homepage) in result.output
     assert not out.exists()
 
@@ -455,29 +448,29 @@ def test_changed_guidelines_make_the_build_stale(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus")
     out = tmp_path / "dist"
     build = ["build", "--root", str(corpus.root), "--out", str(out)]
-    assert runner.invoke(app, [*build, "--no-load"]).exit_code == 0
+    assert invoke([*build, "--no-load"]).exit_code == 0
     guidelines = corpus.root / "docs" / "guidelines.md"
     guidelines.write_text(guidelines.read_text(encoding="utf-8") + "\n- **§G9 New rule.** Constructed.\n",
                           encoding="utf-8")
-    stale = runner.invoke(app, [*build, "--check", "--json"])
+    stale = invoke([*build, "--check", "--json"])
     assert stale.exit_code == 1
     assert {d["path"] for d in json.loads(stale.stdout)["differences"]} == {"guidelines.md", "SHA256SUMS"}
 
     guidelines.write_text(guidelines.read_text(encoding="utf-8").replace("**Version 1.0.0**", "**Version 1.1.0**"),
                           encoding="utf-8")
-    assert runner.invoke(app, [*build, "--no-load"]).exit_code == 0
+    assert invoke([*build, "--no-load"]).exit_code == 0
     assert (out / "guidelines.md").read_bytes() == guidelines.read_bytes()
     card = " ".join((out / "README.md").read_text(encoding="utf-8").split())
     assert "[guidelines.md](guidelines.md) in this folder states version 1.1.0; the documents declare version(s) " \
            "1.0.0" in card
-    assert runner.invoke(app, [*build, "--check"]).exit_code == 0
+    assert invoke([*build, "--check"]).exit_code == 0
 
 
 def test_without_guidelines_the_card_says_they_were_not_shipped(tmp_path: Path, hf_cache: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus")
     shutil.rmtree(corpus.root / "docs")
     out = tmp_path / "dist"
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--json"])
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     assert not (out / "guidelines.md").exists() and (out / "document.schema.json").is_file()
     assert "guidelines.md" not in (out / "SHA256SUMS").read_text(encoding="utf-8")
@@ -495,7 +488,7 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 
 def test_rebuild_is_byte_identical(corpus: Corpus, built: dict[str, Any], tmp_path: Path) -> None:
     again = tmp_path / "again"
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(again),
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(again),
                                  "--shard-rows", str(SHARD_ROWS), "--no-load", "--json"])
     assert result.exit_code == 0, result.output
     assert folder_bytes(again) == folder_bytes(built["out"])
@@ -512,8 +505,8 @@ def test_check_passes_when_fresh_and_fails_when_stale(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus")
     out = tmp_path / "dist"
     build = ["build", "--root", str(corpus.root), "--out", str(out), "--shard-rows", str(SHARD_ROWS)]
-    assert runner.invoke(app, [*build, "--no-load"]).exit_code == 0
-    fresh = runner.invoke(app, [*build, "--check", "--json"])
+    assert invoke([*build, "--no-load"]).exit_code == 0
+    fresh = invoke([*build, "--check", "--json"])
     assert fresh.exit_code == 0, fresh.output
     assert json.loads(fresh.stdout)["differences"] == []
 
@@ -521,20 +514,20 @@ def test_check_passes_when_fresh_and_fails_when_stale(tmp_path: Path) -> None:
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["entities"][0]["note"] = "changed after the build"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    stale = runner.invoke(app, [*build, "--check", "--json"])
+    stale = invoke([*build, "--check", "--json"])
     assert stale.exit_code == 1
     changed = {d["path"] for d in json.loads(stale.stdout)["differences"]}
     assert "data/documents/train-00000-of-00001.parquet" in changed and "README.md" in changed
     assert "changed after the build" not in (out / "README.md").read_text(encoding="utf-8")  # --check writes nothing
 
-    assert runner.invoke(app, [*build, "--no-load"]).exit_code == 0
+    assert invoke([*build, "--no-load"]).exit_code == 0
     (out / "data" / "ner" / "test-00000-of-00001.parquet").unlink()
-    missing = runner.invoke(app, [*build, "--check"])
+    missing = invoke([*build, "--check"])
     assert missing.exit_code == 1 and "test-00000-of-00001.parquet" in missing.output
 
 
 def test_check_fails_when_nothing_was_built(corpus: Corpus, tmp_path: Path) -> None:
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(tmp_path / "none"), "--check"])
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(tmp_path / "none"), "--check"])
     assert result.exit_code == 1
 
 
@@ -545,12 +538,12 @@ def test_refuses_to_build_from_invalid_annotations(tmp_path: Path) -> None:
     doc["entities"][1]["text"] = "Kazakstan"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "dist"
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--json"])
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--json"])
     assert result.exit_code == 1
     errors = json.loads(result.stdout)["errors"]
     assert [(e["pointer"], e["code"]) for e in errors] == [("/entities/1/text", "span-text-mismatch")]
     assert not out.exists()
-    human = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out)])
+    human = invoke(["build", "--root", str(corpus.root), "--out", str(out)])
     assert human.exit_code == 1 and "span-text-mismatch" in human.output and "refusing to build" in human.output
 
 
@@ -559,23 +552,22 @@ def test_never_replaces_a_folder_it_did_not_build(corpus: Corpus, tmp_path: Path
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
     build = ["build", "--root", str(corpus.root), "--out", str(out), "--no-load"]
-    refused = runner.invoke(app, build)
+    refused = invoke(build)
     assert refused.exit_code == 1 and "--force" in refused.output
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
-    assert runner.invoke(app, [*build, "--force"]).exit_code == 0
+    assert invoke([*build, "--force"]).exit_code == 0
     assert (out / "README.md").is_file() and not (out / "notes.txt").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
 
 def test_no_annotations_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "annotations").mkdir()
-    result = runner.invoke(app, ["build", "--root", str(tmp_path), "--out", str(tmp_path / "dist")])
+    result = invoke(["build", "--root", str(tmp_path), "--out", str(tmp_path / "dist")])
     assert result.exit_code == 2
 
 
-def test_build_works_on_the_repository_corpus(hf_cache: Path, tmp_path: Path) -> None:
+def test_build_works_on_the_repository_corpus(corpus_copy: Corpus, hf_cache: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist" / "newsspan"
-    result = runner.invoke(app, ["build", "--root", str(REPO), "--out", str(out)],
-                           env={**os.environ, "COLUMNS": "200"})
+    result = invoke(["build", "--root", str(corpus_copy.root), "--out", str(out)], env={**os.environ, "COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "load_dataset" in result.output and "documents" in result.output and "ner" in result.output

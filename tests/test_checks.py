@@ -8,19 +8,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.review.checks import CODES, check_all, check_corpus, check_document, find_mentions, quoted_stretches
 from newsspan.validation import validate
 
-from .conftest import mutated
+from .conftest import invoke, mutated
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 SINGLE = Corpus(FIXTURES / "single")
 CROSS = Corpus(FIXTURES / "cross")
-runner = CliRunner()
 
 
 def codes(doc, text) -> set[str]:
@@ -152,7 +149,7 @@ def test_mentions_are_exact_occurrences_on_boundaries(text, strings):
 # --- CLI --------------------------------------------------------------------------------
 
 def test_cli_json_lists_each_fixture_code_and_exits_1():
-    result = runner.invoke(app, ["check", "--root", str(SINGLE.root), "--json"])
+    result = invoke(["check", "--root", str(SINGLE.root), "--json"])
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["checked"] == len(CODES) + 1
@@ -161,24 +158,24 @@ def test_cli_json_lists_each_fixture_code_and_exits_1():
 
 def test_cli_seed_exits_0():
     repo = Path(__file__).resolve().parents[1]
-    result = runner.invoke(app, ["check", "--root", str(repo), "--json"])
+    result = invoke(["check", "--root", str(repo), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["warnings"] == []
 
 
 def test_cli_ignore_and_usage_errors():
     one = str(SINGLE.annotation_path("claim-undecided"))
-    result = runner.invoke(app, ["check", one, "--root", str(SINGLE.root), "--ignore", "claim-undecided"])
+    result = invoke(["check", one, "--root", str(SINGLE.root), "--ignore", "claim-undecided"])
     assert result.exit_code == 0, result.output
-    assert runner.invoke(app, ["check", "--root", str(SINGLE.root), "--ignore", "no-such-code"]).exit_code == 2
-    assert runner.invoke(app, ["check", "--root", str(FIXTURES)]).exit_code == 2  # no annotations/ folder
+    assert invoke(["check", "--root", str(SINGLE.root), "--ignore", "no-such-code"]).exit_code == 2
+    assert invoke(["check", "--root", str(FIXTURES)]).exit_code == 2  # no annotations/ folder
 
 
 def test_cli_reports_invalid_files_instead_of_checking_them(tmp_path):
     corpus_root = tmp_path
     (corpus_root / "annotations").mkdir()
     (corpus_root / "annotations" / "broken.json").write_text("{", encoding="utf-8")
-    result = runner.invoke(app, ["check", "--root", str(corpus_root), "--json"])
+    result = invoke(["check", "--root", str(corpus_root), "--json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["checked"] == 0 and [e["code"] for e in report["errors"]] == ["json-malformed"]

@@ -7,33 +7,25 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.text import canonical_text, text_sha256
 from newsspan.validation import validate
 
 from .conftest import REPO, SEED_ID
 
-runner = CliRunner()
 
-
-def run(*args: str):
-    return runner.invoke(app, list(args))
-
-
-def test_validate_repo_json_ok():
-    result = run("validate", "--root", str(REPO), "--json", "--no-cache")
+def test_validate_repo_json_ok(cli):
+    result = cli("validate", "--root", str(REPO), "--json", "--no-cache")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"ok": True, "files": 1, "errors": []}
 
 
-def test_validate_reports_corrupted_offset_with_file_and_pointer(corpus_copy):
+def test_validate_reports_corrupted_offset_with_file_and_pointer(corpus_copy, cli):
     path = corpus_copy.annotation_path(SEED_ID)
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["entities"][5]["start"] += 1
     path.write_text(json.dumps(doc), encoding="utf-8")
-    result = run("validate", "--root", str(corpus_copy.root), "--json")
+    result = cli("validate", "--root", str(corpus_copy.root), "--json")
     assert result.exit_code == 1
     errors = json.loads(result.stdout)["errors"]
     assert {(e["file"], e["pointer"], e["code"]) for e in errors} == {
@@ -41,17 +33,17 @@ def test_validate_reports_corrupted_offset_with_file_and_pointer(corpus_copy):
     }
 
 
-def test_validate_human_output_names_file_pointer_and_code(corpus_copy):
+def test_validate_human_output_names_file_pointer_and_code(corpus_copy, cli):
     path = corpus_copy.annotation_path(SEED_ID)
     path.write_text(path.read_text(encoding="utf-8").replace('"label": "NORP"', '"label": "NATIONALITY"', 1))
-    result = runner.invoke(app, ["validate", "--root", str(corpus_copy.root)], terminal_width=250)
+    result = cli("validate", "--root", corpus_copy.root, terminal_width=250)
     assert result.exit_code == 1
     assert "schema-enum" in result.output and SEED_ID in result.output and "/label" in result.output
 
 
-def test_validate_usage_errors_exit_2(tmp_path):
-    assert run("validate", "--no-such-option").exit_code == 2
-    assert run("validate", "--root", str(tmp_path)).exit_code == 2  # no annotations at all
+def test_validate_usage_errors_exit_2(tmp_path, cli):
+    assert cli("validate", "--no-such-option").exit_code == 2
+    assert cli("validate", "--root", str(tmp_path)).exit_code == 2  # no annotations at all
 
 
 def test_console_script_runs_as_a_process():
@@ -65,12 +57,12 @@ def test_console_script_runs_as_a_process():
     assert json.loads(done.stdout)["ok"] is True
 
 
-def test_add_creates_seed_and_draft_that_validates(tmp_path):
+def test_add_creates_seed_and_draft_that_validates(tmp_path, cli):
     text_file = tmp_path / "incoming.txt"
     raw = "\ufeffLONDON: A text\r\nwith CRLF lines.\r\n\r\n".encode()
     text_file.write_bytes(raw)
     root = tmp_path / "corpus"
-    result = run("add", str(text_file), "--id", "london-text", "--root", str(root), "--json")
+    result = cli("add", str(text_file), "--id", "london-text", "--root", str(root), "--json")
     assert result.exit_code == 0, result.output
     assert (root / "seeds" / "incoming.txt").read_bytes() == raw  # byte-for-byte
     doc = json.loads((root / "annotations" / "london-text.json").read_text(encoding="utf-8"))
@@ -82,32 +74,32 @@ def test_add_creates_seed_and_draft_that_validates(tmp_path):
     assert validate(Corpus(root)).ok
 
 
-def test_add_refuses_to_overwrite(tmp_path):
+def test_add_refuses_to_overwrite(tmp_path, cli):
     text_file = tmp_path / "a.txt"
     text_file.write_text("Some text.", encoding="utf-8")
     root = tmp_path / "corpus"
-    assert run("add", str(text_file), "--id", "doc-one", "--root", str(root)).exit_code == 0
+    assert cli("add", str(text_file), "--id", "doc-one", "--root", str(root)).exit_code == 0
     annotation = root / "annotations" / "doc-one.json"
     before = annotation.read_bytes()
-    again = run("add", str(text_file), "--id", "doc-one", "--root", str(root))
+    again = cli("add", str(text_file), "--id", "doc-one", "--root", str(root))
     assert again.exit_code == 1
     assert "already exists" in again.output
     assert annotation.read_bytes() == before
 
 
-def test_add_rejects_non_utf8_saying_where(tmp_path):
+def test_add_rejects_non_utf8_saying_where(tmp_path, cli):
     text_file = tmp_path / "latin1.txt"
     text_file.write_bytes("Caf\u00e9 au lait".encode("latin-1"))
-    result = run("add", str(text_file), "--id", "latin-one", "--root", str(tmp_path / "c"))
+    result = cli("add", str(text_file), "--id", "latin-one", "--root", str(tmp_path / "c"))
     assert result.exit_code == 1
     assert "byte 3" in result.output and "line 1" in result.output
     assert not (tmp_path / "c" / "seeds" / "latin1.txt").exists()
 
 
-def test_add_rejects_bad_id(tmp_path):
+def test_add_rejects_bad_id(tmp_path, cli):
     text_file = tmp_path / "a.txt"
     text_file.write_text("x", encoding="utf-8")
-    assert run("add", str(text_file), "--id", "Bad_ID", "--root", str(tmp_path)).exit_code == 2
+    assert cli("add", str(text_file), "--id", "Bad_ID", "--root", str(tmp_path)).exit_code == 2
 
 
 def test_canonical_text_of_seed_has_no_trailing_blank_lines(repo_corpus):
@@ -115,24 +107,24 @@ def test_canonical_text_of_seed_has_no_trailing_blank_lines(repo_corpus):
     assert text.endswith("bilateral ties.") and text.count("\n") == 9  # 10 paragraphs
 
 
-def test_add_a_folder_or_an_empty_text_is_an_error_not_a_traceback(tmp_path):
-    folder = run("add", str(tmp_path), "--id", "some-doc", "--root", str(tmp_path / "c"))
+def test_add_a_folder_or_an_empty_text_is_an_error_not_a_traceback(tmp_path, cli):
+    folder = cli("add", str(tmp_path), "--id", "some-doc", "--root", str(tmp_path / "c"))
     assert folder.exit_code == 2 and "readable text file" in folder.output
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"  \r\n\n")
-    result = run("add", str(empty), "--id", "empty-doc", "--root", str(tmp_path / "c"))
+    result = cli("add", str(empty), "--id", "empty-doc", "--root", str(tmp_path / "c"))
     assert result.exit_code == 1 and "expected some text" in result.output
     assert not (tmp_path / "c" / "seeds" / "empty.txt").exists()
 
 
-def test_add_with_a_file_name_the_schema_refuses_needs_seed_name(tmp_path):
+def test_add_with_a_file_name_the_schema_refuses_needs_seed_name(tmp_path, cli):
     text_file = tmp_path / "my article.txt"
     text_file.write_text("Some text.", encoding="utf-8")
     root = tmp_path / "c"
-    refused = run("add", str(text_file), "--id", "my-article", "--root", str(root))
+    refused = cli("add", str(text_file), "--id", "my-article", "--root", str(root))
     assert refused.exit_code == 1 and "--seed-name" in refused.output
     assert (
-        run("add", str(text_file), "--id", "my-article", "--root", str(root), "--seed-name", "my-article.txt").exit_code
+        cli("add", str(text_file), "--id", "my-article", "--root", str(root), "--seed-name", "my-article.txt").exit_code
         == 0
     )
     from newsspan.corpus import Corpus
@@ -140,18 +132,18 @@ def test_add_with_a_file_name_the_schema_refuses_needs_seed_name(tmp_path):
     assert validate(Corpus(root)).ok
 
 
-def test_markup_like_text_is_printed_as_is(corpus_copy):
+def test_markup_like_text_is_printed_as_is(corpus_copy, cli):
     path = corpus_copy.annotation_path(SEED_ID)
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["entities"][0]["text"] = "[/]"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    result = runner.invoke(app, ["validate", "--root", str(corpus_copy.root), "--no-cache"], terminal_width=250)
+    result = cli("validate", "--root", corpus_copy.root, "--no-cache", terminal_width=250)
     assert result.exit_code == 1
     assert '"[/]"' in result.output
 
 
-def test_json_failures_are_json_on_stdout(tmp_path):
-    result = run("validate", "--root", str(tmp_path), "--json")
+def test_json_failures_are_json_on_stdout(tmp_path, cli):
+    result = cli("validate", "--root", str(tmp_path), "--json")
     assert result.exit_code == 2
     payload = json.loads(result.stdout)
     assert payload["ok"] is False and payload["errors"][0]["code"] == "usage"
@@ -168,9 +160,9 @@ def test_json_failures_are_json_on_stdout(tmp_path):
         ["export", "--format", "conll", "--out", "{tmp}/conll"],
     ],
 )
-def test_a_missing_path_argument_is_a_usage_error_everywhere(command, tmp_path):
+def test_a_missing_path_argument_is_a_usage_error_everywhere(command, tmp_path, cli):
     args = [part.replace("{tmp}", str(tmp_path)) for part in command]
-    result = run(*args, str(tmp_path / "no-such.json"), "--root", str(REPO))
+    result = cli(*args, str(tmp_path / "no-such.json"), "--root", str(REPO))
     assert result.exit_code == 2, result.output
     assert "no-such.json" in result.output
 

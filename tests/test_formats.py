@@ -12,9 +12,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.files import FileExistsRefusal
 from newsspan.formats import FORMATS, converter
@@ -23,11 +21,10 @@ from newsspan.model import LAYERS
 from newsspan.tokenize import outermost
 from newsspan.validation import validate
 
-from .conftest import REPO, SEED_ID
+from .conftest import REPO, SEED_ID, invoke
 from .strategies import corpora, documents
 from .strategies import write_corpus as write_source_corpus
 
-runner = CliRunner()
 #: Formats that carry whole documents (metadata, provenance, every attribute and link).
 LOSSLESS = ("label-studio", "web-annotation", "uima-cas", "spacy")
 PROPERTY = settings(max_examples=15, deadline=None,
@@ -203,7 +200,7 @@ def test_write_corpus_never_overwrites_other_content_without_force(seed_document
 # --- the commands ----------------------------------------------------------------------------------
 
 def run(*args: str):
-    return runner.invoke(app, list(args))
+    return invoke(list(args))
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
@@ -224,7 +221,7 @@ def test_import_refuses_to_overwrite_changed_annotations_unless_forced(tmp_path)
     target = Corpus(tmp_path / "root").annotation_path(SEED_ID)
     target.write_text(target.read_text(encoding="utf-8").replace('"draft"', '"reviewed"'), encoding="utf-8")
     before = target.read_bytes()
-    again = runner.invoke(app, ["import", "--format", "brat", str(tmp_path / "out"), "--out", str(tmp_path / "root")])
+    again = invoke(["import", "--format", "brat", str(tmp_path / "out"), "--out", str(tmp_path / "root")])
     assert again.exit_code == 1
     assert "refusing to overwrite" in again.output and target.read_bytes() == before
     forced = run("import", "--format", "brat", str(tmp_path / "out"), "--out", str(tmp_path / "root"), "--force")

@@ -10,13 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from newsspan.corpus import new_document
 from newsspan.formats import brat, converter, label_studio
 from newsspan.validation import Problem
-
-from .conftest import REPO
 
 
 def codes(problems: list[Problem]) -> set[tuple[str, str]]:
@@ -267,24 +264,14 @@ def test_missing_source_file_in_missing_folder_is_a_problem_not_a_traceback(name
     assert [(p.file, p.code) for p in result.problems] == [(str(missing), "import-unreadable")]
 
 
-def test_import_back_into_the_original_root_keeps_the_received_seed_bytes(tmp_path):
+def test_import_back_into_the_original_root_keeps_the_received_seed_bytes(corpus_copy, cli, tmp_path):
     """Round trip into the corpus it came from: the seed (17 trailing blank lines) is not rewritten."""
-    import shutil
-
-    from newsspan.cli import app as cli_app
-
-    root = tmp_path / "corpus"
-    for folder in ("seeds", "annotations"):
-        shutil.copytree(REPO / folder, root / folder)
+    root = corpus_copy.root
     seed = root / "seeds" / "000_6260d41548216105.txt"
     received = seed.read_bytes()
-    exported = CliRunner().invoke(
-        cli_app, ["export", "--format", "label-studio", "--root", str(root), "--out", str(tmp_path / "ls")]
-    )
+    exported = cli("export", "--format", "label-studio", "--root", root, "--out", tmp_path / "ls")
     assert exported.exit_code == 0, exported.output
-    imported = CliRunner().invoke(
-        cli_app, ["import", "--format", "label-studio", str(tmp_path / "ls" / "tasks.json"), "--out", str(root)]
-    )
+    imported = cli("import", "--format", "label-studio", tmp_path / "ls" / "tasks.json", "--out", root)
     assert imported.exit_code == 0, imported.output
     assert seed.read_bytes() == received
 

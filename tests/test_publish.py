@@ -7,21 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from newsspan.cli import app
-
-from .conftest import REPO
-
-runner = CliRunner()
+from .conftest import invoke
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("publish") / "newsspan"
-    result = runner.invoke(app, ["build", "--root", str(REPO), "--out", str(out), "--no-load"])
-    assert result.exit_code == 0, result.output
-    return out
+@pytest.fixture
+def built(seed_dataset: Path) -> Path:
+    return seed_dataset
 
 
 @pytest.fixture
@@ -30,9 +22,9 @@ def dist(built: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(built, tmp_path / "newsspan"))
 
 
-def dry_run(dist: Path, *extra: str) -> object:
-    return runner.invoke(app, ["publish", "--repo-id", "someone/newsspan", "--dist", str(dist), "--dry-run", *extra],
-                         env={"HF_HUB_OFFLINE": "1", "COLUMNS": "200"})
+def dry_run(dist: Path, *extra: str, option: str = "--out") -> object:
+    return invoke(["publish", "--repo-id", "someone/newsspan", option, str(dist), "--dry-run", *extra],
+                  env={"HF_HUB_OFFLINE": "1", "COLUMNS": "200"})
 
 
 def said(result: object) -> str:
@@ -50,6 +42,13 @@ def test_dry_run_lists_every_file_with_its_size(built: Path) -> None:
     assert report["dry_run"] is True and report["url"] is None
 
 
+def test_the_old_option_name_dist_still_works_and_is_hidden(built: Path) -> None:
+    old, new = dry_run(built, "--json", option="--dist"), dry_run(built, "--json")
+    assert old.exit_code == 0, old.output
+    assert json.loads(old.stdout) == json.loads(new.stdout)
+    assert "--dist" not in invoke(["publish", "--help"], env={"COLUMNS": "200"}).output
+
+
 def test_dry_run_table_for_people(built: Path) -> None:
     result = dry_run(built)
     assert result.exit_code == 0, result.output
@@ -59,7 +58,7 @@ def test_dry_run_table_for_people(built: Path) -> None:
 
 @pytest.mark.parametrize("repo_id", ["newsspan", "a/b/c", "owner/", "-x/name", "owner/na me"])
 def test_malformed_repo_id_is_a_usage_error(built: Path, repo_id: str) -> None:
-    result = runner.invoke(app, ["publish", "--repo-id", repo_id, "--dist", str(built), "--dry-run"])
+    result = invoke(["publish", "--repo-id", repo_id, "--out", str(built), "--dry-run"])
     assert result.exit_code == 2
     assert "OWNER/NAME" in said(result)
 

@@ -19,9 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.model import LAYERS, REFERENCES
 from newsspan.review.page import (
@@ -37,13 +35,12 @@ from newsspan.review.page import (
 )
 from newsspan.validation import Problem
 
-from .conftest import REPO, SEED_ID, mutated, write_annotation
+from .conftest import REPO, SEED_ID, invoke, mutated, write_annotation
 
 XSS_ROOT = REPO / "tests" / "fixtures" / "review_xss"
 CHROMIUM = Path(os.environ.get("NEWSSPAN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-runner = CliRunner()
 
 
 # --- a small HTML reader for structural assertions -----------------------------------------
@@ -309,7 +306,7 @@ def test_review_command_writes_pages_and_refuses_to_overwrite(corpus_copy, tmp_p
     (corpus_copy.annotations_dir / "garbage.json").write_text("{ not json", encoding="utf-8")
     out = tmp_path / "site"
     args = ["review", "--root", str(corpus_copy.root), "--out", str(out), "--json"]
-    result = runner.invoke(app, args)
+    result = invoke(args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     pages = {p["page"]: p for p in report["pages"]}
@@ -319,22 +316,22 @@ def test_review_command_writes_pages_and_refuses_to_overwrite(corpus_copy, tmp_p
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{name}"' in index for name in pages)
     before = (out / "index.html").stat().st_mtime_ns
-    again = runner.invoke(app, args)
+    again = invoke(args)
     assert again.exit_code == 1 and "refusing to overwrite" in again.output
     assert (out / "index.html").stat().st_mtime_ns == before
-    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert invoke([*args, "--force"]).exit_code == 0
 
 
 def test_review_command_usage_errors_exit_2(tmp_path):
-    assert runner.invoke(app, ["review", "--root", str(REPO)]).exit_code == 2  # --out missing
-    result = runner.invoke(app, ["review", str(tmp_path / "nope.json"), "--out", str(tmp_path / "o")])
+    assert invoke(["review", "--root", str(REPO)]).exit_code == 2  # --out missing
+    result = invoke(["review", str(tmp_path / "nope.json"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "nope.json" in result.output
     (tmp_path / "file").write_text("x")
-    assert runner.invoke(app, ["review", "--root", str(REPO), "--out", str(tmp_path / "file")]).exit_code == 2
+    assert invoke(["review", "--root", str(REPO), "--out", str(tmp_path / "file")]).exit_code == 2
 
 
 def test_review_human_output_names_each_page(tmp_path):
-    result = runner.invoke(app, ["review", "--root", str(REPO), "--out", str(tmp_path)], terminal_width=200)
+    result = invoke(["review", "--root", str(REPO), "--out", str(tmp_path)], terminal_width=200)
     assert result.exit_code == 0 and f"{SEED_ID}.html" in result.output and "index.html" in result.output
 
 

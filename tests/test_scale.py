@@ -13,10 +13,8 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 import newsspan.validation.runner as nv
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.files import dump_json
 from newsspan.model import LAYERS
@@ -165,19 +163,18 @@ def test_a_damaged_or_deleted_cache_is_harmless(copy_of):
     assert stats["skipped"] == 0
 
 
-def test_cli_parallel_incremental_output_equals_serial_uncached(copy_of, pool_for_small_corpora):
-    runner = CliRunner()
+def test_cli_parallel_incremental_output_equals_serial_uncached(copy_of, pool_for_small_corpora, cli):
     root = str(copy_of.root)
-    serial = runner.invoke(app, ["validate", "--root", root, "--jobs", "1", "--no-cache", "--json"])
+    serial = cli("validate", "--root", root, "--jobs", "1", "--no-cache", "--json")
     assert not (copy_of.root / CACHE_DIR).exists()  # --no-cache writes nothing
-    outputs = [runner.invoke(app, ["validate", "--root", root, "--jobs", "2", "--json"]) for _ in range(2)]
+    outputs = [cli("validate", "--root", root, "--jobs", "2", "--json") for _ in range(2)]
     assert (copy_of.root / CACHE_DIR).is_dir()
     assert serial.exit_code == 1
     assert json.loads(serial.stdout)["errors"]
     for result in outputs:
         assert result.exit_code == 1
         assert json.loads(result.stdout) == json.loads(serial.stdout)
-    human = runner.invoke(app, ["validate", "--root", root], terminal_width=250)
+    human = cli("validate", "--root", root, terminal_width=250)
     assert "unchanged file(s) skipped" in human.stdout
 
 

@@ -8,16 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.model import LABEL_FIELD, LAYERS
 from newsspan.tokenize import outermost
 
+from .conftest import invoke
 from .test_build import make_corpus
-
-runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +24,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 @pytest.fixture(scope="module")
 def numbers(corpus: Corpus) -> dict[str, Any]:
-    result = runner.invoke(app, ["stats", "--root", str(corpus.root), "--json"])
+    result = invoke(["stats", "--root", str(corpus.root), "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -35,7 +32,7 @@ def numbers(corpus: Corpus) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def dist(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("stats-dist") / "newsspan"
-    result = runner.invoke(app, ["build", "--root", str(corpus.root), "--out", str(out), "--no-load",
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--no-load",
                                  "--shard-rows", "7"])
     assert result.exit_code == 0, result.output
     return out
@@ -83,8 +80,9 @@ def test_tokens_and_nested_entities(corpus: Corpus, numbers: dict[str, Any]) -> 
     assert numbers["ner"]["nested_entities_not_tagged"] == numbers["spans"]["entities"] - outer > 0
 
 
-def test_stats_of_a_built_folder_are_the_same(dist: Path, numbers: dict[str, Any]) -> None:
-    result = runner.invoke(app, ["stats", "--dist", str(dist), "--json"])
+@pytest.mark.parametrize("option", ["--out", "--dist"])  # --dist: the old name, hidden
+def test_stats_of_a_built_folder_are_the_same(dist: Path, numbers: dict[str, Any], option: str) -> None:
+    result = invoke(["stats", option, str(dist), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == numbers
 
@@ -102,17 +100,18 @@ def test_the_card_reports_exactly_these_numbers(dist: Path, numbers: dict[str, A
 
 
 def test_stats_prints_tables_for_people(corpus: Corpus) -> None:
-    result = runner.invoke(app, ["stats", "--root", str(corpus.root)])
+    result = invoke(["stats", "--root", str(corpus.root)])
     assert result.exit_code == 0, result.output
     assert "corpus statistics" in result.output and "checkworthy" in result.output
 
 
 def test_stats_refuses_invalid_input_and_missing_folders(corpus: Corpus, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["stats", "--dist", str(tmp_path / "nothing")]).exit_code == 2
+    missing = invoke(["stats", "--out", str(tmp_path / "nothing"), "--json"])
+    assert missing.exit_code == 2 and json.loads(missing.stdout)["errors"][0]["message"].startswith("--out: ")
     (tmp_path / "annotations").mkdir()
-    assert runner.invoke(app, ["stats", "--root", str(tmp_path)]).exit_code == 2
+    assert invoke(["stats", "--root", str(tmp_path)]).exit_code == 2
     broken = tmp_path / "annotations" / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    result = runner.invoke(app, ["stats", "--root", str(tmp_path), "--json"])
+    result = invoke(["stats", "--root", str(tmp_path), "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["errors"][0]["code"] == "json-malformed"

@@ -10,16 +10,12 @@ from pathlib import Path
 
 import pytest
 import spacy
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.schema import entity_labels
 from newsspan.train.spacy_ner import TrainingError, split_documents, train_ner, write_config
 
-from .conftest import SEED_ID, mutated, write_annotation
-
-runner = CliRunner()
+from .conftest import SEED_ID, invoke, mutated, write_annotation
 
 
 def _outermost(doc: dict) -> set[tuple[int, int, str]]:
@@ -39,7 +35,7 @@ def _with_split(corpus: Corpus, doc: dict, doc_id: str, split: str) -> None:
 def test_cli_trains_a_pipeline_that_finds_the_seed_entities(corpus_copy, seed_document, tmp_path):
     doc, text = seed_document
     out = tmp_path / "run"
-    result = runner.invoke(app, ["train", "--root", str(corpus_copy.root), "--out", str(out),
+    result = invoke(["train", "--root", str(corpus_copy.root), "--out", str(out),
                                  "--max-steps", "100", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -84,7 +80,7 @@ def test_refuses_to_overwrite_an_earlier_run(corpus_copy, tmp_path):
     (tmp_path / "model-best").mkdir()
     with pytest.raises(TrainingError, match=r"model-best.*--force"):
         train_ner(corpus_copy, tmp_path, max_steps=1)
-    result = runner.invoke(app, ["train", "--root", str(corpus_copy.root), "--out", str(tmp_path)])
+    result = invoke(["train", "--root", str(corpus_copy.root), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "refusing to overwrite" in result.output
 
@@ -100,16 +96,16 @@ def test_no_training_documents_is_an_error(corpus_copy, seed_document, tmp_path)
 def test_invalid_corpus_is_reported_not_trained(corpus_copy, tmp_path):
     path = corpus_copy.annotation_path(SEED_ID)
     path.write_text(path.read_text(encoding="utf-8").replace('"label": "NORP"', '"label": "NATION"', 1))
-    result = runner.invoke(app, ["train", "--root", str(corpus_copy.root), "--out", str(tmp_path / "o"), "--json"])
+    result = invoke(["train", "--root", str(corpus_copy.root), "--out", str(tmp_path / "o"), "--json"])
     assert result.exit_code == 1
     assert [e["code"] for e in json.loads(result.stdout)["errors"]] == ["schema-enum"]
     assert not (tmp_path / "o").exists()
 
 
 def test_usage_errors_exit_2(tmp_path):
-    result = runner.invoke(app, ["train", "--root", str(tmp_path), "--out", str(tmp_path / "o")])
+    result = invoke(["train", "--root", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert runner.invoke(app, ["train", "--root", str(tmp_path), "--out", "o", "--max-steps", "0"]).exit_code == 2
+    assert invoke(["train", "--root", str(tmp_path), "--out", "o", "--max-steps", "0"]).exit_code == 2
 
 
 def test_script_runs_the_train_command(tmp_path):
@@ -122,7 +118,7 @@ def test_script_runs_the_train_command(tmp_path):
 
 def test_out_that_is_a_file_is_an_error_not_a_traceback(corpus_copy, tmp_path):
     (tmp_path / "taken").write_text("mine", encoding="utf-8")
-    result = runner.invoke(app, ["train", "--root", str(corpus_copy.root), "--out", str(tmp_path / "taken")])
+    result = invoke(["train", "--root", str(corpus_copy.root), "--out", str(tmp_path / "taken")])
     assert result.exit_code == 1
     assert "expected a writable folder" in result.output and "Traceback" not in result.output
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine"

@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 from datasets import ClassLabel, Features, List, Value
 
 from .corpus import Corpus
-from .files import FileExistsRefusal
+from .files import FileExistsRefusal, naming
 from .model import LABEL_FIELD, LAYERS, SUBSPANS, span_label
 from .schema import annotation_statuses, entity_labels, layer_labels, schema_path, splits
 from .tokenize import Segmentation, iob2_labels, outermost, segment
@@ -437,8 +437,9 @@ class ShardedWriter:
         """Append rows (a table of ``schema``; ClassLabel values as indices, see the ``*_row`` functions)."""
         self._pending.append(table)
         self._pending_rows += table.num_rows
-        while self._pending_rows and self._pending_rows >= self._group_size():
-            self._write(self._group_size())
+        with naming(self.folder):  # disk full or file too large: say where
+            while self._pending_rows and self._pending_rows >= self._group_size():
+                self._write(self._group_size())
 
     def _group_size(self) -> int:
         return min(self.row_group_rows, self.shard_rows - self._in_shard)
@@ -467,9 +468,10 @@ class ShardedWriter:
 
     def close(self) -> list[Path]:
         """Write what is pending and give the shards their final names; returns them."""
-        while self._pending_rows:
-            self._write(min(self._pending_rows, self._group_size()))
-        self._close_shard()
+        with naming(self.folder):
+            while self._pending_rows:
+                self._write(min(self._pending_rows, self._group_size()))
+            self._close_shard()
         final = [self.folder / shard_name(self.split, i, len(self.shards)) for i in range(len(self.shards))]
         for tmp, path in zip(self.shards, final, strict=True):
             tmp.rename(path)

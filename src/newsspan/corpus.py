@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import orjson
 
 from .files import atomic_write_bytes, atomic_write_json
-from .model import Document, empty_layers
+from .model import LAYERS, Document, empty_layers
 from .schema import load_schema, schema_version
 from .text import canonical_text, text_sha256
 
@@ -69,6 +70,25 @@ class Corpus:
         """Load documents one at a time (memory stays bounded for large corpora)."""
         for path in self.annotation_files(paths):
             yield self.load(path)
+
+
+def summarise(corpus: Corpus, paths: Iterable[Path]) -> dict[str, Any]:
+    """Totals of (valid) annotation files: documents, characters, documents per split and status, spans per layer."""
+    totals: Counter[str] = Counter()
+    splits: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    for doc, text in corpus.iter_documents(paths):
+        totals.update({layer: len(doc[layer]) for layer in LAYERS})
+        totals["characters"] += len(text)
+        splits[doc["metadata"]["split"]] += 1
+        statuses[doc["annotation"]["status"]] += 1
+    return {
+        "documents": sum(splits.values()),
+        "characters": totals["characters"],
+        "splits": dict(sorted(splits.items())),
+        "statuses": dict(sorted(statuses.items())),
+        "spans": {layer: totals[layer] for layer in LAYERS},
+    }
 
 
 def new_document(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,26 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = False) -> N
     if not overwrite and path.exists():
         raise _refusal(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with naming(path):
+        _write_new(path, data, overwrite=overwrite)
+
+
+@contextmanager
+def naming(path: Path | str) -> Iterator[None]:
+    """An ``OSError`` raised inside without a file name (ENOSPC or EFBIG from a write, pyarrow's I/O errors)
+    is re-raised naming ``path``, so the message can say which file could not be written."""
+    try:
+        yield
+    except FileExistsRefusal:
+        raise
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
+def _write_new(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """The temp file, its bytes and the rename of :func:`atomic_write_bytes`."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual permissions

@@ -8,8 +8,9 @@ these numbers; ``newsspan stats`` prints them.
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .build import LABELS, Tables  # spans per label: every label of the inventory, 0 when absent
+from .build import LABELS, Tables, write_tables  # LABELS: every label of the inventory, 0 when absent
+from .corpus import Corpus
 from .model import LAYERS, SUBSPANS
 from .schema import annotation_statuses, entity_labels, splits
 
@@ -138,6 +140,14 @@ def compute(folder: Path, tables: Tables | None = None) -> dict[str, Any]:
                       for layer in LAYERS},
         }
     return _summary(totals, spans, per_split)
+
+
+def of_annotations(corpus: Corpus, files: Iterable[Path | str],
+                   on_document: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """The statistics of (valid) annotation files, as a build of them would report (tables in a temp folder)."""
+    with tempfile.TemporaryDirectory(prefix="newsspan-stats-") as tmp:
+        tables = write_tables(corpus, files, Path(tmp), on_document=on_document)
+        return compute(Path(tmp), tables)
 
 
 def _values(spans: Counter[tuple[str, ...]], layer: str, column: str) -> dict[str, int]:

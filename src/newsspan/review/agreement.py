@@ -488,3 +488,22 @@ def diff_pages(report: AgreementReport, pairs: Iterable[Pair]) -> dict[str, str]
         found = [d.to_dict() for d in report.disagreements if d.doc == doc_a["id"]]
         pages[doc_a["id"]] = render_diff_page(text, doc_a, doc_b, found, report.names)
     return pages
+
+
+def write_diff_pages(report: AgreementReport, pairs: Iterable[Pair], out: Path, *, force: bool = False) -> list[Path]:
+    """Write the diff pages atomically: ``out`` itself if it ends in ``.html`` (one document), else ``out/<id>.html``.
+
+    Raises :class:`~newsspan.files.FileExistsRefusal` naming every existing page unless ``force``.
+    """
+    from ..files import FileExistsRefusal, atomic_write_text
+
+    pages = diff_pages(report, pairs)
+    targets = {doc_id: out if out.suffix == ".html" else out / f"{doc_id}.html" for doc_id in pages}
+    existing = [str(path) for path in targets.values() if path.exists()]
+    if existing and not force:
+        raise FileExistsRefusal(
+            f"{', '.join(existing)}: already exists; refusing to overwrite (use --force to replace it)"
+        )
+    for doc_id, path in targets.items():
+        atomic_write_text(path, pages[doc_id], overwrite=force)
+    return list(targets.values())

@@ -1,0 +1,206 @@
+"""Dataset commands: ``build``, ``stats`` and ``publish`` (library: :mod:`newsspan.build`, ``stats``, ``publish``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.text import Text
+
+from ..corpus import Corpus
+from ..files import FileExistsRefusal
+from .app import (
+    JsonOption,
+    PathsArgument,
+    RootOption,
+    app,
+    console,
+    fail,
+    print_json,
+    progress_bar,
+    selected_files,
+    validate_or_exit,
+)
+from .render import differences_table, label_table, loaded_table, stats_table, upload_table
+
+OutOption = Annotated[Path, typer.Option("--out", help="The dataset folder to write.")]
+ShardRowsOption = Annotated[int, typer.Option("--shard-rows", min=1, help="Rows per parquet shard at most.")]
+#: The old name of --out in stats and publish, still accepted.
+DistAlias = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--dist", hidden=True, help="Old name of --out."),
+]
+
+REFUSAL = "refusing to build from invalid annotations (fix the problems above)"
+
+
+def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, use_cache: bool = True) -> list[str]:
+    """The annotation files to build from, validated (incrementally with ``use_cache``); exits 1 (printing the
+    problems) if any is invalid.
+
+    File names are strings: 100,000 ``Path`` objects held through a build would cost ~35 MB.
+    """
+    from ..build import PARALLEL_FROM
+
+    files = selected_files(corpus, paths, as_json, names=True)
+    jobs = 0 if len(files) >= PARALLEL_FROM else 1
+    # incremental: files unchanged since they last passed `newsspan validate` are not checked again
+    validate_or_exit(corpus, files, as_json, refusal=REFUSAL, jobs=jobs, use_cache=use_cache, progress="validating")
+    return files
+
+
+def dataset_folder(out: Path | None, dist: Path | None) -> tuple[Path | None, str]:
+    """The folder named by --out or by its old name --dist (--out wins), and that option's name for messages."""
+    return (dist, "--dist") if out is None and dist is not None else (out, "--out")
+
+
+@app.command("build", rich_help_panel="Dataset")
+def build_command(
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    out: OutOption = Path("dist/newsspan"),
+    check: Annotated[bool, typer.Option("--check", help="Compare OUT with a fresh build; exit 1 if stale.")] = False,
+    no_load: Annotated[bool, typer.Option("--no-load", help="Skip loading the result with load_dataset.")] = False,
+    shard_rows: ShardRowsOption = 50_000,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT even if it is not a newsspan build.")] = False,
+    homepage: Annotated[
+        str | None,
+        typer.Option("--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
+
+    The folder also ships the JSON Schema and the root's docs/guidelines.md. A previous build in OUT is
+    replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
+    """
+    from ..build import build_dataset, check_dataset, check_homepage, load_summary
+
+    if homepage is not None:
+        try:
+            check_homepage(homepage)
+        except ValueError as exc:
+            raise fail(str(exc), 2, as_json=as_json) from None
+    corpus = Corpus(root)
+    files = validated_files(corpus, paths, as_json, use_cache=not check)  # --check writes nothing, not even a cache
+    with progress_bar("building", len(files), as_json) as advance:
+        if check:
+            differences = check_dataset(
+                corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance
+            )
+            report_check(out, differences, as_json)
+            return
+        try:
+            result = build_dataset(
+                corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force, on_document=advance
+            )
+        except FileExistsRefusal as exc:
+            raise fail(str(exc), as_json=as_json) from None
+    loaded = [] if no_load else load_summary(out)
+    if as_json:
+        print_json({"ok": True, **result.summary(), "loaded": loaded})
+        return
+    console.print(Text.assemble(("built ", "green"), f"{out} from {result.tables.documents} document(s)"))
+    console.print(loaded_table(out, loaded) if loaded else stats_table(result.stats))
+
+
+def report_check(out: Path, differences: list[tuple[str, str]], as_json: bool) -> None:
+    """Print the outcome of ``build --check`` and exit 0 (fresh) or 1 (stale)."""
+    if as_json:
+        print_json(
+            {
+                "ok": not differences,
+                "out": str(out),
+                "differences": [{"change": change, "path": path} for change, path in differences],
+            }
+        )
+    elif not differences:
+        console.print(f"✓ {out} is up to date", style="green")
+    else:
+        console.print(differences_table(out, differences))
+    raise typer.Exit(1 if differences else 0)
+
+
+@app.command("stats", rich_help_panel="Dataset")
+def stats_command(
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    out: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--out", help="Read the numbers from this built dataset folder instead of the annotations."),
+    ] = None,
+    dist: DistAlias = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Corpus statistics (documents, tokens, spans per layer and label, attributes), as the card reports them."""
+    from .. import stats
+
+    folder, option = dataset_folder(out, dist)
+    if folder is not None:
+        if not (folder / "data" / "spans").is_dir():
+            raise fail(
+                f"{option}: expected a dataset folder made by newsspan build; found none at {folder}",
+                2,
+                as_json=as_json,
+            )
+        numbers = stats.compute(folder)
+    else:
+        corpus = Corpus(root)
+        files = validated_files(corpus, paths, as_json)
+        with progress_bar("counting", len(files), as_json) as advance:
+            numbers = stats.of_annotations(corpus, files, on_document=advance)
+    if as_json:
+        print_json(numbers)
+        return
+    console.print(stats_table(numbers))
+    console.print(label_table(numbers))
+    console.print(
+        f"{numbers['characters']:,} characters; ner tags {numbers['ner']['entities']:,} outermost entities, "
+        f"{numbers['ner']['nested_entities_not_tagged']:,} nested ones are not tagged",
+        highlight=False,
+    )
+
+
+@app.command("publish", rich_help_panel="Dataset")
+def publish_command(
+    repo_id: Annotated[str, typer.Option("--repo-id", help="Hugging Face dataset repo, OWNER/NAME.")],
+    out: Annotated[Path, typer.Option("--out", help="The built dataset folder to upload.")] = Path("dist/newsspan"),
+    dist: DistAlias = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be uploaded; upload nothing.")] = False,
+    private: Annotated[bool, typer.Option("--private", help="Create the repo as private.")] = False,
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Upload the dataset folder to the Hugging Face Hub (credentials: HF_TOKEN or `hf auth login`).
+
+    The folder must be an unmodified build (every file matches SHA256SUMS); --root is unused here.
+    """
+    from ..publish import PublishError, check_repo_id, publish, upload_plan
+
+    folder = dist if dist is not None else out
+    try:
+        check_repo_id(repo_id)
+    except PublishError as exc:
+        raise fail(str(exc), 2, as_json=as_json) from None
+    try:
+        plan = upload_plan(folder)
+        url = None if dry_run else publish(folder, repo_id, private=private)
+    except PublishError as exc:
+        raise fail(str(exc), as_json=as_json) from None
+    except Exception as exc:  # network and Hub errors: report, never a traceback
+        raise fail(f"upload to {repo_id} failed: {exc}", as_json=as_json) from None
+    if as_json:
+        print_json(
+            {
+                "ok": True,
+                "repo_id": repo_id,
+                "dry_run": dry_run,
+                "url": url,
+                "files": [{"path": f.path, "size": f.size} for f in plan],
+            }
+        )
+        return
+    console.print(upload_table(plan, repo_id, dry_run))
+    if url:
+        console.print(Text.assemble(("committed ", "green"), str(url)))

@@ -1,0 +1,215 @@
+"""Human output of the commands: rich tables built from what the library returns (no work, no I/O but printing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from ..model import LAYERS
+from .app import console
+
+
+def summary_table(summary: dict[str, Any]) -> Table:
+    """Totals of a (valid) corpus, from :func:`newsspan.corpus.summarise`."""
+    table = Table(title="corpus summary")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("documents", str(summary["documents"]))
+    table.add_row("characters", str(summary["characters"]))
+    table.add_row("splits", ", ".join(f"{name} {n}" for name, n in summary["splits"].items()))
+    table.add_row("annotation status", ", ".join(f"{name} {n}" for name, n in summary["statuses"].items()))
+    for layer in LAYERS:
+        table.add_row(f"{layer} spans", str(summary["spans"][layer]))
+    return table
+
+
+def review_pages_table(pages: list[Any], out: Path) -> Table:
+    """One row per review page written: document, page, errors, warnings."""
+    table = Table(title=f"{len(pages)} review page(s) in {out}")
+    for column in ("document", "page", "errors", "warnings"):
+        table.add_column(column, justify="right" if column in ("errors", "warnings") else "left", overflow="fold")
+    for p in pages:
+        table.add_row(p.id or p.file, p.page, Text(str(p.errors), style="red" if p.errors else ""), str(p.warnings))
+    return table
+
+
+def print_warnings(warnings: list[Any], checked: int) -> None:
+    """A table of consistency warnings, or a green line when there are none."""
+    if not warnings:
+        console.print(f"✓ no consistency warnings in {checked} file(s)", style="green")
+        return
+    table = Table(title=f"{len(warnings)} consistency warning(s) in {checked} file(s)")
+    for column in ("file", "pointer", "code", "message", "suggestion"):
+        table.add_column(column, overflow="fold")
+    for w in warnings:
+        table.add_row(w.file, w.pointer, w.code, w.message, w.suggestion)
+    console.print(table)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _span_table(report: Any) -> Table:
+    spans = Table(title="spans, A as reference (P = matched/B, R = matched/A; labelled: labels must agree)")
+    for column in ("layer", "match", "A", "B", "matched", "P", "R", "F1", "F1 any label"):
+        spans.add_column(column, justify="left" if column in ("layer", "match") else "right")
+    for layer, kinds in report.spans.items():
+        for rule in ("exact", "overlap"):
+            s, blind = kinds[f"{rule}_labelled"], kinds[f"{rule}_unlabelled"]
+            spans.add_row(layer, rule, str(s.a), str(s.b), str(s.matched),
+                          _score(s.precision), _score(s.recall), _score(s.f1), _score(blind.f1))
+    return spans
+
+
+def _label_table(report: Any) -> Table:
+    labels = Table(title="per label (labels with spans on either side)")
+    for column in ("layer", "label", "A", "B", "exact F1", "overlap F1"):
+        labels.add_column(column, justify="left" if column in ("layer", "label") else "right")
+    for layer, by_label in report.per_label.items():
+        for label, by_rule in by_label.items():
+            exact, overlap = by_rule["exact"], by_rule["overlap"]
+            if exact.a or exact.b:
+                labels.add_row(layer, label, str(exact.a), str(exact.b), _score(exact.f1), _score(overlap.f1))
+    return labels
+
+
+def _attribute_table(report: Any) -> Table:
+    attributes = Table(title="attributes of spans matched by overlap")
+    for column in ("layer", "attribute", "pairs", "agreement", "kappa"):
+        attributes.add_column(column, justify="left" if column in ("layer", "attribute") else "right")
+    for layer, names in report.attributes.items():
+        for name, agreement in names.items():
+            attributes.add_row(layer, name, str(agreement.n), _score(agreement.observed), _score(agreement.kappa))
+    return attributes
+
+
+def print_agreement(report: Any) -> None:
+    """Rich tables: span scores per layer and label, token kappa, attribute agreement, disagreements."""
+    console.print(
+        f"A (reference) = {report.names[0]}   B = {report.names[1]}   documents: {len(report.documents)}"
+        + (f"   only in A: {', '.join(report.only_in_a)}" if report.only_in_a else "")
+        + (f"   only in B: {', '.join(report.only_in_b)}" if report.only_in_b else ""),
+        highlight=False,
+    )
+    console.print(_span_table(report))
+    console.print(_label_table(report))
+    tokens = report.token_kappa
+    console.print(
+        f"entity tokens: {tokens.n}, observed agreement {_score(tokens.observed)}, "
+        f"Cohen's kappa {_score(tokens.kappa)}",
+        highlight=False,
+    )
+    console.print(_attribute_table(report))
+    if not report.disagreements:
+        console.print("✓ no disagreements", style="green")
+        return
+    table = Table(title=f"{len(report.disagreements)} disagreement(s)")
+    for column in ("document", "layer", "kind", "A", "B", "message"):
+        table.add_column(column, overflow="fold")
+    for d in report.disagreements:
+        table.add_row(d.doc, d.layer, d.kind, d.a_id or "", d.b_id or "", d.message)
+    console.print(table)
+
+
+def print_training(result: Any) -> None:
+    """Per-label precision/recall/F1 of a training run, the overall scores, and where the model is."""
+    title = "validation" if not result.dev_is_train else "training documents (no validation split)"
+    table = Table(title=f"NER scores on {title}, {result.max_steps} steps")
+    for column in ("label", "precision", "recall", "F1", "gold"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for s in result.labels:
+        table.add_row(s.label, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support))
+    table.add_section()
+    table.add_row(
+        "overall",
+        f"{result.precision:.3f}",
+        f"{result.recall:.3f}",
+        f"{result.f1:.3f}",
+        str(sum(s.support for s in result.labels)),
+    )
+    console.print(table)
+    if result.dev_is_train:
+        console.print(
+            Text.assemble(("warning: ", "yellow"), "no 'validation' documents: scores measure fit to the training data")
+        )
+    console.print(
+        f"trained pipeline: {result.model_dir}  (spacy.load it; scores in {result.output_dir}/scores.json)",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def differences_table(out: Path, differences: list[tuple[str, str]]) -> Table:
+    """The files of a stale dataset folder that differ from a fresh build."""
+    table = Table(title=f"{out} is stale: {len(differences)} file(s) differ from a fresh build (run newsspan build)")
+    table.add_column("change")
+    table.add_column("file", overflow="fold")
+    for change, path in differences:
+        table.add_row(change, path)
+    return table
+
+
+def loaded_table(out: Path, loaded: list[dict[str, Any]]) -> Table:
+    """What load_dataset returned for every config: splits, rows, spans per layer."""
+    table = Table(title=f"load_dataset({str(out)!r}, config)")
+    for column in ("config", "split", "rows", *LAYERS):
+        table.add_column(column, justify="left" if column in ("config", "split") else "right")
+    for row in loaded:
+        table.add_row(
+            row["config"],
+            row["split"],
+            f"{row['rows']:,}",
+            *(f"{row['spans'][layer]:,}" if layer in row["spans"] else "—" for layer in LAYERS),
+        )
+    return table
+
+
+def stats_table(stats: dict[str, Any]) -> Table:
+    """Documents, sentences, tokens and spans per layer, per split and in total."""
+    table = Table(title="corpus statistics")
+    for column in ("split", "documents", "sentences", "tokens", *LAYERS):
+        table.add_column(column, justify="left" if column == "split" else "right")
+    for split, numbers in stats["splits"].items():
+        table.add_row(
+            split,
+            *(f"{numbers[k]:,}" for k in ("documents", "sentences", "tokens")),
+            *(f"{numbers['spans'][layer]:,}" for layer in LAYERS),
+        )
+    table.add_section()
+    table.add_row(
+        "total",
+        *(f"{stats[k]:,}" for k in ("documents", "sentences", "tokens")),
+        *(f"{stats['spans'][layer]:,}" for layer in LAYERS),
+    )
+    return table
+
+
+def label_table(stats: dict[str, Any]) -> Table:
+    """Spans per layer and label, and the attribute distributions."""
+    table = Table(title="labels and attributes")
+    for column in ("layer", "label / attribute", "count"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for layer in LAYERS:
+        for label, n in stats["labels"][layer].items():
+            table.add_row(layer, label, f"{n:,}")
+        for name, values in stats["attributes"][layer].items():
+            table.add_row(layer, name, ", ".join(f"{value}: {n:,}" for value, n in values.items()))
+        table.add_section()
+    return table
+
+
+def upload_table(plan: list[Any], repo_id: str, dry_run: bool) -> Table:
+    """The files of a dataset folder that are (or would be) uploaded, with their sizes."""
+    table = Table(
+        title=f"{'would upload' if dry_run else 'uploaded'} {len(plan)} file(s) to "
+        f"https://huggingface.co/datasets/{repo_id}"
+    )
+    table.add_column("file", overflow="fold")
+    table.add_column("bytes", justify="right")
+    for f in plan:
+        table.add_row(f.path, f"{f.size:,}")
+    return table
