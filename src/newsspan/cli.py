@@ -916,6 +916,165 @@ def import_command(
     raise typer.Exit(0 if report.ok else 1)
 
 
+# --- evaluate: score a system against the gold corpus (issue 12) -------------------------------
+
+
+@app.command("evaluate", rich_help_panel="Review")
+def evaluate_command(
+    gold: Annotated[Path, typer.Argument(help="Gold: a corpus root, a folder of annotation files, or one file.")],
+    pred: Annotated[
+        Path,
+        typer.Argument(help="Predictions: the same, a JSONL of partial documents, or files of --format."),
+    ],
+    layers: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--layers", help="Comma-separated layers to score (default: the layers PRED gives)."),
+    ] = None,
+    format_name: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--format", help="Read PRED with an import format (brat, label-studio, spacy, conll, ...)."),
+    ] = None,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=0, help="Bootstrap samples over documents for 95% intervals.")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    model_index: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--model-index", help="Also write the scores as Hub model-index YAML to this file."),
+    ] = None,
+    root: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--root", help="Corpus root of GOLD's seeds (default: inferred from GOLD)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score predicted spans against gold ones: SemEval-2013 entity schemes, TempEval-3 dates, quotations, claims.
+
+    Exit 0 once scored (whatever the scores), 1 on invalid input, 2 on usage errors. docs/evaluation.md
+    defines every measure.
+    """
+    from .evaluation import EvaluationError, evaluate_documents
+    from .evaluation.inputs import read_inputs
+    from .model import LAYERS
+
+    require_existing([gold, pred], as_json)
+    chosen = [name.strip() for name in layers.split(",") if name.strip()] if layers is not None else None
+    if chosen is not None and (not chosen or set(chosen) - set(LAYERS)):
+        raise fail(f"--layers: expected names among {', '.join(LAYERS)}; found {layers!r}", 2, as_json=as_json)
+    if format_name is not None:
+        format_module(format_name)
+    try:
+        import numpy  # noqa: F401
+        import scipy.optimize  # noqa: F401
+    except ImportError as exc:
+        missing = f"newsspan evaluate needs the review extra (missing {exc.name}): pip install 'newsspan[review]'"
+        raise fail(missing, as_json=as_json) from None
+    with review_progress("reading", None, as_json):
+        inputs = read_inputs(gold, pred, root=root, format_name=format_name, layers=chosen)
+    try:
+        if inputs.problems:
+            raise EvaluationError(inputs.problems)
+        result = evaluate_documents(inputs.gold, inputs.pred, chosen or inputs.layers, bootstrap, seed)
+    except EvaluationError as exc:
+        if as_json:
+            print_json({"ok": False, "errors": [p.to_dict() for p in exc.problems]})
+        else:
+            print_problems(Report(files=0, problems=exc.problems))
+        raise typer.Exit(1) from None
+    predicted = {doc["id"] for doc in inputs.pred}
+    unpredicted = [doc["id"] for doc in inputs.gold if doc["id"] not in predicted]
+    if unpredicted:
+        err_console.print(
+            Text.assemble(
+                ("warning: ", "yellow"),
+                f"{len(unpredicted)} gold document(s) without a prediction, "
+                f"scored as predicted empty: {', '.join(unpredicted[:10])}",
+            ),
+            soft_wrap=True,
+        )
+    if model_index is not None:
+        write_evaluation_model_index(model_index, pred, inputs.gold, result, as_json)
+    if as_json:
+        extra = {key: result[key] for key in ("bootstrap",) if key in result}
+        print_json({"ok": True, "documents": result["documents"], "layers": result["layers"], **extra})
+        return
+    print_evaluation(result)
+    if model_index is not None:
+        console.print(Text.assemble(("wrote ", "green"), str(model_index)))
+
+
+def write_evaluation_model_index(
+    path: Path, pred: Path, gold: list[Any], result: dict[str, Any], as_json: bool
+) -> None:
+    """Write ``--model-index`` (model name: PRED's file name; split: the gold documents' split if they share one)."""
+    from .evaluation.model_index import write_model_index
+
+    splits = {doc["metadata"]["split"] for doc in gold}
+    try:
+        write_model_index(path, pred.stem, result["layers"], split=splits.pop() if len(splits) == 1 else None)
+    except OSError as exc:
+        raise fail(
+            f"--model-index {path}: expected a writable file; found {exc.strerror or exc}", as_json=as_json
+        ) from None
+
+
+def _count(value: float) -> str:
+    return f"{value:g}"
+
+
+def _interval(ci: dict[str, Any] | None, key: str) -> str:
+    interval = (ci or {}).get(key)
+    return "—" if interval is None else f"{interval[0]:.3f}–{interval[1]:.3f}"
+
+
+def print_evaluation(result: dict[str, Any]) -> None:
+    """One rich table per layer: span scores (P, R, F1, counts), per-label rows, then the layer's accuracies."""
+    with_ci = "bootstrap" in result
+    console.print(f"{result['documents']} document(s) scored", highlight=False)
+    for layer, scores in result["layers"].items():
+        table = Table(title=f"{layer}")
+        for column in ("measure", "P", "R", "F1 / value", "TP", "FP", "FN", *(("95% CI",) if with_ci else ())):
+            table.add_column(column, justify="left" if column == "measure" else "right")
+        rows = [(name, value) for name, value in scores.items() if isinstance(value, dict) and "f1" in value]
+        for group in ("labels", "types"):
+            rows += [
+                (f"{label} {scheme}", s)
+                for label, schemes in scores.get(group, {}).items()
+                for scheme, s in ({"f1": schemes} if "f1" in schemes else schemes).items()
+                if scheme in ("strict", "relaxed", "f1")
+            ]
+        for name, s in rows:
+            table.add_row(
+                name,
+                _score(s["p"]),
+                _score(s["r"]),
+                _score(s["f1"]),
+                _count(s["tp"]),
+                _count(s["fp"]),
+                _count(s["fn"]),
+                *((_interval(s.get("ci"), "f1"),) if with_ci else ()),
+            )
+        scalars = [(name, value) for name, value in scores.items() if not isinstance(value, dict) and name != "matched"]
+        if scalars:
+            table.add_section()
+        for name, value in scalars:
+            table.add_row(
+                name, "", "", _score(value), "", "", "", *((_interval(scores.get("ci"), name),) if with_ci else ())
+            )
+        for scheme, rates in scores.get("macro", {}).items():
+            table.add_row(
+                f"macro {scheme}",
+                _score(rates["p"]),
+                _score(rates["r"]),
+                _score(rates["f1"]),
+                "",
+                "",
+                "",
+                *((_interval(rates.get("ci"), "f1"),) if with_ci else ()),
+            )
+        console.print(table)
+
+
 #: Optional packages and the extra that installs them (see pyproject.toml).
 EXTRA_OF: dict[str, str] = {
     "pyarrow": "dataset",
