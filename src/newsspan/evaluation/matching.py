@@ -13,6 +13,7 @@ swapping A and B swaps the pairs.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +48,27 @@ def exact_pairs(a: Sequence[Span], b: Sequence[Span], labelled: bool) -> list[Pa
     return sorted(pairs)
 
 
+def overlapping(a: Sequence[Span], b: Sequence[Span], labelled: bool) -> list[tuple[int, int, int]]:
+    """Every ``(i, j, shared characters)`` of an A span and a B span that overlap (and share the label).
+
+    B is sorted by start once; an A span can only meet the B spans starting in ``(start - longest B, end)``,
+    found by bisection, so the cost follows the number of overlaps, not ``len(a) x len(b)``.
+    """
+    if not a or not b:
+        return []
+    order = sorted(range(len(b)), key=lambda j: b[j][0])
+    starts = [b[j][0] for j in order]
+    longest = max(y[1] - y[0] for y in b)
+    found = []
+    for i, x in enumerate(a):
+        for k in range(bisect_right(starts, x[0] - longest), bisect_left(starts, x[1])):
+            j = order[k]
+            shared = overlap(x, b[j])
+            if shared > 0 and (not labelled or x[2] == b[j][2]):
+                found.append((i, j, shared))
+    return found
+
+
 def overlap_pairs(a: Sequence[Span], b: Sequence[Span], labelled: bool) -> list[Pair]:
     """A one-to-one matching of overlapping spans (same label too, if ``labelled``).
 
@@ -55,12 +77,7 @@ def overlap_pairs(a: Sequence[Span], b: Sequence[Span], labelled: bool) -> list[
     scipy's ``linear_sum_assignment``; each pair weighs a constant larger than any total overlap, plus
     its overlap). Each span is matched at most once, so nested or split spans cannot count twice.
     """
-    candidates = [
-        (i, j, overlap(x, y))
-        for i, x in enumerate(a)
-        for j, y in enumerate(b)
-        if overlap(x, y) > 0 and (not labelled or x[2] == y[2])
-    ]
+    candidates = overlapping(a, b, labelled)
     if not candidates:
         return []
     import numpy as np
