@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.evaluation import EvaluationError, evaluate_documents
+from newsspan.evaluation.matching import exact_then_overlap, overlap, overlapping
 from newsspan.formats import converter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "agreement"
@@ -297,6 +298,22 @@ def test_a_spurious_span_never_raises_precision_nor_lowers_recall(gold, pred, le
         assert after[scheme]["r"] == before[scheme]["r"]
 
 
+spans_xy = st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from("XY")), max_size=8).map(
+    lambda items: [(s, s + n, label) for s, n, label in items])
+
+
+@settings(deadline=None)
+@given(spans_xy, spans_xy, st.booleans())
+def test_overlap_candidates_are_exactly_the_overlapping_pairs(a, b, labelled):
+    brute = sorted((i, j, overlap(x, y)) for i, x in enumerate(a) for j, y in enumerate(b)
+                   if overlap(x, y) > 0 and (not labelled or x[2] == y[2]))
+    assert sorted(overlapping(a, b, labelled)) == brute
+    exact, partial = exact_then_overlap(a, b)
+    used_a, used_b = [i for i, _ in exact + partial], [j for _, j in exact + partial]
+    assert len(set(used_a)) == len(used_a) and len(set(used_b)) == len(used_b)      # one-to-one
+    assert all(a[i][:2] == b[j][:2] for i, j in exact) and all(overlap(a[i], b[j]) for i, j in partial)
+
+
 # --- CLI ---------------------------------------------------------------------------------
 
 def evaluate(*args: str):
@@ -354,6 +371,8 @@ def test_cli_bad_input_names_file_and_line(tmp_path):
         "malformed line": ('{"id": "agree-two", "entities": [', "eval-malformed", ":2"),
         "wrong text": ({"id": "agree-two", "entities": [{"start": 0, "end": 6, "label": "GPE", "text": "Quetto"}]},
                        "eval-text-mismatch", ":2"),
+        "typo in a layer name": ({"id": "agree-two", "entites": []}, "eval-malformed", ":2"),
+        "not an object": ("[1, 2]", "eval-malformed", ":2"),
     }
     for name, (bad, code, line) in cases.items():
         pred = write_jsonl(tmp_path / "pred.jsonl", ONE, bad)
@@ -363,6 +382,8 @@ def test_cli_bad_input_names_file_and_line(tmp_path):
         assert [e["code"] for e in errors] == [code] and errors[0]["file"] == f"{pred}{line}", name
         people = evaluate(str(pred))
         assert people.exit_code == 1 and f"pred.jsonl{line}" in people.stdout and "Traceback" not in people.output
+    nothing = write_jsonl(tmp_path / "nothing.jsonl", {"id": "agree-one"})
+    assert json.loads(evaluate(str(nothing), "--json").stdout)["errors"][0]["code"] == "eval-malformed"
     assert evaluate(str(tmp_path / "pred.jsonl"), "--layers", "entities,names").exit_code == 2
     assert evaluate(str(tmp_path / "missing.jsonl")).exit_code == 2
     assert evaluate(str(tmp_path / "pred.jsonl"), "--format", "nope").exit_code == 2

@@ -53,6 +53,9 @@ CLOSED: dict[Layer, dict[str, Callable[[], tuple[str, ...]]]] = {
 #: Attributes a predicted span must have besides its offsets.
 REQUIRED: dict[Layer, tuple[str, ...]] = {"entities": ("label",), "dates": ("type",), "quotations": (), "claims": ()}
 
+#: Keys a partial document may have: the id, the layers, and the other fields of an annotation file.
+DOCUMENT_KEYS = frozenset({"id", "text", *LAYERS, "schema_version", "seed", "metadata", "annotation"})
+
 #: Layers an import format carries (formats not listed carry all four).
 FORMAT_LAYERS: dict[str, tuple[Layer, ...]] = {"conll": ("entities",)}
 
@@ -319,8 +322,35 @@ def read_jsonl(path: Path, inputs: Inputs, layers: Sequence[Layer] | None) -> No
             inputs.problems.append(
                 Problem(where, "", "eval-malformed", f"expected one JSON object per line; found invalid JSON ({exc})")
             )
+    for where, doc in docs:
+        inputs.problems += key_problems(doc, where)
     inputs.layers = given_layers(doc for _, doc in docs)
+    if docs and not inputs.layers and layers is None:
+        inputs.problems.append(
+            Problem(
+                str(path),
+                "",
+                "eval-malformed",
+                f"expected at least one layer ({', '.join(LAYERS)}) on some line; found none",
+            )
+        )
     add_predictions(docs, inputs, layers)
+
+
+def key_problems(doc: Any, where: str) -> list[Problem]:
+    """A partial document's keys that are neither a layer nor a part of an annotation file (typos, say)."""
+    if not isinstance(doc, dict):
+        return []
+    unknown = sorted(set(doc) - DOCUMENT_KEYS)
+    return [
+        Problem(
+            where,
+            f"/{key}",
+            "eval-malformed",
+            f"expected id, a layer ({', '.join(LAYERS)}) or a document field; found {key!r:.40}",
+        )
+        for key in unknown
+    ]
 
 
 def read_annotation_files(path: Path, root: Path | None, inputs: Inputs, layers: Sequence[Layer] | None) -> None:
@@ -371,7 +401,12 @@ def add_predictions(docs: list[tuple[str, Any]], inputs: Inputs, layers: Sequenc
     scored = tuple(layers) if layers is not None else inputs.layers
     seen: dict[str, str] = {}
     for where, doc in docs:
-        doc_id = doc.get("id") if isinstance(doc, dict) else None
+        if not isinstance(doc, dict):
+            inputs.problems.append(
+                Problem(where, "", "eval-malformed", f"expected a JSON object; found {type(doc).__name__}")
+            )
+            continue
+        doc_id = doc.get("id")
         if not isinstance(doc_id, str):
             inputs.problems.append(
                 Problem(where, "/id", "eval-malformed", f"expected a document id (string); found {doc_id!r:.40}")
