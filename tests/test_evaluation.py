@@ -405,3 +405,16 @@ def test_cli_annotation_folder_and_import_format(tmp_path):
     assert result.exit_code == 0, result.output
     layers = json.loads(result.stdout)["layers"]
     assert all(layers[layer]["strict"]["f1"] == 1.0 for layer in layers) and len(layers) == 4
+
+
+def test_cli_measures_a_format_cannot_carry_are_null(tmp_path):
+    # doccano carries spans and links but no TIMEX3 values and no check-worthiness (docs/formats.md)
+    corpus = Corpus(FIXTURES)
+    converter("doccano").export(corpus.iter_documents(corpus.annotation_files([FIXTURES / "a"])), tmp_path / "dc")
+    result = evaluate(str(tmp_path / "dc"), "--format", "doccano", "--json")
+    assert result.exit_code == 0, result.output
+    layers = json.loads(result.stdout)["layers"]
+    assert layers["entities"]["strict"]["f1"] == 1.0 and layers["dates"]["type_accuracy"] == 1.0
+    assert layers["dates"]["value_f1"] is None and layers["claims"]["checkworthy_f1"] is None
+    assert layers["claims"]["checkworthy"]["f1"] is None and layers["claims"]["type_macro_f1"] == 1.0
+    assert "reported as null: dates value_accuracy" in result.stderr

@@ -954,7 +954,7 @@ def evaluate_command(
     defines every measure.
     """
     from .evaluation import EvaluationError, evaluate_documents
-    from .evaluation.inputs import read_inputs
+    from .evaluation.inputs import drop_uncarried, read_inputs
     from .model import LAYERS
 
     require_existing([gold, pred], as_json)
@@ -981,6 +981,14 @@ def evaluate_command(
         else:
             print_problems(Report(files=0, problems=exc.problems))
         raise typer.Exit(1) from None
+    if lost := drop_uncarried(result["layers"], format_name):
+        err_console.print(
+            Text.assemble(
+                ("warning: ", "yellow"),
+                f"{format_name} cannot carry what these measures need; reported as null: {', '.join(lost)}",
+            ),
+            soft_wrap=True,
+        )
     predicted = {doc["id"] for doc in inputs.pred}
     unpredicted = [doc["id"] for doc in inputs.gold if doc["id"] not in predicted]
     if unpredicted:

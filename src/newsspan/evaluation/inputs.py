@@ -53,6 +53,11 @@ CLOSED: dict[Layer, dict[str, Callable[[], tuple[str, ...]]]] = {
 #: Attributes a predicted span must have besides its offsets.
 REQUIRED: dict[Layer, tuple[str, ...]] = {"entities": ("label",), "dates": ("type",), "quotations": (), "claims": ()}
 
+#: Measures resting on attributes an import format cannot carry (its import fills in placeholders).
+FORMAT_LOSES: dict[str, dict[Layer, tuple[str, ...]]] = {
+    "doccano": {"dates": ("value_accuracy", "value_f1"), "claims": ("checkworthy", "checkworthy_f1")},
+}
+
 #: Keys a partial document may have: the id, the layers, and the other fields of an annotation file.
 DOCUMENT_KEYS = frozenset({"id", "text", *LAYERS, "schema_version", "seed", "metadata", "annotation"})
 
@@ -458,3 +463,18 @@ def read_inputs(
     else:
         read_annotation_files(pred, root, inputs, layers)
     return inputs
+
+
+def drop_uncarried(layers: dict[str, Any], format_name: str | None) -> list[str]:
+    """Null the measures of attributes ``format_name`` cannot carry (rates only); their names, for a warning."""
+    dropped = []
+    for layer, names in FORMAT_LOSES.get(format_name or "", {}).items():
+        scores = layers.get(layer)
+        for name in names if scores is not None else ():
+            if isinstance(scores[name], dict):
+                scores[name].update({"p": None, "r": None, "f1": None}, **({"ci": {}} if "ci" in scores[name] else {}))
+            else:
+                scores[name] = None
+                scores.get("ci", {}).pop(name, None)
+            dropped.append(f"{layer} {name}")
+    return dropped

@@ -15,32 +15,44 @@ from ..files import atomic_write_text
 
 #: Per layer: task name, and (metric type, metric name, path into the layer's scores).
 METRICS: dict[str, tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]] = {
-    "entities": ("Named entity recognition", (
-        ("precision", "strict precision (SemEval-2013)", ("strict", "p")),
-        ("recall", "strict recall (SemEval-2013)", ("strict", "r")),
-        ("f1", "strict F1 (SemEval-2013)", ("strict", "f1")),
-        ("f1", "partial F1 (SemEval-2013)", ("partial", "f1")),
-        ("f1", "relaxed F1 (overlap, any label)", ("relaxed", "f1")),
-    )),
-    "dates": ("Temporal expression recognition and normalisation (TIMEX3)", (
-        ("f1", "strict span F1 (TempEval-3)", ("strict", "f1")),
-        ("f1", "relaxed span F1 (TempEval-3)", ("relaxed", "f1")),
-        ("accuracy", "type accuracy (TempEval-3)", ("type_accuracy",)),
-        ("f1", "value F1 (TempEval-3)", ("value_f1",)),
-    )),
-    "quotations": ("Quotation extraction and attribution", (
-        ("f1", "content strict F1", ("strict", "f1")),
-        ("f1", "content relaxed F1", ("relaxed", "f1")),
-        ("f1", "source F1", ("source", "f1")),
-        ("f1", "cue F1", ("cue", "f1")),
-        ("accuracy", "speaker accuracy", ("speaker_accuracy",)),
-    )),
-    "claims": ("Claim detection and check-worthiness", (
-        ("f1", "span strict F1", ("strict", "f1")),
-        ("f1", "span relaxed F1", ("relaxed", "f1")),
-        ("f1", "check-worthiness F1, positive class (CheckThat!)", ("checkworthy_f1",)),
-        ("f1", "claim type macro F1", ("type_macro_f1",)),
-    )),
+    "entities": (
+        "Named entity recognition",
+        (
+            ("precision", "strict precision (SemEval-2013)", ("strict", "p")),
+            ("recall", "strict recall (SemEval-2013)", ("strict", "r")),
+            ("f1", "strict F1 (SemEval-2013)", ("strict", "f1")),
+            ("f1", "partial F1 (SemEval-2013)", ("partial", "f1")),
+            ("f1", "relaxed F1 (overlap, any label)", ("relaxed", "f1")),
+        ),
+    ),
+    "dates": (
+        "Temporal expression recognition and normalisation (TIMEX3)",
+        (
+            ("f1", "strict span F1 (TempEval-3)", ("strict", "f1")),
+            ("f1", "relaxed span F1 (TempEval-3)", ("relaxed", "f1")),
+            ("accuracy", "type accuracy (TempEval-3)", ("type_accuracy",)),
+            ("f1", "value F1 (TempEval-3)", ("value_f1",)),
+        ),
+    ),
+    "quotations": (
+        "Quotation extraction and attribution",
+        (
+            ("f1", "content strict F1", ("strict", "f1")),
+            ("f1", "content relaxed F1", ("relaxed", "f1")),
+            ("f1", "source F1", ("source", "f1")),
+            ("f1", "cue F1", ("cue", "f1")),
+            ("accuracy", "speaker accuracy", ("speaker_accuracy",)),
+        ),
+    ),
+    "claims": (
+        "Claim detection and check-worthiness",
+        (
+            ("f1", "span strict F1", ("strict", "f1")),
+            ("f1", "span relaxed F1", ("relaxed", "f1")),
+            ("f1", "check-worthiness F1, positive class (CheckThat!)", ("checkworthy_f1",)),
+            ("f1", "claim type macro F1", ("type_macro_f1",)),
+        ),
+    ),
 }
 
 
@@ -50,8 +62,9 @@ def _at(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
     return tree
 
 
-def eval_results(layers: dict[str, Any], *, dataset_id: str = "newsspan", dataset_name: str = "newsspan",
-                 split: str | None = None) -> list[Any]:
+def eval_results(
+    layers: dict[str, Any], *, dataset_id: str = "newsspan", dataset_name: str = "newsspan", split: str | None = None
+) -> list[Any]:
     """``huggingface_hub.EvalResult`` objects for the defined scores of every scored layer."""
     from huggingface_hub import EvalResult
 
@@ -62,11 +75,19 @@ def eval_results(layers: dict[str, Any], *, dataset_id: str = "newsspan", datase
             value = _at(scores, path)
             if value is None:
                 continue
-            results.append(EvalResult(
-                task_type="token-classification", task_name=task_name, dataset_type=dataset_id,
-                dataset_name=dataset_name, dataset_config=layer, dataset_split=split,
-                metric_type=metric_type, metric_name=f"{layer} {metric_name}", metric_value=round(float(value), 4),
-            ))
+            results.append(
+                EvalResult(
+                    task_type="token-classification",
+                    task_name=task_name,
+                    dataset_type=dataset_id,
+                    dataset_name=dataset_name,
+                    dataset_config=layer,
+                    dataset_split=split,
+                    metric_type=metric_type,
+                    metric_name=f"{layer} {metric_name}",
+                    metric_value=round(float(value), 4),
+                )
+            )
     return results
 
 
