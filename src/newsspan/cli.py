@@ -974,7 +974,8 @@ def evaluate_command(
     try:
         if inputs.problems:
             raise EvaluationError(inputs.problems)
-        result = evaluate_documents(inputs.gold, inputs.pred, chosen or inputs.layers, bootstrap, seed)
+        with review_progress("scoring", None, as_json):
+            result = evaluate_documents(inputs.gold, inputs.pred, chosen or inputs.layers, bootstrap, seed)
     except EvaluationError as exc:
         if as_json:
             print_json({"ok": False, "errors": [p.to_dict() for p in exc.problems]})
@@ -1044,13 +1045,13 @@ def print_evaluation(result: dict[str, Any]) -> None:
         for column in ("measure", "P", "R", "F1 / value", "TP", "FP", "FN", *(("95% CI",) if with_ci else ())):
             table.add_column(column, justify="left" if column == "measure" else "right")
         rows = [(name, value) for name, value in scores.items() if isinstance(value, dict) and "f1" in value]
-        for group in ("labels", "types"):
-            rows += [
-                (f"{label} {scheme}", s)
-                for label, schemes in scores.get(group, {}).items()
-                for scheme, s in ({"f1": schemes} if "f1" in schemes else schemes).items()
-                if scheme in ("strict", "relaxed", "f1")
-            ]
+        rows += [
+            (f"{label} {scheme}", s)
+            for label, schemes in scores.get("labels", {}).items()
+            for scheme, s in schemes.items()
+            if scheme in ("strict", "relaxed")
+        ]
+        rows += [(f"type {name}", s) for name, s in scores.get("types", {}).items()]
         for name, s in rows:
             table.add_row(
                 name,
