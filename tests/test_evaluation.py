@@ -7,6 +7,8 @@ predicted); undefined values (0/0) are None.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -418,3 +420,14 @@ def test_cli_measures_a_format_cannot_carry_are_null(tmp_path):
     assert layers["dates"]["value_f1"] is None and layers["claims"]["checkworthy_f1"] is None
     assert layers["claims"]["checkworthy"]["f1"] is None and layers["claims"]["type_macro_f1"] == 1.0
     assert "reported as null: dates value_accuracy" in result.stderr
+
+
+def test_console_command_in_a_real_process(tmp_path):
+    pred = write_jsonl(tmp_path / "pred.jsonl", ONE)
+    command = [sys.executable, "-m", "newsspan", "evaluate", str(FIXTURES / "a"), "--root", str(FIXTURES)]
+    ok = subprocess.run([*command, str(pred), "--json"], capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["layers"]["entities"]["strict"]["f1"] == 0.25
+    bad = write_jsonl(tmp_path / "bad.jsonl", ONE, "{not json")
+    failed = subprocess.run([*command, str(bad)], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1 and f"{bad}:2" in failed.stdout and "Traceback" not in failed.stderr
