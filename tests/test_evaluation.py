@@ -292,12 +292,22 @@ def test_prediction_equal_to_gold_scores_one(spans):
 @settings(deadline=None, max_examples=80)
 @given(entity_lists, entity_lists, st.integers(1, 5), labels)
 def test_a_spurious_span_never_raises_precision_nor_lowers_recall(gold, pred, length, label):
-    before = entities(gold, pred)
+    def document(spans):   # the same spans in three layers
+        return {"id": "d", "entities": spans,
+                "dates": [{"start": s["start"], "end": s["end"], "type": "DATE", "value": "2026"} for s in spans],
+                "claims": [{"start": s["start"], "end": s["end"], "checkworthy": True, "type": "opinion"}
+                           for s in spans]}
+
     beyond = max((s["end"] for s in (*gold, *pred)), default=0) + 1   # overlaps no gold span
-    after = entities(gold, [*pred, *ents((beyond, beyond + length, label))])
-    for scheme in ("strict", "relaxed", "exact", "partial", "type"):
-        assert after[scheme]["p"] <= (before[scheme]["p"] if before[scheme]["p"] is not None else 1.0)
-        assert after[scheme]["r"] == before[scheme]["r"]
+    before = evaluate_documents([document(gold)], [document(pred)])["layers"]
+    after = evaluate_documents([document(gold)], [document([*pred, *ents((beyond, beyond + length, label))])])
+    measures = [("entities", s) for s in ("strict", "relaxed", "exact", "partial", "type")]
+    measures += [(layer, s) for layer in ("dates", "claims") for s in ("strict", "relaxed")]
+    measures.append(("claims", "checkworthy"))
+    for layer, name in measures:
+        old, new = before[layer][name], after["layers"][layer][name]
+        assert new["p"] <= (old["p"] if old["p"] is not None else 1.0), (layer, name)
+        assert new["r"] == old["r"], (layer, name)
 
 
 spans_xy = st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from("XY")), max_size=8).map(
