@@ -174,7 +174,9 @@ EXTRA_OF: dict[str, str] = {
 }
 
 #: Commands whose extra installs every optional package they use (spacy is in several extras).
-COMMAND_EXTRA: dict[str, str] = {"agree": "review", "train": "train", "export": "formats", "import": "formats"}
+COMMAND_EXTRA: dict[str, str] = {
+    "agree": "review", "evaluate": "review", "train": "train", "export": "formats", "import": "formats",
+}
 
 
 def missing_extra(exc: ModuleNotFoundError, command: str | None) -> str | None:

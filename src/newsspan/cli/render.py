@@ -213,3 +213,60 @@ def upload_table(plan: list[Any], repo_id: str, dry_run: bool) -> Table:
     for f in plan:
         table.add_row(f.path, f"{f.size:,}")
     return table
+
+
+def _count(value: float) -> str:
+    return f"{value:g}"
+
+
+def _interval(ci: dict[str, Any] | None, key: str) -> str:
+    interval = (ci or {}).get(key)
+    return "—" if interval is None else f"{interval[0]:.3f}–{interval[1]:.3f}"
+
+
+def print_evaluation(result: dict[str, Any]) -> None:
+    """One rich table per layer: span scores (P, R, F1, counts), per-label rows, then the layer's accuracies."""
+    with_ci = "bootstrap" in result
+    console.print(f"{result['documents']} document(s) scored", highlight=False)
+    for layer, scores in result["layers"].items():
+        table = Table(title=f"{layer}")
+        for column in ("measure", "P", "R", "F1 / value", "TP", "FP", "FN", *(("95% CI",) if with_ci else ())):
+            table.add_column(column, justify="left" if column == "measure" else "right")
+        rows = [(name, value) for name, value in scores.items() if isinstance(value, dict) and "f1" in value]
+        rows += [
+            (f"{label} {scheme}", s)
+            for label, schemes in scores.get("labels", {}).items()
+            for scheme, s in schemes.items()
+            if scheme in ("strict", "relaxed")
+        ]
+        rows += [(f"type {name}", s) for name, s in scores.get("types", {}).items()]
+        for name, s in rows:
+            table.add_row(
+                name,
+                _score(s["p"]),
+                _score(s["r"]),
+                _score(s["f1"]),
+                _count(s["tp"]),
+                _count(s["fp"]),
+                _count(s["fn"]),
+                *((_interval(s.get("ci"), "f1"),) if with_ci else ()),
+            )
+        scalars = [(name, value) for name, value in scores.items() if not isinstance(value, dict) and name != "matched"]
+        if scalars:
+            table.add_section()
+        for name, value in scalars:
+            table.add_row(
+                name, "", "", _score(value), "", "", "", *((_interval(scores.get("ci"), name),) if with_ci else ())
+            )
+        for scheme, rates in scores.get("macro", {}).items():
+            table.add_row(
+                f"macro {scheme}",
+                _score(rates["p"]),
+                _score(rates["r"]),
+                _score(rates["f1"]),
+                "",
+                "",
+                "",
+                *((_interval(rates.get("ci"), "f1"),) if with_ci else ()),
+            )
+        console.print(table)

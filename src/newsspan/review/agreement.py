@@ -4,8 +4,8 @@ A is the reference: precision = matched / spans in B, recall = matched / spans i
 why they were chosen are described in docs/review-metrics.md. In short:
 
 - **span F1**, per layer, with two matching rules: *exact* (same start and end) and *overlap* (a
-  one-to-one matching of overlapping spans, see :func:`overlap_pairs`); each *labelled* (the label must
-  agree too) and *unlabelled*; and per label;
+  one-to-one matching of overlapping spans, from :mod:`newsspan.evaluation.matching`, which
+  ``newsspan evaluate`` shares); each *labelled* (the label must agree too) and *unlabelled*; and per label;
 - **Cohen's kappa on tokens** for entity labels (each token's label, ``O`` outside entities);
 - **attribute agreement** on spans matched by unlabelled overlap (TIMEX3 type and value, quotation form,
   speaker, source and cue, claim check-worthiness, type and claimant), with kappa for closed label sets;
@@ -22,13 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
+from ..evaluation.matching import Span, exact_pairs, overlap_pairs
 from ..model import LABEL_FIELD, LAYERS, Layer, layer_of_id, span_label
 from ..schema import labels
 from ..tokenize import iob2_tags, sentences
 from ..validation import Problem, iter_valid
-
-Span = tuple[int, int, str]  # start, end, label
-
 
 #: The four span scores of a layer: matching rule x whether labels must agree.
 SCORE_KINDS = ("exact_labelled", "exact_unlabelled", "overlap_labelled", "overlap_unlabelled")
@@ -158,57 +156,7 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     return None if math.isnan(value) else value
 
 
-# --- matching ----------------------------------------------------------------------------
-
-def overlap(x: Span, y: Span) -> int:
-    """Number of characters two spans share."""
-    return max(0, min(x[1], y[1]) - max(x[0], y[0]))
-
-
-def exact_pairs(a: Sequence[Span], b: Sequence[Span], labelled: bool) -> list[tuple[int, int]]:
-    """A one-to-one pairing of spans with the same offsets (and label, if ``labelled``).
-
-    Identical spans pair first, so an unlabelled pairing never costs a labelled one.
-    """
-    pairs: list[tuple[int, int]] = []
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    for key in ((lambda s: s),) if labelled else ((lambda s: s), (lambda s: s[:2])):
-        free: dict[Any, list[int]] = {}
-        for j, span in enumerate(b):
-            if j not in used_b:
-                free.setdefault(key(span), []).append(j)
-        for i, span in enumerate(a):
-            if i not in used_a and free.get(key(span)):
-                j = free[key(span)].pop(0)
-                pairs.append((i, j))
-                used_a.add(i)
-                used_b.add(j)
-    return sorted(pairs)
-
-
-def overlap_pairs(a: Sequence[Span], b: Sequence[Span], labelled: bool) -> list[tuple[int, int]]:
-    """A one-to-one matching of overlapping spans (same label too, if ``labelled``).
-
-    Among all matchings that pair only spans sharing at least one character, the one with the most
-    pairs, and among those the one with the most shared characters (maximum-weight bipartite matching,
-    scipy's ``linear_sum_assignment``; each pair weighs a constant larger than any total overlap, plus
-    its overlap). Each span is matched at most once, so nested or split spans cannot count twice.
-    """
-    candidates = [(i, j, overlap(x, y)) for i, x in enumerate(a) for j, y in enumerate(b)
-                  if overlap(x, y) > 0 and (not labelled or x[2] == y[2])]
-    if not candidates:
-        return []
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
-
-    bonus = 1 + sum(c for *_, c in candidates)
-    weights = np.zeros((len(a), len(b)))
-    for i, j, shared in candidates:
-        weights[i, j] = bonus + shared
-    rows, cols = linear_sum_assignment(weights, maximize=True)
-    return sorted((int(i), int(j)) for i, j in zip(rows, cols, strict=True) if weights[i, j] > 0)
-
+# --- matching (newsspan.evaluation.matching, shared with `newsspan evaluate`) ------------------
 
 def layer_spans(doc: dict[str, Any], layer: Layer) -> list[Span]:
     """The (start, end, label) triples of one layer of a document."""
