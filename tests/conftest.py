@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from hypothesis import settings
-from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.configuration import set_hypothesis_home_dir
 from typer.testing import CliRunner
 
 from newsspan.cli import app
@@ -25,11 +24,8 @@ from newsspan.validation.cache import CACHE_DIR_ENV
 REPO = Path(__file__).resolve().parents[1]
 SEED_ID = "islamabadpost-214638"
 
-# hypothesis keeps its examples outside the repository (the suite never writes into it)
-settings.register_profile(
-    "newsspan", database=DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "newsspan-hypothesis")
-)
-settings.load_profile("newsspan")
+# hypothesis keeps its examples and caches outside the repository (the suite never writes into it)
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "newsspan-hypothesis")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -94,7 +94,7 @@ def built(corpus: Corpus, hf_cache: Path, tmp_path_factory: pytest.TempPathFacto
     """``newsspan build --json`` of the corpus (with its load_dataset summary); the folder is at ``out``."""
     out = tmp_path_factory.mktemp("work") / "dist" / "newsspan"
     result = invoke(["build", "--root", str(corpus.root), "--out", str(out),
-                                 "--shard-rows", str(SHARD_ROWS), "--json"])
+                     "--shard-rows", str(SHARD_ROWS), "--json"])
     assert result.exit_code == 0, result.output
     return {"out": out, "report": json.loads(result.stdout)}
 
@@ -416,7 +416,7 @@ def test_homepage_is_cited_by_card_and_croissant(corpus: Corpus, tmp_path: Path,
     out = tmp_path / "dist"
     homepage = "https://example.org/x"
     result = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--no-load",
-                                 "--homepage", homepage])
+                     "--homepage", homepage])
     assert result.exit_code == 0, result.output
     card = (out / "README.md").read_text(encoding="utf-8")
     assert f"- **Repository:** {homepage}\n" in card
@@ -428,7 +428,7 @@ def test_homepage_is_cited_by_card_and_croissant(corpus: Corpus, tmp_path: Path,
     monkeypatch.chdir(out)
     assert mlc.Dataset(jsonld="croissant.json").metadata.ctx.issues.errors == set()
     fresh = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--check",
-                                "--homepage", homepage])
+                    "--homepage", homepage])
     assert fresh.exit_code == 0, fresh.output
     without = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--check", "--json"])
     assert without.exit_code == 1
@@ -489,7 +489,7 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 def test_rebuild_is_byte_identical(corpus: Corpus, built: dict[str, Any], tmp_path: Path) -> None:
     again = tmp_path / "again"
     result = invoke(["build", "--root", str(corpus.root), "--out", str(again),
-                                 "--shard-rows", str(SHARD_ROWS), "--no-load", "--json"])
+                     "--shard-rows", str(SHARD_ROWS), "--no-load", "--json"])
     assert result.exit_code == 0, result.output
     assert folder_bytes(again) == folder_bytes(built["out"])
 

@@ -179,7 +179,8 @@ def test_a_command_whose_extra_is_missing_says_which_extra_to_install(tmp_path):
         "sys.meta_path.insert(0, Block())\n",
         encoding="utf-8",
     )
-    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path)}
+    os = __import__("os")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run(
         [
             sys.executable,

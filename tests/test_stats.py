@@ -33,7 +33,7 @@ def numbers(corpus: Corpus) -> dict[str, Any]:
 def dist(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("stats-dist") / "newsspan"
     result = invoke(["build", "--root", str(corpus.root), "--out", str(out), "--no-load",
-                                 "--shard-rows", "7"])
+                     "--shard-rows", "7"])
     assert result.exit_code == 0, result.output
     return out
 

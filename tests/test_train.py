@@ -36,7 +36,7 @@ def test_cli_trains_a_pipeline_that_finds_the_seed_entities(corpus_copy, seed_do
     doc, text = seed_document
     out = tmp_path / "run"
     result = invoke(["train", "--root", str(corpus_copy.root), "--out", str(out),
-                                 "--max-steps", "100", "--json"])
+                     "--max-steps", "100", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     gold = _outermost(doc)

@@ -160,15 +160,12 @@ def step_bar(description: str, total: int, quiet: bool) -> Iterator[Callable[[in
 #: Optional packages and the extra that installs them (see pyproject.toml).
 EXTRA_OF: dict[str, str] = {
     "pyarrow": "dataset",
-    "pandas": "dataset",
     "datasets": "dataset",
     "huggingface_hub": "dataset",
     "spacy": "dataset",
     "yaml": "dataset",
     "cassis": "formats",
     "bratly": "formats",
-    "tokenizers": "train",
-    "seqeval": "train",
     "sklearn": "review",
     "scipy": "review",
 }
