@@ -11,6 +11,8 @@ import copy
 import json
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,17 +26,10 @@ from typer.testing import CliRunner
 from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.model import LAYERS, REFERENCES
-from newsspan.review.page import (
-    DocView,
-    Mark,
-    assign_slots,
-    page_names,
-    render_diff_page,
-    render_document_page,
-    render_text,
-    script_json,
-    write_review,
-)
+from newsspan.review.docview import Mark, assign_slots
+from newsspan.review.page import render_diff_page, render_document_page
+from newsspan.review.render import script_json
+from newsspan.review.site import page_names, write_review
 from newsspan.validate import Problem
 
 from .conftest import REPO, SEED_ID, mutated, write_annotation
@@ -140,9 +135,7 @@ def test_rendered_text_is_the_text_and_each_piece_carries_exactly_its_covering_s
     spans = [(s, min(s + n, len(text))) for s, n in pairs if s < len(text)]
     doc = {"entities": [{"id": f"e{i + 1}", "start": s, "end": e, "text": text[s:e], "label": "GPE"}
                         for i, (s, e) in enumerate(spans)]}
-    view = DocView(doc, text)
-    html, _ = render_text(view, lambda span: f'<a class="ann">{span.key}</a>')
-    collector = parse(f'<div class="doc-text">{html}</div>')
+    collector = parse(render_document_page(doc, text))
     assert "".join(collector.text) == text
 
     def covering(i: int) -> set[str]:
@@ -336,6 +329,16 @@ def test_review_command_usage_errors_exit_2(tmp_path):
 def test_review_human_output_names_each_page(tmp_path):
     result = runner.invoke(app, ["review", "--root", str(REPO), "--out", str(tmp_path)], terminal_width=200)
     assert result.exit_code == 0 and f"{SEED_ID}.html" in result.output and "index.html" in result.output
+
+
+def test_review_without_the_review_extra_names_the_extra_to_install(tmp_path):
+    out = tmp_path / "site"
+    code = ("import sys; sys.modules['jinja2'] = None; from newsspan.cli import main; "  # as if jinja2 were missing
+            f"sys.argv = ['newsspan', 'review', '--root', {str(REPO)!r}, '--out', {str(out)!r}]; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "needs jinja2" in result.stderr and "pip install 'newsspan[review]'" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
 
 
 # --- a real browser ------------------------------------------------------------------------
