@@ -1,6 +1,6 @@
 """Screenshot of the seed's review page for the docs: ``python scripts/review_screenshot.py [--force]``.
 
-Renders the repository's seed annotation with ``newsspan.review.page``, opens it in Debian's chromium
+Renders the repository's seed annotation with ``newsspan.review.site``, opens it in Debian's chromium
 (Playwright, system executable) at 1280x900, focuses a quotation chip so its tooltip and links show,
 and writes ``docs/review-screenshot.png`` (refuses to replace it without ``--force``).
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsspan.corpus import Corpus
 from newsspan.files import FileExistsRefusal, atomic_write_bytes
-from newsspan.review.page import write_review
+from newsspan.review.site import write_review
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_ID = "islamabadpost-214638"

@@ -11,6 +11,8 @@ import copy
 import json
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,28 +21,24 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.model import LAYERS, REFERENCES
-from newsspan.review.page import (
-    DocView,
-    Mark,
-    assign_slots,
-    page_names,
-    render_diff_page,
-    render_document_page,
-    render_text,
-    script_json,
-    write_review,
-)
+from newsspan.review.docview import Mark, assign_slots
+from newsspan.review.page import render_diff_page, render_document_page
+from newsspan.review.render import script_json
+from newsspan.review.site import page_names, write_review
 from newsspan.validation import Problem
 
-from .conftest import REPO, SEED_ID, invoke, mutated, write_annotation
+from .conftest import REPO, SEED_ID, mutated, write_annotation
 
 XSS_ROOT = REPO / "tests" / "fixtures" / "review_xss"
 CHROMIUM = Path(os.environ.get("NEWSSPAN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+runner = CliRunner()
 
 
 # --- a small HTML reader for structural assertions -----------------------------------------
@@ -137,9 +135,7 @@ def test_rendered_text_is_the_text_and_each_piece_carries_exactly_its_covering_s
     spans = [(s, min(s + n, len(text))) for s, n in pairs if s < len(text)]
     doc = {"entities": [{"id": f"e{i + 1}", "start": s, "end": e, "text": text[s:e], "label": "GPE"}
                         for i, (s, e) in enumerate(spans)]}
-    view = DocView(doc, text)
-    html, _ = render_text(view, lambda span: f'<a class="ann">{span.key}</a>')
-    collector = parse(f'<div class="doc-text">{html}</div>')
+    collector = parse(render_document_page(doc, text))
     assert "".join(collector.text) == text
 
     def covering(i: int) -> set[str]:
@@ -306,7 +302,7 @@ def test_review_command_writes_pages_and_refuses_to_overwrite(corpus_copy, tmp_p
     (corpus_copy.annotations_dir / "garbage.json").write_text("{ not json", encoding="utf-8")
     out = tmp_path / "site"
     args = ["review", "--root", str(corpus_copy.root), "--out", str(out), "--json"]
-    result = invoke(args)
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     pages = {p["page"]: p for p in report["pages"]}
@@ -316,23 +312,33 @@ def test_review_command_writes_pages_and_refuses_to_overwrite(corpus_copy, tmp_p
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{name}"' in index for name in pages)
     before = (out / "index.html").stat().st_mtime_ns
-    again = invoke(args)
+    again = runner.invoke(app, args)
     assert again.exit_code == 1 and "refusing to overwrite" in again.output
     assert (out / "index.html").stat().st_mtime_ns == before
-    assert invoke([*args, "--force"]).exit_code == 0
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
 
 
 def test_review_command_usage_errors_exit_2(tmp_path):
-    assert invoke(["review", "--root", str(REPO)]).exit_code == 2  # --out missing
-    result = invoke(["review", str(tmp_path / "nope.json"), "--out", str(tmp_path / "o")])
+    assert runner.invoke(app, ["review", "--root", str(REPO)]).exit_code == 2  # --out missing
+    result = runner.invoke(app, ["review", str(tmp_path / "nope.json"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "nope.json" in result.output
     (tmp_path / "file").write_text("x")
-    assert invoke(["review", "--root", str(REPO), "--out", str(tmp_path / "file")]).exit_code == 2
+    assert runner.invoke(app, ["review", "--root", str(REPO), "--out", str(tmp_path / "file")]).exit_code == 2
 
 
 def test_review_human_output_names_each_page(tmp_path):
-    result = invoke(["review", "--root", str(REPO), "--out", str(tmp_path)], terminal_width=200)
+    result = runner.invoke(app, ["review", "--root", str(REPO), "--out", str(tmp_path)], terminal_width=200)
     assert result.exit_code == 0 and f"{SEED_ID}.html" in result.output and "index.html" in result.output
+
+
+def test_review_without_the_review_extra_names_the_extra_to_install(tmp_path):
+    out = tmp_path / "site"
+    code = ("import sys; sys.modules['jinja2'] = None; from newsspan.cli import main; "  # as if jinja2 were missing
+            f"sys.argv = ['newsspan', 'review', '--root', {str(REPO)!r}, '--out', {str(out)!r}]; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "needs jinja2" in result.stderr and "pip install 'newsspan[review]'" in result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
 
 
 # --- a real browser ------------------------------------------------------------------------

@@ -168,6 +168,7 @@ EXTRA_OF: dict[str, str] = {
     "bratly": "formats",
     "sklearn": "review",
     "scipy": "review",
+    "jinja2": "review",
 }
 
 #: Commands whose extra installs every optional package they use (spacy is in several extras).

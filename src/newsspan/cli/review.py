@@ -39,7 +39,7 @@ def review_command(
     Pages show validation errors and consistency warnings instead of failing on them: exit 0 once the
     pages are written, 1 when they cannot be (existing pages without --force), 2 on usage errors.
     """
-    from ..review.page import write_review
+    from ..review.site import write_review
 
     corpus = Corpus(root)
     files = selected_files(corpus, paths, as_json)
