@@ -316,7 +316,7 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
         if not isinstance(date, dict) or not isinstance(date.get("value"), str):
             continue
         kind, value = date.get("type"), date["value"]
-        expected = timex_expectation(kind, value)
+        expected = timex_expectation(kind, value) if isinstance(kind, str) else None  # else a schema problem
         if expected:
             yield Problem(ctx.file, pointer("dates", index, "value"), "timex-value-type",
                           f"expected {expected} for type {kind}; found {value!r}")
@@ -330,9 +330,11 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 def claimants(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A claim made in a quotation is claimed by that quotation's speaker."""
-    speakers = {q.get("id"): q.get("speaker") for q in doc.get("quotations") or [] if isinstance(q, dict)}
+    speakers = {q["id"]: q.get("speaker") for q in doc.get("quotations") or []
+                if isinstance(q, dict) and isinstance(q.get("id"), str)}
     for index, claim in enumerate(doc.get("claims") or []):
-        if not isinstance(claim, dict) or claim.get("quotation") not in speakers:
+        if not isinstance(claim, dict) or not isinstance(claim.get("quotation"), str) \
+                or claim["quotation"] not in speakers:
             continue
         speaker = speakers[claim["quotation"]]
         if speaker is not None and claim.get("claimant") != speaker:
