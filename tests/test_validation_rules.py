@@ -30,7 +30,8 @@ ODD_VALUES = [None, True, False, 0, -1, 7, 2.5, 3.0, "", " ", "x", "e1", "e1\n",
               "0" * 64, [], ["x"], [""], {}, {"start": 0, "end": 1, "text": "x"}, {"start": 0, "end": 1}]
 
 #: The whole-layer tests of the rules (each answers "nothing to report here" or "walk the items").
-LAYER_TESTS = ("spans_hold", "_layer_offsets_hold", "_references_hold", "_layer_nesting_holds", "_timex_holds")
+LAYER_TESTS = ("spans_hold", "_columns_hold", "_layer_offsets_hold", "_references_hold", "_layer_nesting_holds",
+               "_timex_holds")
 
 
 def _paths(node: Any, path: tuple = ()) -> list[tuple]:

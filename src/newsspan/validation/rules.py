@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
 from operator import eq, itemgetter, neg, sub
@@ -43,6 +43,17 @@ class Context:
     file: str
     name: str | None
     text: str | None
+    memo: dict[tuple[str, str], list[Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def column(self, doc: Doc, layer: Layer, key: str) -> list[Any]:
+        """The values of ``key`` in a layer's items, extracted once per document for every rule.
+
+        Raises KeyError or TypeError when an item lacks the key or the layer is not a list of objects.
+        """
+        found = self.memo.get((layer, key))
+        if found is None:
+            found = self.memo[layer, key] = list(map(_GETTERS[key], doc[layer]))
+        return found
 
 
 #: A rule: yields every violation of one part of the data contract.
@@ -52,6 +63,7 @@ Rule = Callable[[Doc, Context], Iterable[Problem]]
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError)
 
 _START, _END, _TEXT, _ID = itemgetter("start"), itemgetter("end"), itemgetter("text"), itemgetter("id")
+_GETTERS = {"start": _START, "end": _END, "text": _TEXT, "id": _ID}
 _TYPE, _VALUE = itemgetter("type"), itemgetter("value")
 
 
@@ -71,32 +83,36 @@ def id_filename(doc: Doc, ctx: Context) -> Iterator[Problem]:
 # --- offsets ------------------------------------------------------------------------------
 
 def spans_hold(items: list[Any], text: str) -> bool:
-    """True when every span is in range, non-empty, matches the text and is trimmed (one C-level pass).
-
-    The covered text is compared in place (``text.startswith(covered, start)``), not sliced out.
-    """
+    """True when every span is in range, non-empty, matches the text and is trimmed (one C-level pass)."""
     try:
-        if not items:
-            return True
-        starts, covered = list(map(_START, items)), list(map(_TEXT, items))
-        lengths = list(map(len, covered))
-        if min(starts) < 0 or min(lengths) < 1 or lengths != list(map(sub, map(_END, items), starts)):
-            return False
-        return all(map(text.startswith, covered, starts)) and list(map(str.strip, covered)) == covered
+        return not items or _columns_hold(list(map(_START, items)), list(map(_END, items)),
+                                          list(map(_TEXT, items)), text)
     except _SHAPE_ERRORS:
         return False
 
 
-def _subspans(items: list[Any], names: tuple[str, ...]) -> list[Any]:
-    return [span[name] for span in items for name in names if span[name] is not None]
+def _columns_hold(starts: list[Any], ends: list[Any], covered: list[Any], text: str) -> bool:
+    """:func:`spans_hold` over the columns of some spans (raises a shape error for values of the wrong type).
 
-
-def _layer_offsets_hold(layer: Layer, items: list[Any], text: str) -> bool:
-    if not spans_hold(items, text):
+    The covered text is compared in place (``text.startswith(covered, start)``), not sliced out.
+    """
+    if not starts:
+        return True
+    lengths = list(map(len, covered))
+    if min(starts) < 0 or min(lengths) < 1 or lengths != list(map(sub, ends, starts)):
         return False
-    names = SUBSPANS.get(layer, ())
+    return all(map(text.startswith, covered, starts)) and list(map(str.strip, covered)) == covered
+
+
+def _layer_offsets_hold(doc: Doc, ctx: Context, layer: Layer, text: str) -> bool:
+    """:func:`spans_hold` for a layer's items and their sub-spans."""
     try:
-        return not names or spans_hold(_subspans(items, names), text)
+        if not _columns_hold(ctx.column(doc, layer, "start"), ctx.column(doc, layer, "end"),
+                             ctx.column(doc, layer, "text"), text):
+            return False
+        names = SUBSPANS.get(layer, ())
+        return not names or spans_hold([span[name] for span in doc[layer] for name in names
+                                        if span[name] is not None], text)
     except _SHAPE_ERRORS:
         return False
 
@@ -108,7 +124,7 @@ def offsets(doc: Doc, ctx: Context) -> Iterator[Problem]:
         return
     for layer in LAYERS:
         items = doc.get(layer)
-        if not isinstance(items, list) or _layer_offsets_hold(layer, items, text):
+        if not isinstance(items, list) or _layer_offsets_hold(doc, ctx, layer, text):
             continue
         for index, span in enumerate(items):
             if not isinstance(span, dict):
@@ -149,16 +165,22 @@ def _span_problems(file: str, ptr: str, span: dict[str, Any], text: str) -> Iter
 
 # --- ids and references -------------------------------------------------------------------
 
-def _references_hold(doc: Doc) -> bool:
+_TARGETS = frozenset(REFERENCES.values())
+
+
+def _references_hold(doc: Doc, ctx: Context) -> bool:
     """Unique ids across layers; every reference None or an id of its target layer, never the item's own."""
     try:
-        ids = {layer: list(map(_ID, doc[layer])) for layer in LAYERS}
+        ids = {layer: ctx.column(doc, layer, "id") for layer in LAYERS}
         if len(set(chain.from_iterable(ids.values()))) != sum(map(len, ids.values())):
             return False
+        allowed = {layer: {None, *ids[layer]} for layer in _TARGETS}
         for (layer, name), target in REFERENCES.items():
             values = list(map(dict.get, doc[layer], repeat(name)))
-            allowed = {None, "dct", *ids[target]} if name == "anchor" else {None, *ids[target]}
-            if not allowed.issuperset(values) or any(map(eq, values, ids[layer])):
+            if not allowed[target].issuperset(values) and not (
+                    name == "anchor" and allowed[target].issuperset(set(values) - {"dct"})):
+                return False
+            if any(map(eq, values, ids[layer])):
                 return False
         return True
     except _SHAPE_ERRORS:
@@ -167,7 +189,7 @@ def _references_hold(doc: Doc) -> bool:
 
 def references(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Unique ids; every reference resolves to another item of the right layer."""
-    if _references_hold(doc):
+    if _references_hold(doc, ctx):
         return
     ids = yield from _id_index(ctx.file, doc)
     for layer, index, span in iter_spans(doc):
@@ -216,9 +238,9 @@ def nested(keys: list[tuple[int, int]]) -> bool:
     return True
 
 
-def _layer_nesting_holds(layer: Layer, items: list[Any]) -> bool:
+def _layer_nesting_holds(doc: Doc, ctx: Context, layer: Layer) -> bool:
     try:
-        keys = list(zip(map(_START, items), map(neg, map(_END, items)), strict=True))
+        keys = list(zip(ctx.column(doc, layer, "start"), map(neg, ctx.column(doc, layer, "end")), strict=True))
         return len(set(keys)) == len(keys) and (layer != "entities" or nested(keys))
     except _SHAPE_ERRORS:
         return False
@@ -233,7 +255,7 @@ def nesting(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Entities nest or are disjoint, never cross; no layer has two items with the same offsets."""
     for layer in LAYERS:
         listed = doc.get(layer)
-        if isinstance(listed, list) and _layer_nesting_holds(layer, listed):
+        if isinstance(listed, list) and _layer_nesting_holds(doc, ctx, layer):
             continue
         items = [(o, i) for i, s in enumerate(listed or []) if isinstance(s, dict) and (o := _offsets(s))]
         items.sort(key=lambda item: (item[0][0], -item[0][1]))
@@ -294,7 +316,7 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
         if not isinstance(date, dict) or not isinstance(date.get("value"), str):
             continue
         kind, value = date.get("type"), date["value"]
-        expected = timex_expectation(kind, value)
+        expected = timex_expectation(kind, value) if isinstance(kind, str) else None  # else a schema problem
         if expected:
             yield Problem(ctx.file, pointer("dates", index, "value"), "timex-value-type",
                           f"expected {expected} for type {kind}; found {value!r}")
@@ -308,9 +330,11 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 def claimants(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A claim made in a quotation is claimed by that quotation's speaker."""
-    speakers = {q.get("id"): q.get("speaker") for q in doc.get("quotations") or [] if isinstance(q, dict)}
+    speakers = {q["id"]: q.get("speaker") for q in doc.get("quotations") or []
+                if isinstance(q, dict) and isinstance(q.get("id"), str)}
     for index, claim in enumerate(doc.get("claims") or []):
-        if not isinstance(claim, dict) or claim.get("quotation") not in speakers:
+        if not isinstance(claim, dict) or not isinstance(claim.get("quotation"), str) \
+                or claim["quotation"] not in speakers:
             continue
         speaker = speakers[claim["quotation"]]
         if speaker is not None and claim.get("claimant") != speaker:
