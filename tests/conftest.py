@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from hypothesis.configuration import set_hypothesis_home_dir
 from typer.testing import CliRunner
 
@@ -37,13 +36,16 @@ def repository_stays_untouched() -> Any:
     assert existed or not cache.exists(), f"a test wrote {cache}: run commands on a copy (corpus_copy, copy_corpus)"
 
 
-def invoke(args: Sequence[str | Path], **kwargs: Any) -> Result:
-    """Run the ``newsspan`` command in this process (typer's CliRunner); paths may be given as ``Path``."""
+def invoke(args: Sequence[str | Path], **kwargs: Any) -> Any:
+    """Run the ``newsspan`` command in this process (typer's CliRunner); paths may be given as ``Path``.
+
+    Returns click's ``Result``: ``stdout`` is the command's stdout alone, ``output`` has stderr too.
+    """
     return CliRunner().invoke(app, [str(arg) for arg in args], **kwargs)
 
 
 @pytest.fixture(scope="session")
-def cli() -> Callable[..., Result]:
+def cli() -> Callable[..., Any]:
     """The ``newsspan`` command in this process: ``cli("validate", "--root", root, "--json")``."""
     return lambda *args, **kwargs: invoke(args, **kwargs)
 

@@ -167,37 +167,39 @@ def test_a_missing_path_argument_is_a_usage_error_everywhere(command, tmp_path, 
     assert "no-such.json" in result.output
 
 
-def test_a_command_whose_extra_is_missing_says_which_extra_to_install(tmp_path):
-    """Run the console script in a process where pyarrow cannot be imported."""
+@pytest.mark.parametrize(
+    ("blocked", "command", "extra"),
+    [
+        ("pyarrow", ["build", "--root", "{root}", "--out", "{tmp}/dist", "--no-load"], "dataset"),
+        ("sklearn", ["agree", "{repo}/agreement/annotator-a", "{repo}/agreement/annotator-b", "--root", "{root}"],
+         "review"),
+        ("spacy", ["train", "--root", "{root}", "--out", "{tmp}/run", "--json"], "train"),
+    ],
+)
+def test_a_command_whose_extra_is_missing_says_which_extra_to_install(blocked, command, extra, corpus_copy, tmp_path):
+    """Run the console script in a process where a package of the extra cannot be imported."""
     blocker = tmp_path / "sitecustomize.py"
     blocker.write_text(
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'pyarrow' or name.startswith('pyarrow.'):\n"
+        f"        if name == {blocked!r} or name.startswith({blocked + '.'!r}):\n"
         "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
         "sys.meta_path.insert(0, Block())\n",
         encoding="utf-8",
     )
     os = __import__("os")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    args = [a.format(root=corpus_copy.root, tmp=tmp_path, repo=REPO) for a in command]
     done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from newsspan.cli import main; main()",
-            "build",
-            "--root",
-            str(REPO),
-            "--out",
-            str(tmp_path / "dist"),
-            "--no-load",
-        ],
+        [sys.executable, "-c", "from newsspan.cli import main; main()", *args],
         capture_output=True,
         text=True,
         env=env,
         check=False,
     )
     assert done.returncode == 1, done.stderr
-    assert "pip install 'newsspan[dataset]'" in done.stderr
+    assert f"pip install 'newsspan[{extra}]'" in done.stderr
     assert "Traceback" not in done.stderr
+    if "--json" in args:
+        assert f"newsspan[{extra}]" in json.loads(done.stdout)["errors"][0]["message"]

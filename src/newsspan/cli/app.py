@@ -160,6 +160,7 @@ def step_bar(description: str, total: int, quiet: bool) -> Iterator[Callable[[in
 #: Optional packages and the extra that installs them (see pyproject.toml).
 EXTRA_OF: dict[str, str] = {
     "pyarrow": "dataset",
+    "numpy": "dataset",
     "datasets": "dataset",
     "huggingface_hub": "dataset",
     "spacy": "dataset",

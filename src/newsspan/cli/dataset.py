@@ -65,7 +65,7 @@ def build_command(
     shard_rows: ShardRowsOption = 50_000,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT even if it is not a newsspan build.")] = False,
     homepage: Annotated[
-        str | None,
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10 (and typer < 0.15 on any version)
         typer.Option("--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none)."),
     ] = None,
     as_json: JsonOption = False,
