@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from newsspan.corpus import Corpus
 
@@ -60,3 +61,20 @@ def load_synthetic_generator():
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def repo_root_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session-wide copy of the repository's corpus root (seeds, annotations, guidelines): commands that
+    write next to the corpus (a validation cache) run on it, so the suite never writes into the repository."""
+    root = tmp_path_factory.mktemp("repo-root")
+    for folder in ("seeds", "annotations"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "docs").mkdir()
+    shutil.copyfile(REPO / "docs" / "guidelines.md", root / "docs" / "guidelines.md")
+    return root
+
+
+# hypothesis keeps no example database (it would write .hypothesis/ into the repository)
+settings.register_profile("no-database", database=None)
+settings.load_profile("no-database")

@@ -25,12 +25,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from newsspan.build import PARQUET_OPTIONS, ShardedWriter, SpanColumns, config_features, ner_rows, write_tables
-from newsspan.card import verify_manifest
 from newsspan.cli import app
 from newsspan.corpus import Corpus
+from newsspan.dataset.features import config_features
+from newsspan.dataset.manifest import verify_manifest
+from newsspan.dataset.parquet import PARQUET_OPTIONS, ShardedWriter, write_tables
+from newsspan.dataset.publish import upload_plan
+from newsspan.dataset.rows import SpanColumns, ner_rows
+from newsspan.iob import iob2_labels, outermost, spans_from_iob2
 from newsspan.model import LABEL_FIELD, LAYERS
-from newsspan.publish import upload_plan
 from newsspan.schema import (
     annotation_statuses,
     claim_types,
@@ -40,7 +43,7 @@ from newsspan.schema import (
     splits,
     timex_types,
 )
-from newsspan.tokenize import Token, iob2_labels, outermost, spans_from_iob2
+from newsspan.tokenize import Token
 
 from .conftest import REPO, SEED_ID
 from .strategies import documents
@@ -118,7 +121,8 @@ def annotations(corpus: Corpus) -> list[tuple[dict[str, Any], str]]:
 
 # --- the folder ------------------------------------------------------------------------------------
 
-METADATA_FILES = {"README.md", "croissant.json", "SHA256SUMS", "guidelines.md", "document.schema.json"}
+METADATA_FILES = {"README.md", "croissant.json", "SHA256SUMS", "guidelines.md", "document.schema.json",
+                  ".newsspan-build"}
 
 
 def test_folder_holds_metadata_guidelines_schema_and_parquet_only(built: dict[str, Any]) -> None:
@@ -555,15 +559,15 @@ def test_refuses_to_build_from_invalid_annotations(tmp_path: Path) -> None:
 
 
 def test_never_replaces_a_folder_it_did_not_build(corpus: Corpus, tmp_path: Path) -> None:
+    """Changed on purpose (issue 10): --force no longer replaces a folder newsspan did not build."""
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
     build = ["build", "--root", str(corpus.root), "--out", str(out), "--no-load"]
-    refused = runner.invoke(app, build)
-    assert refused.exit_code == 1 and "--force" in refused.output
-    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
-    assert runner.invoke(app, [*build, "--force"]).exit_code == 0
-    assert (out / "README.md").is_file() and not (out / "notes.txt").exists()
+    for extra in ([], ["--force"]):
+        refused = runner.invoke(app, [*build, *extra])
+        assert refused.exit_code == 1 and ".newsspan-build" in " ".join(refused.output.split())
+        assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
 
@@ -573,9 +577,9 @@ def test_no_annotations_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_build_works_on_the_repository_corpus(hf_cache: Path, tmp_path: Path) -> None:
+def test_build_works_on_the_repository_corpus(hf_cache: Path, tmp_path: Path, repo_root_copy: Path) -> None:
     out = tmp_path / "dist" / "newsspan"
-    result = runner.invoke(app, ["build", "--root", str(REPO), "--out", str(out)],
+    result = runner.invoke(app, ["build", "--root", str(repo_root_copy), "--out", str(out)],
                            env={**os.environ, "COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "load_dataset" in result.output and "documents" in result.output and "ner" in result.output

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from newsspan.cli import app
 from newsspan.corpus import Corpus
+from newsspan.iob import outermost
 from newsspan.model import LABEL_FIELD, LAYERS
-from newsspan.tokenize import outermost
 
 from .test_build import make_corpus
 

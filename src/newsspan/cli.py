@@ -545,14 +545,15 @@ OutOption = Annotated[Path, typer.Option("--out", help="The dataset folder to wr
 ShardRowsOption = Annotated[int, typer.Option("--shard-rows", min=1, help="Rows per parquet shard at most.")]
 
 
-def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> list[str]:
+def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, use_cache: bool = True) -> list[str]:
     """The annotation files to build from, after validation; exits 1 (printing the problems) if any is invalid.
 
     File names are strings: 100,000 ``Path`` objects held through a build would cost ~35 MB.
+    ``use_cache=False`` validates every file and writes no validation cache.
     """
     import sqlite3
 
-    from .build import PARALLEL_FROM
+    from .dataset.parquet import PARALLEL_FROM
     from .validate import annotation_files
 
     require_existing(paths, as_json)
@@ -562,7 +563,7 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool) -> 
     jobs = 0 if len(files) >= PARALLEL_FROM else 1
     with review_progress("validating", len(files), as_json) as advance:
         try:  # incremental: files unchanged since they last passed `newsspan validate` are not checked again
-            report = validate(corpus, files, jobs=jobs, use_cache=True, progress=advance)
+            report = validate(corpus, files, jobs=jobs, use_cache=use_cache, progress=advance)
         except (OSError, sqlite3.Error):  # e.g. a read-only corpus root: check every file
             report = validate(corpus, files, jobs=jobs, progress=advance)
     if not report.ok:
@@ -587,7 +588,9 @@ def build_command(
     check: Annotated[bool, typer.Option("--check", help="Compare OUT with a fresh build; exit 1 if stale.")] = False,
     no_load: Annotated[bool, typer.Option("--no-load", help="Skip loading the result with load_dataset.")] = False,
     shard_rows: ShardRowsOption = 50_000,
-    force: Annotated[bool, typer.Option("--force", help="Replace OUT even if it is not a newsspan build.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier build in OUT even if files were added to it.")
+    ] = False,
     homepage: Annotated[
         str | None,
         typer.Option("--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none)."),
@@ -596,10 +599,12 @@ def build_command(
 ) -> None:
     """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
 
-    The folder also ships the JSON Schema and the root's docs/guidelines.md. A previous build in OUT is
-    replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
+    The folder also ships the JSON Schema and the root's docs/guidelines.md. Only an earlier build in OUT
+    (marked by newsspan) is replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
     """
-    from .build import build_dataset, check_dataset, check_homepage, load_summary
+    from .dataset.build import BuildError, build_dataset, check_dataset, check_homepage
+    from .dataset.load import load_summary
+    from .dataset.target import check_out
 
     if homepage is not None:
         try:
@@ -607,19 +612,27 @@ def build_command(
         except ValueError as exc:
             raise fail(str(exc), 2, as_json=as_json) from None
     corpus = Corpus(root)
-    files = validated_files(corpus, paths, as_json)
+    if not check:  # before validating: a refused --out leaves even the validation cache unwritten
+        try:
+            check_out(out, corpus.root, force=force)
+        except BuildError as exc:
+            raise fail(str(exc), as_json=as_json) from None
+    files = validated_files(corpus, paths, as_json, use_cache=not check)  # --check writes nothing, not even a cache
     with review_progress("building", len(files), as_json) as advance:
         if check:
-            differences = check_dataset(
-                corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance
-            )
+            try:
+                differences = check_dataset(
+                    corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance
+                )
+            except BuildError as exc:
+                raise fail(str(exc), as_json=as_json) from None
             report_check(out, differences, as_json)
             return
         try:
             result = build_dataset(
                 corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force, on_document=advance
             )
-        except FileExistsRefusal as exc:
+        except (FileExistsRefusal, BuildError) as exc:
             raise fail(str(exc), as_json=as_json) from None
     loaded = [] if no_load else load_summary(out)
     if as_json:
@@ -718,8 +731,8 @@ def stats_command(
     """Corpus statistics (documents, tokens, spans per layer and label, attributes), as the card reports them."""
     import tempfile
 
-    from . import stats
-    from .build import write_tables
+    from .dataset import stats
+    from .dataset.parquet import write_tables
 
     if dist is not None:
         if not (dist / "data" / "spans").is_dir():
@@ -761,7 +774,7 @@ def publish_command(
 
     The folder must be an unmodified build (every file matches SHA256SUMS); --root is unused here.
     """
-    from .publish import PublishError, check_repo_id, publish, upload_plan
+    from .dataset.publish import PublishError, check_repo_id, publish, upload_plan
 
     try:
         check_repo_id(repo_id)
@@ -923,7 +936,8 @@ EXTRA_OF: dict[str, str] = {
     "datasets": "dataset",
     "huggingface_hub": "dataset",
     "spacy": "dataset",
-    "yaml": "dataset",
+    "jinja2": "dataset",
+    "mlcroissant": "dataset",
     "cassis": "formats",
     "bratly": "formats",
     "tokenizers": "train",

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
+from ..iob import iob2_tags, label_of
 from ..model import LABEL_FIELD, LAYERS, Layer, layer_of_id, span_label
 from ..schema import claim_types, entity_labels, quotation_forms, timex_types
-from ..tokenize import iob2_tags, sentences
+from ..tokenize import sentences
 from ..validate import Problem, validate_file
 
 Span = tuple[int, int, str]  # start, end, label
@@ -382,8 +383,8 @@ def token_labels(text: str, doc_a: dict[str, Any], doc_b: dict[str, Any]) -> lis
     a, b = layer_spans(doc_a, "entities"), layer_spans(doc_b, "entities")
     cuts = [offset for s in (*a, *b) for offset in s[:2]]
     tokens = [token for sentence in sentences(text, cuts) for token in sentence]
-    labels_a = [tag[2:] if tag != "O" else "O" for tag in iob2_tags(tokens, a)]
-    labels_b = [tag[2:] if tag != "O" else "O" for tag in iob2_tags(tokens, b)]
+    labels_a = [label_of(tag) for tag in iob2_tags(tokens, a)]
+    labels_b = [label_of(tag) for tag in iob2_tags(tokens, b)]
     return list(zip(labels_a, labels_b, strict=True))
 
 
