@@ -119,3 +119,10 @@ def load_synthetic_generator():
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def repo_root_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A session-wide copy of the repository's corpus root (seeds, annotations, guidelines): commands that
+    write next to the corpus (a validation cache) run on it, so the suite never writes into the repository."""
+    return copy_corpus(tmp_path_factory.mktemp("repo-root")).root

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for random newsspan documents that pass ``newsspan.validate``.
+"""Hypothesis strategies for random newsspan documents that pass ``newsspan.validation``.
 
 ``documents()`` draws ``(document, canonical_text)`` pairs: texts with emoji and other astral
 characters, combining marks, curly quotes, tabs, line breaks and repeated spaces; entities that nest

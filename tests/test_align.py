@@ -12,7 +12,8 @@ from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2, Entities
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
 
-from newsspan.tokenize import iob2_tags, sentences
+from newsspan.iob import iob2_tags
+from newsspan.tokenize import sentences
 from newsspan.train.align import (
     IGNORE,
     AlignmentError,

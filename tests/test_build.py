@@ -24,11 +24,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsspan.build import PARQUET_OPTIONS, ShardedWriter, SpanColumns, config_features, ner_rows, write_tables
-from newsspan.card import verify_manifest
 from newsspan.corpus import Corpus
+from newsspan.dataset.features import config_features
+from newsspan.dataset.manifest import verify_manifest
+from newsspan.dataset.parquet import PARQUET_OPTIONS, ShardedWriter, write_tables
+from newsspan.dataset.publish import upload_plan
+from newsspan.dataset.rows import SpanColumns, ner_rows
+from newsspan.iob import iob2_labels, outermost, spans_from_iob2
 from newsspan.model import LABEL_FIELD, LAYERS
-from newsspan.publish import upload_plan
 from newsspan.schema import (
     annotation_statuses,
     claim_types,
@@ -38,7 +41,7 @@ from newsspan.schema import (
     splits,
     timex_types,
 )
-from newsspan.tokenize import Token, iob2_labels, outermost, spans_from_iob2
+from newsspan.tokenize import Token
 
 from .conftest import REPO, SEED_ID, copy_corpus, invoke
 from .strategies import documents
@@ -111,7 +114,8 @@ def annotations(corpus: Corpus) -> list[tuple[dict[str, Any], str]]:
 
 # --- the folder ------------------------------------------------------------------------------------
 
-METADATA_FILES = {"README.md", "croissant.json", "SHA256SUMS", "guidelines.md", "document.schema.json"}
+METADATA_FILES = {"README.md", "croissant.json", "SHA256SUMS", "guidelines.md", "document.schema.json",
+                  ".newsspan-build"}
 
 
 def test_folder_holds_metadata_guidelines_schema_and_parquet_only(built: dict[str, Any]) -> None:
@@ -548,15 +552,15 @@ def test_refuses_to_build_from_invalid_annotations(tmp_path: Path) -> None:
 
 
 def test_never_replaces_a_folder_it_did_not_build(corpus: Corpus, tmp_path: Path) -> None:
+    """Changed on purpose (issue 10): --force no longer replaces a folder newsspan did not build."""
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
     build = ["build", "--root", str(corpus.root), "--out", str(out), "--no-load"]
-    refused = invoke(build)
-    assert refused.exit_code == 1 and "--force" in refused.output
-    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
-    assert invoke([*build, "--force"]).exit_code == 0
-    assert (out / "README.md").is_file() and not (out / "notes.txt").exists()
+    for extra in ([], ["--force"]):
+        refused = invoke([*build, *extra])
+        assert refused.exit_code == 1 and ".newsspan-build" in " ".join(refused.output.split())
+        assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left behind
 
 

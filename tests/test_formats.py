@@ -17,8 +17,8 @@ from newsspan.corpus import Corpus
 from newsspan.files import FileExistsRefusal
 from newsspan.formats import FORMATS, converter
 from newsspan.formats.base import write_corpus
+from newsspan.iob import outermost
 from newsspan.model import LAYERS
-from newsspan.tokenize import outermost
 from newsspan.validation import validate
 
 from .conftest import REPO, SEED_ID, invoke

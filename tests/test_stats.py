@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from newsspan.corpus import Corpus
+from newsspan.iob import outermost
 from newsspan.model import LABEL_FIELD, LAYERS
-from newsspan.tokenize import outermost
 
 from .conftest import invoke
 from .test_build import make_corpus

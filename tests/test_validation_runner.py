@@ -72,7 +72,7 @@ def test_build_check_writes_nothing_at_all(corpus_copy, tmp_path_factory, monkey
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.stdout)["differences"] == []
     assert snapshot(corpus_copy.root, out) == before
-    assert sorted(os.listdir(corpus_copy.root)) == ["annotations", "seeds"]
+    assert CACHE_DIR not in os.listdir(corpus_copy.root)
 
 
 def test_load_valid_yields_valid_documents_and_collects_the_problems_of_the_others(corpus_copy, seed_document):

@@ -1,14 +1,13 @@
-"""Tokens and sentences (spaCy's rule-based English tokenizer and sentencizer, no model download),
-and IOB2 encoding of character spans over those tokens.
+"""Tokens and sentences (spaCy's rule-based English tokenizer and sentencizer, no model download).
 
 Tokens are split further at any span boundary that falls inside a spaCy token, so every
-annotated span maps onto whole tokens and IOB2 tags round-trip to the exact offsets.
+annotated span maps onto whole tokens (IOB2 encoding over them: :mod:`newsspan.iob`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -145,46 +144,3 @@ def sentences(text: str, boundaries: Iterable[int] = ()) -> list[list[Token]]:
     tokens = [Token(text[a:b], a, b) for a, b in zip(seg.starts.tolist(), seg.ends.tolist(), strict=True)]
     edges = [*seg.sentence_starts.tolist(), len(tokens)]
     return [tokens[a:b] for a, b in pairwise(edges)]
-
-
-def outermost(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The spans not contained in another span (nested entities: the outermost wins)."""
-    kept: list[tuple[int, int, str]] = []
-    for start, end, label in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if kept and start < kept[-1][1]:
-            continue  # inside (entities never cross) the last kept span
-        kept.append((start, end, label))
-    return kept
-
-
-def iob2_tags(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]]) -> list[str]:
-    """IOB2 tags of ``tokens`` for the outermost of ``spans`` ((start, end, label) triples)."""
-    tags = ["O"] * len(tokens)
-    for start, end, label in outermost(spans):
-        inside = [i for i, t in enumerate(tokens) if t.start >= start and t.end <= end]
-        for n, i in enumerate(inside):
-            tags[i] = ("B-" if n == 0 else "I-") + label
-    return tags
-
-
-def spans_from_iob2(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Character spans from IOB2 tags (strict: an I- tag without a matching B- starts no span)."""
-    spans: list[tuple[int, int, str]] = []
-    current: list[Any] | None = None
-    for token, tag in zip(tokens, tags, strict=True):
-        if tag.startswith("I-") and current is not None and current[2] == tag[2:]:
-            current[1] = token.end
-            continue
-        if current is not None:
-            spans.append(tuple(current))  # type: ignore[arg-type]
-            current = None
-        if tag.startswith("B-"):
-            current = [token.start, token.end, tag[2:]]
-    if current is not None:
-        spans.append(tuple(current))  # type: ignore[arg-type]
-    return spans
-
-
-def iob2_labels(entity_labels: Sequence[str]) -> list[str]:
-    """The IOB2 tag inventory: O, then B-/I- for each label in schema order."""
-    return ["O", *(f"{p}-{label}" for label in entity_labels for p in ("B", "I"))]

@@ -164,17 +164,18 @@ EXTRA_OF: dict[str, str] = {
     "datasets": "dataset",
     "huggingface_hub": "dataset",
     "spacy": "dataset",
-    "yaml": "dataset",
+    "jinja2": "dataset",
+    "mlcroissant": "dataset",
     "cassis": "formats",
     "bratly": "formats",
     "sklearn": "review",
     "scipy": "review",
-    "jinja2": "review",
 }
 
 #: Commands whose extra installs every optional package they use (spacy is in several extras).
 COMMAND_EXTRA: dict[str, str] = {
-    "agree": "review", "evaluate": "review", "train": "train", "export": "formats", "import": "formats",
+    "review": "review", "agree": "review", "evaluate": "review",
+    "train": "train", "export": "formats", "import": "formats",
 }
 
 

@@ -1,4 +1,4 @@
-"""Dataset commands: ``build``, ``stats`` and ``publish`` (library: :mod:`newsspan.build`, ``stats``, ``publish``)."""
+"""Dataset commands: ``build``, ``stats`` and ``publish`` (library: :mod:`newsspan.dataset`)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, use
 
     File names are strings: 100,000 ``Path`` objects held through a build would cost ~35 MB.
     """
-    from ..build import PARALLEL_FROM
+    from ..dataset.parquet import PARALLEL_FROM
 
     files = selected_files(corpus, paths, as_json, names=True)
     jobs = 0 if len(files) >= PARALLEL_FROM else 1
@@ -63,7 +63,9 @@ def build_command(
     check: Annotated[bool, typer.Option("--check", help="Compare OUT with a fresh build; exit 1 if stale.")] = False,
     no_load: Annotated[bool, typer.Option("--no-load", help="Skip loading the result with load_dataset.")] = False,
     shard_rows: ShardRowsOption = 50_000,
-    force: Annotated[bool, typer.Option("--force", help="Replace OUT even if it is not a newsspan build.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier build in OUT even if files were added to it.")
+    ] = False,
     homepage: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10 (and typer < 0.15 on any version)
         typer.Option("--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none)."),
@@ -72,10 +74,12 @@ def build_command(
 ) -> None:
     """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
 
-    The folder also ships the JSON Schema and the root's docs/guidelines.md. A previous build in OUT is
-    replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
+    The folder also ships the JSON Schema and the root's docs/guidelines.md. Only an earlier build in OUT
+    (marked by newsspan) is replaced. --check writes nothing: exit 0 if OUT is fresh, 1 if stale.
     """
-    from ..build import build_dataset, check_dataset, check_homepage, load_summary
+    from ..dataset.build import BuildError, build_dataset, check_dataset, check_homepage
+    from ..dataset.load import load_summary
+    from ..dataset.target import check_out
 
     if homepage is not None:
         try:
@@ -83,19 +87,27 @@ def build_command(
         except ValueError as exc:
             raise fail(str(exc), 2, as_json=as_json) from None
     corpus = Corpus(root)
+    if not check:  # before validating: a refused --out leaves even the validation cache unwritten
+        try:
+            check_out(out, corpus.root, force=force)
+        except BuildError as exc:
+            raise fail(str(exc), as_json=as_json) from None
     files = validated_files(corpus, paths, as_json, use_cache=not check)  # --check writes nothing, not even a cache
     with progress_bar("building", len(files), as_json) as advance:
         if check:
-            differences = check_dataset(
-                corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance
-            )
+            try:
+                differences = check_dataset(
+                    corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance
+                )
+            except BuildError as exc:
+                raise fail(str(exc), as_json=as_json) from None
             report_check(out, differences, as_json)
             return
         try:
             result = build_dataset(
                 corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force, on_document=advance
             )
-        except FileExistsRefusal as exc:
+        except (FileExistsRefusal, BuildError) as exc:
             raise fail(str(exc), as_json=as_json) from None
     loaded = [] if no_load else load_summary(out)
     if as_json:
@@ -134,7 +146,7 @@ def stats_command(
     as_json: JsonOption = False,
 ) -> None:
     """Corpus statistics (documents, tokens, spans per layer and label, attributes), as the card reports them."""
-    from .. import stats
+    from ..dataset import stats
 
     folder, option = dataset_folder(out, dist)
     if folder is not None:
@@ -176,7 +188,7 @@ def publish_command(
 
     The folder must be an unmodified build (every file matches SHA256SUMS); --root is unused here.
     """
-    from ..publish import PublishError, check_repo_id, publish, upload_plan
+    from ..dataset.publish import PublishError, check_repo_id, publish, upload_plan
 
     folder = dist if dist is not None else out
     try:

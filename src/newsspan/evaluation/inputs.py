@@ -1,7 +1,7 @@
 """Reading GOLD and PRED for ``newsspan evaluate``, and checking predicted documents.
 
 GOLD is a corpus root, a folder of annotation files or one annotation file, validated like any
-annotation (``newsspan.validate``). PRED is any of those, a file in an import format (``--format``, read
+annotation (``newsspan.validation``). PRED is any of those, a file in an import format (``--format``, read
 by :mod:`newsspan.formats`), or a JSONL file of *partial documents*, one per line::
 
     {"id": "doc-id", "entities": [{"start": 0, "end": 5, "label": "GPE"}], "dates": [...]}

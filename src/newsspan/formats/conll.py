@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..iob import iob2_tags, outermost, sequence_problem, spans_from_iob2
 from ..schema import entity_labels, splits
-from ..tokenize import Token, iob2_tags, outermost, sentences, spans_from_iob2
+from ..tokenize import Token, sentences
 from .base import (
     DocumentBuilder,
     DocumentWithText,
@@ -155,20 +156,16 @@ def _build(builder: DocumentBuilder, document: list[list[Any]]) -> DocumentWithT
 
 def _tag_ok(builder: DocumentBuilder, n: int, tag: str, labels: set[str], previous: list[str]) -> bool:
     """An IOB2 tag with a schema label; an I- tag must continue a span of its label."""
-    if tag == "O":
+    problem = sequence_problem(tag, labels, previous[-1] if previous else None)
+    if problem is None:
         return True
-    prefix, _, label = tag.partition("-")
-    if prefix not in ("B", "I") or label not in labels:
-        builder.problem(f"line {n}", "import-unknown-label",
-                        f"expected O, B-<label> or I-<label> with a label of {', '.join(sorted(labels))}; "
-                        f"found {tag!r}")
-        return False
-    if prefix == "I" and (not previous or previous[-1] == "O" or previous[-1][2:] != label):
+    kind, expected = problem
+    if kind == "unknown-label":
+        builder.problem(f"line {n}", "import-unknown-label", f"expected {expected}; found {tag!r}")
+    else:
         builder.problem(f"line {n}", "import-malformed",
-                        f"expected B-{label} or I-{label} on the token before this I-{label} (strict IOB2); "
-                        f"found {previous[-1] if previous else 'the start of a sentence'}")
-        return False
-    return True
+                        f"expected {expected}; found {previous[-1] if previous else 'the start of a sentence'}")
+    return False
 
 
 def _line_of(sentence: list[Any], tokens: list[Token], start: int) -> int:

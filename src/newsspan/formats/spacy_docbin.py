@@ -25,10 +25,11 @@ from typing import Any
 
 from ..corpus import new_document
 from ..files import atomic_write_bytes
+from ..iob import outermost
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
 from ..schema import entity_labels
 from ..text import canonical_text, text_sha256
-from ..tokenize import Token, outermost, sentences
+from ..tokenize import Token, sentences
 from ..validation.problems import Problem, pointer
 from .base import (
     DocumentWithText,

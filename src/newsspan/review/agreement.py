@@ -23,9 +23,10 @@ from typing import Any
 
 from ..corpus import Corpus
 from ..evaluation.matching import Span, exact_pairs, overlap_pairs
+from ..iob import iob2_tags, label_of
 from ..model import LABEL_FIELD, LAYERS, Layer, layer_of_id, span_label
 from ..schema import labels
-from ..tokenize import iob2_tags, sentences
+from ..tokenize import sentences
 from ..validation import Problem, iter_valid
 
 #: The four span scores of a layer: matching rule x whether labels must agree.
@@ -326,8 +327,8 @@ def token_labels(text: str, doc_a: dict[str, Any], doc_b: dict[str, Any]) -> lis
     a, b = layer_spans(doc_a, "entities"), layer_spans(doc_b, "entities")
     cuts = [offset for s in (*a, *b) for offset in s[:2]]
     tokens = [token for sentence in sentences(text, cuts) for token in sentence]
-    labels_a = [tag[2:] if tag != "O" else "O" for tag in iob2_tags(tokens, a)]
-    labels_b = [tag[2:] if tag != "O" else "O" for tag in iob2_tags(tokens, b)]
+    labels_a = [label_of(tag) for tag in iob2_tags(tokens, a)]
+    labels_b = [label_of(tag) for tag in iob2_tags(tokens, b)]
     return list(zip(labels_a, labels_b, strict=True))
 
 

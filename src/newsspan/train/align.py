@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from ..schema import entity_labels
-from ..tokenize import Token, iob2_labels, outermost, spans_from_iob2
+from ..iob import continuation, iob2_tag, ner_tags, outermost, spans_from_iob2, tag_ids
+from ..tokenize import Token
 
 #: Label id the loss ignores (PyTorch's CrossEntropyLoss default ignore_index).
 IGNORE = -100
@@ -42,21 +41,10 @@ class AlignmentError(ValueError):
         super().__init__("; ".join(problems))
 
 
-@cache
-def label_list() -> tuple[str, ...]:
-    """IOB2 tag inventory, the index is the label id: O, B-PERSON, I-PERSON, ... (schema order)."""
-    return tuple(iob2_labels(entity_labels()))
-
-
-def label2id() -> dict[str, int]:
-    """Tag -> id (for a model config's ``label2id``)."""
-    return {label: i for i, label in enumerate(label_list())}
-
-
-def _continuation(tag_id: int, labels: Sequence[str]) -> int:
-    """The id a later subword of a word tagged ``tag_id`` gets when every subword is labelled."""
-    tag = labels[tag_id]
-    return labels.index("I-" + tag[2:]) if tag.startswith("B-") else tag_id
+#: IOB2 tag inventory, the index is the label id: O, B-PERSON, I-PERSON, ... (schema order).
+label_list = ner_tags
+#: Tag -> id (for a model config's ``label2id``).
+label2id = tag_ids
 
 
 def align_word_labels(word_ids: WordIds, word_labels: Sequence[int], *, label_all_subwords: bool = False,
@@ -71,7 +59,7 @@ def align_word_labels(word_ids: WordIds, word_labels: Sequence[int], *, label_al
         elif word != previous:
             aligned.append(word_labels[word])
         else:
-            aligned.append(_continuation(word_labels[word], labels) if label_all_subwords else IGNORE)
+            aligned.append(continuation(word_labels[word], labels) if label_all_subwords else IGNORE)
         previous = word
     return aligned
 
@@ -124,7 +112,7 @@ def align_spans(offsets: Offsets, word_ids: WordIds, spans: Iterable[Span], *, l
                 problems.append(_misaligned(start, end, label, units, label_all_subwords))
                 continue
             for k, n in enumerate(inside):
-                tags[n] = ids[("B-" if k == 0 else "I-") + label]
+                tags[n] = ids[iob2_tag(label, k == 0)]
         if problems:
             raise AlignmentError(problems)
     return _spread(len(offsets), units, tags)

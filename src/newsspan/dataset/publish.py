@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import MANIFEST, is_build
-from .card import verify_manifest
+from .features import MANIFEST, MARKER
+from .manifest import is_build, verify_manifest
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -38,8 +38,9 @@ def check_repo_id(repo_id: str) -> None:
 def upload_plan(dist: Path) -> list[UploadFile]:
     """The files that would be uploaded, after checking the folder is a complete, unmodified build."""
     if not dist.is_dir() or not is_build(dist):
-        raise PublishError(f"{dist}: expected a dataset folder made by `newsspan build` (with README.md and "
-                           f"{MANIFEST}); found {'no such folder' if not dist.exists() else 'something else'}")
+        found = "no such folder" if not dist.exists() else "something else"
+        raise PublishError(f"{dist}: expected a dataset folder made by `newsspan build` (with README.md, "
+                           f"{MANIFEST} and {MARKER}); found {found}")
     scripts = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.py"))
     if scripts:
         raise PublishError(f"{dist}: expected no Python files (datasets refuses loading scripts); "
@@ -50,7 +51,7 @@ def upload_plan(dist: Path) -> list[UploadFile]:
         raise PublishError(f"{dist}: expected every file to match {MANIFEST} (rebuild with `newsspan build`); "
                            f"found {found}")
     return [UploadFile(p.relative_to(dist).as_posix(), p.stat().st_size)
-            for p in sorted(dist.rglob("*")) if p.is_file()]
+            for p in sorted(dist.rglob("*")) if p.is_file() and p.relative_to(dist).as_posix() != MARKER]
 
 
 def publish(dist: Path, repo_id: str, *, private: bool = False, message: str = "Upload newsspan dataset") -> str:
@@ -63,5 +64,5 @@ def publish(dist: Path, repo_id: str, *, private: bool = False, message: str = "
     api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
     # shards of an earlier upload that this build no longer has would be picked up by the data_files globs
     commit = api.upload_folder(repo_id=repo_id, repo_type="dataset", folder_path=str(dist), commit_message=message,
-                               delete_patterns=["data/**"])
+                               delete_patterns=["data/**"], ignore_patterns=[MARKER])
     return str(commit.commit_url if hasattr(commit, "commit_url") else commit)

@@ -18,10 +18,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .build import LABELS, Tables, write_tables  # LABELS: every label of the inventory, 0 when absent
-from .corpus import Corpus
-from .model import LAYERS, SUBSPANS
-from .schema import annotation_statuses, entity_labels, splits
+from ..corpus import Corpus
+from ..iob import ner_tags
+from ..model import LAYERS, SUBSPANS
+from ..schema import annotation_statuses, splits
+from .features import LABELS  # spans per label: every label of the inventory, 0 when absent
+from .parquet import Tables, write_tables
 
 #: Rows read at a time: span and sentence rows are small, document rows carry the whole text.
 BATCH_ROWS = 16_384
@@ -60,9 +62,7 @@ def document_counts(folder: Path, files: tuple[str, ...]) -> Counter[str]:
 def token_counts(folder: Path, files: tuple[str, ...]) -> Counter[str]:
     """Sentences, tokens and outermost entities (B- tags) of one split's ``ner`` files."""
     counts: Counter[str] = Counter()
-    from .tokenize import iob2_labels
-
-    tags = iob2_labels(entity_labels())
+    tags = ner_tags()
     for batch in _batches(folder, files, ["token_starts", "ner_tags"]):  # one start per token: no strings to read
         counts["sentences"] += batch.num_rows
         counts["tokens"] += pc.sum(pc.list_value_length(batch.column("token_starts"))).as_py() or 0
