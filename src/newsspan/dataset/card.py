@@ -21,7 +21,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from ..files import atomic_write_text
 from ..model import LAYERS
-from ..schema import load_schema
+from ..schema import item_schema, load_schema, resolve
 from .facts import PRETTY_NAME, CorpusFacts, Links, bibtex, newsspan_version
 from .features import CARD_NAME, DEFAULT_CONFIG, DESCRIPTIONS, GUIDELINES_NAME, SCHEMA_NAME, config_features
 from .markdown import Markdown, code, escape_output, fenced, json_block, table
@@ -102,14 +102,11 @@ def _dtype(feature: Any) -> str:
 
 def _schema_description(node: dict[str, Any]) -> str:
     """A field's description in the data contract (plain text: printed escaped)."""
-    if "$ref" in node:
-        node = load_schema()["$defs"][node["$ref"].rsplit("/", 1)[1]] | {k: v for k, v in node.items() if k != "$ref"}
-    return node.get("description", "")
+    return resolve(node).get("description", "")
 
 
 def _layer_table(layer: str, features: Features) -> dict[str, Any]:
-    item = load_schema()["properties"][layer]
-    definition = load_schema()["$defs"][item["items"]["$ref"].rsplit("/", 1)[1]]
+    item, definition = load_schema()["properties"][layer], item_schema(layer)
     rows = [[code(name), _dtype(feature), _schema_description(definition["properties"].get(name, {}))]
             for name, feature in features[layer].feature.items()]
     return {"name": layer, "description": item["description"],

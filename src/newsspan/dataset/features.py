@@ -14,7 +14,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from ..iob import ner_tags
 from ..model import LAYERS, SUBSPANS
-from ..schema import annotation_statuses, claim_types, entity_labels, quotation_forms, splits, timex_types
+from ..schema import annotation_statuses, layer_labels, splits
 
 CONFIGS: tuple[str, ...] = ("documents", "ner", "spans")
 DEFAULT_CONFIG = "documents"
@@ -35,9 +35,7 @@ SCHEMA_NAME = "document.schema.json"
 MARKER = ".newsspan-build"
 
 #: The closed label set of each layer's label field (ClassLabel names), from the schema.
-LABELS: dict[str, tuple[str, ...]] = {
-    "entities": entity_labels(), "dates": timex_types(), "quotations": quotation_forms(), "claims": claim_types(),
-}
+LABELS: dict[str, tuple[str, ...]] = layer_labels()
 STRING = Value("string")
 INT32 = Value("int32")
 
