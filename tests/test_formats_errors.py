@@ -119,10 +119,10 @@ def _label_studio_export(tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
     return path, json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_label_studio_reports_offsets_inside_surrogate_pairs_and_wrong_text(tmp_path):
+def test_label_studio_reports_offsets_out_of_range_and_wrong_text(tmp_path):
     path, tasks = _label_studio_export(tmp_path)
     result = tasks[0]["annotations"][0]["result"]
-    result[0]["value"]["start"] = 1  # between the two UTF-16 units of the emoji
+    result[0]["value"]["end"] = 10_000  # past the end of the text
     result[1]["value"]["text"] = "Pakistani"
     result.append({"from_id": "e3", "to_id": "e2", "type": "relation", "labels": ["speaker"]})
     path.write_text(json.dumps(tasks), encoding="utf-8")
@@ -133,6 +133,21 @@ def test_label_studio_reports_offsets_inside_surrogate_pairs_and_wrong_text(tmp_
         ("/0/annotations/0/result/3/labels", "import-unknown-label"),
     }  # entities have no speaker
     assert all(p.file == str(path) for p in problems)
+
+
+def test_label_studio_utf16_offsets_are_reported_with_a_hint_not_shifted(tmp_path):
+    """A task whose offsets count UTF-16 units (a JavaScript tool) is refused with a hint, never read shifted."""
+    path, tasks = _label_studio_export(tmp_path)
+    text = tasks[0]["data"]["text"]
+    for region in tasks[0]["annotations"][0]["result"]:
+        if region.get("value", {}).get("text"):
+            for key in ("start", "end"):
+                region["value"][key] = len(text[:region["value"][key]].encode("utf-16-le")) // 2
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    result = label_studio.read(path)
+    assert not result.documents
+    assert {p.code for p in result.problems} == {"import-text-mismatch"}
+    assert all("UTF-16 code units" in p.message for p in result.problems)
 
 
 def test_label_studio_reads_the_last_kept_annotation_and_foreign_region_ids(tmp_path):

@@ -21,7 +21,7 @@ from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
 from ..schema import load_schema
-from ..text import SeedDecodeError, canonical_text, text_sha256
+from ..text import SeedDecodeError, Utf16Index, canonical_text, text_sha256
 from ..validate import (
     Problem,
     claim_problems,
@@ -131,14 +131,26 @@ class SourceText:
     @classmethod
     def of(cls, data: bytes) -> SourceText:
         """Decode a file's bytes and map them to canonical text; raises UnicodeDecodeError if they are not UTF-8."""
-        raw = data.decode("utf-8")
+        return cls.of_str(data.decode("utf-8"))
+
+    @classmethod
+    def of_str(cls, raw: str) -> SourceText:
+        """A text as a tool stored it (a JSON string, a CAS sofa) mapped to canonical text.
+
+        Raises UnicodeEncodeError for a lone surrogate (JSON may hold one), which no seed can store.
+        """
         dropped = [0] if raw.startswith("\ufeff") else []
         dropped += [m.start() for m in re.finditer("\r\n", raw)]
-        return cls(raw, canonical_text(data), tuple(dropped))
+        return cls(raw, canonical_text(raw.encode("utf-8")), tuple(dropped))
 
     def to_canonical(self, offset: int) -> int:
         """The canonical-text offset of raw-text ``offset`` (moved left past each dropped BOM or CR before it)."""
         return offset - bisect_left(self.dropped, offset)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the canonical rule changed the text (BOM, CRLF, lone CR or trailing whitespace)."""
+        return self.raw != self.canonical
 
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -172,6 +184,17 @@ def flat(text: str) -> str:
 def quoted(text: str, limit: int = 60) -> str:
     """A short repr of text for messages."""
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def utf16_hint(raw: str, start: int, end: int, stated: str) -> str:
+    """A hint for a message when ``start:end`` as UTF-16 code units would cover ``stated`` (else empty)."""
+    index = Utf16Index.of(raw)
+    try:
+        covered = raw[index.from_utf16(start):index.from_utf16(end)]
+    except ValueError:
+        return ""
+    return (" (these offsets fit the text as UTF-16 code units, as JavaScript counts; this format counts "
+            "code points: re-export them from the tool, or convert them)") if covered == stated else ""
 
 
 # --- building documents ----------------------------------------------------------------------
@@ -213,6 +236,8 @@ class DocumentBuilder:
         self.drafts: list[SpanDraft] = []
         self.problems: list[Problem] = []
         self.dateline: tuple[int, int] | None = None
+        self.source: SourceText | None = None
+        self._utf16: tuple[str, Utf16Index] | None = None
         self._by_key: dict[str, SpanDraft] = {}
 
     def problem(self, where: str, code: str, message: str) -> None:
@@ -237,6 +262,61 @@ class DocumentBuilder:
                          f"expected the text at {start}:{end}, {quoted(covered)}; found {quoted(stated)}")
             return False
         return True
+
+    def use_source(self, where: str, raw: str) -> bool:
+        """Read offsets against ``raw``, the text as the tool stored it; the document gets its canonical text.
+
+        Offsets given to :meth:`source_span` are then mapped through the canonical-text rule (a BOM
+        and the CR of each CRLF dropped, trailing whitespace cut), as ``newsspan add`` maps a seed.
+        False (with a problem) when the text cannot be a seed (a lone surrogate).
+        """
+        try:
+            self.source = SourceText.of_str(raw)
+        except (UnicodeEncodeError, SeedDecodeError) as exc:
+            self.problem(where, "import-malformed", f"expected text a UTF-8 seed can hold; found {exc}")
+            return False
+        self.text = self.source.canonical
+        return True
+
+    def source_span(self, where: str, start: Any, end: Any, stated: str | None = None, *,
+                    utf16: bool = False) -> tuple[int, int] | None:
+        """Canonical offsets of ``start:end`` given on the source text, or None (with a problem).
+
+        ``utf16``: the offsets count UTF-16 code units (converted to code points first; an offset inside
+        a surrogate pair is a problem). The span is checked on the source text (range, and the covered
+        text against ``stated``, with a hint when code-point offsets would fit as UTF-16 code units),
+        then mapped to canonical text.
+        """
+        source = self.source or SourceText(self.text, self.text, ())
+        raw = source.raw
+        if not (type(start) is int and type(end) is int):
+            self.problem(where, "import-malformed", f"expected integer offsets; found start {start!r}, end {end!r}")
+            return None
+        if utf16:
+            if self._utf16 is None or self._utf16[0] is not raw:
+                self._utf16 = (raw, Utf16Index.of(raw))
+            index = self._utf16[1]
+            try:
+                start, end = index.from_utf16(start), index.from_utf16(end)
+            except ValueError as exc:
+                self.problem(where, "import-offset", f"expected UTF-16 offsets on character boundaries of the "
+                                                     f"text; found {start}:{end} ({exc})")
+                return None
+        if not 0 <= start < end <= len(raw):
+            self.problem(where, "import-offset",
+                         f"expected 0 <= start < end <= {len(raw)} (the text's length); found {start}:{end}")
+            return None
+        if stated is not None and raw[start:end] != stated:
+            self.problem(where, "import-text-mismatch",
+                         f"expected the text at {start}:{end}, {quoted(raw[start:end])}; found {quoted(stated)}"
+                         + ("" if utf16 else utf16_hint(raw, start, end, stated)))
+            return None
+        mapped = source.to_canonical(start), source.to_canonical(end)
+        if not mapped[0] < mapped[1] <= len(self.text):
+            self.problem(where, "import-offset", f"expected a span with text after the canonical-text rule; found "
+                                                 f"{start}:{end} = {quoted(raw[start:end])} in dropped characters")
+            return None
+        return mapped
 
     def add(self, draft: SpanDraft) -> None:
         """Add a span draft; its links are resolved and it is validated only by :meth:`build`."""

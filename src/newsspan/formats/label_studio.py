@@ -8,7 +8,9 @@
 - Attributes are per-region controls: ``timex_value``, ``kb_id``, ``note`` (TextArea) and
   ``timex_mod``, ``anchor_dct``, ``checkworthy`` (Choices).
 - References and sub-spans are relations labelled with the field name (``speaker``, ``source``, ...).
-- Offsets are UTF-16 code units (Label Studio counts like JavaScript) and are converted both ways.
+- Offsets are Unicode code points, as Label Studio stores them: its Text tag converts the browser's
+  UTF-16 offsets to code points before it saves a region (``charsToCodePoints`` in the frontend's
+  ``src/utils/selection-tools.js``), and label-studio-sdk's converter slices Python strings with them.
 
 Export as ``annotations`` (default) or as ``predictions`` (for review: ``as_predictions=True``).
 Import reads a Label Studio JSON export: per task the last annotation that was not cancelled,
@@ -26,7 +28,6 @@ import orjson
 
 from ..model import LABEL_FIELD, LAYERS, REFERENCES, Layer
 from ..schema import claim_types, entity_labels, quotation_forms, timex_types
-from ..text import Utf16Index
 from ..validate import pointer
 from .base import (
     DocumentBuilder,
@@ -87,12 +88,11 @@ def export(docs: Iterable[DocumentWithText], out_dir: Path, *, as_predictions: b
 
 def results(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
     """The Label Studio result list of one document (regions, per-region attributes, relations)."""
-    index = Utf16Index.of(text)
     out: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
 
     def region(region_id: str, control: str, span: dict[str, Any], kind: str, value: dict[str, Any]) -> None:
-        offsets = {"start": index.to_utf16(span["start"]), "end": index.to_utf16(span["end"])}
+        offsets = {"start": span["start"], "end": span["end"]}
         if kind == "labels":
             offsets["text"] = span["text"]
         out.append({"id": region_id, "from_name": control, "to_name": TEXT_NAME, "type": kind,
@@ -190,13 +190,15 @@ def _task_builder(path: Path, n: int, task: Any) -> DocumentBuilder | None:
         return builder
     header = data.get("newsspan")
     builder.header = header if isinstance(header, dict) else {}
+    if not builder.use_source(pointer(n, "data", TEXT_NAME), text):
+        return builder
     chosen = _chosen_result(task)
     if chosen is not None:
         where, items = chosen
         if not isinstance(items, list):
             builder.problem(pointer(n, *where), "import-malformed", f"expected a result list; found {items!r}"[:120])
         else:
-            _Regions(builder, Utf16Index.of(text), pointer(n, *where)).read(items)
+            _Regions(builder, pointer(n, *where)).read(items)
     return builder
 
 
@@ -214,9 +216,8 @@ def _chosen_result(task: dict[str, Any]) -> tuple[tuple[str | int, ...], Any] | 
 class _Regions:
     """Turns one Label Studio result list into span drafts."""
 
-    def __init__(self, builder: DocumentBuilder, index: Utf16Index, base: str):
+    def __init__(self, builder: DocumentBuilder, base: str):
         self.builder = builder
-        self.index = index
         self.base = base
         self.drafts: dict[str, SpanDraft] = {}
         self.parts: dict[str, tuple[str, tuple[int, int]]] = {}
@@ -240,16 +241,8 @@ class _Regions:
                                      f"found type {r.get('type')!r}")
 
     def _offsets(self, where: str, value: dict[str, Any], stated: Any) -> tuple[int, int] | None:
-        start, end = value.get("start"), value.get("end")
-        try:
-            start, end = self.index.from_utf16(start), self.index.from_utf16(end)
-        except (TypeError, ValueError) as exc:
-            self.builder.problem(where + "/value", "import-offset",
-                                 f"expected UTF-16 offsets on character boundaries of the text; found "
-                                 f"start {value.get('start')!r}, end {value.get('end')!r} ({exc})")
-            return None
-        ok = self.builder.check_span(where + "/value", start, end, stated if isinstance(stated, str) else None)
-        return (start, end) if ok else None
+        return self.builder.source_span(where + "/value", value.get("start"), value.get("end"),
+                                        stated if isinstance(stated, str) else None)
 
     def _region(self, where: str, r: dict[str, Any]) -> None:
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
