@@ -881,14 +881,14 @@ def import_command(
     as_json: JsonOption = False,
 ) -> None:
     """Read a tool's export into a corpus root; report every span that cannot be mapped (nothing written then)."""
-    from .formats.base import duplicate_problems, write_corpus
+    from .formats.base import unwritable_problems, write_corpus
 
     module = format_module(format_name)
     if not src.exists():
         raise fail(f"{src}: expected a file or folder to import; found nothing", 2, as_json=as_json)
     with review_progress(f"reading {format_name}", None, as_json):
         result = module.read(src)
-    problems = result.problems + duplicate_problems(result)
+    problems = result.problems + unwritable_problems(result)  # all checked before any file is written
     if problems:
         show_report(Report(files=len(result.documents), problems=problems), as_json)  # with --json, the output
         raise fail(f"nothing imported: {len(problems)} problem(s)")

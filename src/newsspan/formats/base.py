@@ -47,6 +47,7 @@ IMPORT_CODES: dict[str, str] = {
     "import-unmapped-span": "a span that cannot become a newsspan span (e.g. discontinuous text)",
     "import-dangling-link": "a relation or reference names a span the source does not have",
     "import-duplicate-document": "two source documents map to the same document id",
+    "import-text-not-canonical": "a document's text is not its own canonical text (a seed would not give it back)",
 }
 
 #: Value written for a TIMEX3 value the source format cannot carry (X = unknown digits, TimeML).
@@ -497,6 +498,29 @@ def duplicate_problems(result: ImportResult) -> list[Problem]:
         if seeds.setdefault(seed, text_sha256(text)) != text_sha256(text):
             problems.append(Problem("(import)", f"/{doc['id']}/seed/file", "import-duplicate-document",
                                     f"expected one text per seed file; found two texts named {seed!r}"))
+    return problems
+
+
+def unwritable_problems(result: ImportResult) -> list[Problem]:
+    """Everything that would make a written document invalid, found before any file is written.
+
+    Per document: its text is its own canonical text (the seed written from it gives it back), the
+    seed hash pins it, and the project's validation passes on it; across documents: ids and seed
+    names are unique. An import writes nothing when this list is not empty (all or nothing).
+    """
+    problems = duplicate_problems(result)
+    for doc, text in result.documents:
+        file = f"(import) {doc.get('id')}"
+        try:
+            canonical = canonical_text((text + "\n").encode("utf-8", "surrogatepass"))
+        except SeedDecodeError:
+            canonical = None
+        if canonical != text:
+            problems.append(Problem(file, "/seed", "import-text-not-canonical",
+                                    "expected a text that the canonical-text rule leaves unchanged; found one with "
+                                    "a BOM, CR or trailing whitespace"))
+            continue
+        problems += validation_problems(file, doc, text)
     return problems
 
 

@@ -27,12 +27,13 @@ from ..corpus import new_document
 from ..files import atomic_write_bytes
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
 from ..schema import entity_labels
-from ..text import canonical_text, text_sha256
+from ..text import text_sha256
 from ..tokenize import Token, outermost, sentences
 from ..validate import Problem, pointer
 from .base import (
     DocumentWithText,
     ImportResult,
+    SourceText,
     header_of,
     read_sources,
     schema_order,
@@ -264,18 +265,26 @@ def _subspan(text: str, span: Any) -> dict[str, Any]:
 def _foreign_document(sdoc: Any, *, file: str, index: int,
                       doc_id: str) -> tuple[dict[str, Any], str, list[Problem]]:
     """A draft document holding the entities of a ``Doc`` that was not written by :func:`export`."""
-    text = canonical_text(sdoc.text.encode("utf-8"))
+    source = SourceText.of_str(sdoc.text)  # offsets count the Doc's text; the seed gets its canonical text
+    text = source.canonical
     doc = new_document(doc_id, f"{doc_id}.txt", text)
     labels = entity_labels()
     group = ("spans", "entities") if "entities" in sdoc.spans else ("ents",)
     problems: list[Problem] = []
     for n, span in enumerate(sdoc.spans.get("entities", sdoc.ents)):
+        where = pointer("docs", index, *group, n)
         if span.label_ not in labels:
-            problems.append(Problem(file, pointer("docs", index, *group, n), "import-unknown-label",
+            problems.append(Problem(file, where, "import-unknown-label",
                                     f"expected an entity label of the schema ({', '.join(labels)}); "
                                     f"found {span.label_!r} on {span.text!r}"))
             continue
-        entity = {"id": f"e{len(doc['entities']) + 1}", **_subspan(text, span), "label": span.label_}
+        start, end = source.to_canonical(span.start_char), source.to_canonical(span.end_char)
+        if not start < end <= len(text):
+            problems.append(Problem(file, where, "import-offset", f"expected a span with text after the "
+                                    f"canonical-text rule; found {span.text!r} in dropped characters"))
+            continue
+        entity = {"id": f"e{len(doc['entities']) + 1}", "start": start, "end": end, "text": text[start:end],
+                  "label": span.label_}
         if span.kb_id_:
             entity["kb_id"] = span.kb_id_
         doc["entities"].append(entity)

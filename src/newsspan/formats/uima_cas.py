@@ -173,20 +173,21 @@ def read_file(path: Path, ts: Any) -> ImportResult:
     except Exception as exc:
         return unreadable_file(path, "UIMA CAS XMI", f"{type(exc).__name__}: {exc}")
     builder = DocumentBuilder(str(path), "", None, slug(path.stem))
-    builder.text = cas.sofa_string or ""
+    if not builder.use_source("sofa", cas.sofa_string or ""):
+        return ImportResult([], builder.problems)
     _header(builder, cas)
     drafts: dict[int, tuple[SpanDraft, Any]] = {}
     for layer in LAYERS:
         for fs in cas.select(TYPE[layer]):
             where = f"xmi:id {fs.xmiID}"
-            draft = _draft(builder, layer, fs, where) if builder.check_span(where, fs.begin, fs.end) else None
+            offsets = builder.source_span(where, fs.begin, fs.end)
+            draft = _draft(builder, layer, fs, where, offsets) if offsets else None
             if draft is not None:
                 drafts[fs.xmiID] = (draft, fs)
     for draft, fs in drafts.values():
         _resolve(builder, draft, fs, drafts)
     for fs in cas.select(PART_TYPE["dateline"]):
-        if builder.check_span(f"xmi:id {fs.xmiID}", fs.begin, fs.end):
-            builder.dateline = (fs.begin, fs.end)
+        builder.dateline = builder.source_span(f"xmi:id {fs.xmiID}", fs.begin, fs.end) or builder.dateline
     doc = builder.build()
     return ImportResult([doc] if doc else [], builder.problems)
 
@@ -205,7 +206,7 @@ def _header(builder: DocumentBuilder, cas: Any) -> None:
     builder.header = {"id": info.documentId, **header} if info.documentId else header
 
 
-def _draft(builder: DocumentBuilder, layer: Layer, fs: Any, where: str) -> SpanDraft | None:
+def _draft(builder: DocumentBuilder, layer: Layer, fs: Any, where: str, offsets: tuple[int, int]) -> SpanDraft | None:
     fields: dict[str, Any] = {}
     for name, feature in (*FEATURES[layer], ("note", "note")):
         value = fs.get(feature)
@@ -217,7 +218,7 @@ def _draft(builder: DocumentBuilder, layer: Layer, fs: Any, where: str) -> SpanD
         builder.problem(where, "import-malformed", f"expected a {FEATURES[layer][0][1]} feature on the {layer} span "
                                                    f"{fs.begin}:{fs.end}; found none")
         return None
-    draft = SpanDraft(layer, str(fs.xmiID), fs.begin, fs.end, fields=fields, where=where,
+    draft = SpanDraft(layer, str(fs.xmiID), *offsets, fields=fields, where=where,
                       proposed_id=fs.get("newsspanId"))
     builder.add(draft)
     return draft
@@ -236,5 +237,6 @@ def _resolve(builder: DocumentBuilder, draft: SpanDraft, fs: Any, drafts: dict[i
                             f"expected {feature} to name a span of this document; found xmi:id {target.xmiID}")
     for name in ("source", "cue") if draft.layer == "quotations" else ():
         part = fs.get(name)
-        if part is not None and builder.check_span(draft.where, part.begin, part.end):
-            draft.subspans[name] = (part.begin, part.end)
+        offsets = builder.source_span(draft.where, part.begin, part.end) if part is not None else None
+        if offsets:
+            draft.subspans[name] = offsets
