@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from newsspan.corpus import new_document
 from newsspan.formats import brat, converter, label_studio
+from newsspan.formats.base import ImportOptions, read_with
 from newsspan.validate import Problem
 
 from .conftest import REPO
@@ -23,8 +24,9 @@ def codes(problems: list[Problem]) -> set[tuple[str, str]]:
     return {(p.pointer, p.code) for p in problems}
 
 
-def read(name: str, src: Path):
-    return converter(name).read(src)
+def read(name: str, src: Path, on_unknown: str = "error"):
+    """Read under ``--on-unknown error`` (these tests look at problems), or ``skip``."""
+    return read_with(converter(name), src, ImportOptions(on_unknown=on_unknown))
 
 
 def small_document(text: str = "Kazakhstan and Pakistan met.\nTokayev spoke.") -> tuple[dict[str, Any], str]:
@@ -82,7 +84,7 @@ def test_brat_reports_offsets_that_do_not_match_the_text_by_line(tmp_path):
     lines.append("T10\tGPE 0 3;15 18\tKaz Pak")  # a real discontinuous span: text lies between
     lines.append("R9\tSpeaker Arg1:T1 Arg2:T77")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = brat.read(tmp_path)
+    result = read("brat", tmp_path)
     assert result.documents == []
     assert codes(result.problems) == {
         ("line 2", "import-text-mismatch"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from ..validate import (
     schema_problems,
     timex_problems,
 )
+from .labels import LabelMap, Target, native_target, schema_labels
 
 #: A document with its canonical text, as converters pass them around.
 DocumentWithText = tuple[dict[str, Any], str]
@@ -59,6 +61,61 @@ UNKNOWN_TIMEX_VALUE: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A span of the source that was not imported, and why (listed, never dropped silently)."""
+
+    file: str
+    where: str
+    label: str
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": self.file, "where": self.where, "label": self.label, "text": self.text, "reason": self.reason}
+
+
+@dataclass
+class ImportOptions:
+    """What the user chose for an import, and the spans skipped under those choices.
+
+    ``on_unknown``: ``skip`` lists a span whose label is neither in the label map nor in the schema
+    and imports the rest of its document; ``error`` makes it a problem (nothing written).
+    ``source_map``: Web Annotation target IRI -> local text file. ``seed_root``: a corpus root whose
+    seeds tokens may be re-aligned to (CoNLL).
+    """
+
+    label_map: LabelMap | None = None
+    on_unknown: str = "skip"
+    source_map: dict[str, Path] = field(default_factory=dict)
+    seed_root: Path | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def skipped_spans(self) -> list[Skipped]:
+        """The skipped spans themselves (without the lines and links that were attached to them)."""
+        return [s for s in self.skipped if not s.reason.startswith(ATTACHED)]
+
+
+#: Reason prefix of a line or link skipped because the span it belongs to was skipped.
+ATTACHED = "attached to skipped span"
+_OPTIONS: ContextVar[ImportOptions | None] = ContextVar("newsspan_import_options", default=None)
+
+
+def current_options() -> ImportOptions:
+    """The options of the import under way (see :func:`read_with`); defaults outside one."""
+    options = _OPTIONS.get()
+    return options if options is not None else ImportOptions()
+
+
+def read_with(module: Any, src: Path, options: ImportOptions) -> ImportResult:
+    """``module.read(src)`` under ``options`` (label map, unknown labels, source map, seeds)."""
+    token = _OPTIONS.set(options)
+    try:
+        return module.read(src)
+    finally:
+        _OPTIONS.reset(token)
+
+
 @dataclass
 class ImportResult:
     """Documents read from a foreign format, and every span that could not be mapped."""
@@ -79,6 +136,12 @@ class ImportResult:
 
 
 # --- schema-derived facts -----------------------------------------------------------------
+
+def native_labels(layer: Layer | None) -> tuple[str, ...]:
+    """The schema labels of ``layer``, or of every layer."""
+    sets = schema_labels()
+    return sets[layer] if layer else tuple(label for values in sets.values() for label in values)
+
 
 @cache
 def item_properties(layer: Layer) -> tuple[str, ...]:
@@ -238,12 +301,53 @@ class DocumentBuilder:
         self.problems: list[Problem] = []
         self.dateline: tuple[int, int] | None = None
         self.source: SourceText | None = None
+        self.options = current_options()
+        self.skipped_keys: set[str] = set()
         self._utf16: tuple[str, Utf16Index] | None = None
         self._by_key: dict[str, SpanDraft] = {}
 
     def problem(self, where: str, code: str, message: str) -> None:
         """Record a problem with code ``code`` at place ``where`` of the source file."""
         self.problems.append(Problem(self.file, where, code, message))
+
+    def skip(self, where: str, label: str, text: str, reason: str, key: str | None = None) -> None:
+        """List a span (source key ``key``) that is not imported; lines attached to it are skipped too."""
+        self.options.skipped.append(Skipped(self.file, where, label, text, reason))
+        if key is not None:
+            self.skipped_keys.add(key)
+
+    def target(self, where: str, label: Any, text: str, layer: Layer | None = None, *,
+               key: str | None = None, known: tuple[str, ...] = ()) -> Target:
+        """Where a span labelled ``label`` goes: (layer, newsspan label), or None when it is not imported.
+
+        The label map decides first (a ``null`` target drops the span, listed); a label it does not
+        name keeps its own name in ``layer`` (or the one layer that has it). An unknown label is
+        skipped and listed, or a problem with ``--on-unknown error``. ``known`` lists labels the
+        format itself handles (sub-span roles): they come back as (``""``, label).
+        """
+        label = str(label)
+        named, target = (self.options.label_map.resolve(label, layer) if self.options.label_map
+                         else (False, native_target(label, layer)))
+        if named and target is None:
+            self.skip(where, label, text, f"dropped by the label map ({self.options.label_map.source})", key)
+            return None
+        if target is None and not named and label in known:
+            return ("", label)  # type: ignore[return-value]
+        if target is None:
+            expected = f"a label of the label map or of the schema ({', '.join(native_labels(layer))})"
+            if self.options.on_unknown == "error":
+                self.problem(where, "import-unknown-label", f"expected {expected}; found {label!r} on {quoted(text)}")
+            else:
+                self.skip(where, label, text, "unknown label (not in the label map or the schema)", key)
+            return None
+        return target
+
+    def attached_to_skipped(self, where: str, key: str, what: str) -> bool:
+        """True (and listed) when ``key`` names a skipped span: a line about it is skipped, not an error."""
+        if key in self.skipped_keys:
+            self.options.skipped.append(Skipped(self.file, where, what, "", f"{ATTACHED} {key}"))
+            return True
+        return False
 
     def check_span(self, where: str, start: Any, end: Any, stated: str | None = None, *, loose: bool = False) -> bool:
         """True when ``start:end`` is a usable span of the text whose covered text matches ``stated``.
@@ -378,6 +482,8 @@ class DocumentBuilder:
         for name, key in draft.links.items():
             target = self._by_key.get(key)
             expected = REFERENCES.get((draft.layer, name))
+            if target is None and self.attached_to_skipped(draft.where, key, name):
+                continue
             if target is None:
                 self.problem(draft.where, "import-dangling-link", f"expected {name} to name a span of the source; "
                                                                  f"found {key!r}, which no usable span has")

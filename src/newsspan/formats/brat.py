@@ -270,6 +270,8 @@ class _AnnReader:
         refs = [getattr(ann, "component", None), *(arg[1] for arg in (getattr(ann, "argument1", None),
                                                                       getattr(ann, "argument2", None)) if arg)]
         ids = [getattr(ref, "id", ref) for ref in refs if ref is not None]
+        if any(self.builder.attached_to_skipped(where, str(tid), type(ann).__name__) for tid in ids):
+            return True
         bad = [tid for tid in ids if tid in self.rejected]
         if bad:
             self.builder.problem(where, "import-dangling-link",
@@ -293,14 +295,11 @@ class _AnnReader:
     def _textbound(self, where: str, ann: Any) -> None:
         self.entities[ann.id] = ann  # known to bratly, so lines about a rejected span parse
         self.rejected[ann.id] = where  # until it proves usable
-        role = type_layers().get(ann.label)
-        if role is None:
-            self.builder.problem(where, "import-unknown-label",
-                                 f"expected a T type of annotation.conf ({', '.join(type_layers())}); "
-                                 f"found {ann.label!r}")
-            return
         offsets = self._offsets(where, ann)
         if offsets is None:
+            return
+        role, label = self._role(where, ann, offsets)
+        if role is None:
             return
         del self.rejected[ann.id]
         if role == "dateline":
@@ -309,12 +308,27 @@ class _AnnReader:
             self.subspans[ann.id] = (role, offsets)
         else:
             layer: Layer = role  # type: ignore[assignment]
-            label_field = {"entities": {"label": ann.label}, "dates": {"type": ann.label}}.get(layer, {})
+            label_field = {"entities": {"label": label}, "dates": {"type": label}}.get(layer, {})
             draft = SpanDraft(layer, ann.id, *offsets, fields=dict(label_field), where=where)
             if layer == "dates":
                 draft.fields["anchor"] = None
             self.drafts[ann.id] = draft
             self.builder.add(draft)
+
+    def _role(self, where: str, ann: Any, offsets: tuple[int, int]) -> tuple[str | None, str]:
+        """(layer or sub-span role, label) of a T line: newsspan's own types, else through the label map."""
+        own = type_layers().get(ann.label)
+        label_map = self.builder.options.label_map
+        if own is not None and not (label_map and ann.label in label_map.entries):
+            return own, ann.label
+        target = self.builder.target(where, ann.label, self.builder.text[slice(*offsets)], key=ann.id)
+        if target is None:
+            return None, ann.label
+        if target[0] not in ("entities", "dates"):
+            self.builder.problem(where, "import-unknown-label", f"expected a target of entities or dates for a brat "
+                                                                f"type; found {target[0]}/{target[1]}")
+            return None, ann.label
+        return target
 
     def _offsets(self, where: str, ann: Any) -> tuple[int, int] | None:
         """Canonical offsets of a T line: its fragments joined when only whitespace lies between them."""

@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..schema import entity_labels, splits
+from ..model import LABEL_FIELD
+from ..schema import splits
 from ..tokenize import Token, iob2_tags, outermost, sentences, spans_from_iob2
 from .base import (
     DocumentBuilder,
@@ -130,7 +131,7 @@ def _build(builder: DocumentBuilder, document: list[list[Any]]) -> DocumentWithT
     """The text (tokens joined by spaces, sentences by line breaks) and the entities of one document."""
     parts: list[str] = []
     offset = 0
-    labels = set(entity_labels())
+    labels: set[str] = set()
     for sentence in document:
         tokens, tags = [], []
         for row in sentence:
@@ -147,8 +148,13 @@ def _build(builder: DocumentBuilder, document: list[list[Any]]) -> DocumentWithT
         if parts:
             parts[-1] = parts[-1][:-1] + "\n"
         for k, (start, end, label) in enumerate(spans_from_iob2(tokens, tags)):
-            builder.add(SpanDraft("entities", f"{tokens[0].start}:{k}", start, end, {"label": label},
-                                  where=f"line {_line_of(sentence, tokens, start)}"))
+            where = f"line {_line_of(sentence, tokens, start)}"
+            covered = " ".join(t.text for t in tokens if start <= t.start < end)
+            target = builder.target(where, label, covered, "entities")
+            if target is not None:
+                layer, name = target
+                builder.add(SpanDraft(layer, f"{tokens[0].start}:{k}", start, end, {LABEL_FIELD[layer]: name},
+                                      where=where))
     builder.text = "".join(parts).rstrip()
     return builder.build()
 
@@ -158,10 +164,8 @@ def _tag_ok(builder: DocumentBuilder, n: int, tag: str, labels: set[str], previo
     if tag == "O":
         return True
     prefix, _, label = tag.partition("-")
-    if prefix not in ("B", "I") or label not in labels:
-        builder.problem(f"line {n}", "import-unknown-label",
-                        f"expected O, B-<label> or I-<label> with a label of {', '.join(sorted(labels))}; "
-                        f"found {tag!r}")
+    if prefix not in ("B", "I") or not label:
+        builder.problem(f"line {n}", "import-malformed", f"expected O, B-<label> or I-<label>; found {tag!r}")
         return False
     if prefix == "I" and (not previous or previous[-1] == "O" or previous[-1][2:] != label):
         builder.problem(f"line {n}", "import-malformed",

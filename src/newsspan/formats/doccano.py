@@ -175,19 +175,21 @@ def _spans(builder: DocumentBuilder, where: str, obj: dict[str, Any]) -> Found:
         rows = [(pointer("label", k), None, *(s if isinstance(s, list) and len(s) == 3 else (None, None, None)))
                 for k, s in enumerate(obj.get("label") or [])]
     found: Found = {}
+    label_map = builder.options.label_map
     for k, (ptr, span_id, start, end, label) in enumerate(rows):
         place = f"{where} {ptr}"
-        target = label_table().get(label) if isinstance(label, str) else None
-        if target is None:
-            builder.problem(place, "import-unknown-label",
-                            f"expected a label of the newsspan layers ({', '.join(label_table())}); found {label!r}")
-            continue
         offsets = builder.source_span(place, start, end, utf16=True)
         if offsets is None:
             continue
         start, end = offsets
         key = str(span_id if span_id is not None else f"#{k}")
-        kind, value = target
+        own = label_table().get(label) if isinstance(label, str) else None
+        if own is None or (label_map and label in label_map.entries):
+            mapped = builder.target(place, label, builder.text[start:end], key=key)
+            if mapped is None:
+                continue
+            own = mapped
+        kind, value = own
         if kind == "dateline":
             builder.dateline = (start, end)
         elif kind in PARTS:
@@ -204,6 +206,8 @@ def _relations(builder: DocumentBuilder, where: str, relations: list[Any], spans
         place = f"{where} {pointer('relations', k)}"
         rel = rel if isinstance(rel, dict) else {}
         source, target, kind = spans.get(str(rel.get("from_id"))), spans.get(str(rel.get("to_id"))), rel.get("type")
+        if any(builder.attached_to_skipped(place, str(rel.get(end)), str(kind)) for end in ("from_id", "to_id")):
+            continue
         if not isinstance(source, SpanDraft) or target is None:
             builder.problem(place, "import-dangling-link",
                             f"expected from_id and to_id naming spans of this line (from_id a layer span); "

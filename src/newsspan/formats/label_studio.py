@@ -259,15 +259,20 @@ class _Regions:
                                  "expected a control of labeling_config.xml "
                                  f"({', '.join([*CONTROL.values(), PART_CONTROL])}); found {control!r}")
             return
-        allowed = layer_labels()[layer] if layer else tuple(PARTS.values())
-        if label not in allowed:
+        if layer is None and label not in PARTS.values():
             self.builder.problem(where + "/value/labels/0", "import-unknown-label",
-                                 f"expected one of {', '.join(allowed)}; found {label!r}")
+                                 f"expected one of {', '.join(PARTS.values())}; found {label!r}")
             return
         offsets = self._offsets(where, value, value.get("text"))
         if offsets is None:
             return
-        if layer is None:
+        if layer is not None:
+            target = self.builder.target(where + "/value/labels/0", label, self.builder.text[slice(*offsets)],
+                                         layer, key=region_id)
+            if target is None:
+                return
+            layer, label = target
+        else:
             part = next(name for name, shown in PARTS.items() if shown == label)
             if part == "dateline":
                 self.builder.dateline = offsets
@@ -288,6 +293,8 @@ class _Regions:
                                  f"found {control!r}")
             return
         target, name = spec
+        if self.builder.attached_to_skipped(where, str(r.get("id")), str(control)):
+            return
         draft = self.drafts.get(str(r.get("id")))
         if draft is None or target not in (None, draft.layer):
             self.builder.problem(where + "/id", "import-dangling-link",
@@ -312,6 +319,8 @@ class _Regions:
                                  f"expected one relation label of {', '.join(RELATION_LABELS)}; found {labels!r}")
             return
         label = labels[0]
+        if any(self.builder.attached_to_skipped(where, key, label) for key in (from_id, to_id)):
+            return
         draft = self.drafts.get(from_id)
         if draft is None:
             self.builder.problem(where + "/from_id", "import-dangling-link",

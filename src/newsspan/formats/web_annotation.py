@@ -27,8 +27,7 @@ from typing import Any
 
 import orjson
 
-from ..model import LABEL_FIELD, LAYERS, REFERENCES, Layer
-from ..schema import entity_labels, timex_types
+from ..model import LABEL_FIELD, LAYERS, REFERENCES
 from ..validate import pointer
 from .base import (
     DocumentBuilder,
@@ -225,16 +224,21 @@ class _Annotations:
         bodies = a.get("body", [])
         bodies = [b for b in (bodies if isinstance(bodies, list) else [bodies]) if isinstance(b, dict)]
         tags = [b.get("value") for b in bodies if b.get("purpose") == "tagging"]
-        layer = a.get("layer") or _layer_of_tag(tags)
-        if len(tags) != 1 or layer not in (*LAYERS, *PARTS):
+        layer = a.get("layer")
+        if len(tags) != 1 or (layer is not None and layer not in (*LAYERS, *PARTS)):
             self.builder.problem(where, "import-unknown-label",
-                                 f"expected one tagging body and a layer of {', '.join((*LAYERS, *PARTS))}; "
+                                 f"expected one tagging body and no layer or one of {', '.join((*LAYERS, *PARTS))}; "
                                  f"found tags {tags!r} and layer {layer!r}")
             return
         offsets = self._offsets(where, a.get("target"))
         if offsets is None:
             return
         key = str(a.get("id"))
+        if layer is None or (self.builder.options.label_map and tags[0] in self.builder.options.label_map.entries):
+            target = self.builder.target(where, tags[0], self.builder.text[slice(*offsets)], key=key)
+            if target is None:
+                return
+            layer, tags = target[0], [target[1]]
         if layer == "dateline":
             self.builder.dateline = offsets
         elif layer in PARTS:
@@ -300,6 +304,8 @@ class _Annotations:
     def _links(self, where: str, draft: SpanDraft, links: list[dict[str, Any]]) -> None:
         for body in links:
             role, target = body.get("role"), str(body.get("source"))
+            if self.builder.attached_to_skipped(where + "/body", target, str(role)):
+                continue
             if role in subspan_fields(draft.layer) and self.parts.get(target, ("",))[0] == role:
                 draft.subspans[role] = self.parts[target][1]
             elif (draft.layer, role) in REFERENCES and target in self.drafts:
@@ -317,13 +323,4 @@ def _covered(raw: str, position: dict[str, Any]) -> str | None:
     start, end = position.get("start"), position.get("end")
     if type(start) is int and type(end) is int and 0 <= start < end <= len(raw):
         return raw[start:end]
-    return None
-
-
-def _layer_of_tag(tags: list[Any]) -> Layer | None:
-    """The layer of an annotation without a ``layer`` (made by another tool), from its tag."""
-    if len(tags) == 1 and tags[0] in entity_labels():
-        return "entities"
-    if len(tags) == 1 and tags[0] in timex_types():
-        return "dates"
     return None
