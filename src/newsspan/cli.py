@@ -915,10 +915,10 @@ def import_command(
             print_problems(failed)
             print_skipped(skipped)
         raise fail(f"nothing imported: {len(problems)} problem(s)")
-    if not result.documents:
+    if not result.documents and not result.sets:
         raise fail(f"{src}: found no documents", as_json=as_json)
     try:
-        written = write_corpus(result.documents, out, force=force)
+        written = write_corpus(result.documents, out, force=force, sets=result.sets)
     except FileExistsRefusal as exc:
         raise fail(str(exc), as_json=as_json) from None
     except OSError as exc:
@@ -931,6 +931,7 @@ def import_command(
                 **report.to_dict(),
                 "documents": [doc["id"] for doc, _ in result.documents],
                 "files": [str(p) for p in written],
+                "sets": {folder: [doc["id"] for doc, _ in docs] for folder, docs in result.sets.items()},
                 "skipped": skipped,
                 "skipped_count": len(skipped),
             }
@@ -939,6 +940,8 @@ def import_command(
         print_problems(report)
         print_skipped(skipped)
         console.print(Text.assemble(("imported ", "green"), f"{len(result.documents)} document(s) into {out}"))
+        for folder, docs in result.sets.items():
+            console.print(f"  {len(docs)} document(s) into {out / folder}")
     raise typer.Exit(0 if report.ok else 1)
 
 

@@ -123,10 +123,23 @@ class ImportResult:
     documents: list[DocumentWithText] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    sets: dict[str, list[DocumentWithText]] = field(default_factory=dict)
+
     def extend(self, other: ImportResult) -> None:
-        """Append another result's documents and problems to this one."""
+        """Append another result's documents, annotation sets and problems to this one."""
         self.documents += other.documents
         self.problems += other.problems
+        for folder, docs in other.sets.items():
+            self.sets.setdefault(folder, []).extend(docs)
+
+    def add_to(self, folder: str | None, document: DocumentWithText | None, problems: list[Problem]) -> None:
+        """Like :meth:`add`, into the annotation set ``folder`` (``agreement/<annotator>``) or the corpus (None)."""
+        if folder is None:
+            self.add(document, problems)
+            return
+        self.problems += problems
+        if document:
+            self.sets.setdefault(folder, []).append(document)
 
     def add(self, document: DocumentWithText | None, problems: list[Problem]) -> None:
         """One source document's outcome: its problems, and the document when it could be built."""
@@ -282,6 +295,7 @@ class SpanDraft:
     links: dict[str, str] = field(default_factory=dict)
     subspans: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     proposed_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # suggestion fields (provenance, confidence), added unvalidated
 
 
 class DocumentBuilder:
@@ -335,12 +349,16 @@ class DocumentBuilder:
             return ("", label)  # type: ignore[return-value]
         if target is None:
             expected = f"a label of the label map or of the schema ({', '.join(native_labels(layer))})"
-            if self.options.on_unknown == "error":
-                self.problem(where, "import-unknown-label", f"expected {expected}; found {label!r} on {quoted(text)}")
-            else:
-                self.skip(where, label, text, "unknown label (not in the label map or the schema)", key)
+            self.unknown(where, label, text, expected, "unknown label (not in the label map or the schema)", key)
             return None
         return target
+
+    def unknown(self, where: str, label: str, text: str, expected: str, reason: str, key: str | None = None) -> None:
+        """Something newsspan has no place for: listed as skipped, or a problem with ``--on-unknown error``."""
+        if self.options.on_unknown == "error":
+            self.problem(where, "import-unknown-label", f"expected {expected}; found {label!r} on {quoted(text)}")
+        else:
+            self.skip(where, label, text, reason, key)
 
     def attached_to_skipped(self, where: str, key: str, what: str) -> bool:
         """True (and listed) when ``key`` names a skipped span: a line about it is skipped, not an error."""
@@ -441,6 +459,10 @@ class DocumentBuilder:
         for problem in self._validate(doc):
             self.problem(_source_place(problem.pointer, where_of), problem.code,
                          problem.message + (f" (as {problem.pointer})" if problem.pointer else ""))
+        for layer in LAYERS:
+            drafts = sorted((d for d in self.drafts if d.layer == layer), key=lambda d: id_number(ids[id(d)]))
+            for item, draft in zip(doc[layer], drafts, strict=True):
+                item.update(draft.extra)
         return None if self.problems else (doc, self.text)
 
     def _skeleton(self) -> dict[str, Any]:
@@ -550,21 +572,26 @@ def subspan_fields(layer: Layer) -> tuple[str, ...]:
 
 # --- writing -------------------------------------------------------------------------------
 
-def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force: bool = False) -> list[Path]:
+def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force: bool = False,
+                 sets: dict[str, list[DocumentWithText]] | None = None) -> list[Path]:
     """Write imported documents as a corpus root: ``out_dir/seeds/`` and ``out_dir/annotations/``.
 
-    New seeds hold the canonical text; annotation files are ``<id>.json``. An existing seed whose
+    New seeds hold the canonical text; annotation files are ``<id>.json`` (in ``annotations/``, or in the
+    folder of their annotation set: ``agreement/<annotator>/``, ``suggestions/<model>/``). An existing seed whose
     canonical text is the imported text is kept byte-for-byte as received (never rewritten, not even
     with ``force``). Every file is written atomically. Nothing is written when any target exists with
     other content and ``force`` is false: :class:`FileExistsRefusal` names every such file.
     """
     corpus = Corpus(Path(out_dir))
     planned: dict[Path, str] = {}
-    for doc, text in documents:
+    placed = [(doc, text, corpus.annotation_path(doc["id"])) for doc, text in documents]
+    placed += [(doc, text, Path(out_dir) / folder / f"{doc['id']}.json")
+               for folder, docs in (sets or {}).items() for doc, text in docs]
+    for doc, text, target in placed:
         seed = corpus.seed_path(doc["seed"]["file"])
         if not _same_text(seed, text):
             planned[seed] = text + "\n"
-        planned[corpus.annotation_path(doc["id"])] = dump_json(doc)
+        planned[target] = dump_json(doc)
     changed = {path: content for path, content in planned.items() if _differs(path, content)}
     if not force and (existing := sorted(p for p in changed if p.exists())):
         raise FileExistsRefusal(
@@ -593,13 +620,15 @@ def _differs(path: Path, content: str) -> bool:
 def duplicate_problems(result: ImportResult) -> list[Problem]:
     """Two documents with one id (or two different texts under one seed file name) cannot be written."""
     problems = []
-    seen_ids: set[str] = set()
+    seen_ids: set[tuple[str, str]] = set()
     seeds: dict[str, str] = {}
-    for doc, text in result.documents:
-        if doc["id"] in seen_ids:
+    groups = [("annotations", doc, text) for doc, text in result.documents]
+    groups += [(folder, doc, text) for folder, docs in result.sets.items() for doc, text in docs]
+    for folder, doc, text in groups:
+        if (folder, doc["id"]) in seen_ids:
             problems.append(Problem("(import)", f"/{doc['id']}", "import-duplicate-document",
-                                    f"expected one document per id; found {doc['id']!r} twice"))
-        seen_ids.add(doc["id"])
+                                    f"expected one document per id in {folder}/; found {doc['id']!r} twice"))
+        seen_ids.add((folder, doc["id"]))
         seed = doc["seed"]["file"]
         if seeds.setdefault(seed, text_sha256(text)) != text_sha256(text):
             problems.append(Problem("(import)", f"/{doc['id']}/seed/file", "import-duplicate-document",
@@ -615,7 +644,8 @@ def unwritable_problems(result: ImportResult) -> list[Problem]:
     names are unique. An import writes nothing when this list is not empty (all or nothing).
     """
     problems = duplicate_problems(result)
-    for doc, text in result.documents:
+    suggested = [(suggestion_free(doc), text) for docs in result.sets.values() for doc, text in docs]
+    for doc, text in [*result.documents, *suggested]:
         file = f"(import) {doc.get('id')}"
         try:
             canonical = canonical_text((text + "\n").encode("utf-8", "surrogatepass"))
@@ -628,6 +658,16 @@ def unwritable_problems(result: ImportResult) -> list[Problem]:
             continue
         problems += validation_problems(file, doc, text)
     return problems
+
+
+#: Per-span fields of suggestions (model or rule output) that annotation files do not hold.
+SUGGESTION_FIELDS = ("provenance", "confidence")
+
+
+def suggestion_free(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document without suggestion fields on its spans (what validation of an annotation file sees)."""
+    return {**doc, **{layer: [{k: v for k, v in item.items() if k not in SUGGESTION_FIELDS} for item in doc[layer]]
+                      for layer in LAYERS}}
 
 
 def write_json(path: Path, obj: Any, *, overwrite: bool) -> Path:
