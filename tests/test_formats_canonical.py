@@ -1,6 +1,7 @@
 """Imports of texts that are not canonical (CRLF, a BOM, trailing whitespace): offsets are read on the
 text as the tool stored it and mapped through the canonical-text rule, as ``newsspan add`` does; and a
-document is checked whole before any file of it is written."""
+document is checked whole before any file of it is written. Also: Web Annotation targets given as IRIs
+(`--source-map`)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,34 @@ def test_a_document_whose_text_is_not_canonical_is_refused_before_writing():
     assert [(p.code, p.pointer) for p in problems] == [("import-text-not-canonical", "/seed")]
     good = ImportResult(documents=[(doc, "Astana.")])
     assert unwritable_problems(good) == []
+
+
+# --- W3C Web Annotation targets given as IRIs ------------------------------------------------------
+
+
+def test_web_annotation_iri_targets_need_and_use_a_source_map(tmp_path):
+    import shutil
+
+    from .conftest import REPO
+
+    src = tmp_path / "wa"
+    shutil.copytree(REPO / "tests" / "fixtures" / "formats" / "web_annotation", src)
+    text_file = src / "merkel-tokayev.txt"
+    page = src / "merkel-tokayev.jsonld"
+    iri = "http://example.org/news/merkel-tokayev"
+    missing = runner.invoke(app, ["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "a"),
+                                  "--json"])
+    assert missing.exit_code == 1 and not (tmp_path / "a").exists()
+    [problem] = json.loads(missing.stdout)["errors"]
+    assert problem["code"] == "import-unreadable" and f"--source-map {iri}=FILE" in problem["message"]
+    done = runner.invoke(app, ["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "b"),
+                               "--source-map", f"{iri}={text_file}", "--label-map", "conll2003", "--json"])
+    assert done.exit_code == 0, done.output
+    corpus = Corpus(tmp_path / "b")
+    [path] = corpus.annotation_files()
+    doc, text = corpus.load(path)
+    assert [(text[e["start"]:e["end"]], e["label"]) for e in doc["entities"]] == [
+        ("Angela Merkel", "PERSON"), ("Kassym-Jomart Tokayev", "PERSON"), ("Berlin", "LOC")]
+    bad = runner.invoke(app, ["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "c"),
+                              "--source-map", "no-equals-sign"])
+    assert bad.exit_code == 2 and "IRI=FILE" in bad.output

@@ -21,6 +21,7 @@ and the quote occurs exactly once; otherwise it reports the span.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -188,11 +189,19 @@ def _source_text(builder: DocumentBuilder, path: Path, items: list[Any],
                         f"expected every annotation to target one text file; found {sorted(map(str, sources))}")
         return None
     name = next(iter(sources))
-    try:
-        source = SourceText.of((path.parent / name).read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
+    mapped = builder.options.source_map.get(name)
+    if mapped is None and _is_iri(name):
         builder.problem(pointer(*base), "import-unreadable",
-                        f"expected the target text {name} as a UTF-8 file next to {path.name}; found {exc}")
+                        f"expected a local text for the target IRI {name}; found none (give it with "
+                        f"--source-map {name}=FILE)")
+        return None
+    file = mapped if mapped is not None else path.parent / name
+    try:
+        source = SourceText.of(Path(file).read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        where = "given by --source-map" if mapped is not None else f"next to {path.name}"
+        builder.problem(pointer(*base), "import-unreadable",
+                        f"expected the target text {file} ({where}) as a UTF-8 file; found {exc}")
         return None
     builder.text = source.canonical
     return source
@@ -313,6 +322,11 @@ class _Annotations:
             else:
                 self.builder.problem(where + "/body", "import-dangling-link",
                                      f"expected a {role!r} link to an annotation of this collection; found {target!r}")
+
+
+def _is_iri(name: str) -> bool:
+    """Whether a target source is an IRI (``http://...``, ``urn:...``) rather than a file name next to the file."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name) is not None and not re.match(r"^[A-Za-z]:[\\/]", name)
 
 
 def _is_wikidata(source: Any) -> bool:
