@@ -50,6 +50,9 @@ IMPORT_CODES: dict[str, str] = {
     "import-dangling-link": "a relation or reference names a span the source does not have",
     "import-duplicate-document": "two source documents map to the same document id",
     "import-text-not-canonical": "a document's text is not its own canonical text (a seed would not give it back)",
+    "import-brat-event": "a brat event (E line): newsspan has no events",
+    "import-brat-equivalence": "a brat equivalence (* line): newsspan has no equivalence sets",
+    "import-brat-on-event-or-relation": "a brat attribute, note or normalization on an event or relation",
 }
 
 #: Value written for a TIMEX3 value the source format cannot carry (X = unknown digits, TimeML).
@@ -353,12 +356,14 @@ class DocumentBuilder:
             return None
         return target
 
-    def unknown(self, where: str, label: str, text: str, expected: str, reason: str, key: str | None = None) -> None:
-        """Something newsspan has no place for: listed as skipped, or a problem with ``--on-unknown error``."""
+    def unknown(self, where: str, label: str, text: str, expected: str, reason: str, key: str | None = None, *,
+                code: str = "import-unknown-label") -> None:
+        """Something newsspan has no place for: listed as skipped (``reason``, prefixed by ``code`` unless it is
+        the unknown-label code), or a problem ``code`` with ``--on-unknown error``."""
         if self.options.on_unknown == "error":
-            self.problem(where, "import-unknown-label", f"expected {expected}; found {label!r} on {quoted(text)}")
+            self.problem(where, code, f"expected {expected}; found {label!r} on {quoted(text)}")
         else:
-            self.skip(where, label, text, reason, key)
+            self.skip(where, label, text, reason if code == "import-unknown-label" else f"{code}: {reason}", key)
 
     def attached_to_skipped(self, where: str, key: str, what: str) -> bool:
         """True (and listed) when ``key`` names a skipped span: a line about it is skipped, not an error."""

@@ -255,7 +255,7 @@ class _AnnReader:
             "#": (lambda line: bratly.NoteAnnotation.from_line(line, self.entities), self._note),
         }
         for n, line in numbered:
-            if line.startswith("T"):
+            if line.startswith("T") or self._unsupported(n, line):
                 continue
             if line[0] not in handlers:
                 self.builder.problem(f"line {n}", "import-unknown-label",
@@ -264,6 +264,26 @@ class _AnnReader:
                 continue
             parse, handle = handlers[line[0]]
             self._parse(n, line, lambda parse=parse, line=line: parse(line), handle)
+
+    def _unsupported(self, n: int, line: str) -> bool:
+        """True (and listed, or a problem with ``--on-unknown error``) for a line newsspan cannot carry:
+        an event (E), an equivalence (*), or an attribute, note or normalization on an event or relation."""
+        fields = line.split("\t")
+        words = fields[1].split() if len(fields) > 1 else []
+        where, shown = f"line {n}", line[:80]
+        if line[0] == "E":
+            self.builder.unknown(where, fields[0], shown, "a T, A, R, N or # line", "newsspan has no events "
+                                 "(their trigger and argument T lines are imported as spans)", code="import-brat-event")
+        elif line[0] == "*":
+            self.builder.unknown(where, "*", shown, "a T, A, R, N or # line", "newsspan has no equivalence sets",
+                                 code="import-brat-equivalence")
+        elif line[0] in "AN#" and len(words) > 1 and words[1][:1] in ("E", "R"):
+            self.builder.unknown(where, fields[0], shown, "an attribute, note or normalization on a T span",
+                                 f"it is on {words[1]}, an {'event' if words[1][0] == 'E' else 'relation'}",
+                                 code="import-brat-on-event-or-relation")
+        else:
+            return False
+        return True
 
     def _about_rejected(self, where: str, ann: Any) -> bool:
         """True (with a problem saying so) when a line refers to a T line that could not be imported."""
@@ -364,9 +384,9 @@ class _AnnReader:
 
     def _attribute(self, where: str, ann: Any) -> None:
         if ann.label not in ATTRIBUTES:
-            self.builder.problem(where, "import-unknown-label",
-                                 f"expected an attribute of annotation.conf ({', '.join(ATTRIBUTES)}); "
-                                 f"found {ann.label!r}")
+            self.builder.unknown(where, ann.label, f"on {ann.component.id}",
+                                 f"an attribute of annotation.conf ({', '.join(ATTRIBUTES)})",
+                                 "an attribute newsspan has no place for")
             return
         layer, name = ATTRIBUTES[ann.label]
         draft = self._target(where, ann.component.id, (layer,))
@@ -405,8 +425,8 @@ class _AnnReader:
             draft.links[RELATIONS[ann.label]] = arg2
         else:
             known = ", ".join([*RELATIONS, *SUBSPAN_RELATIONS])
-            self.builder.problem(where, "import-unknown-label", f"expected a relation of annotation.conf ({known}); "
-                                                                f"found {ann.label!r}")
+            self.builder.unknown(where, ann.label, f"{arg1} -> {arg2}", f"a relation of annotation.conf ({known})",
+                                 "a relation type newsspan has no place for")
 
     def _normalization(self, where: str, ann: Any) -> None:
         draft = self._target(where, ann.component.id, ("entities",))
@@ -414,8 +434,9 @@ class _AnnReader:
         if draft is None:
             return
         if database != NORMALIZATION_DB:
-            self.builder.problem(where, "import-unknown-label",
-                                 f"expected a {NORMALIZATION_DB} reference; found {database}:{identifier}")
+            self.builder.unknown(where, f"{database}:{identifier}", f"on {ann.component.id}",
+                                 f"a {NORMALIZATION_DB} reference", "a normalization to a database newsspan does "
+                                 f"not hold (only {NORMALIZATION_DB})")
             return
         draft.fields["kb_id"] = identifier
 
