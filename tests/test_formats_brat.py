@@ -1,6 +1,6 @@
-"""brat standoff as brat's own documentation shows it (fixture: tests/fixtures/formats/brat/, with an event,
-a relation, an equivalence, attributes and notes on them, emoji and CRLF): what newsspan cannot carry is
-reported per line with its own code, never as a missing entity, and never dropped silently."""
+"""brat standoff (and a doccano relation export) as the tools' own documentation shows them (fixtures in
+tests/fixtures/formats/: an event, a relation, an equivalence, attributes and notes on them, emoji, CRLF):
+what newsspan cannot carry is reported per line with its own code, never as a missing entity, never dropped."""
 
 from __future__ import annotations
 
@@ -50,3 +50,19 @@ def test_with_on_unknown_error_each_is_a_problem_with_its_own_code(tmp_path):
     assert ("line 10", "import-brat-on-event-or-relation") in codes
     assert ("line 13", "import-brat-on-event-or-relation") in codes
     assert not any(p.code == "import-dangling-link" for p in result.problems)
+
+
+def test_doccano_relation_extraction_export_with_emoji_and_crlf(tmp_path):
+    """doccano's relation-extraction shape (ids from 0, UTF-16 offsets, relation types of its own)."""
+    from newsspan.formats import doccano
+
+    options = ImportOptions()
+    result = read_with(doccano, REPO / "tests" / "fixtures" / "formats" / "doccano" / "relation_extraction.jsonl",
+                       options)
+    assert result.problems == []
+    [(doc, text)] = result.documents
+    assert "\r" not in text
+    assert [(e["text"], e["label"]) for e in doc["entities"]] == [
+        ("Siemens", "ORG"), ("Berlin", "GPE"), ("Werner von Siemens", "PERSON")]
+    assert [(d["text"], d["type"]) for d in doc["dates"]] == [("12 October 1847", "DATE")]
+    assert sorted(s.label for s in options.skipped) == ["foundedAt", "foundedBy"]

@@ -217,5 +217,6 @@ def _relations(builder: DocumentBuilder, where: str, relations: list[Any], spans
         elif (source.layer, kind) in REFERENCES and isinstance(target, SpanDraft):
             source.links[kind] = target.key  # type: ignore[index]
         else:
-            builder.problem(place, "import-unknown-label",
-                            f"expected a relation a {source.layer} span can have towards this span; found {kind!r}")
+            builder.unknown(place, str(kind), f"{rel.get('from_id')} -> {rel.get('to_id')}",
+                            f"a relation a {source.layer} span can have towards this span",
+                            "a relation type newsspan has no place for")
