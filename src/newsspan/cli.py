@@ -893,7 +893,7 @@ def import_command(
     as_json: JsonOption = False,
 ) -> None:
     """Read a tool's export into a corpus root; report every span that cannot be mapped (nothing written then)."""
-    from .formats.base import read_with, unwritable_problems, write_corpus
+    from .formats.base import keep_existing_headers, read_with, unwritable_problems, write_corpus
     from .formats.options import ImportOptionError, import_options
 
     module = format_module(format_name)
@@ -906,6 +906,7 @@ def import_command(
     with review_progress(f"reading {format_name}", None, as_json):
         result = read_with(module, src, options)
     skipped = [s.to_dict() for s in options.skipped]
+    keep_existing_headers(result, out)  # back into the working corpus: provenance the format lacks stays
     problems = result.problems + unwritable_problems(result)  # all checked before any file is written
     if problems:
         failed = Report(files=len(result.documents), problems=problems)

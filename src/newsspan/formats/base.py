@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
@@ -605,6 +607,44 @@ def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force:
     for path, content in changed.items():
         atomic_write_text(path, content, overwrite=force)
     return sorted(planned)
+
+
+def keep_existing_headers(result: ImportResult, root: Path) -> list[str]:
+    """Importing into a corpus that already holds a document: what the format could not carry stays.
+
+    For each imported document whose ``annotations/<id>.json`` exists in ``root`` with the same text
+    (seed hash): the seed file name, and ``metadata`` and ``annotation`` provenance when the import only
+    has the draft defaults for them (brat and CoNLL carry neither), are taken from the existing file; an
+    imported dateline is kept. Returns the ids whose header was kept.
+    """
+    corpus = Corpus(Path(root))
+    kept = []
+    for doc, text in result.documents:
+        existing = _existing_document(corpus.annotation_path(doc["id"]), doc["seed"]["text_sha256"])
+        if existing is None:
+            continue
+        default = new_document(doc["id"], doc["seed"]["file"], text)
+        doc["seed"] = existing["seed"]
+        for key, ignored in (("metadata", ("dateline", "split")), ("annotation", ())):
+            if _without(doc[key], ignored) == _without(default[key], ignored) and isinstance(existing.get(key), dict):
+                dateline = doc[key].get("dateline") if key == "metadata" else None
+                doc[key] = {**existing[key], **({"dateline": dateline} if dateline else {})}
+        kept.append(doc["id"])
+    return kept
+
+
+def _existing_document(path: Path, sha: str) -> dict[str, Any] | None:
+    """The annotation file at ``path`` when it is a document of the text hashing to ``sha``."""
+    try:
+        existing = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    seed = existing.get("seed") if isinstance(existing, dict) else None
+    return existing if isinstance(seed, dict) and seed.get("text_sha256") == sha else None
+
+
+def _without(part: Any, keys: tuple[str, ...]) -> Any:
+    return {k: v for k, v in part.items() if k not in keys} if isinstance(part, dict) else part
 
 
 def _same_text(seed: Path, text: str) -> bool:
