@@ -222,7 +222,10 @@ def test_import_refuses_to_overwrite_changed_annotations_unless_forced(tmp_path)
     assert run("export", "--format", "brat", "--out", str(tmp_path / "out"), "--root", str(REPO)).exit_code == 0
     assert run("import", "--format", "brat", str(tmp_path / "out"), "--out", str(tmp_path / "root")).exit_code == 0
     target = Corpus(tmp_path / "root").annotation_path(SEED_ID)
-    target.write_text(target.read_text(encoding="utf-8").replace('"draft"', '"reviewed"'), encoding="utf-8")
+    # a span edited since the import (an edited provenance block, which brat lacks, would simply be kept)
+    edited = json.loads(target.read_text(encoding="utf-8"))
+    edited["entities"][0]["label"] = "LOC" if edited["entities"][0]["label"] != "LOC" else "ORG"
+    target.write_text(json.dumps(edited, ensure_ascii=False, indent=2), encoding="utf-8")
     before = target.read_bytes()
     again = runner.invoke(app, ["import", "--format", "brat", str(tmp_path / "out"), "--out", str(tmp_path / "root")])
     assert again.exit_code == 1
