@@ -471,8 +471,9 @@ class _Regions:
         labels = r.get("labels") or []
         from_id, to_id = str(r.get("from_id")), str(r.get("to_id"))
         if len(labels) != 1 or labels[0] not in RELATION_LABELS:
-            self.builder.problem(where + "/labels", "import-unknown-label",
-                                 f"expected one relation label of {', '.join(RELATION_LABELS)}; found {labels!r}")
+            self.builder.unknown(where + "/labels", str(labels), f"{from_id} -> {to_id}",
+                                 f"one relation label of {', '.join(RELATION_LABELS)}",
+                                 "a relation newsspan has no field for")
             return
         label = labels[0]
         if any(self.builder.attached_to_skipped(where, key, label) for key in (from_id, to_id)):

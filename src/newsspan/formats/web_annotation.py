@@ -307,8 +307,8 @@ class _Annotations:
             elif purpose == "identifying" and draft.layer == "entities" and _is_wikidata(body.get("source")):
                 draft.fields["kb_id"] = body["source"][len(WIKIDATA):]
             elif purpose not in ("tagging", "linking"):
-                self.builder.problem(where + "/body", "import-unknown-label",
-                                     f"expected bodies newsspan can hold for {draft.layer}; found {str(body)[:80]}")
+                self.builder.unknown(where + "/body", str(purpose), str(body)[:80],
+                                     f"bodies newsspan can hold for {draft.layer}", "a body newsspan has no place for")
 
     def _links(self, where: str, draft: SpanDraft, links: list[dict[str, Any]]) -> None:
         for body in links:
