@@ -181,7 +181,7 @@ def rename_in_export(name: str, out: Path, renaming: dict[str, str]) -> None:
     """Rewrite every entity label of an export with ``renaming`` (what another tool's scheme would hold)."""
     if name == "doccano":
         path = out / "corpus.jsonl"
-        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
         for record in records:
             for entity in record["entities"]:
                 entity["label"] = renaming.get(entity["label"], entity["label"])
