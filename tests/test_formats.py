@@ -219,7 +219,10 @@ def test_import_refuses_to_overwrite_changed_annotations_unless_forced(tmp_path)
     assert run("export", "--format", "brat", "--out", str(tmp_path / "out"), "--root", str(REPO)).exit_code == 0
     assert run("import", "--format", "brat", str(tmp_path / "out"), "--out", str(tmp_path / "root")).exit_code == 0
     target = Corpus(tmp_path / "root").annotation_path(SEED_ID)
-    target.write_text(target.read_text(encoding="utf-8").replace('"draft"', '"reviewed"'), encoding="utf-8")
+    # a span edited since the import (an edited provenance block, which brat lacks, would simply be kept)
+    edited = json.loads(target.read_text(encoding="utf-8"))
+    edited["entities"][0]["label"] = "LOC" if edited["entities"][0]["label"] != "LOC" else "ORG"
+    target.write_text(json.dumps(edited, ensure_ascii=False, indent=2), encoding="utf-8")
     before = target.read_bytes()
     again = invoke(["import", "--format", "brat", str(tmp_path / "out"), "--out", str(tmp_path / "root")])
     assert again.exit_code == 1
@@ -235,7 +238,8 @@ def test_import_reports_unmappable_spans_and_writes_nothing(tmp_path):
     record["entities"][2]["end_offset"] += 1  # "Kassym-Jomart Tokayev" + the following space
     record["entities"][3]["label"] = "PERSONA"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    result = run("import", "--format", "doccano", str(path), "--out", str(tmp_path / "root"), "--json")
+    result = run("import", "--format", "doccano", str(path), "--out", str(tmp_path / "root"), "--json",
+                 "--on-unknown", "error")
     assert result.exit_code == 1
     errors = json.loads(result.stdout)["errors"]
     assert {(e["file"], e["pointer"], e["code"]) for e in errors} == {
@@ -244,6 +248,11 @@ def test_import_reports_unmappable_spans_and_writes_nothing(tmp_path):
     }
     assert "Traceback" not in result.output
     assert not (tmp_path / "root").exists()
+    skipping = run("import", "--format", "doccano", str(path), "--out", str(tmp_path / "root"), "--json")
+    assert skipping.exit_code == 1 and not (tmp_path / "root").exists()  # the bad offset still blocks the file
+    report = json.loads(skipping.stdout)
+    assert {e["code"] for e in report["errors"]} == {"span-whitespace"}
+    assert report["skipped_count"] == 1 and report["skipped"][0]["label"] == "PERSONA"
 
 
 def test_export_refuses_invalid_corpus_and_non_empty_out(corpus_copy, tmp_path):

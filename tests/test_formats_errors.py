@@ -13,6 +13,7 @@ import pytest
 
 from newsspan.corpus import new_document
 from newsspan.formats import brat, converter, label_studio
+from newsspan.formats.base import ImportOptions, read_with
 from newsspan.validation import Problem
 
 
@@ -20,8 +21,9 @@ def codes(problems: list[Problem]) -> set[tuple[str, str]]:
     return {(p.pointer, p.code) for p in problems}
 
 
-def read(name: str, src: Path):
-    return converter(name).read(src)
+def read(name: str, src: Path, on_unknown: str = "error"):
+    """Read under ``--on-unknown error`` (these tests look at problems), or ``skip``."""
+    return read_with(converter(name), src, ImportOptions(on_unknown=on_unknown))
 
 
 def small_document(text: str = "Kazakhstan and Pakistan met.\nTokayev spoke.") -> tuple[dict[str, Any], str]:
@@ -79,7 +81,7 @@ def test_brat_reports_offsets_that_do_not_match_the_text_by_line(tmp_path):
     lines.append("T10\tGPE 0 3;15 18\tKaz Pak")  # a real discontinuous span: text lies between
     lines.append("R9\tSpeaker Arg1:T1 Arg2:T77")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = brat.read(tmp_path)
+    result = read("brat", tmp_path)
     assert result.documents == []
     assert codes(result.problems) == {
         ("line 2", "import-text-mismatch"),
@@ -116,10 +118,10 @@ def _label_studio_export(tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
     return path, json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_label_studio_reports_offsets_inside_surrogate_pairs_and_wrong_text(tmp_path):
+def test_label_studio_reports_offsets_out_of_range_and_wrong_text(tmp_path):
     path, tasks = _label_studio_export(tmp_path)
     result = tasks[0]["annotations"][0]["result"]
-    result[0]["value"]["start"] = 1  # between the two UTF-16 units of the emoji
+    result[0]["value"]["end"] = 10_000  # past the end of the text
     result[1]["value"]["text"] = "Pakistani"
     result.append({"from_id": "e3", "to_id": "e2", "type": "relation", "labels": ["speaker"]})
     path.write_text(json.dumps(tasks), encoding="utf-8")
@@ -130,6 +132,21 @@ def test_label_studio_reports_offsets_inside_surrogate_pairs_and_wrong_text(tmp_
         ("/0/annotations/0/result/3/labels", "import-unknown-label"),
     }  # entities have no speaker
     assert all(p.file == str(path) for p in problems)
+
+
+def test_label_studio_utf16_offsets_are_reported_with_a_hint_not_shifted(tmp_path):
+    """A task whose offsets count UTF-16 units (a JavaScript tool) is refused with a hint, never read shifted."""
+    path, tasks = _label_studio_export(tmp_path)
+    text = tasks[0]["data"]["text"]
+    for region in tasks[0]["annotations"][0]["result"]:
+        if region.get("value", {}).get("text"):
+            for key in ("start", "end"):
+                region["value"][key] = len(text[:region["value"][key]].encode("utf-16-le")) // 2
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    result = label_studio.read(path)
+    assert not result.documents
+    assert {p.code for p in result.problems} == {"import-text-mismatch"}
+    assert all("UTF-16 code units" in p.message for p in result.problems)
 
 
 def test_label_studio_reads_the_last_kept_annotation_and_foreign_region_ids(tmp_path):

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, DocBin
 
 from newsspan.files import FileExistsRefusal
 from newsspan.formats import converter, spacy_docbin
+from newsspan.formats.base import ImportOptions, read_with
 from newsspan.model import LAYERS
 from newsspan.validation import validate
 
@@ -107,11 +108,15 @@ def test_unknown_label_in_foreign_docbin_is_reported(tmp_path):
     sdoc = spacy.blank("en")("Tokayev earned 5 dollars.")
     sdoc.ents = [sdoc.char_span(0, 7, label="PERSON"), sdoc.char_span(15, 24, label="MONEY")]
     DocBin(docs=[sdoc]).to_disk(tmp_path / "x.spacy")
-    result = spacy_docbin.read(tmp_path / "x.spacy")
+    result = read_with(spacy_docbin, tmp_path / "x.spacy", ImportOptions(on_unknown="error"))
     assert result.documents == []
     [problem] = result.problems
     assert (problem.pointer, problem.code) == ("/docs/0/ents/1", "import-unknown-label")
     assert "'MONEY'" in problem.message and "PERSON" in problem.message
+    skipping = ImportOptions()
+    [(doc, _)] = read_with(spacy_docbin, tmp_path / "x.spacy", skipping).documents
+    assert [e["text"] for e in doc["entities"]] == ["Tokayev"]
+    assert [(s.where, s.label, s.text) for s in skipping.skipped] == [("/docs/0/ents/1", "MONEY", "5 dollars")]
 
 
 def test_span_without_attributes_and_changed_text_are_reported(seed_document, tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.text import Text
@@ -22,9 +22,9 @@ from .app import (
     print_problems,
     progress_bar,
     selected_files,
-    show_report,
     validate_or_exit,
 )
+from .render import print_skipped
 
 FormatOption = Annotated[
     str,
@@ -94,25 +94,49 @@ def import_command(
     format_name: FormatOption,
     src: Annotated[Path, typer.Argument(help="A file of the format, or a folder of such files.")],
     out: Annotated[Path, typer.Option("--out", help="Corpus root to write (seeds/ and annotations/).")],
+    label_map: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--label-map", help="YAML/JSON label map (PER: PERSON, MISC: null, DATE: dates/DATE) or a "
+                                         "preset: conll2003, ontonotes, wikiann, spacy-en, wnut17."),
+    ] = None,
+    on_unknown: Annotated[
+        str, typer.Option("--on-unknown", help="A span with an unknown label: skip it (listed) or error.")
+    ] = "skip",
+    source_map: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--source-map", help="web-annotation: IRI=FILE, the local text of a target IRI (repeatable)."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing seed and annotation files.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read a tool's export into a corpus root; report every span that cannot be mapped (nothing written then)."""
-    from ..formats.base import duplicate_problems, write_corpus
+    from ..formats.base import keep_existing_headers, read_with, unwritable_problems, write_corpus
+    from ..formats.options import ImportOptionError, import_options
 
     module = format_module(format_name, as_json)
     if not src.exists():
         raise fail(f"{src}: expected a file or folder to import; found nothing", 2, as_json=as_json)
+    try:
+        options = import_options(label_map, on_unknown, source_map or [], seed_root=out)
+    except ImportOptionError as exc:
+        raise fail(str(exc), 2, as_json=as_json) from None
     with progress_bar(f"reading {format_name}", None, as_json):
-        result = module.read(src)
-    problems = result.problems + duplicate_problems(result)
+        result = read_with(module, src, options)
+    skipped = [s.to_dict() for s in options.skipped]
+    keep_existing_headers(result, out)  # back into the working corpus: provenance the format lacks stays
+    problems = result.problems + unwritable_problems(result)  # all checked before any file is written
     if problems:
-        show_report(Report(files=len(result.documents), problems=problems), as_json)  # with --json, the output
+        failed = Report(files=len(result.documents), problems=problems)
+        if as_json:
+            print_json({**failed.to_dict(), "skipped": skipped, "skipped_count": len(skipped)})
+        else:
+            print_problems(failed)
+            print_skipped(skipped)
         raise fail(f"nothing imported: {len(problems)} problem(s)")
-    if not result.documents:
+    if not result.documents and not result.sets:
         raise fail(f"{src}: found no documents", as_json=as_json)
     try:
-        written = write_corpus(result.documents, out, force=force)
+        written = write_corpus(result.documents, out, force=force, sets=result.sets)
     except FileExistsRefusal as exc:
         raise fail(str(exc), as_json=as_json) from None
     except OSError as exc:
@@ -125,9 +149,15 @@ def import_command(
                 **report.to_dict(),
                 "documents": [doc["id"] for doc, _ in result.documents],
                 "files": [str(p) for p in written],
+                "sets": {folder: [doc["id"] for doc, _ in docs] for folder, docs in result.sets.items()},
+                "skipped": skipped,
+                "skipped_count": len(skipped),
             }
         )
     else:
         print_problems(report)
+        print_skipped(skipped)
         console.print(Text.assemble(("imported ", "green"), f"{len(result.documents)} document(s) into {out}"))
+        for folder, docs in result.sets.items():
+            console.print(f"  {len(docs)} document(s) into {out / folder}")
     raise typer.Exit(0 if report.ok else 1)

@@ -270,3 +270,15 @@ def print_evaluation(result: dict[str, Any]) -> None:
                 *((_interval(rates.get("ci"), "f1"),) if with_ci else ()),
             )
         console.print(table)
+
+
+def print_skipped(skipped: list[dict[str, str]]) -> None:
+    """The spans an import did not carry (file, place, label, text, why), as a table."""
+    if not skipped:
+        return
+    table = Table(title=f"{len(skipped)} span(s) not imported")
+    for column in ("file", "where", "label", "text", "reason"):
+        table.add_column(column)
+    for row in skipped:
+        table.add_row(*(row[key] for key in ("file", "where", "label", "text", "reason")))
+    console.print(table)

@@ -2,6 +2,9 @@
 
 Each format is one module here exposing ``export(docs, out_dir, **options) -> list[Path]`` and
 ``read(src) -> ImportResult``; :data:`FORMATS` maps the format names of the CLI contract to them.
+Import options (label map, unknown labels, source map, the corpus to re-align to) apply through
+``base.read_with(module, src, ImportOptions(...))``; ``labels`` holds label maps and presets,
+``options`` parses the command-line spelling of the options.
 """
 
 from __future__ import annotations

@@ -12,17 +12,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
 from ..schema import item_schema, load_schema
-from ..text import SeedDecodeError, canonical_text, text_sha256
+from ..text import SeedDecodeError, Utf16Index, canonical_text, text_sha256
 from ..validation import Problem, codes, document_problems, pointer_parts
+from .labels import LabelMap, Target, native_target, schema_labels
 
 #: A document with its canonical text, as converters pass them around.
 DocumentWithText = tuple[dict[str, Any], str]
@@ -39,6 +43,61 @@ UNKNOWN_TIMEX_VALUE: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A span of the source that was not imported, and why (listed, never dropped silently)."""
+
+    file: str
+    where: str
+    label: str
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"file": self.file, "where": self.where, "label": self.label, "text": self.text, "reason": self.reason}
+
+
+@dataclass
+class ImportOptions:
+    """What the user chose for an import, and the spans skipped under those choices.
+
+    ``on_unknown``: ``skip`` lists a span whose label is neither in the label map nor in the schema
+    and imports the rest of its document; ``error`` makes it a problem (nothing written).
+    ``source_map``: Web Annotation target IRI -> local text file. ``seed_root``: a corpus root whose
+    seeds tokens may be re-aligned to (CoNLL).
+    """
+
+    label_map: LabelMap | None = None
+    on_unknown: str = "skip"
+    source_map: dict[str, Path] = field(default_factory=dict)
+    seed_root: Path | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def skipped_spans(self) -> list[Skipped]:
+        """The skipped spans themselves (without the lines and links that were attached to them)."""
+        return [s for s in self.skipped if not s.reason.startswith(ATTACHED)]
+
+
+#: Reason prefix of a line or link skipped because the span it belongs to was skipped.
+ATTACHED = "attached to skipped span"
+_OPTIONS: ContextVar[ImportOptions | None] = ContextVar("newsspan_import_options", default=None)
+
+
+def current_options() -> ImportOptions:
+    """The options of the import under way (see :func:`read_with`); defaults outside one."""
+    options = _OPTIONS.get()
+    return options if options is not None else ImportOptions()
+
+
+def read_with(module: Any, src: Path, options: ImportOptions) -> ImportResult:
+    """``module.read(src)`` under ``options`` (label map, unknown labels, source map, seeds)."""
+    token = _OPTIONS.set(options)
+    try:
+        return module.read(src)
+    finally:
+        _OPTIONS.reset(token)
+
+
 @dataclass
 class ImportResult:
     """Documents read from a foreign format, and every span that could not be mapped."""
@@ -46,10 +105,23 @@ class ImportResult:
     documents: list[DocumentWithText] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    sets: dict[str, list[DocumentWithText]] = field(default_factory=dict)
+
     def extend(self, other: ImportResult) -> None:
-        """Append another result's documents and problems to this one."""
+        """Append another result's documents, annotation sets and problems to this one."""
         self.documents += other.documents
         self.problems += other.problems
+        for folder, docs in other.sets.items():
+            self.sets.setdefault(folder, []).extend(docs)
+
+    def add_to(self, folder: str | None, document: DocumentWithText | None, problems: list[Problem]) -> None:
+        """Like :meth:`add`, into the annotation set ``folder`` (``agreement/<annotator>``) or the corpus (None)."""
+        if folder is None:
+            self.add(document, problems)
+            return
+        self.problems += problems
+        if document:
+            self.sets.setdefault(folder, []).append(document)
 
     def add(self, document: DocumentWithText | None, problems: list[Problem]) -> None:
         """One source document's outcome: its problems, and the document when it could be built."""
@@ -59,6 +131,12 @@ class ImportResult:
 
 
 # --- schema-derived facts -----------------------------------------------------------------
+
+def native_labels(layer: Layer | None) -> tuple[str, ...]:
+    """The schema labels of ``layer``, or of every layer."""
+    sets = schema_labels()
+    return sets[layer] if layer else tuple(label for values in sets.values() for label in values)
+
 
 @cache
 def item_properties(layer: Layer) -> tuple[str, ...]:
@@ -110,14 +188,26 @@ class SourceText:
     @classmethod
     def of(cls, data: bytes) -> SourceText:
         """Decode a file's bytes and map them to canonical text; raises UnicodeDecodeError if they are not UTF-8."""
-        raw = data.decode("utf-8")
+        return cls.of_str(data.decode("utf-8"))
+
+    @classmethod
+    def of_str(cls, raw: str) -> SourceText:
+        """A text as a tool stored it (a JSON string, a CAS sofa) mapped to canonical text.
+
+        Raises UnicodeEncodeError for a lone surrogate (JSON may hold one), which no seed can store.
+        """
         dropped = [0] if raw.startswith("\ufeff") else []
         dropped += [m.start() for m in re.finditer("\r\n", raw)]
-        return cls(raw, canonical_text(data), tuple(dropped))
+        return cls(raw, canonical_text(raw.encode("utf-8")), tuple(dropped))
 
     def to_canonical(self, offset: int) -> int:
         """The canonical-text offset of raw-text ``offset`` (moved left past each dropped BOM or CR before it)."""
         return offset - bisect_left(self.dropped, offset)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the canonical rule changed the text (BOM, CRLF, lone CR or trailing whitespace)."""
+        return self.raw != self.canonical
 
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -153,6 +243,17 @@ def quoted(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
+def utf16_hint(raw: str, start: int, end: int, stated: str) -> str:
+    """A hint for a message when ``start:end`` as UTF-16 code units would cover ``stated`` (else empty)."""
+    index = Utf16Index.of(raw)
+    try:
+        covered = raw[index.from_utf16(start):index.from_utf16(end)]
+    except ValueError:
+        return ""
+    return (" (these offsets fit the text as UTF-16 code units, as JavaScript counts; this format counts "
+            "code points: re-export them from the tool, or convert them)") if covered == stated else ""
+
+
 # --- building documents ----------------------------------------------------------------------
 
 @dataclass
@@ -174,6 +275,7 @@ class SpanDraft:
     links: dict[str, str] = field(default_factory=dict)
     subspans: dict[str, tuple[int, int] | None] = field(default_factory=dict)
     proposed_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # suggestion fields (provenance, confidence), added unvalidated
 
 
 class DocumentBuilder:
@@ -192,11 +294,60 @@ class DocumentBuilder:
         self.drafts: list[SpanDraft] = []
         self.problems: list[Problem] = []
         self.dateline: tuple[int, int] | None = None
+        self.source: SourceText | None = None
+        self.options = current_options()
+        self.skipped_keys: set[str] = set()
+        self._utf16: tuple[str, Utf16Index] | None = None
         self._by_key: dict[str, SpanDraft] = {}
 
     def problem(self, where: str, code: str, message: str) -> None:
         """Record a problem with code ``code`` at place ``where`` of the source file."""
         self.problems.append(Problem(self.file, where, code, message))
+
+    def skip(self, where: str, label: str, text: str, reason: str, key: str | None = None) -> None:
+        """List a span (source key ``key``) that is not imported; lines attached to it are skipped too."""
+        self.options.skipped.append(Skipped(self.file, where, label, text, reason))
+        if key is not None:
+            self.skipped_keys.add(key)
+
+    def target(self, where: str, label: Any, text: str, layer: Layer | None = None, *,
+               key: str | None = None, known: tuple[str, ...] = ()) -> Target:
+        """Where a span labelled ``label`` goes: (layer, newsspan label), or None when it is not imported.
+
+        The label map decides first (a ``null`` target drops the span, listed); a label it does not
+        name keeps its own name in ``layer`` (or the one layer that has it). An unknown label is
+        skipped and listed, or a problem with ``--on-unknown error``. ``known`` lists labels the
+        format itself handles (sub-span roles): they come back as (``""``, label).
+        """
+        label = str(label)
+        named, target = (self.options.label_map.resolve(label, layer) if self.options.label_map
+                         else (False, native_target(label, layer)))
+        if named and target is None:
+            self.skip(where, label, text, f"dropped by the label map ({self.options.label_map.source})", key)
+            return None
+        if target is None and not named and label in known:
+            return ("", label)  # type: ignore[return-value]
+        if target is None:
+            expected = f"a label of the label map or of the schema ({', '.join(native_labels(layer))})"
+            self.unknown(where, label, text, expected, "unknown label (not in the label map or the schema)", key)
+            return None
+        return target
+
+    def unknown(self, where: str, label: str, text: str, expected: str, reason: str, key: str | None = None, *,
+                code: str = "import-unknown-label") -> None:
+        """Something newsspan has no place for: listed as skipped (``reason``, prefixed by ``code`` unless it is
+        the unknown-label code), or a problem ``code`` with ``--on-unknown error``."""
+        if self.options.on_unknown == "error":
+            self.problem(where, code, f"expected {expected}; found {label!r} on {quoted(text)}")
+        else:
+            self.skip(where, label, text, reason if code == "import-unknown-label" else f"{code}: {reason}", key)
+
+    def attached_to_skipped(self, where: str, key: str, what: str) -> bool:
+        """True (and listed) when ``key`` names a skipped span: a line about it is skipped, not an error."""
+        if key in self.skipped_keys:
+            self.options.skipped.append(Skipped(self.file, where, what, "", f"{ATTACHED} {key}"))
+            return True
+        return False
 
     def check_span(self, where: str, start: Any, end: Any, stated: str | None = None, *, loose: bool = False) -> bool:
         """True when ``start:end`` is a usable span of the text whose covered text matches ``stated``.
@@ -217,6 +368,61 @@ class DocumentBuilder:
             return False
         return True
 
+    def use_source(self, where: str, raw: str) -> bool:
+        """Read offsets against ``raw``, the text as the tool stored it; the document gets its canonical text.
+
+        Offsets given to :meth:`source_span` are then mapped through the canonical-text rule (a BOM
+        and the CR of each CRLF dropped, trailing whitespace cut), as ``newsspan add`` maps a seed.
+        False (with a problem) when the text cannot be a seed (a lone surrogate).
+        """
+        try:
+            self.source = SourceText.of_str(raw)
+        except (UnicodeEncodeError, SeedDecodeError) as exc:
+            self.problem(where, "import-malformed", f"expected text a UTF-8 seed can hold; found {exc}")
+            return False
+        self.text = self.source.canonical
+        return True
+
+    def source_span(self, where: str, start: Any, end: Any, stated: str | None = None, *,
+                    utf16: bool = False) -> tuple[int, int] | None:
+        """Canonical offsets of ``start:end`` given on the source text, or None (with a problem).
+
+        ``utf16``: the offsets count UTF-16 code units (converted to code points first; an offset inside
+        a surrogate pair is a problem). The span is checked on the source text (range, and the covered
+        text against ``stated``, with a hint when code-point offsets would fit as UTF-16 code units),
+        then mapped to canonical text.
+        """
+        source = self.source or SourceText(self.text, self.text, ())
+        raw = source.raw
+        if not (type(start) is int and type(end) is int):
+            self.problem(where, "import-malformed", f"expected integer offsets; found start {start!r}, end {end!r}")
+            return None
+        if utf16:
+            if self._utf16 is None or self._utf16[0] is not raw:
+                self._utf16 = (raw, Utf16Index.of(raw))
+            index = self._utf16[1]
+            try:
+                start, end = index.from_utf16(start), index.from_utf16(end)
+            except ValueError as exc:
+                self.problem(where, "import-offset", f"expected UTF-16 offsets on character boundaries of the "
+                                                     f"text; found {start}:{end} ({exc})")
+                return None
+        if not 0 <= start < end <= len(raw):
+            self.problem(where, "import-offset",
+                         f"expected 0 <= start < end <= {len(raw)} (the text's length); found {start}:{end}")
+            return None
+        if stated is not None and raw[start:end] != stated:
+            self.problem(where, "import-text-mismatch",
+                         f"expected the text at {start}:{end}, {quoted(raw[start:end])}; found {quoted(stated)}"
+                         + ("" if utf16 else utf16_hint(raw, start, end, stated)))
+            return None
+        mapped = source.to_canonical(start), source.to_canonical(end)
+        if not mapped[0] < mapped[1] <= len(self.text):
+            self.problem(where, "import-offset", f"expected a span with text after the canonical-text rule; found "
+                                                 f"{start}:{end} = {quoted(raw[start:end])} in dropped characters")
+            return None
+        return mapped
+
     def add(self, draft: SpanDraft) -> None:
         """Add a span draft; its links are resolved and it is validated only by :meth:`build`."""
         self.drafts.append(draft)
@@ -235,6 +441,10 @@ class DocumentBuilder:
         for problem in self._validate(doc):
             self.problem(_source_place(problem.pointer, where_of), problem.code,
                          problem.message + (f" (as {problem.pointer})" if problem.pointer else ""))
+        for layer in LAYERS:
+            drafts = sorted((d for d in self.drafts if d.layer == layer), key=lambda d: id_number(ids[id(d)]))
+            for item, draft in zip(doc[layer], drafts, strict=True):
+                item.update(draft.extra)
         return None if self.problems else (doc, self.text)
 
     def _skeleton(self) -> dict[str, Any]:
@@ -276,6 +486,8 @@ class DocumentBuilder:
         for name, key in draft.links.items():
             target = self._by_key.get(key)
             expected = REFERENCES.get((draft.layer, name))
+            if target is None and self.attached_to_skipped(draft.where, key, name):
+                continue
             if target is None:
                 self.problem(draft.where, "import-dangling-link", f"expected {name} to name a span of the source; "
                                                                  f"found {key!r}, which no usable span has")
@@ -336,21 +548,26 @@ def subspan_fields(layer: Layer) -> tuple[str, ...]:
 
 # --- writing -------------------------------------------------------------------------------
 
-def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force: bool = False) -> list[Path]:
+def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force: bool = False,
+                 sets: dict[str, list[DocumentWithText]] | None = None) -> list[Path]:
     """Write imported documents as a corpus root: ``out_dir/seeds/`` and ``out_dir/annotations/``.
 
-    New seeds hold the canonical text; annotation files are ``<id>.json``. An existing seed whose
+    New seeds hold the canonical text; annotation files are ``<id>.json`` (in ``annotations/``, or in the
+    folder of their annotation set: ``agreement/<annotator>/``, ``suggestions/<model>/``). An existing seed whose
     canonical text is the imported text is kept byte-for-byte as received (never rewritten, not even
     with ``force``). Every file is written atomically. Nothing is written when any target exists with
     other content and ``force`` is false: :class:`FileExistsRefusal` names every such file.
     """
     corpus = Corpus(Path(out_dir))
     planned: dict[Path, str] = {}
-    for doc, text in documents:
+    placed = [(doc, text, corpus.annotation_path(doc["id"])) for doc, text in documents]
+    placed += [(doc, text, Path(out_dir) / folder / f"{doc['id']}.json")
+               for folder, docs in (sets or {}).items() for doc, text in docs]
+    for doc, text, target in placed:
         seed = corpus.seed_path(doc["seed"]["file"])
         if not _same_text(seed, text):
             planned[seed] = text + "\n"
-        planned[corpus.annotation_path(doc["id"])] = dump_json(doc)
+        planned[target] = dump_json(doc)
     changed = {path: content for path, content in planned.items() if _differs(path, content)}
     if not force and (existing := sorted(p for p in changed if p.exists())):
         raise FileExistsRefusal(
@@ -359,6 +576,44 @@ def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force:
     for path, content in changed.items():
         atomic_write_text(path, content, overwrite=force)
     return sorted(planned)
+
+
+def keep_existing_headers(result: ImportResult, root: Path) -> list[str]:
+    """Importing into a corpus that already holds a document: what the format could not carry stays.
+
+    For each imported document whose ``annotations/<id>.json`` exists in ``root`` with the same text
+    (seed hash): the seed file name, and ``metadata`` and ``annotation`` provenance when the import only
+    has the draft defaults for them (brat and CoNLL carry neither), are taken from the existing file; an
+    imported dateline is kept. Returns the ids whose header was kept.
+    """
+    corpus = Corpus(Path(root))
+    kept = []
+    for doc, text in result.documents:
+        existing = _existing_document(corpus.annotation_path(doc["id"]), doc["seed"]["text_sha256"])
+        if existing is None:
+            continue
+        default = new_document(doc["id"], doc["seed"]["file"], text)
+        doc["seed"] = existing["seed"]
+        for key, ignored in (("metadata", ("dateline", "split")), ("annotation", ())):
+            if _without(doc[key], ignored) == _without(default[key], ignored) and isinstance(existing.get(key), dict):
+                dateline = doc[key].get("dateline") if key == "metadata" else None
+                doc[key] = {**existing[key], **({"dateline": dateline} if dateline else {})}
+        kept.append(doc["id"])
+    return kept
+
+
+def _existing_document(path: Path, sha: str) -> dict[str, Any] | None:
+    """The annotation file at ``path`` when it is a document of the text hashing to ``sha``."""
+    try:
+        existing = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    seed = existing.get("seed") if isinstance(existing, dict) else None
+    return existing if isinstance(seed, dict) and seed.get("text_sha256") == sha else None
+
+
+def _without(part: Any, keys: tuple[str, ...]) -> Any:
+    return {k: v for k, v in part.items() if k not in keys} if isinstance(part, dict) else part
 
 
 def _same_text(seed: Path, text: str) -> bool:
@@ -379,18 +634,54 @@ def _differs(path: Path, content: str) -> bool:
 def duplicate_problems(result: ImportResult) -> list[Problem]:
     """Two documents with one id (or two different texts under one seed file name) cannot be written."""
     problems = []
-    seen_ids: set[str] = set()
+    seen_ids: set[tuple[str, str]] = set()
     seeds: dict[str, str] = {}
-    for doc, text in result.documents:
-        if doc["id"] in seen_ids:
+    groups = [("annotations", doc, text) for doc, text in result.documents]
+    groups += [(folder, doc, text) for folder, docs in result.sets.items() for doc, text in docs]
+    for folder, doc, text in groups:
+        if (folder, doc["id"]) in seen_ids:
             problems.append(Problem("(import)", f"/{doc['id']}", "import-duplicate-document",
-                                    f"expected one document per id; found {doc['id']!r} twice"))
-        seen_ids.add(doc["id"])
+                                    f"expected one document per id in {folder}/; found {doc['id']!r} twice"))
+        seen_ids.add((folder, doc["id"]))
         seed = doc["seed"]["file"]
         if seeds.setdefault(seed, text_sha256(text)) != text_sha256(text):
             problems.append(Problem("(import)", f"/{doc['id']}/seed/file", "import-duplicate-document",
                                     f"expected one text per seed file; found two texts named {seed!r}"))
     return problems
+
+
+def unwritable_problems(result: ImportResult) -> list[Problem]:
+    """Everything that would make a written document invalid, found before any file is written.
+
+    Per document: its text is its own canonical text (the seed written from it gives it back), the
+    seed hash pins it, and the project's validation passes on it; across documents: ids and seed
+    names are unique. An import writes nothing when this list is not empty (all or nothing).
+    """
+    problems = duplicate_problems(result)
+    suggested = [(suggestion_free(doc), text) for docs in result.sets.values() for doc, text in docs]
+    for doc, text in [*result.documents, *suggested]:
+        file = f"(import) {doc.get('id')}"
+        try:
+            canonical = canonical_text((text + "\n").encode("utf-8", "surrogatepass"))
+        except SeedDecodeError:
+            canonical = None
+        if canonical != text:
+            problems.append(Problem(file, "/seed", "import-text-not-canonical",
+                                    "expected a text that the canonical-text rule leaves unchanged; found one with "
+                                    "a BOM, CR or trailing whitespace"))
+            continue
+        problems += validation_problems(file, doc, text)
+    return problems
+
+
+#: Per-span fields of suggestions (model or rule output) that annotation files do not hold.
+SUGGESTION_FIELDS = ("provenance", "confidence")
+
+
+def suggestion_free(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document without suggestion fields on its spans (what validation of an annotation file sees)."""
+    return {**doc, **{layer: [{k: v for k, v in item.items() if k not in SUGGESTION_FIELDS} for item in doc[layer]]
+                      for layer in LAYERS}}
 
 
 def write_json(path: Path, obj: Any, *, overwrite: bool) -> Path:

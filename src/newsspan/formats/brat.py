@@ -255,7 +255,7 @@ class _AnnReader:
             "#": (lambda line: bratly.NoteAnnotation.from_line(line, self.entities), self._note),
         }
         for n, line in numbered:
-            if line.startswith("T"):
+            if line.startswith("T") or self._unsupported(n, line):
                 continue
             if line[0] not in handlers:
                 self.builder.problem(f"line {n}", "import-unknown-label",
@@ -265,11 +265,33 @@ class _AnnReader:
             parse, handle = handlers[line[0]]
             self._parse(n, line, lambda parse=parse, line=line: parse(line), handle)
 
+    def _unsupported(self, n: int, line: str) -> bool:
+        """True (and listed, or a problem with ``--on-unknown error``) for a line newsspan cannot carry:
+        an event (E), an equivalence (*), or an attribute, note or normalization on an event or relation."""
+        fields = line.split("\t")
+        words = fields[1].split() if len(fields) > 1 else []
+        where, shown = f"line {n}", line[:80]
+        if line[0] == "E":
+            self.builder.unknown(where, fields[0], shown, "a T, A, R, N or # line", "newsspan has no events "
+                                 "(their trigger and argument T lines are imported as spans)", code="import-brat-event")
+        elif line[0] == "*":
+            self.builder.unknown(where, "*", shown, "a T, A, R, N or # line", "newsspan has no equivalence sets",
+                                 code="import-brat-equivalence")
+        elif line[0] in "AN#" and len(words) > 1 and words[1][:1] in ("E", "R"):
+            self.builder.unknown(where, fields[0], shown, "an attribute, note or normalization on a T span",
+                                 f"it is on {words[1]}, an {'event' if words[1][0] == 'E' else 'relation'}",
+                                 code="import-brat-on-event-or-relation")
+        else:
+            return False
+        return True
+
     def _about_rejected(self, where: str, ann: Any) -> bool:
         """True (with a problem saying so) when a line refers to a T line that could not be imported."""
         refs = [getattr(ann, "component", None), *(arg[1] for arg in (getattr(ann, "argument1", None),
                                                                       getattr(ann, "argument2", None)) if arg)]
         ids = [getattr(ref, "id", ref) for ref in refs if ref is not None]
+        if any(self.builder.attached_to_skipped(where, str(tid), type(ann).__name__) for tid in ids):
+            return True
         bad = [tid for tid in ids if tid in self.rejected]
         if bad:
             self.builder.problem(where, "import-dangling-link",
@@ -293,14 +315,11 @@ class _AnnReader:
     def _textbound(self, where: str, ann: Any) -> None:
         self.entities[ann.id] = ann  # known to bratly, so lines about a rejected span parse
         self.rejected[ann.id] = where  # until it proves usable
-        role = type_layers().get(ann.label)
-        if role is None:
-            self.builder.problem(where, "import-unknown-label",
-                                 f"expected a T type of annotation.conf ({', '.join(type_layers())}); "
-                                 f"found {ann.label!r}")
-            return
         offsets = self._offsets(where, ann)
         if offsets is None:
+            return
+        role, label = self._role(where, ann, offsets)
+        if role is None:
             return
         del self.rejected[ann.id]
         if role == "dateline":
@@ -309,12 +328,27 @@ class _AnnReader:
             self.subspans[ann.id] = (role, offsets)
         else:
             layer: Layer = role  # type: ignore[assignment]
-            label_field = {"entities": {"label": ann.label}, "dates": {"type": ann.label}}.get(layer, {})
+            label_field = {"entities": {"label": label}, "dates": {"type": label}}.get(layer, {})
             draft = SpanDraft(layer, ann.id, *offsets, fields=dict(label_field), where=where)
             if layer == "dates":
                 draft.fields["anchor"] = None
             self.drafts[ann.id] = draft
             self.builder.add(draft)
+
+    def _role(self, where: str, ann: Any, offsets: tuple[int, int]) -> tuple[str | None, str]:
+        """(layer or sub-span role, label) of a T line: newsspan's own types, else through the label map."""
+        own = type_layers().get(ann.label)
+        label_map = self.builder.options.label_map
+        if own is not None and not (label_map and ann.label in label_map.entries):
+            return own, ann.label
+        target = self.builder.target(where, ann.label, self.builder.text[slice(*offsets)], key=ann.id)
+        if target is None:
+            return None, ann.label
+        if target[0] not in ("entities", "dates"):
+            self.builder.problem(where, "import-unknown-label", f"expected a target of entities or dates for a brat "
+                                                                f"type; found {target[0]}/{target[1]}")
+            return None, ann.label
+        return target
 
     def _offsets(self, where: str, ann: Any) -> tuple[int, int] | None:
         """Canonical offsets of a T line: its fragments joined when only whitespace lies between them."""
@@ -350,9 +384,9 @@ class _AnnReader:
 
     def _attribute(self, where: str, ann: Any) -> None:
         if ann.label not in ATTRIBUTES:
-            self.builder.problem(where, "import-unknown-label",
-                                 f"expected an attribute of annotation.conf ({', '.join(ATTRIBUTES)}); "
-                                 f"found {ann.label!r}")
+            self.builder.unknown(where, ann.label, f"on {ann.component.id}",
+                                 f"an attribute of annotation.conf ({', '.join(ATTRIBUTES)})",
+                                 "an attribute newsspan has no place for")
             return
         layer, name = ATTRIBUTES[ann.label]
         draft = self._target(where, ann.component.id, (layer,))
@@ -391,8 +425,8 @@ class _AnnReader:
             draft.links[RELATIONS[ann.label]] = arg2
         else:
             known = ", ".join([*RELATIONS, *SUBSPAN_RELATIONS])
-            self.builder.problem(where, "import-unknown-label", f"expected a relation of annotation.conf ({known}); "
-                                                                f"found {ann.label!r}")
+            self.builder.unknown(where, ann.label, f"{arg1} -> {arg2}", f"a relation of annotation.conf ({known})",
+                                 "a relation type newsspan has no place for")
 
     def _normalization(self, where: str, ann: Any) -> None:
         draft = self._target(where, ann.component.id, ("entities",))
@@ -400,8 +434,9 @@ class _AnnReader:
         if draft is None:
             return
         if database != NORMALIZATION_DB:
-            self.builder.problem(where, "import-unknown-label",
-                                 f"expected a {NORMALIZATION_DB} reference; found {database}:{identifier}")
+            self.builder.unknown(where, f"{database}:{identifier}", f"on {ann.component.id}",
+                                 f"a {NORMALIZATION_DB} reference", "a normalization to a database newsspan does "
+                                 f"not hold (only {NORMALIZATION_DB})")
             return
         draft.fields["kb_id"] = identifier
 

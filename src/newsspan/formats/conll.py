@@ -15,17 +15,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..iob import iob2_tags, outermost, sequence_problem, spans_from_iob2
-from ..schema import entity_labels, splits
+from ..corpus import Corpus
+from ..iob import iob2_tags, outermost
+from ..model import LABEL_FIELD, REFERENCES, SUBSPANS
+from ..schema import splits
 from ..tokenize import Token, sentences
 from .base import (
     DocumentBuilder,
     DocumentWithText,
     ImportResult,
     SpanDraft,
+    current_options,
+    header_of,
     read_sources,
     slug,
     unreadable_file,
@@ -84,6 +89,12 @@ def _whitespace_split(token: Token) -> list[Token]:
 
 # --- import ------------------------------------------------------------------------------------
 
+#: Tag schemes an import reads; ``detect_scheme`` tells them apart per file.
+SCHEMES = ("IOB1", "IOB2", "BIOES", "BILOU")
+Row = tuple[int, str, str]  # line number, token, tag
+Sentence = list[Row]
+
+
 def read(src: Path) -> ImportResult:
     """Documents from CoNLL files (a file, or every ``.conll`` file of a folder)."""
     return read_sources(src, (SUFFIX,), f"CoNLL {SUFFIX} files", read_file)
@@ -92,83 +103,234 @@ def read(src: Path) -> ImportResult:
 def read_file(path: Path) -> ImportResult:
     """Documents of one CoNLL file, named ``<file stem>-<n>``; a file named after a split sets that split.
 
+    Columns: 2 to 4 (token first, tag last: ``token TAG``, WikiANN/WNUT; ``token POS chunk TAG``,
+    CoNLL-2003). Documents: ``-DOCSTART-`` lines, or, in a file without them, every blank-line block.
+    Tags: IOB1, IOB2, BIOES or BILOU (detected per file). A document whose characters are those of a
+    seed of the corpus being imported into is re-aligned to that seed (see :func:`realign`).
     A file that cannot be read as UTF-8 gives a single ``import-unreadable`` problem.
     """
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         return unreadable_file(path, "a UTF-8 CoNLL file", exc)
     result = ImportResult()
-    for n, document in enumerate(_documents(lines), 1):
+    documents, malformed = _documents(lines)
+    builder = DocumentBuilder(str(path), "", None, slug(path.stem))
+    for n, line in malformed:
+        builder.problem(f"line {n}", "import-malformed", f"expected 'token TAG' (2 to 4 columns); found {line!r}")
+    result.problems += builder.problems
+    scheme = detect_scheme([row[2] for document in documents for sentence in document for row in sentence])
+    seeds = SeedIndex.of(current_options().seed_root)
+    for n, document in enumerate(documents, 1):
         builder = DocumentBuilder(str(path), "", None, slug(f"{path.stem}-{n}"))
-        built = _build(builder, document)
-        if built and path.stem in splits():
+        built = _build(builder, document, scheme, seeds)
+        if built and path.stem in splits() and not builder.header:
             built[0]["metadata"]["split"] = path.stem
         result.add(built, builder.problems)
     return result
 
 
-def _documents(lines: list[str]) -> list[list[list[Any]]]:
-    """Documents as lists of sentences of rows: (line, token, tag), or (line, text) for a line without a tag."""
-    documents: list[list[list[Any]]] = [[]]
-    sentence: list[Any] = []
+def _documents(lines: list[str]) -> tuple[list[list[Sentence]], list[tuple[int, str]]]:
+    """Documents as lists of sentences of (line, token, tag) rows, and the lines without a tag column."""
+    docstart = any(line.split()[:1] == ["-DOCSTART-"] for line in lines)
+    documents: list[list[Sentence]] = [[]]
+    sentence: Sentence = []
+    malformed: list[tuple[int, str]] = []
     for n, line in enumerate(lines, 1):
         columns = line.split()
         if not columns or columns[0] == "-DOCSTART-":
             if sentence:
                 documents[-1].append(sentence)
                 sentence = []
-            if columns and documents[-1]:
+            if (columns or not docstart) and documents[-1]:
                 documents.append([])
             continue
-        sentence.append((n, columns[0], columns[-1]) if len(columns) >= 2 else (n, line))
+        if len(columns) < 2:
+            malformed.append((n, line))
+            continue
+        sentence.append((n, columns[0], columns[-1]))
     if sentence:
         documents[-1].append(sentence)
-    return [document for document in documents if document]
+    return [document for document in documents if document], malformed
 
 
-def _build(builder: DocumentBuilder, document: list[list[Any]]) -> DocumentWithText | None:
-    """The text (tokens joined by spaces, sentences by line breaks) and the entities of one document."""
-    parts: list[str] = []
-    offset = 0
-    labels = set(entity_labels())
+def detect_scheme(tags: list[str]) -> str:
+    """The tag scheme of a file: BIOES (S-/E-), BILOU (U-/L-), IOB1 (an I- tag starts a chunk and no B-
+    tag does) or IOB2."""
+    prefixes = {tag.partition("-")[0] for tag in tags if tag != "O"}
+    if prefixes & {"U", "L"}:
+        return "BILOU"
+    if prefixes & {"S", "E"}:
+        return "BIOES"
+    starts_i = starts_b = False
+    previous = "O"
+    for tag in tags:
+        opens = previous == "O" or previous.partition("-")[2] != tag.partition("-")[2]
+        starts_i |= tag.startswith("I-") and opens
+        starts_b |= tag.startswith("B-") and opens
+        previous = tag
+    return "IOB1" if starts_i and not starts_b else "IOB2"
+
+
+def decode(rows: Sentence, scheme: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+    """Chunks of one sentence as (first row, end row exclusive, label), and (line, message) for bad tags."""
+    single, last = {"BIOES": ("S", "E"), "BILOU": ("U", "L")}.get(scheme, ("", ""))
+    allowed = {"B", "I", *(p for p in (single, last) if p)}
+    chunks: list[tuple[int, int, str]] = []
+    bad: list[tuple[int, str]] = []
+    open_at: int | None = None
+    label = ""
+    for k, (n, _, tag) in enumerate(rows):
+        prefix, _, name = tag.partition("-")
+        if tag == "O":
+            if open_at is not None and scheme in ("BIOES", "BILOU"):
+                bad.append((rows[k - 1][0], f"expected {last}-{label} to close the chunk; found O after it"))
+            if open_at is not None:
+                chunks.append((open_at, k, label))
+            open_at = None
+            continue
+        if prefix not in allowed or not name:
+            bad.append((n, f"expected O or {'/'.join(sorted(allowed))}-<label> ({scheme}); found {tag!r}"))
+            if open_at is not None:
+                chunks.append((open_at, k, label))
+            open_at = None
+            continue
+        continues = open_at is not None and name == label and prefix in ("I", last)
+        if prefix == "I" and not continues and scheme != "IOB1":
+            bad.append((n, f"expected B-{name} or I-{name} on the token before this I-{name} ({scheme}); found "
+                           f"{rows[k - 1][2] if k else 'the start of a sentence'}"))
+        if prefix == last and not continues:
+            bad.append((n, f"expected B-{name} or I-{name} before {tag} ({scheme})"))
+        if not continues:
+            if open_at is not None:
+                chunks.append((open_at, k, label))
+            open_at, label = k, name
+        if prefix in (single, last) and prefix:
+            chunks.append((open_at, k + 1, label))
+            open_at = None
+    if open_at is not None:
+        if scheme in ("BIOES", "BILOU"):
+            bad.append((rows[-1][0], f"expected {last}-{label} to close the chunk; found the end of the sentence"))
+        chunks.append((open_at, len(rows), label))
+    return chunks, bad
+
+
+def _build(builder: DocumentBuilder, document: list[Sentence], scheme: str,
+           seeds: SeedIndex) -> DocumentWithText | None:
+    """The text (tokens joined by spaces, sentences by line breaks, or the seed it re-aligns to) and its entities."""
+    rows = [row for sentence in document for row in sentence]
+    rebuilt, offsets = _rebuilt_text(document)
+    existing = seeds.find(rows)
+    aligned = realign([token for _, token, _ in rows], existing.text) if existing else None
+    if existing is not None and aligned is not None:  # the document of the corpus: spans go onto its seed
+        builder.header, builder.text, offsets = existing.header, existing.text, aligned
+    else:
+        existing, builder.text = None, rebuilt
+    index = 0
     for sentence in document:
-        tokens, tags = [], []
-        for row in sentence:
-            if len(row) == 2:
-                builder.problem(f"line {row[0]}", "import-malformed", f"expected 'token TAG' columns; found {row[1]!r}")
-                continue
-            n, word, tag = row
-            if not _tag_ok(builder, n, tag, labels, tags):
-                tag = "O"
-            tokens.append(Token(word, offset, offset + len(word)))
-            tags.append(tag)
-            parts.append(word + " ")
-            offset += len(word) + 1
-        if parts:
-            parts[-1] = parts[-1][:-1] + "\n"
-        for k, (start, end, label) in enumerate(spans_from_iob2(tokens, tags)):
-            builder.add(SpanDraft("entities", f"{tokens[0].start}:{k}", start, end, {"label": label},
-                                  where=f"line {_line_of(sentence, tokens, start)}"))
-    builder.text = "".join(parts).rstrip()
+        chunks, bad = decode(sentence, scheme)
+        for n, message in bad:
+            builder.problem(f"line {n}", "import-malformed", message)
+        for k, (first, end, label) in enumerate(chunks):
+            start, stop = offsets[index + first][0], offsets[index + end - 1][1]
+            where = f"line {sentence[first][0]}"
+            target = builder.target(where, label, builder.text[start:stop], "entities", key=f"{index}:{k}")
+            if target is not None:
+                layer, name = target
+                builder.add(SpanDraft(layer, f"{index}:{k}", start, stop, {LABEL_FIELD[layer]: name}, where=where))
+        index += len(sentence)
+    if existing is not None:
+        keep_other_layers(builder, existing.document)
     return builder.build()
 
 
-def _tag_ok(builder: DocumentBuilder, n: int, tag: str, labels: set[str], previous: list[str]) -> bool:
-    """An IOB2 tag with a schema label; an I- tag must continue a span of its label."""
-    problem = sequence_problem(tag, labels, previous[-1] if previous else None)
-    if problem is None:
-        return True
-    kind, expected = problem
-    if kind == "unknown-label":
-        builder.problem(f"line {n}", "import-unknown-label", f"expected {expected}; found {tag!r}")
-    else:
-        builder.problem(f"line {n}", "import-malformed",
-                        f"expected {expected}; found {previous[-1] if previous else 'the start of a sentence'}")
-    return False
+def _rebuilt_text(document: list[Sentence]) -> tuple[str, list[tuple[int, int]]]:
+    """Tokens joined by one space, sentences by a line break; and each token's offsets in that text."""
+    parts: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    position = 0
+    for sentence in document:
+        for k, (_, token, _) in enumerate(sentence):
+            offsets.append((position, position + len(token)))
+            parts.append(token + ("\n" if k == len(sentence) - 1 else " "))
+            position += len(token) + 1
+    return "".join(parts).rstrip(), offsets
 
 
-def _line_of(sentence: list[Any], tokens: list[Token], start: int) -> int:
-    rows = [row for row in sentence if len(row) == 3]
-    index = next(i for i, token in enumerate(tokens) if token.start == start)
-    return rows[index][0]
+def realign(tokens: list[str], text: str) -> list[tuple[int, int]] | None:
+    """Each token's offsets in ``text`` when the tokens are the text's characters in order with only
+    whitespace between them (None otherwise)."""
+    offsets, position = [], 0
+    for token in tokens:
+        at = text.find(token, position)
+        if at < 0 or text[position:at].strip():
+            return None
+        offsets.append((at, at + len(token)))
+        position = at + len(token)
+    return offsets if not text[position:].strip() else None
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A document of the corpus being imported into: its annotation, header and canonical text."""
+
+    document: dict[str, Any]
+    header: dict[str, Any]
+    text: str
+
+
+@dataclass(frozen=True)
+class SeedIndex:
+    """The documents of a corpus root by the characters of their text without whitespace."""
+
+    by_characters: dict[str, Existing]
+
+    @classmethod
+    def of(cls, root: Path | None) -> SeedIndex:
+        """Index ``root``'s valid documents (none when there is no root or no annotations)."""
+        if root is None or not (Path(root) / "annotations").is_dir():
+            return cls({})
+        corpus = Corpus(Path(root))
+        found: dict[str, Existing] = {}
+        for path in corpus.annotation_files():
+            try:
+                doc, text = corpus.load(path)
+            except Exception:  # an unreadable document of the target corpus is not a match; validate reports it
+                continue
+            found["".join(text.split())] = Existing(doc, header_of(doc), text)
+        return cls(found)
+
+    def find(self, rows: list[Row]) -> Existing | None:
+        """The corpus document whose characters are the tokens', if any."""
+        return self.by_characters.get("".join(token for _, token, _ in rows)) if self.by_characters else None
+
+
+def keep_other_layers(builder: DocumentBuilder, doc: dict[str, Any]) -> None:
+    """Carry the existing document's dates, quotations and claims over to a re-aligned import.
+
+    References to entities follow the entity with the same offsets in the import; a reference to an
+    entity the CoNLL file does not have becomes null and is listed.
+    """
+    by_offsets = {(d.start, d.end): d.key for d in builder.drafts if d.layer == "entities"}
+    entity_key = {e["id"]: by_offsets.get((e["start"], e["end"])) for e in doc["entities"]}
+    for layer in ("dates", "quotations", "claims"):
+        for item in doc[layer]:
+            fields = {k: v for k, v in item.items() if k not in ("id", "start", "end", "text", *SUBSPANS.get(layer, ()))
+                      and (layer, k) not in REFERENCES}
+            draft = SpanDraft(layer, item["id"], item["start"], item["end"], fields, where=f"/{layer}/{item['id']}",
+                              proposed_id=item["id"])
+            for (ref_layer, name), target_layer in REFERENCES.items():
+                value = item.get(name) if ref_layer == layer else None
+                if value == "dct":
+                    draft.fields[name] = "dct"
+                elif isinstance(value, str) and target_layer == "entities":
+                    if entity_key.get(value):
+                        draft.links[name] = entity_key[value]  # type: ignore[assignment]
+                    else:
+                        builder.skip(draft.where, name, item["text"], f"reference to entity {value}, which the CoNLL "
+                                                                      "file does not have: set to null")
+                elif isinstance(value, str):
+                    draft.links[name] = value
+            for name in SUBSPANS.get(layer, ()):
+                draft.subspans[name] = (item[name]["start"], item[name]["end"]) if item[name] else None
+            builder.add(draft)

@@ -8,7 +8,9 @@
 - Attributes are per-region controls: ``timex_value``, ``kb_id``, ``note`` (TextArea) and
   ``timex_mod``, ``anchor_dct``, ``checkworthy`` (Choices).
 - References and sub-spans are relations labelled with the field name (``speaker``, ``source``, ...).
-- Offsets are UTF-16 code units (Label Studio counts like JavaScript) and are converted both ways.
+- Offsets are Unicode code points, as Label Studio stores them: its Text tag converts the browser's
+  UTF-16 offsets to code points before it saves a region (``charsToCodePoints`` in the frontend's
+  ``src/utils/selection-tools.js``), and label-studio-sdk's converter slices Python strings with them.
 
 Export as ``annotations`` (default) or as ``predictions`` (for review: ``as_predictions=True``).
 Import reads a Label Studio JSON export: per task the last annotation that was not cancelled,
@@ -17,17 +19,17 @@ otherwise the last prediction.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 import orjson
 
 from ..model import LABEL_FIELD, LAYERS, REFERENCES
 from ..schema import layer_labels
-from ..text import Utf16Index
-from ..validation.problems import pointer
+from ..validation.problems import Problem, pointer
 from .base import (
     DocumentBuilder,
     DocumentWithText,
@@ -35,10 +37,12 @@ from .base import (
     SpanDraft,
     header_of,
     label_of,
-    read_sources,
+    read_listed,
     slug,
+    source_files,
     subspan_fields,
     timex_mods,
+    unreadable,
     unreadable_file,
     write_json,
     write_text,
@@ -55,6 +59,8 @@ TEXTAREAS = {"timex_value": ("dates", "value"), "kb_id": ("entities", "kb_id"), 
 CHOICES = {"timex_mod": ("dates", "mod"), "anchor_dct": ("dates", "anchor"), "checkworthy": ("claims", "checkworthy")}
 RELATION_LABELS = (*dict.fromkeys(name for _, name in REFERENCES), "source", "cue")
 MODEL_VERSION = "newsspan"
+AGREEMENT_DIR = "agreement"
+SUGGESTIONS_DIR = "suggestions"
 
 
 def choice_values() -> dict[str, tuple[str, ...]]:
@@ -66,31 +72,70 @@ def choice_values() -> dict[str, tuple[str, ...]]:
 
 def export(docs: Iterable[DocumentWithText], out_dir: Path, *, as_predictions: bool = False,
            overwrite: bool = False, **_options: Any) -> list[Path]:
-    """Write ``tasks.json`` (annotations, or predictions with ``as_predictions``) and ``labeling_config.xml``."""
-    key = "predictions" if as_predictions else "annotations"
+    """Write ``tasks.json`` and ``labeling_config.xml``.
+
+    With ``as_predictions``, spans with model or rule provenance become one Label Studio prediction per
+    model (``model_version`` ``[rule:]name@version``, region ``score`` = the span's confidence, the
+    prediction's ``score`` = their mean), spans without provenance one prediction ``newsspan`` (for
+    review), and human spans stay annotations. A relation between spans of two groups is not carried.
+    """
     tasks = []
     for doc, text in docs:
-        entry: dict[str, Any] = {"result": results(doc, text)}
-        if as_predictions:
-            entry["model_version"] = MODEL_VERSION
-        tasks.append({"data": {TEXT_NAME: text, "newsspan": header_of(doc)}, key: [entry]})
+        task: dict[str, Any] = {"data": {TEXT_NAME: text, "newsspan": header_of(doc)}}
+        if not as_predictions:
+            task["annotations"] = [{"result": results(doc, text)}]
+        else:
+            groups = provenance_groups(doc)
+            if "human" in groups:
+                task["annotations"] = [{"result": results(groups.pop("human"), text)}]
+            task["predictions"] = [_prediction(version, part, text) for version, part in groups.items()]
+        tasks.append(task)
     out_dir = Path(out_dir)
     return [write_json(out_dir / "tasks.json", tasks, overwrite=overwrite),
             write_text(out_dir / "labeling_config.xml", labeling_config(), overwrite=overwrite)]
 
 
+def provenance_groups(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The document split by span provenance: ``human``, each ``[rule:]name@version``, and ``newsspan`` (none)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for layer in LAYERS:
+        for item in doc[layer]:
+            group = groups.setdefault(_group_of(item.get("provenance")), {**doc, **{name: [] for name in LAYERS}})
+            group[layer].append(item)
+    return groups or {MODEL_VERSION: doc}
+
+
+def _group_of(provenance: Any) -> str:
+    if not isinstance(provenance, dict):
+        return MODEL_VERSION
+    if provenance.get("kind") == "human":
+        return "human"
+    prefix = "rule:" if provenance.get("kind") == "rule" else ""
+    version = f"@{provenance['version']}" if provenance.get("version") else ""
+    return f"{prefix}{provenance.get('name') or 'unnamed-model'}{version}"
+
+
+def _prediction(version: str, part: dict[str, Any], text: str) -> dict[str, Any]:
+    """One Label Studio prediction: the regions of ``part`` with their scores."""
+    result = results(part, text)
+    scores = [r["score"] for r in result if "score" in r]
+    return {"model_version": version, "result": result,
+            **({"score": sum(scores) / len(scores)} if scores else {})}
+
+
 def results(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
     """The Label Studio result list of one document (regions, per-region attributes, relations)."""
-    index = Utf16Index.of(text)
     out: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
+    present = {item["id"] for layer in LAYERS for item in doc[layer]}
 
     def region(region_id: str, control: str, span: dict[str, Any], kind: str, value: dict[str, Any]) -> None:
-        offsets = {"start": index.to_utf16(span["start"]), "end": index.to_utf16(span["end"])}
+        offsets = {"start": span["start"], "end": span["end"]}
         if kind == "labels":
             offsets["text"] = span["text"]
         out.append({"id": region_id, "from_name": control, "to_name": TEXT_NAME, "type": kind,
-                    "value": {**offsets, **value}})
+                    "value": {**offsets, **value},
+                    **({"score": span["confidence"]} if kind == "labels" and "confidence" in span else {})})
 
     for layer in LAYERS:
         for item in doc[layer]:
@@ -108,7 +153,7 @@ def results(doc: dict[str, Any], text: str) -> list[dict[str, Any]]:
                     region(part_id, PART_CONTROL, item[name], "labels", {"labels": [PARTS[name]]})
                     relations.append(_relation(item["id"], part_id, name))
             for (ref_layer, name), _ in REFERENCES.items():
-                if ref_layer == layer and isinstance(item.get(name), str) and item[name] != "dct":
+                if ref_layer == layer and isinstance(item.get(name), str) and item[name] in present:
                     relations.append(_relation(item["id"], item[name], name))
     if doc["metadata"].get("dateline"):
         region("dateline", PART_CONTROL, doc["metadata"]["dateline"], "labels", {"labels": [PARTS["dateline"]]})
@@ -124,40 +169,95 @@ def _relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
 
 
 def labeling_config() -> str:
-    """The Label Studio labeling config for the four layers, their parts, attributes and relations."""
-    def labels(name: str, values: Iterable[str]) -> str:
-        inner = "".join(f"\n    <Label value={quoteattr(v)}/>" for v in values)
-        return f'  <Labels name="{name}" toName="{TEXT_NAME}">{inner}\n  </Labels>'
-
-    def per_region(control: str, target: str | None, body: str) -> str:
-        when = f' whenTagName="{CONTROL[target]}"' if target else ""  # type: ignore[index]
-        return f'  <View visibleWhen="region-selected"{when}>\n    <Header value="{control}"/>\n    {body}\n  </View>'
-
-    parts = [labels(CONTROL[layer], values) for layer, values in layer_labels().items()]
-    parts.append(labels(PART_CONTROL, PARTS.values()))
-    parts.append(f'  <Text name="{TEXT_NAME}" value="${TEXT_NAME}" granularity="symbol"/>')
-    relations = "".join(f'\n    <Relation value="{v}"/>' for v in RELATION_LABELS)
-    parts.append(f"  <Relations>{relations}\n  </Relations>")
+    """The Label Studio labeling config for the four layers, their parts, attributes and relations (XML)."""
+    view = ET.Element("View")
+    for control, values in [*((CONTROL[layer], v) for layer, v in layer_labels().items()),
+                            (PART_CONTROL, tuple(PARTS.values()))]:
+        labels = ET.SubElement(view, "Labels", name=control, toName=TEXT_NAME)
+        for value in values:
+            ET.SubElement(labels, "Label", value=value)
+    ET.SubElement(view, "Text", name=TEXT_NAME, value=f"${TEXT_NAME}", granularity="symbol")
+    relations = ET.SubElement(view, "Relations")
+    for value in RELATION_LABELS:
+        ET.SubElement(relations, "Relation", value=value)
     for control, (target, _) in TEXTAREAS.items():
-        parts.append(per_region(control, target, f'<TextArea name="{control}" toName="{TEXT_NAME}" perRegion="true" '
-                                                 'editable="true" maxSubmissions="1"/>'))
+        ET.SubElement(_per_region(view, control, target), "TextArea", name=control, toName=TEXT_NAME,
+                      perRegion="true", editable="true", maxSubmissions="1")
     for control, (target, _) in CHOICES.items():
-        options = "".join(f"<Choice value={quoteattr(v)}/>" for v in choice_values()[control])
-        parts.append(per_region(control, target, f'<Choices name="{control}" toName="{TEXT_NAME}" perRegion="true" '
-                                                  f'choice="single">{options}</Choices>'))
-    return "<View>\n" + "\n".join(parts) + "\n</View>\n"
+        choices = ET.SubElement(_per_region(view, control, target), "Choices", name=control, toName=TEXT_NAME,
+                                perRegion="true", choice="single")
+        for value in choice_values()[control]:
+            ET.SubElement(choices, "Choice", value=value)
+    ET.indent(view)
+    return ET.tostring(view, encoding="unicode") + "\n"
+
+
+def _per_region(view: ET.Element, control: str, target: str | None) -> ET.Element:
+    """A view shown when a region (of ``target``'s control, if given) is selected, headed by ``control``."""
+    shown = {"visibleWhen": "region-selected", **({"whenTagName": CONTROL[target]} if target else {})}
+    box = ET.SubElement(view, "View", shown)
+    ET.SubElement(box, "Header", value=control)
+    return box
+
+
+@dataclass(frozen=True)
+class LabelingConfig:
+    """What newsspan needs of a project's labeling config: its Labels controls and Text tags (name -> data key)."""
+
+    labels: dict[str, str]  # Labels control name -> toName
+    texts: dict[str, str]  # Text tag name -> data key (value="$key")
+    file: str
+
+    @classmethod
+    def parse(cls, xml: str, file: str) -> LabelingConfig:
+        """Parse a labeling config (raises ET.ParseError)."""
+        root = ET.fromstring(xml)
+        labels = {el.get("name", ""): el.get("toName", "") for el in root.iter("Labels")}
+        texts = {el.get("name", ""): el.get("value", "").lstrip("$") for el in root.iter("Text")}
+        return cls(labels, texts, file)
+
+
+def find_config(folder: Path) -> tuple[LabelingConfig | None, Problem | None]:
+    """The labeling config saved next to an export (an ``.xml`` file whose root is ``<View>``), if any."""
+    for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8")
+            if ET.fromstring(text).tag == "View":
+                return LabelingConfig.parse(text, str(path)), None
+        except (OSError, UnicodeDecodeError, ET.ParseError) as exc:
+            return None, unreadable(path, "a Label Studio labeling config (XML with a <View> root)", exc)
+    return None, None
+
+
+def provenance_of(model_version: Any) -> dict[str, Any]:
+    """Span provenance from a prediction's ``model_version`` (``[rule:]name[@version]``, as :func:`export` writes)."""
+    text = str(model_version or "unnamed-model")
+    kind = "rule" if text.startswith("rule:") else "model"
+    name, _, version = text.removeprefix("rule:").partition("@")
+    return {"kind": kind, "name": name, "version": version or None}
 
 
 # --- import ------------------------------------------------------------------------------------
 
 def read(src: Path) -> ImportResult:
-    """Documents from a Label Studio JSON export (a file, or every ``.json`` file of a folder)."""
-    return read_sources(src, (".json",), "Label Studio JSON export files", read_file)
+    """Documents from a Label Studio JSON export (a file, or every ``.json`` file of a folder).
+
+    A labeling config next to the export (``*.xml`` with a ``<View>``) names the controls and the data
+    key of the text; without one, they are inferred from the results.
+    """
+    files = source_files(Path(src), (".json",))
+    config, problem = find_config(files[0].parent) if files else (None, None)
+    if problem:
+        return ImportResult(problems=[problem])
+    return read_listed(files, Path(src), "Label Studio JSON export files", lambda path: read_file(path, config))
 
 
-def read_file(path: Path) -> ImportResult:
+def read_file(path: Path, config: LabelingConfig | None = None) -> ImportResult:
     """Documents of one Label Studio JSON export (a list of tasks, or a single task).
 
+    Per task: one annotator's annotation is the document; several annotators' annotations become one
+    annotator set each (``agreement/<annotator>/``); predictions become suggestions
+    (``suggestions/<model version>/``) whose spans carry ``provenance`` and ``confidence``.
     A file that cannot be read or parsed as JSON gives one ``import-unreadable`` problem.
     """
     try:
@@ -166,55 +266,112 @@ def read_file(path: Path) -> ImportResult:
         return unreadable_file(path, "a Label Studio JSON export", exc)
     result = ImportResult()
     for n, task in enumerate(tasks if isinstance(tasks, list) else [tasks]):
-        builder = _task_builder(path, n, task)
-        if builder is not None:
-            result.add(builder.build(), builder.problems)
+        _read_task(result, path, n, task, config)
     return result
 
 
-def _task_builder(path: Path, n: int, task: Any) -> DocumentBuilder | None:
-    """A builder filled with the regions of one task (problems recorded in it)."""
-    data = task.get("data") if isinstance(task, dict) else None
-    text = data.get(TEXT_NAME) if isinstance(data, dict) else None
-    fallback = slug(f"{path.stem}-{task.get('id', n + 1) if isinstance(task, dict) else n + 1}")
-    builder = DocumentBuilder(str(path), text if isinstance(text, str) else "", None, fallback)
+def _read_task(result: ImportResult, path: Path, n: int, task: Any, config: LabelingConfig | None) -> None:
+    """Add the documents of one task to ``result``: annotations by annotator, predictions as suggestions."""
+    if not isinstance(task, dict):
+        result.problems.append(unreadable(path, "a task object", repr(task)[:60], where=pointer(n)))
+        return
+    kept = _kept_annotations(task)
+    by_annotator: dict[str, tuple[tuple[str | int, ...], dict[str, Any]]] = {}
+    for where, entry in kept:
+        by_annotator[annotator_name(entry.get("completed_by"))] = (where, entry)  # the last one of each
+    several = len(by_annotator) > 1
+    for name, (where, entry) in by_annotator.items():
+        builder = _entry_builder(path, n, task, where, entry, config)
+        result.add_to(f"{AGREEMENT_DIR}/{name}" if several else None, builder.build(), builder.problems)
+    for k, entry in enumerate(task.get("predictions") or []):
+        if isinstance(entry, dict):
+            builder = _entry_builder(path, n, task, ("predictions", k), entry, config, prediction=True)
+            version = slug(str(entry.get("model_version") or "unnamed-model"))
+            result.add_to(f"{SUGGESTIONS_DIR}/{version}", builder.build(), builder.problems)
+    if not kept and not task.get("predictions"):  # a task nobody annotated yet: the text alone
+        builder = _entry_builder(path, n, task, ("annotations",), {"result": []}, config)
+        result.add(builder.build(), builder.problems)
+
+
+def _kept_annotations(task: dict[str, Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """(place, entry) of every annotation that was not cancelled or skipped (``completions``: the legacy key)."""
+    key = "annotations" if "annotations" in task else "completions"
+    return [((key, k), entry) for k, entry in enumerate(task.get(key) or [])
+            if isinstance(entry, dict) and not (entry.get("was_cancelled") or entry.get("skipped"))]
+
+
+def annotator_name(completed_by: Any) -> str:
+    """A folder name for an annotator: the e-mail or name of ``completed_by``, else ``annotator-<id>``."""
+    if isinstance(completed_by, dict):
+        name = completed_by.get("email") or completed_by.get("username") or completed_by.get("id")
+        return slug(str(name)) if name is not None else "annotator"
+    return f"annotator-{completed_by}" if completed_by is not None else "annotator"
+
+
+def _entry_builder(path: Path, n: int, task: dict[str, Any], where: tuple[str | int, ...], entry: dict[str, Any],
+                   config: LabelingConfig | None, *, prediction: bool = False) -> DocumentBuilder:
+    """A builder filled with the regions of one annotation or prediction of a task."""
+    data = task.get("data")
+    items = entry.get("result", [])
+    key = text_key(data, items, config)
+    fallback = slug(f"{path.stem}-{task.get('id', n + 1)}")
+    builder = DocumentBuilder(str(path), "", None, fallback)
+    text = data.get(key) if isinstance(data, dict) and key else None
     if not isinstance(text, str):
-        builder.problem(pointer(n, "data", TEXT_NAME), "import-malformed",
-                        f"expected a task with data.{TEXT_NAME} holding the text; found {str(task)[:60]!r}")
+        builder.problem(pointer(n, "data"), "import-malformed",
+                        f"expected a task whose data holds the text (key {key or TEXT_NAME!r}); found "
+                        f"{str(data)[:60]!r}")
         return builder
     header = data.get("newsspan")
     builder.header = header if isinstance(header, dict) else {}
-    chosen = _chosen_result(task)
-    if chosen is not None:
-        where, items = chosen
-        if not isinstance(items, list):
-            builder.problem(pointer(n, *where), "import-malformed", f"expected a result list; found {items!r}"[:120])
-        else:
-            _Regions(builder, Utf16Index.of(text), pointer(n, *where)).read(items)
+    if not builder.use_source(pointer(n, "data", key), text):
+        return builder
+    if not isinstance(items, list):
+        builder.problem(pointer(n, *where, "result"), "import-malformed",
+                        f"expected a result list; found {items!r}"[:120])
+        return builder
+    regions = _Regions(builder, pointer(n, *where, "result"), config)
+    regions.read(items)
+    if prediction:
+        regions.mark_predicted(entry)
     return builder
 
 
-def _chosen_result(task: dict[str, Any]) -> tuple[tuple[str | int, ...], Any] | None:
-    """Where the result list to import is, and the list: last kept annotation, else last prediction."""
-    for key in ("annotations", "predictions"):
-        entries = task.get(key) or []
-        for k in range(len(entries) - 1, -1, -1):
-            entry = entries[k]
-            if isinstance(entry, dict) and not entry.get("was_cancelled"):
-                return (key, k, "result"), entry.get("result", [])
-    return None
+def text_key(data: Any, items: Any, config: LabelingConfig | None) -> str | None:
+    """The data key of the text: from the config's Text tag the results point to, else inferred."""
+    if not isinstance(data, dict):
+        return None
+    to_names = [r.get("to_name") for r in items if isinstance(r, dict)] if isinstance(items, list) else []
+    if config is not None:
+        for name in [*to_names, *config.texts]:
+            if name in config.texts:
+                return config.texts[name]
+    for name in [*to_names, TEXT_NAME]:
+        if isinstance(name, str) and isinstance(data.get(name), str):
+            return name
+    strings = [k for k, v in data.items() if isinstance(v, str)]
+    return strings[0] if len(strings) == 1 else None
 
 
 class _Regions:
     """Turns one Label Studio result list into span drafts."""
 
-    def __init__(self, builder: DocumentBuilder, index: Utf16Index, base: str):
+    def __init__(self, builder: DocumentBuilder, base: str, config: LabelingConfig | None = None):
         self.builder = builder
-        self.index = index
         self.base = base
+        self.config = config
         self.drafts: dict[str, SpanDraft] = {}
+        self.scores: dict[str, Any] = {}
         self.parts: dict[str, tuple[str, tuple[int, int]]] = {}
         self.controls = {control: layer for layer, control in CONTROL.items()}
+
+    def mark_predicted(self, entry: dict[str, Any]) -> None:
+        """Give every span of a prediction its provenance (from ``model_version``) and confidence (its score)."""
+        provenance = provenance_of(entry.get("model_version"))
+        for key, draft in self.drafts.items():
+            score = self.scores.get(key, entry.get("score"))
+            draft.extra = {"provenance": provenance,
+                           **({"confidence": float(score)} if isinstance(score, (int, float)) else {})}
 
     def read(self, items: list[Any]) -> None:
         regions = [(k, r) for k, r in enumerate(items) if isinstance(r, dict) and r.get("type") == "labels"]
@@ -229,21 +386,13 @@ class _Regions:
             elif r.get("type") in ("textarea", "choices"):
                 self._attribute(where, r)
             elif r.get("type") != "labels":
-                self.builder.problem(where, "import-unknown-label",
-                                     "expected a labels, textarea, choices or relation result; "
-                                     f"found type {r.get('type')!r}")
+                self.builder.unknown(where, str(r.get("type")), str(r.get("value"))[:60],
+                                     "a labels, textarea, choices or relation result",
+                                     f"a {r.get('type')} result ({r.get('from_name')}) newsspan has no place for")
 
     def _offsets(self, where: str, value: dict[str, Any], stated: Any) -> tuple[int, int] | None:
-        start, end = value.get("start"), value.get("end")
-        try:
-            start, end = self.index.from_utf16(start), self.index.from_utf16(end)
-        except (TypeError, ValueError) as exc:
-            self.builder.problem(where + "/value", "import-offset",
-                                 f"expected UTF-16 offsets on character boundaries of the text; found "
-                                 f"start {value.get('start')!r}, end {value.get('end')!r} ({exc})")
-            return None
-        ok = self.builder.check_span(where + "/value", start, end, stated if isinstance(stated, str) else None)
-        return (start, end) if ok else None
+        return self.builder.source_span(where + "/value", value.get("start"), value.get("end"),
+                                        stated if isinstance(stated, str) else None)
 
     def _region(self, where: str, r: dict[str, Any]) -> None:
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
@@ -254,27 +403,32 @@ class _Regions:
                                  f"expected exactly one label; found {labels!r}")
             return
         label = labels[0]
-        layer = self.controls.get(control)
-        if layer is None and control != PART_CONTROL:
+        foreign = control not in self.controls and control != PART_CONTROL
+        if foreign and self.config is not None and control not in self.config.labels:
             self.builder.problem(where + "/from_name", "import-unknown-label",
-                                 "expected a control of labeling_config.xml "
-                                 f"({', '.join([*CONTROL.values(), PART_CONTROL])}); found {control!r}")
+                                 f"expected a Labels control of the labeling config ({', '.join(self.config.labels)}); "
+                                 f"found {control!r}")
             return
-        allowed = layer_labels()[layer] if layer else tuple(PARTS.values())
-        if label not in allowed:
+        if control == PART_CONTROL and label not in PARTS.values():
             self.builder.problem(where + "/value/labels/0", "import-unknown-label",
-                                 f"expected one of {', '.join(allowed)}; found {label!r}")
+                                 f"expected one of {', '.join(PARTS.values())}; found {label!r}")
             return
         offsets = self._offsets(where, value, value.get("text"))
         if offsets is None:
             return
-        if layer is None:
+        if control == PART_CONTROL:
             part = next(name for name, shown in PARTS.items() if shown == label)
             if part == "dateline":
                 self.builder.dateline = offsets
             else:
                 self.parts[region_id] = (part, offsets)
             return
+        target = self.builder.target(where + "/value/labels/0", label, self.builder.text[slice(*offsets)],
+                                     self.controls.get(control), key=region_id)
+        if target is None:
+            return
+        layer, label = target
+        self.scores[region_id] = r.get("score")
         draft = SpanDraft(layer, region_id, *offsets, fields={LABEL_FIELD[layer]: label}, where=where,
                           proposed_id=region_id)
         self.drafts[region_id] = draft
@@ -284,11 +438,13 @@ class _Regions:
         control, value = r.get("from_name"), r.get("value") if isinstance(r.get("value"), dict) else {}
         spec = TEXTAREAS.get(control) or CHOICES.get(control)
         if spec is None:
-            self.builder.problem(where + "/from_name", "import-unknown-label",
-                                 f"expected an attribute control ({', '.join([*TEXTAREAS, *CHOICES])}); "
-                                 f"found {control!r}")
+            self.builder.unknown(where + "/from_name", str(control), str(r.get("value"))[:60],
+                                 f"an attribute control ({', '.join([*TEXTAREAS, *CHOICES])})",
+                                 f"a {r.get('type')} result newsspan has no place for")
             return
         target, name = spec
+        if self.builder.attached_to_skipped(where, str(r.get("id")), str(control)):
+            return
         draft = self.drafts.get(str(r.get("id")))
         if draft is None or target not in (None, draft.layer):
             self.builder.problem(where + "/id", "import-dangling-link",
@@ -309,10 +465,13 @@ class _Regions:
         labels = r.get("labels") or []
         from_id, to_id = str(r.get("from_id")), str(r.get("to_id"))
         if len(labels) != 1 or labels[0] not in RELATION_LABELS:
-            self.builder.problem(where + "/labels", "import-unknown-label",
-                                 f"expected one relation label of {', '.join(RELATION_LABELS)}; found {labels!r}")
+            self.builder.unknown(where + "/labels", str(labels), f"{from_id} -> {to_id}",
+                                 f"one relation label of {', '.join(RELATION_LABELS)}",
+                                 "a relation newsspan has no field for")
             return
         label = labels[0]
+        if any(self.builder.attached_to_skipped(where, key, label) for key in (from_id, to_id)):
+            return
         draft = self.drafts.get(from_id)
         if draft is None:
             self.builder.problem(where + "/from_id", "import-dangling-link",

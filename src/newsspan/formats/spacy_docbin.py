@@ -23,17 +23,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..corpus import new_document
 from ..files import atomic_write_bytes
 from ..iob import outermost
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
-from ..schema import entity_labels
-from ..text import canonical_text, text_sha256
+from ..text import text_sha256
 from ..tokenize import Token, sentences
 from ..validation.problems import Problem, pointer
 from .base import (
+    DocumentBuilder,
     DocumentWithText,
     ImportResult,
+    SpanDraft,
     header_of,
     read_sources,
     schema_order,
@@ -204,10 +204,9 @@ def from_spacy(sdoc: Any, *, file: str, index: int, fallback_id: str) -> tuple[D
     entity, a dangling speaker) is reported at its place in the ``DocBin`` instead of being written.
     """
     stored = _plain(sdoc.user_data.get(USER_DATA_KEY))
-    if isinstance(stored, dict) and stored.get("format") == FORMAT_VERSION:
-        doc, text, problems = _own_document(sdoc, stored, file=file, index=index)
-    else:
-        doc, text, problems = _foreign_document(sdoc, file=file, index=index, doc_id=fallback_id)
+    if not (isinstance(stored, dict) and stored.get("format") == FORMAT_VERSION):
+        return _foreign_document(sdoc, file=file, index=index, doc_id=fallback_id)
+    doc, text, problems = _own_document(sdoc, stored, file=file, index=index)
     if not problems:
         problems = _validation_problems(file, index, doc, text)
     return (None if problems else (doc, text)), problems
@@ -263,24 +262,27 @@ def _subspan(text: str, span: Any) -> dict[str, Any]:
 
 
 def _foreign_document(sdoc: Any, *, file: str, index: int,
-                      doc_id: str) -> tuple[dict[str, Any], str, list[Problem]]:
-    """A draft document holding the entities of a ``Doc`` that was not written by :func:`export`."""
-    text = canonical_text(sdoc.text.encode("utf-8"))
-    doc = new_document(doc_id, f"{doc_id}.txt", text)
-    labels = entity_labels()
+                      doc_id: str) -> tuple[DocumentWithText | None, list[Problem]]:
+    """A draft document holding the entities (or ``spans["entities"]``) of a ``Doc`` not written by :func:`export`.
+
+    Offsets count the Doc's text; the seed gets its canonical text. Labels go through the label map.
+    """
+    builder = DocumentBuilder(file, "", None, doc_id)
+    if not builder.use_source(pointer("docs", index, "text"), sdoc.text):
+        return None, builder.problems
     group = ("spans", "entities") if "entities" in sdoc.spans else ("ents",)
-    problems: list[Problem] = []
     for n, span in enumerate(sdoc.spans.get("entities", sdoc.ents)):
-        if span.label_ not in labels:
-            problems.append(Problem(file, pointer("docs", index, *group, n), "import-unknown-label",
-                                    f"expected an entity label of the schema ({', '.join(labels)}); "
-                                    f"found {span.label_!r} on {span.text!r}"))
+        where = pointer("docs", index, *group, n)
+        offsets = builder.source_span(where, span.start_char, span.end_char)
+        target = builder.target(where, span.label_, span.text, "entities", key=str(n)) if offsets else None
+        if target is None:
             continue
-        entity = {"id": f"e{len(doc['entities']) + 1}", **_subspan(text, span), "label": span.label_}
-        if span.kb_id_:
-            entity["kb_id"] = span.kb_id_
-        doc["entities"].append(entity)
-    return doc, text, problems
+        layer, label = target
+        fields: dict[str, Any] = {LABEL_FIELD[layer]: label}
+        if span.kb_id_ and layer == "entities":
+            fields["kb_id"] = span.kb_id_
+        builder.add(SpanDraft(layer, str(n), *offsets, fields=fields, where=where))
+    return builder.build(), builder.problems
 
 
 def _validation_problems(file: str, index: int, doc: dict[str, Any], text: str) -> list[Problem]:

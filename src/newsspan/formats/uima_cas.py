@@ -27,6 +27,7 @@ from .base import (
     DocumentBuilder,
     DocumentWithText,
     ImportResult,
+    Skipped,
     SpanDraft,
     read_listed,
     slug,
@@ -43,7 +44,12 @@ TYPE = {"entities": NS + "NewsspanEntity", "dates": NS + "NewsspanTimex3", "quot
 PART_TYPE = {"source": NS + "NewsspanQuotationSource", "cue": NS + "NewsspanQuotationCue",
              "dateline": NS + "NewsspanDateline"}
 DOCUMENT_TYPE = NS + "NewsspanDocument"
+#: INCEpTION's built-in named entity layer (DKPro Core), and what a CAS holds about the document itself.
+NAMED_ENTITY = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
+DOCUMENT_TYPES = ("uima.tcas.DocumentAnnotation", "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData")
+WIKIDATA = "http://www.wikidata.org/entity/"
 TYPESYSTEM_FILE = "TypeSystem.xml"
+OWN_TYPES = frozenset([*TYPE.values(), *PART_TYPE.values(), DOCUMENT_TYPE])
 #: Primitive features: layer -> (newsspan field, UIMA feature) pairs (the label field first).
 FEATURES: dict[Layer, tuple[tuple[str, str], ...]] = {
     "entities": (("label", "label"), ("kb_id", "kbId")),
@@ -173,22 +179,79 @@ def read_file(path: Path, ts: Any) -> ImportResult:
     except Exception as exc:
         return unreadable_file(path, "UIMA CAS XMI", f"{type(exc).__name__}: {exc}")
     builder = DocumentBuilder(str(path), "", None, slug(path.stem))
-    builder.text = cas.sofa_string or ""
+    if not builder.use_source("sofa", cas.sofa_string or ""):
+        return ImportResult([], builder.problems)
     _header(builder, cas)
     drafts: dict[int, tuple[SpanDraft, Any]] = {}
     for layer in LAYERS:
         for fs in cas.select(TYPE[layer]):
             where = f"xmi:id {fs.xmiID}"
-            draft = _draft(builder, layer, fs, where) if builder.check_span(where, fs.begin, fs.end) else None
+            offsets = builder.source_span(where, fs.begin, fs.end)
+            draft = _draft(builder, layer, fs, where, offsets) if offsets else None
             if draft is not None:
                 drafts[fs.xmiID] = (draft, fs)
     for draft, fs in drafts.values():
         _resolve(builder, draft, fs, drafts)
     for fs in cas.select(PART_TYPE["dateline"]):
-        if builder.check_span(f"xmi:id {fs.xmiID}", fs.begin, fs.end):
-            builder.dateline = (fs.begin, fs.end)
+        builder.dateline = builder.source_span(f"xmi:id {fs.xmiID}", fs.begin, fs.end) or builder.dateline
+    for fs in cas.select_all_annotations():
+        if fs.type.name == NAMED_ENTITY or _is_foreign_custom(fs.type.name):
+            _foreign_span(builder, fs)
+    _count_not_imported(builder, cas)
     doc = builder.build()
     return ImportResult([doc] if doc else [], builder.problems)
+
+
+def _is_foreign_custom(name: str) -> bool:
+    """An INCEpTION custom layer (``webanno.custom.*``) that is not one of newsspan's own types."""
+    return name.startswith(NS) and name not in OWN_TYPES
+
+
+def _foreign_span(builder: DocumentBuilder, fs: Any) -> None:
+    """A span of INCEpTION's NamedEntity layer or of a custom layer, through the label map.
+
+    NamedEntity: the label is its ``value``, a Wikidata ``identifier`` becomes ``kb_id``. A custom
+    layer: the label map may name the layer (``Quote: quotations/direct``); otherwise the label is the
+    value of its ``value`` or ``label`` feature, or of its only string feature, else the layer's name.
+    """
+    where = f"xmi:id {fs.xmiID} ({fs.type.name})"
+    offsets = builder.source_span(where, fs.begin, fs.end)
+    if offsets is None:
+        return
+    short = fs.type.name.rsplit(".", 1)[-1]
+    label_map = builder.options.label_map
+    label = short if label_map and short in label_map.entries else _label_feature(fs) or short
+    target = builder.target(where, label, builder.text[slice(*offsets)], None, key=str(fs.xmiID))
+    if target is None:
+        return
+    layer, name = target
+    fields: dict[str, Any] = {LABEL_FIELD[layer]: name}
+    identifier = fs.get("identifier") if fs.type.name == NAMED_ENTITY else None
+    if layer == "entities" and isinstance(identifier, str) and identifier.startswith(WIKIDATA):
+        fields["kb_id"] = identifier[len(WIKIDATA):]
+    builder.add(SpanDraft(layer, str(fs.xmiID), *offsets, fields=fields, where=where))
+
+
+def _label_feature(fs: Any) -> str | None:
+    """The label-like string feature of an annotation (``value``, ``label``, or its only string feature)."""
+    strings = [f.name for f in fs.type.all_features if f.rangeType.name == STRING]
+    for name in ("value", "label", *(strings if len(strings) == 1 else [])):
+        if name in strings and isinstance(fs.get(name), str) and fs.get(name):
+            return fs.get(name)
+    return None
+
+
+def _count_not_imported(builder: DocumentBuilder, cas: Any) -> None:
+    """List every annotation type of the CAS that the import does not carry, with its count (one entry per type)."""
+    counts: dict[str, int] = {}
+    for fs in cas.select_all_annotations():
+        name = fs.type.name
+        if name in OWN_TYPES or name == NAMED_ENTITY or _is_foreign_custom(name) or name in DOCUMENT_TYPES:
+            continue
+        counts[name] = counts.get(name, 0) + 1
+    for name, count in sorted(counts.items()):
+        builder.options.skipped.append(Skipped(builder.file, "", name, f"{count} annotation(s)",
+                                               "an annotation type newsspan does not import"))
 
 
 def _header(builder: DocumentBuilder, cas: Any) -> None:
@@ -205,7 +268,7 @@ def _header(builder: DocumentBuilder, cas: Any) -> None:
     builder.header = {"id": info.documentId, **header} if info.documentId else header
 
 
-def _draft(builder: DocumentBuilder, layer: Layer, fs: Any, where: str) -> SpanDraft | None:
+def _draft(builder: DocumentBuilder, layer: Layer, fs: Any, where: str, offsets: tuple[int, int]) -> SpanDraft | None:
     fields: dict[str, Any] = {}
     for name, feature in (*FEATURES[layer], ("note", "note")):
         value = fs.get(feature)
@@ -217,7 +280,7 @@ def _draft(builder: DocumentBuilder, layer: Layer, fs: Any, where: str) -> SpanD
         builder.problem(where, "import-malformed", f"expected a {FEATURES[layer][0][1]} feature on the {layer} span "
                                                    f"{fs.begin}:{fs.end}; found none")
         return None
-    draft = SpanDraft(layer, str(fs.xmiID), fs.begin, fs.end, fields=fields, where=where,
+    draft = SpanDraft(layer, str(fs.xmiID), *offsets, fields=fields, where=where,
                       proposed_id=fs.get("newsspanId"))
     builder.add(draft)
     return draft
@@ -236,5 +299,6 @@ def _resolve(builder: DocumentBuilder, draft: SpanDraft, fs: Any, drafts: dict[i
                             f"expected {feature} to name a span of this document; found xmi:id {target.xmiID}")
     for name in ("source", "cue") if draft.layer == "quotations" else ():
         part = fs.get(name)
-        if part is not None and builder.check_span(draft.where, part.begin, part.end):
-            draft.subspans[name] = (part.begin, part.end)
+        offsets = builder.source_span(draft.where, part.begin, part.end) if part is not None else None
+        if offsets:
+            draft.subspans[name] = offsets

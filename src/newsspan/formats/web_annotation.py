@@ -21,14 +21,14 @@ and the quote occurs exactly once; otherwise it reports the span.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from ..model import LABEL_FIELD, LAYERS, REFERENCES, Layer
-from ..schema import entity_labels, timex_types
+from ..model import LABEL_FIELD, LAYERS, REFERENCES
 from ..validation.problems import pointer
 from .base import (
     DocumentBuilder,
@@ -189,11 +189,19 @@ def _source_text(builder: DocumentBuilder, path: Path, items: list[Any],
                         f"expected every annotation to target one text file; found {sorted(map(str, sources))}")
         return None
     name = next(iter(sources))
-    try:
-        source = SourceText.of((path.parent / name).read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
+    mapped = builder.options.source_map.get(name)
+    if mapped is None and _is_iri(name):
         builder.problem(pointer(*base), "import-unreadable",
-                        f"expected the target text {name} as a UTF-8 file next to {path.name}; found {exc}")
+                        f"expected a local text for the target IRI {name}; found none (give it with "
+                        f"--source-map {name}=FILE)")
+        return None
+    file = mapped if mapped is not None else path.parent / name
+    try:
+        source = SourceText.of(Path(file).read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        where = "given by --source-map" if mapped is not None else f"next to {path.name}"
+        builder.problem(pointer(*base), "import-unreadable",
+                        f"expected the target text {file} ({where}) as a UTF-8 file; found {exc}")
         return None
     builder.text = source.canonical
     return source
@@ -225,16 +233,21 @@ class _Annotations:
         bodies = a.get("body", [])
         bodies = [b for b in (bodies if isinstance(bodies, list) else [bodies]) if isinstance(b, dict)]
         tags = [b.get("value") for b in bodies if b.get("purpose") == "tagging"]
-        layer = a.get("layer") or _layer_of_tag(tags)
-        if len(tags) != 1 or layer not in (*LAYERS, *PARTS):
+        layer = a.get("layer")
+        if len(tags) != 1 or (layer is not None and layer not in (*LAYERS, *PARTS)):
             self.builder.problem(where, "import-unknown-label",
-                                 f"expected one tagging body and a layer of {', '.join((*LAYERS, *PARTS))}; "
+                                 f"expected one tagging body and no layer or one of {', '.join((*LAYERS, *PARTS))}; "
                                  f"found tags {tags!r} and layer {layer!r}")
             return
         offsets = self._offsets(where, a.get("target"))
         if offsets is None:
             return
         key = str(a.get("id"))
+        if layer is None or (self.builder.options.label_map and tags[0] in self.builder.options.label_map.entries):
+            target = self.builder.target(where, tags[0], self.builder.text[slice(*offsets)], key=key)
+            if target is None:
+                return
+            layer, tags = target[0], [target[1]]
         if layer == "dateline":
             self.builder.dateline = offsets
         elif layer in PARTS:
@@ -294,12 +307,14 @@ class _Annotations:
             elif purpose == "identifying" and draft.layer == "entities" and _is_wikidata(body.get("source")):
                 draft.fields["kb_id"] = body["source"][len(WIKIDATA):]
             elif purpose not in ("tagging", "linking"):
-                self.builder.problem(where + "/body", "import-unknown-label",
-                                     f"expected bodies newsspan can hold for {draft.layer}; found {str(body)[:80]}")
+                self.builder.unknown(where + "/body", str(purpose), str(body)[:80],
+                                     f"bodies newsspan can hold for {draft.layer}", "a body newsspan has no place for")
 
     def _links(self, where: str, draft: SpanDraft, links: list[dict[str, Any]]) -> None:
         for body in links:
             role, target = body.get("role"), str(body.get("source"))
+            if self.builder.attached_to_skipped(where + "/body", target, str(role)):
+                continue
             if role in subspan_fields(draft.layer) and self.parts.get(target, ("",))[0] == role:
                 draft.subspans[role] = self.parts[target][1]
             elif (draft.layer, role) in REFERENCES and target in self.drafts:
@@ -307,6 +322,11 @@ class _Annotations:
             else:
                 self.builder.problem(where + "/body", "import-dangling-link",
                                      f"expected a {role!r} link to an annotation of this collection; found {target!r}")
+
+
+def _is_iri(name: str) -> bool:
+    """Whether a target source is an IRI (``http://...``, ``urn:...``) rather than a file name next to the file."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name) is not None and not re.match(r"^[A-Za-z]:[\\/]", name)
 
 
 def _is_wikidata(source: Any) -> bool:
@@ -317,13 +337,4 @@ def _covered(raw: str, position: dict[str, Any]) -> str | None:
     start, end = position.get("start"), position.get("end")
     if type(start) is int and type(end) is int and 0 <= start < end <= len(raw):
         return raw[start:end]
-    return None
-
-
-def _layer_of_tag(tags: list[Any]) -> Layer | None:
-    """The layer of an annotation without a ``layer`` (made by another tool), from its tag."""
-    if len(tags) == 1 and tags[0] in entity_labels():
-        return "entities"
-    if len(tags) == 1 and tags[0] in timex_types():
-        return "dates"
     return None

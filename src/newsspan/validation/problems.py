@@ -113,6 +113,10 @@ REGISTRY: dict[str, Code] = {
         "import-unmapped-span": "a span that cannot become a newsspan span (e.g. discontinuous text)",
         "import-dangling-link": "a relation or reference names a span the source does not have",
         "import-duplicate-document": "two source documents map to the same document id",
+        "import-text-not-canonical": "a document's text is not its own canonical text (a seed would not give it back)",
+        "import-brat-event": "a brat event (E line): newsspan has no events",
+        "import-brat-equivalence": "a brat equivalence (* line): newsspan has no equivalence sets",
+        "import-brat-on-event-or-relation": "a brat attribute, note or normalization on an event or relation",
     }),
     **_codes("agree", {
         "duplicate-document": "two annotation files of one side hold the same document id",
