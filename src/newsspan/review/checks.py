@@ -3,11 +3,13 @@
 Validation (``newsspan.validation``) says whether a document *may* be right; these checks point at places
 where it is *probably* wrong: a name annotated once and missed elsewhere, the same string with two
 labels, titles inside PERSON spans, quoted text without a quotation, dates whose anchor cannot be
-resolved, undecided claims. Each warning has a stable code (:data:`CODES`), a JSON pointer (or
+resolved, undecided claims, span boundaries inside a word or inside one character, the same article
+annotated twice. Each warning has a stable code (:data:`CODES`), a JSON pointer (or
 ``/text/START-END`` for a stretch of text that has no span), a message and a suggestion.
 
 :func:`check_document` looks at one document; :func:`check_corpus` adds the warnings that need the
-other documents (a string annotated in one document but not in another, or labelled differently).
+other documents (a string annotated in one document but not in another, or labelled differently, or
+the same text twice).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
+from ..model import LAYERS, SUBSPANS
 from ..validation.problems import Problem, codes, pointer
+from .boundaries import TextBoundaries, describe_cluster
 
 #: Every warning code, with what it means (from the one catalogue, ``newsspan.validation.REGISTRY``).
 CODES: dict[str, str] = codes("check")
@@ -178,6 +182,65 @@ def boundary_warnings(doc: dict[str, Any], text: str, file: str) -> Iterator[Con
                                      "keep sentence punctuation and quotation marks outside the span (§G2)")
 
 
+def span_edges(doc: dict[str, Any]) -> Iterator[tuple[str, str, str, int, int]]:
+    """Every span boundary: (pointer to the offset, the span's name, ``start``/``end``, offset, other end).
+
+    Spans of all four layers and the quotations' source and cue (named ``q1 source``).
+    """
+    for layer in LAYERS:
+        for index, item in enumerate(doc[layer]):
+            parts: list[tuple[tuple[str | int, ...], str, dict[str, Any]]] = [((layer, index), item["id"], item)]
+            parts += [((layer, index, role), f"{item['id']} {role}", item[role])
+                      for role in SUBSPANS.get(layer, ()) if isinstance(item.get(role), dict)]
+            for path, name, span in parts:
+                yield pointer(*path, "start"), name, "start", span["start"], span["end"]
+                yield pointer(*path, "end"), name, "end", span["end"], span["start"]
+
+
+def _move(edge: str, whole: int, without: int, other: int, what: str) -> str:
+    """How to fix a boundary: move it to ``whole`` (taking all of ``what`` into the span) or to ``without``
+    (leaving it out; offered only when the span, whose other end is ``other``, stays non-empty)."""
+    keeps_text = without < other if edge == "start" else without > other
+    return f"set {edge} to {whole} to take the whole {what}" + (f", or to {without} to leave it out" if keeps_text
+                                                               else "")
+
+
+def _outside_words(bounds: TextBoundaries, offset: int, forward: bool) -> int:
+    """``offset``, or when it cuts a word, that word's end (``forward``) or start."""
+    word = bounds.word_around(offset)
+    return offset if word is None else word[1] if forward else word[0]
+
+
+def _grapheme_fix(bounds: TextBoundaries, edge: str, cluster: tuple[int, int], other: int) -> str:
+    """Move a boundary out of a cluster, and out of the word around it if there is one."""
+    start, end = cluster
+    before, after = _outside_words(bounds, start, False), _outside_words(bounds, end, True)
+    what = "character" if (before, after) == cluster else "word"
+    whole, without = (before, after) if edge == "start" else (after, before)
+    return _move(edge, whole, without, other, what)
+
+
+def cut_warnings(doc: dict[str, Any], text: str, file: str) -> Iterator[ConsistencyWarning]:
+    """Span boundaries inside a grapheme cluster, or (between clusters) inside a word."""
+    bounds = TextBoundaries(text)
+    for where, name, edge, offset, other in span_edges(doc):
+        if not bounds.is_cluster_boundary(offset):
+            start, end = bounds.cluster_around(offset)
+            yield ConsistencyWarning(
+                file, where, "span-splits-grapheme",
+                f"{name} {edge}s at {offset}, inside {_quote(text[start:end])} at {start}–{end}: "
+                f"{describe_cluster(text[start:end])}, one character to a reader",
+                _grapheme_fix(bounds, edge, (start, end), other),
+            )
+        elif word := bounds.word_around(offset):
+            whole, without = word if edge == "start" else word[::-1]
+            yield ConsistencyWarning(
+                file, where, "span-cuts-word",
+                f"{name} {edge}s at {offset}, inside the word {_quote(text[word[0]:word[1]])} at {word[0]}–{word[1]}",
+                _move(edge, whole, without, other, "word"),
+            )
+
+
 # --- quotations --------------------------------------------------------------------------
 
 def quoted_stretches(text: str) -> Iterator[tuple[int, int]]:
@@ -305,7 +368,8 @@ def claim_warnings(doc: dict[str, Any], text: str, file: str) -> Iterator[Consis
 # --- entry points ------------------------------------------------------------------------
 
 DOCUMENT_CHECKS: tuple[Callable[[dict[str, Any], str, str], Iterable[ConsistencyWarning]], ...] = (
-    unannotated_mentions, label_conflicts, boundary_warnings, quotation_warnings, date_warnings, claim_warnings,
+    unannotated_mentions, label_conflicts, boundary_warnings, cut_warnings, quotation_warnings, date_warnings,
+    claim_warnings,
 )
 
 
@@ -377,17 +441,35 @@ def _cross_document(doc: dict[str, Any], text: str, file: str,
 def check_corpus(corpus: Corpus, paths: Iterable[Path] = ()) -> list[ConsistencyWarning]:
     """Cross-document warnings for valid annotation files (default: all of the corpus).
 
-    Only what needs other documents: a string annotated in another document but not in this one, and a
-    string labelled differently in another document. :func:`check_document` reports the rest.
+    Only what needs other documents: a string annotated in another document but not in this one, a
+    string labelled differently in another document, and a text already annotated in an earlier file
+    (files in sorted order). :func:`check_document` reports the rest.
     """
     files = corpus.annotation_files(paths)
     usage = _corpus_usage(corpus, files)
     index = MentionIndex(usage)
     found: list[ConsistencyWarning] = []
+    first_with: dict[str, tuple[str, str]] = {}  # text SHA-256 -> (file, id) of its first document
     for path in files:
         doc, text = corpus.load(path)
         found += _cross_document(doc, text, str(path), usage, index)
+        found += _duplicate(doc, str(path), first_with)
     return sorted(set(found), key=_position)
+
+
+def _duplicate(doc: dict[str, Any], file: str, first_with: dict[str, tuple[str, str]]) -> Iterator[ConsistencyWarning]:
+    """A warning when an earlier file has the same canonical text (records this one's text otherwise)."""
+    sha = doc["seed"]["text_sha256"]
+    if sha not in first_with:
+        first_with[sha] = (file, doc["id"])
+        return
+    other, other_id = first_with[sha]
+    yield ConsistencyWarning(
+        file, "/seed/text_sha256", "duplicate-article",
+        f"{doc['id']} has the same text (SHA-256 {sha[:12]}…) as {other_id} in {other}",
+        f"keep one document: merge the annotations into {other} and delete this file "
+        "(if the articles differ, check seed.file)",
+    )
 
 
 def check_all(corpus: Corpus, paths: Iterable[Path] = (),

@@ -102,6 +102,10 @@ REGISTRY: dict[str, Code] = {
         "date-unresolvable-anchor": "a relative date (value with X, or anchored to dct) has no resolvable anchor (§D2)",
         "claim-undecided": "a claim has no check-worthiness decision (checkworthy null, §C6)",
         "claim-quotation-unlinked": "a claim lies inside a quotation but does not link to it (§C5)",
+        "span-cuts-word": "a span starts or ends inside a word (a run of letters or digits, in any script)",
+        "span-splits-grapheme": "a span starts or ends inside one character as a reader sees it: a letter and its "
+                                "combining mark, an emoji ZWJ sequence, a flag",
+        "duplicate-article": "the same article (canonical text SHA-256) is annotated in two files",
     }),
     **_codes("import", {
         "import-no-input": "the source holds no file of the format",
