@@ -530,6 +530,14 @@ def test_check_passes_when_fresh_and_fails_when_stale(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "test-00000-of-00001.parquet" in missing.output
 
 
+def test_check_writes_nothing_not_even_the_validation_cache(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    result = invoke(["build", "--root", str(corpus.root), "--out", str(tmp_path / "dist"), "--check", "--json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["ok"] is False  # nothing built yet: stale
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
 def test_check_fails_when_nothing_was_built(corpus: Corpus, tmp_path: Path) -> None:
     result = invoke(["build", "--root", str(corpus.root), "--out", str(tmp_path / "none"), "--check"])
     assert result.exit_code == 1

@@ -35,17 +35,17 @@ DistAlias = Annotated[
 REFUSAL = "refusing to build from invalid annotations (fix the problems above)"
 
 
-def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, use_cache: bool = True) -> list[str]:
-    """The annotation files to build from, validated (incrementally with ``use_cache``); exits 1 (printing the
-    problems) if any is invalid.
+def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, use_cache: bool = True) -> list[str]:
+    """The annotation files to build from, validated; exits 1 (printing the problems) if any is invalid.
 
-    File names are strings: 100,000 ``Path`` objects held through a build would cost ~35 MB.
+    With ``use_cache``, incremental: files unchanged since they last passed are not checked again (and the
+    cache in ROOT/.newsspan-cache/ is updated). File names are strings: 100,000 ``Path`` objects held
+    through a build would cost ~35 MB.
     """
     from ..dataset.parquet import PARALLEL_FROM
 
     files = selected_files(corpus, paths, as_json, names=True)
     jobs = 0 if len(files) >= PARALLEL_FROM else 1
-    # incremental: files unchanged since they last passed `newsspan validate` are not checked again
     validate_or_exit(corpus, files, as_json, refusal=REFUSAL, jobs=jobs, use_cache=use_cache, progress="validating")
     return files
 
