@@ -123,11 +123,20 @@ def test_integral_floats_are_integers_to_the_schema_but_go_to_the_reporting_path
     {"type": "string", "pattern": "^\\d+$"},  # \d differs between ECMA-262 and Python
     {"type": "string", "maxLength": 3},  # a keyword the generator does not know
     {"anyOf": [{"type": "string"}, {"type": "integer"}]},
-    {"type": "number"},
+    {"type": "number", "multipleOf": 0.5},
 ])
 def test_an_untranslatable_schema_is_refused_not_approximated(node):
     with pytest.raises(fastcheck.UnsupportedSchema):
         fastcheck._Generator({"$defs": {}}).type_of(node, "Node")
+
+
+@pytest.mark.parametrize(("confidence", "valid"), [(0, True), (1, True), (0.25, True), (1.0001, False),
+                                                   (-0.1, False), (True, False), ("0.5", False)])
+def test_confidence_numbers_pass_the_fast_path_exactly_when_the_schema_allows_them(seed_document, confidence, valid):
+    doc = copy.deepcopy(seed_document[0])
+    doc["entities"][0].update(confidence=confidence, provenance={"kind": "rule", "name": "r", "accepted_by": "me"})
+    assert (fastcheck.decode(orjson.dumps(doc)) is not None) is valid
+    assert (list(nv.schema_problems("f", doc)) == []) is valid
 
 
 @settings(max_examples=200, deadline=None)

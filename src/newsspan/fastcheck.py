@@ -34,7 +34,7 @@ from .text import canonical_text
 
 #: Keywords that only annotate (JSON Schema 2020-12 does not assert ``format`` by default).
 _ANNOTATIONS = frozenset({"title", "description", "format", "$schema", "$id", "$defs", "$comment", "examples"})
-_PRIMITIVES: dict[str, Any] = {"string": str, "integer": int, "boolean": bool, "null": None}
+_PRIMITIVES: dict[str, Any] = {"string": str, "integer": int, "number": float, "boolean": bool, "null": None}
 
 
 class UnsupportedSchema(ValueError):
@@ -114,10 +114,12 @@ class _Generator:
                 constraints["pattern"] = python_pattern(node["pattern"])
             if "minLength" in node:
                 constraints["min_length"] = node["minLength"]
-        elif kind == "integer":
-            self._only(node, {"type", "minimum"}, name)
+        elif kind in ("integer", "number"):
+            self._only(node, {"type", "minimum", "maximum"}, name)
             if "minimum" in node:
                 constraints["ge"] = node["minimum"]
+            if "maximum" in node:
+                constraints["le"] = node["maximum"]
         else:
             self._only(node, {"type"}, name)
         base = _PRIMITIVES[kind]
@@ -216,6 +218,9 @@ _BEGIN, _FINISH = attrgetter("begin_point"), attrgetter("end_point")
 _SPEAKER, _CLAIMANT, _QUOTATION = attrgetter("speaker"), attrgetter("claimant"), attrgetter("quotation")
 _SOURCE, _CUE = attrgetter("source"), attrgetter("cue")
 _NOTHING = frozenset({None, UNSET})
+#: Guidelines §G7: statuses whose documents hold no machine span (provenance kind) nobody accepted.
+GOLD_STATUSES = frozenset({"reviewed", "adjudicated"})
+MACHINE_KINDS = frozenset({"model", "rule"})
 
 
 def spans_ok(items: list[Any], text: str) -> list[int] | None:
@@ -303,6 +308,17 @@ def _metadata_ok(doc: Any, text: str) -> bool:
     return note.created <= note.modified and (dateline is None or spans_ok([dateline], text) is not None)
 
 
+def _provenance_ok(doc: Any) -> bool:
+    """No unaccepted machine span in a reviewed or adjudicated document (guidelines §G7)."""
+    if doc.annotation.status not in GOLD_STATUSES:
+        return True
+    for span in chain(doc.entities, doc.dates, doc.quotations, doc.claims):
+        made = span.provenance
+        if made is not UNSET and made.kind in MACHINE_KINDS and made.accepted_by is UNSET:
+            return False
+    return True
+
+
 def document_ok(doc: Any, text: str, file_name: str, timex_expectation: Callable[[Any, str], str | None]) -> bool:
     """True when a decoded (schema-valid) document whose seed matched has no semantic problem at all."""
     if file_name != doc.id + ".json":
@@ -319,6 +335,6 @@ def document_ok(doc: Any, text: str, file_name: str, timex_expectation: Callable
     if _layer_ok(quotations, text, ids) is None or _layer_ok(doc.claims, text, ids) is None:
         return False
     subspans = [span for span in chain(map(_SOURCE, quotations), map(_CUE, quotations)) if span is not None]
-    return (spans_ok(subspans, text) is not None and _metadata_ok(doc, text)
+    return (spans_ok(subspans, text) is not None and _metadata_ok(doc, text) and _provenance_ok(doc)
             and _dates_ok(doc.dates, date_ids, timex_expectation)
             and _attributions_ok(quotations, doc.claims, entity_ids))

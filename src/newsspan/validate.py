@@ -49,6 +49,7 @@ CODES: dict[str, str] = {
     "timex-point-type": "begin_point/end_point on a date that is not a DURATION",
     "claimant-mismatch": "a claim made in a quotation names another claimant than the quotation's speaker",
     "date-bounds": "metadata dates are out of order (earliest after latest, created after modified)",
+    "unaccepted-suggestion": "a reviewed or adjudicated document holds a machine span nobody accepted (guidelines §G7)",
 }
 
 
@@ -321,6 +322,19 @@ def date_bound_problems(file: str, doc: dict[str, Any]) -> Iterator[Problem]:
                           f"expected {high} on or after {low} ({obj[low]}); found {obj[high]}")
 
 
+def provenance_problems(file: str, doc: dict[str, Any]) -> Iterator[Problem]:
+    """Guidelines §G7: a reviewed or adjudicated document holds no machine span without ``accepted_by``."""
+    note = doc.get("annotation")
+    if not isinstance(note, dict) or note.get("status") not in fastcheck.GOLD_STATUSES:
+        return
+    for layer, index, span in iter_spans(doc):
+        made = span.get("provenance")
+        if isinstance(made, dict) and made.get("kind") in fastcheck.MACHINE_KINDS and "accepted_by" not in made:
+            yield Problem(file, pointer(layer, index, "provenance"), "unaccepted-suggestion",
+                          f"expected a person's acceptance (accepted_by) of this {made.get('kind')} span in a "
+                          f"{note['status']} document; found none (accept it, or set the status to draft)")
+
+
 def id_problems(file: str, path: Path, doc: dict[str, Any]) -> Iterator[Problem]:
     """The file is named after the document id."""
     doc_id = doc.get("id")
@@ -425,6 +439,7 @@ def _document_problems(file: str, path: Path, doc: Any, corpus: Corpus, seed_dat
     problems += timex_problems(file, doc)
     problems += claim_problems(file, doc)
     problems += date_bound_problems(file, doc)
+    problems += provenance_problems(file, doc)
     return sorted(set(problems), key=lambda p: (p.pointer, p.code, p.message))
 
 
