@@ -16,10 +16,15 @@ from typing import Any
 #: Version of the rule sets; bump it when a rule changes what is suggested.
 RULES_VERSION = "1.1.0"
 
+def word_set(words: str) -> frozenset[str]:
+    """The set of the space-separated words of ``words`` (for long word lists in the source)."""
+    return frozenset(words.split())
+
+
 #: Abbreviations whose full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = word_set(
     "mr mrs ms dr prof gen lt col maj capt sgt rev st sen rep gov pres jr sr inc ltd co corp no vs etc "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m"
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 

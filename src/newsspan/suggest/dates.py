@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
+from .common import make_span, provenance, sentence_of, sentences, without_overlaps
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -295,7 +295,8 @@ def _month_alone(ctx: _Context) -> Iterator[dict[str, Any]]:
             yield ctx.span(start, m.end(), "DATE", f"{m['year']}-{month:02d}", None, **extra)
             continue
         direction = {"last": -1, "next": 1}.get(mod, ctx.direction(m.start()))
-        value = over_window(ctx.window, lambda d, dr=direction: _month_value(month, None, dr, d), f"XXXX-{month:02d}")
+        value = over_window(ctx.window, lambda d, mo=month, dr=direction: _month_value(mo, None, dr, d),
+                            f"XXXX-{month:02d}")
         yield ctx.span(start, m.end(), "DATE", value, "dct", **extra)
 
 
@@ -450,7 +451,8 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
         num = m["num"].lower()
         if num in ("a", "an") and ctx.text[m.end():m.end() + 1] == "-":
             continue
-        if num in ("a", "an") and re.search(r"\b(?:once|twice|times|per)\s+$", ctx.text[max(0, m.start() - 8):m.start()]):
+        preceding = ctx.text[max(0, m.start() - 8):m.start()]
+        if num in ("a", "an") and re.search(r"\b(?:once|twice|times|per)\s+$", preceding):
             continue
         number = None if num in VAGUE_NUMBERS else ("1" if num in ("a", "an") else num)
         if number is not None and _number(number) is None:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from .common import make_span, provenance, sentences
+from .common import make_span, provenance, sentences, word_set
 
 #: Labels whose names may contain other names (§E6).
 CONTAINERS = frozenset({"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT"})
@@ -78,7 +78,7 @@ EXTRA_PLACES = ("Britain", "England", "Scotland", "Wales", "Russia", "Iran", "Sy
                 "Tehran", "Washington", "Beijing", "Astana", "Kabul", "Kyiv", "Kiev", "Bolivia", "Venezuela",
                 "Tanzania", "Laos", "Moldova", "Czechia", "Czech Republic")
 #: Capitalised words that never start or end a name on their own (sentence starts, months, ...).
-STOP_WORDS = frozenset(
+STOP_WORDS = word_set(
     "The A An In On At For During Having This That These Those It Its He She They We I You But And Or As After "
     "Before When While If Meanwhile However Also Our His Her Their My Your According Speaking Asked With Without "
     "From To By Of Under Over Since Until Despite Although Though Because Both Each Every Some Many Most Other "
@@ -88,7 +88,7 @@ STOP_WORDS = frozenset(
     "Prime Foreign Federal State National International Deputy Chief Senior Former Acting Secretary "
     "Spokesperson Spokesman Ambassador Governor Chairman General Official Officials Government Central Western "
     "Eastern Northern Southern North South East West Capital Centre Center Upper Lower Coast Coastal Border "
-    "Interior Islands Island City Region".split()
+    "Interior Islands Island City Region"
 )
 #: Head words that make a capitalised run a name of that type.
 HEADS = {
@@ -186,7 +186,8 @@ def data_patterns() -> tuple[tuple[str, str], ...]:
         add(country["capital"], "GPE")
         add(country["capital"].upper(), "GPE")
     for city in sorted(geo.get_cities().values(), key=lambda c: -c["population"]):
-        if city["population"] >= 200_000 and " " not in city["name"].strip("-") or city["population"] >= 1_000_000:
+        big = city["population"] >= 1_000_000
+        if big or (city["population"] >= 200_000 and " " not in city["name"]):
             add(city["name"], "GPE")
             add(city["name"].upper(), "GPE")
     for subdivision in pycountry.subdivisions:
@@ -274,7 +275,7 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     heads = {word: label for label, words in HEADS.items() for word in words.split()}
     for m in _RUN.finditer(text):
         words = list(re.finditer(r"\S+", m.group()))
-        while words and (words[0].group() in STOP_WORDS and words[0].group() not in heads
+        while words and ((words[0].group() in STOP_WORDS and words[0].group() not in heads)
                          or words[0].group() in ("of", "for", "on", "and", "the", "de", "&")):
             words.pop(0)
         while words and words[-1].group() in ("of", "for", "on", "and", "the", "de", "&"):

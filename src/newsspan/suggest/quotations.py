@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, make_span, provenance, sentence_of, sentences, subspan
+from .common import Sentence, make_span, provenance, sentence_of, sentences, subspan, word_set
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|stressed|stresses|"
@@ -33,18 +33,17 @@ CUE_VERBS = (
 )
 _CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b")
 #: Cues that take a reported clause without quotation marks (indirect quotations).
-CLAUSE_CUES = frozenset(
+CLAUSE_CUES = word_set(
     "said says say told tells added adds stated states noted notes explained stressed emphasised emphasized "
     "insisted warned argued asserted claimed declared announced announces remarked observed wrote replied "
     "recalled acknowledged admitted maintained concluded affirmed reiterated underlined underscored confirmed "
     "confirms suggested predicted highlighted believes believed hoped assured informed reported revealed "
-    "disclosed clarified alleged denied".split()
+    "disclosed clarified alleged denied"
 )
-PRONOUNS = frozenset("he she they it we i you him her them".split())
-_DESCRIPTION_DOCS = frozenset("statement report letter document release communique communiqué notice "
-                              "announcement post tweet message press".split())
+PRONOUNS = word_set("he she they it we i you him her them")
+_DESCRIPTION_DOCS = word_set("statement report letter document release communique communiqué notice "
+                              "announcement post tweet message press")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
-_SINGLE = {"‘": "’", "'": "'"}
 _SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because)\b")
 
 
@@ -276,11 +275,10 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         if len(text[start:end].split()) < 3 and not (before or after):
             continue
         attribution = after or before
-        item = make_span(text, start, end, form="direct",
-                         source=None if attribution is None or attribution.source is None else
-                         subspan(text, *attribution.source),
-                         cue=None if attribution is None or attribution.cue is None else subspan(text, *attribution.cue),
-                         speaker=None)
+        source = attribution.source if attribution else None
+        cue = attribution.cue if attribution else None
+        item = make_span(text, start, end, form="direct", source=None if source is None else subspan(text, *source),
+                         cue=None if cue is None else subspan(text, *cue), speaker=None)
         item["_confidence"] = 0.9 if attribution and attribution.cue else 0.6
         quotations.append(item)
         used_sentences.update({sent.start, last.start})
