@@ -34,6 +34,10 @@ NUMBERS = {
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "half": 0.5,
 }
 VAGUE_NUMBERS = ("several", "few", "a few", "many", "some", "numerous", "multiple")
+#: Quantifiers before a duration that change its value (kept inside the span as TIMEX3 mod, §D1).
+QUANTIFIERS = {"more than": "MORE_THAN", "over": "MORE_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
+               "nearly": "APPROX", "almost": "APPROX", "about": "APPROX", "around": "APPROX",
+               "some": "APPROX", "at least": "EQUAL_OR_MORE", "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS"}
 UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "DE", "century": "CE", "centurie": "CE",
          "hour": "H", "minute": "MIN", "fortnight": "2W"}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
@@ -49,7 +53,7 @@ _DASH = r"\s*(?:[-–—]|to|and|through|until)\s*"
 _WEEKDAY = r"(?P<weekday>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)"
 _NUM_WORD = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBERS if w not in ("a", "an")), key=len,
                                                      reverse=True)) + r")"
-_NUM = r"(?P<num>" + _NUM_WORD + r"(?:[- ]" + _NUM_WORD + r")?|an?|" + "|".join(VAGUE_NUMBERS) + r")"
+_NUM = r"(?P<num>" + _NUM_WORD + r"(?:[- ]" + _NUM_WORD + r")?|an?|another|" + "|".join(VAGUE_NUMBERS) + r")"
 _UNIT = r"(?P<unit>year|month|week|day|decade|centur(?:y|ie)|hour|minute|fortnight)"
 
 #: Words showing a sentence speaks of the future or of the past (for underspecified dates, §D2).
@@ -358,11 +362,11 @@ _RELATIVE = re.compile(
     r"(?P<unit>year|month|week|weekend|decade|century|spring|summer|autumn|fall|winter|quarter)\b"
     r"|\b(?P<word>today|yesterday|tomorrow|tonight)\b"
     r"|\b(?P<num>" + _NUM_WORD + r"|a|an|several|a few)\s+(?P<unit2>year|month|week|day|decade)s?\s+ago\b"
-    r"|\b(?P<ref>currently|at present|nowadays|recently|in recent (?:years|months|weeks|days)|"
+    r"|\b(?P<ref>currently|at present|nowadays|now(?!\s+that\b)|recently|in recent (?:years|months|weeks|days)|"
     r"in the past|in the future|in the coming (?:years|months|weeks|days)|soon)\b",
     re.I,
 )
-_REFS = {"currently": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
+_REFS = {"currently": "PRESENT_REF", "now": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
          "recently": "PAST_REF", "in the past": "PAST_REF", "in the future": "FUTURE_REF", "soon": "FUTURE_REF"}
 
 
@@ -431,7 +435,8 @@ def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
 
 
 _DURATION = re.compile(
-    r"\b(?P<rel>(?:the\s+)?(?:past|last|next|coming|first|previous|following)\s+)?" + _NUM + r"[\s-]+" + _UNIT
+    r"\b(?P<quant>(?:more than|over|less than|under|nearly|almost|about|around|at least|up to|at most)\s+)?"
+    r"(?P<rel>(?:the\s+)?(?:past|last|next|coming|first|previous|following)\s+)?" + _NUM + r"[\s-]+" + _UNIT
     + r"s?(?P<suffix>[\s-]+(?:long|old))?\b(?!\s+ago\b)"
     r"|\b(?P<plural>centuries|decades|years|months|weeks)(?P<suffix2>-(?:long|old))?\b",
     re.I,
@@ -454,18 +459,24 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
         preceding = ctx.text[max(0, m.start() - 8):m.start()]
         if num in ("a", "an") and re.search(r"\b(?:once|twice|times|per)\s+$", preceding):
             continue
-        number = None if num in VAGUE_NUMBERS else ("1" if num in ("a", "an") else num)
+        number = None if num in VAGUE_NUMBERS else ("1" if num in ("a", "an", "another") else num)
         if number is not None and _number(number) is None:
             continue
         unit = m["unit"].lower()
         start = m.start()
-        if m["rel"] and m["rel"].lower().startswith("the "):
-            start += 4
-        yield ctx.span(start, m.end(), "DURATION", duration_value(number, unit), None)
+        extra = {}
+        if m["quant"] and not (m["quant"].strip().lower() == "over" and m["rel"]):
+            extra["mod"] = QUANTIFIERS[re.sub(r"\s+", " ", m["quant"].strip().lower())]
+        else:
+            start = m.start("rel") if m["rel"] else m.start("num")
+            if m["rel"] and m["rel"].lower().startswith("the "):
+                start += 4
+        yield ctx.span(start, m.end(), "DURATION", duration_value(number, unit), None, **extra)
 
 
 _SET = re.compile(
-    r"\b(?:every|each)\s+(?P<unit>year|month|week|day|" + _WEEKDAY.replace("?P<weekday>", "?P<wd>") + r")\b"
+    r"\b(?:every|each)\s+(?P<unit>year|month|week|day|quarter|morning|afternoon|evening|night|"
+    + _WEEKDAY.replace("?P<weekday>", "?P<wd>") + r")\b"
     r"|\b(?P<adverb>annually|yearly|monthly|weekly|daily|biannually|quarterly)\b"
     r"|\b(?P<times>once|twice|(?:three|four|five|\d+)\s+times)\s+(?:a|per|every)\s+(?P<unit2>year|month|week|day)\b"
 )
@@ -478,6 +489,10 @@ def _sets(ctx: _Context) -> Iterator[dict[str, Any]]:
     for m in _SET.finditer(ctx.text):
         if m["wd"]:
             value = f"XXXX-WXX-{WEEKDAYS[m['wd'].lower()]}"
+        elif m["unit"] and m["unit"].lower() in _PARTS_OF_DAY:
+            value = f"XXXX-XX-XXT{_PARTS_OF_DAY[m['unit'].lower()]}"
+        elif m["unit"] and m["unit"].lower() == "quarter":
+            value = "P3M"
         elif m["adverb"]:
             value = _ADVERBS[m["adverb"]]
         else:

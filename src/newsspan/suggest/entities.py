@@ -90,12 +90,22 @@ STOP_WORDS = word_set(
     "Eastern Northern Southern North South East West Capital Centre Center Upper Lower Coast Coastal Border "
     "Interior Islands Island City Region"
 )
+#: Words that start a sentence but never a name ("The", "During", ...): stripped from a run's start.
+FUNCTION_WORDS = word_set(
+    "The A An In On At For During Having This That These Those It Its He She They We I You But And Or As After "
+    "Before When While If Meanwhile However Also Our His Her Their My Your According Speaking Asked With Without "
+    "From To By Of Under Over Since Until Despite Although Though Because Both Each Every Some Many Most Other "
+    "Such No Not Yes Here There Now Then Today Yesterday Tomorrow What Who Why How Where Which Last Next "
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday"
+)
 #: Head words that make a capitalised run a name of that type.
 HEADS = {
     "ORG": "Ministry Office Department Agency Commission Council Committee Bank University Institute Party "
            "Association Organisation Organization Corporation Company Group Authority Board Court Assembly "
            "Parliament Senate Embassy Army Navy Police League Federation Union Foundation Chamber Bureau Service "
-           "Times Post News Network Television Radio Ltd Inc Airlines Airways Cabinet Secretariat Directorate "
+           "Times Post News Network Television Radio Sports TV Media Ltd Inc Airlines Airways Cabinet Secretariat "
+           "Directorate "
            "Fund Trust Society Club College School Academy Commission Force Forces Division Unit Centre Center "
            "Movement Front Alliance Coalition Tribunal Consulate Mission",
     "EVENT": "Forum Summit Conference Games Olympics Cup Championship Championships Expo Festival Dialogue "
@@ -127,7 +137,8 @@ TITLES = (
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
 _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
 _NAME = _NAME_WORD + r"(?:\s+(?:" + _PARTICLE + r"[\s-])?" + _NAME_WORD + r"){0,3}"
-_TITLED = re.compile(r"\b(?:" + TITLES + r")\s+(?P<name>" + _NAME + r")")
+_TITLED = re.compile(r"\b(?:" + TITLES + "|" + "|".join(t[:1].upper() + t[1:] for t in TITLES.split("|")) + r")"
+                     r",?\s+(?P<name>" + _NAME + r")")
 _SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2}),?\s+(?:said|says|told|added|"
                    r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z]|[A-Z]"
@@ -224,6 +235,11 @@ def ruler() -> Any:
 
 
 @cache
+def _title_words() -> frozenset[str]:
+    return frozenset(word.lower().replace("\\", "").rstrip(".?") for word in re.split(r"[|\s]", TITLES) if word)
+
+
+@cache
 def _labels() -> dict[str, str]:
     return dict(data_patterns())
 
@@ -275,11 +291,15 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     heads = {word: label for label, words in HEADS.items() for word in words.split()}
     for m in _RUN.finditer(text):
         words = list(re.finditer(r"\S+", m.group()))
-        while words and ((words[0].group() in STOP_WORDS and words[0].group() not in heads)
+        while words and (words[0].group() in FUNCTION_WORDS
                          or words[0].group() in ("of", "for", "on", "and", "the", "de", "&")):
             words.pop(0)
         while words and words[-1].group() in ("of", "for", "on", "and", "the", "de", "&"):
             words.pop()
+        if len(words) == 1 and re.match(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]", words[0].group()):
+            start = m.start() + words[0].start()
+            yield _candidate(text, start, start + len(words[0].group()), "WORK_OF_ART", 2)
+            continue
         if len(words) < 2:
             continue
         labels = [heads.get(w.group()) or heads.get(w.group().split("-")[0]) for w in words]
@@ -308,11 +328,16 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
         start = m.start("name") + name.index(words[0])
         end = start + len(" ".join(words)) if " ".join(words) in name else m.end("name")
         yield _candidate(text, start, end, "PERSON", 2)
+    titles = _title_words()
     for m in _SAID.finditer(text):
         words = m.group("name").split()
-        if any(w in places or w in STOP_WORDS for w in words):
+        start = m.start("name")
+        while words and words[0].lower().rstrip(".") in titles:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end("name")
+            words.pop(0)
+        if len(words) < 2 or any(w in places or w in STOP_WORDS for w in words):
             continue
-        yield _candidate(text, m.start("name"), m.end("name"), "PERSON", 3)
+        yield _candidate(text, start, m.end("name"), "PERSON", 3)
 
 
 def _languages_in(text: str) -> Iterator[dict[str, Any]]:
@@ -370,9 +395,9 @@ def _wars(text: str) -> Iterator[dict[str, Any]]:
 
 
 def _select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Keep the best of each stretch: by rank, then length; nest only inside container labels; never cross."""
+    """Keep the longest of each stretch, then the strongest source; nest only inside container labels; never cross."""
     kept: list[dict[str, Any]] = []
-    order = sorted(candidates, key=lambda c: (c["_rank"], -(c["end"] - c["start"]), c["start"]))
+    order = sorted(candidates, key=lambda c: (-(c["end"] - c["start"]), c["_rank"], c["start"]))
     for cand in order:
         ok = True
         for other in kept:

@@ -43,6 +43,8 @@ CLAUSE_CUES = word_set(
 PRONOUNS = word_set("he she they it we i you him her them")
 _DESCRIPTION_DOCS = word_set("statement report letter document release communique communiqué notice "
                               "announcement post tweet message press")
+_SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official officials representative source sources "
+                         "ministry office embassy department")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
 _SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because)\b")
 
@@ -125,6 +127,13 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     for m in _SOURCE_STOP.finditer(segment):
         cut = m.end()
     piece = segment[cut:]
+    if not piece.strip() and segment.rstrip().endswith(","):  # "Its president, Tariq Mehmood, said": an apposition
+        end = start + len(segment.rstrip()) - 1
+        segment, cut = text[start:end], 0
+        for m in _SOURCE_STOP.finditer(segment):
+            if m.group() != ",":
+                cut = m.end()
+        piece = segment[cut:]
     lead = re.match(r"\s*(?:(?:and|but|so|also|then|however|meanwhile|later|separately)\b\s*)*", piece)
     offset = start + cut + (lead.end() if lead else 0)
     piece = text[offset:end]
@@ -172,10 +181,23 @@ _BEFORE = re.compile(r"(?:(?P<according>[Aa]ccording to)\s+(?P<asource>[^,:“\"
                      r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?P<obj>\s+(?:\w+\s+){0,3}?)?\s*(?:[:,]|that)?\s*$)")
 
 
+_COLON = re.compile(r"^\s*(?P<source>(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*(?P<colon>:)\s*$")
+
+
 def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
     """Attribution before an opening mark: "X said: “…”", "X told reporters, “…”", "According to X, “…”"."""
     head_end = start - 1
     head = text[sent.start:head_end]
+    if not head.strip() and sent.start > 0:  # a quotation on its own line after "X said:" on the line before
+        previous = text[:sent.start].rstrip()
+        if previous.endswith(":"):
+            line_start = previous.rfind("\n") + 1
+            sentence_start = max(line_start, *(m.end() for m in re.finditer(r"[.!?]\s+", previous[:-1])), 0)
+            return _before(text, len(previous) + 1, Sentence(sentence_start, len(previous)))
+    colon = _COLON.search(head)
+    if colon:
+        return Attribution((sent.start + colon.start("colon"), sent.start + colon.end("colon")),
+                           (sent.start + colon.start("source"), sent.start + colon.end("source")))
     m = _BEFORE.search(head)
     if m is None:
         return None
@@ -206,6 +228,19 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)),
                     (sent.start + acc.start(2), sent.start + acc.end(2)), taken)
         return
+    trailing = _TRAILING.match(body)
+    if trailing and not re.search(r"[“\"]", trailing["content"]):
+        yield _item(text, (sent.start + trailing.start("content"), sent.start + trailing.end("content")),
+                    (sent.start + trailing.start("cue"), sent.start + trailing.end("cue")),
+                    (sent.start + trailing.start("source"), sent.start + trailing.end("source")), taken)
+        return
+    praise = _NP_OBJECT.search(body)
+    if praise and any(sent.start + praise.end() <= s < sent.end for s, _ in taken):
+        source = _trim_source(text, sent.start, sent.start + praise.start("cue"))
+        if source is not None:
+            yield _item(text, (sent.start + praise.end(), sent.start + final),
+                        (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken, "mixed")
+            return
     for cue in _CUE.finditer(body):
         word = cue.group()
         if word not in CLAUSE_CUES:
@@ -227,6 +262,13 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         return
 
 
+#: "CLAUSE, SOURCE said (on Monday)." — an attribution after the reported clause, without quotation marks.
+_TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+)\s+"
+                       r"(?P<cue>said|says|added|announced|noted|stated|reported|confirmed|told\s+\w+|wrote)"
+                       r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during)\b[^,]*)?\s*[.!]?\s*$")
+#: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
+_NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
+                        r"labeled|criticised|criticized|condemned|highlighted|welcomed)\s+")
 _TOLD_OBJECT = re.compile(r"\s+(?:(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:reporters|journalists|media|press|"
                           r"newsmen|parliament|lawmakers|the\s+house|the\s+assembly|him|her|them|us|[A-Z]\w+"
                           r"(?:\s+[A-Z]\w+)*)\s+)?(?:(?:on|in)\s+\w+\s+)?(?P<that>that\s+)?")
@@ -282,6 +324,7 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         item["_confidence"] = 0.9 if attribution and attribution.cue else 0.6
         quotations.append(item)
         used_sentences.update({sent.start, last.start})
+    quotations += _nested(text, quotations)
     taken = [(q.start, q.end) for q in quoted]
     for sent in sents:
         if sent.start in used_sentences:
@@ -296,6 +339,27 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         item["provenance"] = provenance("quotations")
         item["confidence"] = item.pop("_confidence")
     return quotations
+
+
+_INNER = re.compile(r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?:\s+(?:me|us|him|her|them|reporters))?,?\s*"
+                    r"[‘'](?P<body>[^’']{3,}?)[’'](?!\w)")
+
+
+def _nested(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Quotations inside direct quotations: "…they told me, ‘Give us the data’…" (§Q9)."""
+    found = []
+    for outer in list(quotations):
+        for m in _INNER.finditer(outer["text"]):
+            base = outer["start"]
+            start, end = base + m.start("body"), base + m.end("body")
+            while end > start and text[end - 1] in ",":
+                end -= 1
+            source = _trim_source(text, base, base + m.start("cue"))
+            item = make_span(text, start, end, form="direct", source=None if source is None else subspan(text, *source),
+                             cue=subspan(text, base + m.start("cue"), base + m.end("cue")), speaker=None)
+            item["_confidence"] = 0.6
+            found.append(item)
+    return found
 
 
 def _paragraph_end(text: str, offset: int) -> int:
@@ -313,7 +377,7 @@ def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[d
             inside = [e for e in entities if source["start"] <= e["start"] and e["end"] <= source["end"]]
             speaker = _best(inside)
             if speaker is None:
-                speaker = _referent(text, source, entities, previous, before=min(item["start"], source["start"]))
+                speaker = _referent(text, source, entities, previous, before=source["start"])
         elif previous is not None:
             speaker = previous["speaker"]
         item["speaker"] = speaker
@@ -332,22 +396,25 @@ def _best(inside: list[dict[str, Any]]) -> dict[str, Any] | None:
 def _referent(text: str, source: dict[str, Any], entities: list[dict[str, Any]], previous: dict[str, Any] | None,
               before: int) -> dict[str, Any] | None:
     """The nearest earlier mention a pronoun or description refers to (§Q8, §Q12)."""
-    words = source["text"].lower().replace("’s", "").split()
+    words = source["text"].lower().replace("’s", "").replace("'s", "").split()
     head = words[-1] if words else ""
     earlier = [e for e in entities if e["end"] <= before]
-    if head in PRONOUNS:
-        people = [e for e in earlier if e["label"] == "PERSON"]
-        if head in ("they", "we", "it"):
-            people = [e for e in earlier if e["label"] in ("ORG", "GPE")]
-        return people[-1] if people else None
-    if head in _DESCRIPTION_DOCS:
-        return previous["speaker"] if previous is not None else None
-    orgs = [e for e in earlier if e["label"] == "ORG" and head and head in e["text"].lower()]
-    if orgs:
-        return orgs[-1]
+    if head in PRONOUNS or (words and words[0] in ("his", "her", "its", "their")):
+        pronoun = head if head in PRONOUNS else words[0]
+        if pronoun in ("they", "we", "you", "i", "them"):
+            return None
+        labels = ("ORG", "GPE") if pronoun in ("it", "its", "their") else ("PERSON",)
+        found = [e for e in earlier if e["label"] in labels]
+        return found[-1] if found else None
     for word in reversed(words):
+        if word in ("the", "of", "a", "an", "in", "and", "for"):
+            continue
         orgs = [e for e in earlier if e["label"] == "ORG" and word in e["text"].lower().split()]
-        if orgs and word not in ("the", "of", "a"):
+        if orgs:
             return orgs[-1]
     people = [e for e in earlier if e["label"] == "PERSON" and e["text"].split()[-1].lower() in words]
-    return people[-1] if people else None
+    if people:
+        return people[-1]
+    if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:
+        return previous["speaker"] if previous is not None else None
+    return None
