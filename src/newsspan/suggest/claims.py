@@ -12,6 +12,7 @@ official acts with named actors and dates), each with a confidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from .common import make_span, provenance, sentences
@@ -120,8 +121,11 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
         for sub in (quotation.get("source"), quotation.get("cue")):
             if sub:
                 covered.append((sub["start"], sub["end"]))
+    covered.sort()
+    starts = [s for s, _ in covered]
     for sent in sentences(text):
-        if any(s < sent.end and sent.start < e for s, e in covered):
+        at = bisect_left(starts, sent.end)  # spans starting before the sentence ends
+        if any(e > sent.start for _, e in covered[max(0, at - 8):at]):
             continue
         for start, end in _clauses(text, sent.start, sent.end):
             claim = _claim(text, start, end)

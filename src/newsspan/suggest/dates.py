@@ -200,8 +200,27 @@ class _Context:
 
     def __init__(self, text: str, window: Window | None):
         self.text = text
+        self.lower = text.lower()
         self.window = window
         self.sents = sentences(text)
+
+    def finditer(self, pattern: re.Pattern[str], key: re.Pattern[str], before: int,
+                 after: int) -> Iterator[re.Match[str]]:
+        """``pattern``'s matches near the hits of the cheap ``key`` pattern only (most of a text has no date)."""
+        windows: list[list[int]] = []
+        for hit in key.finditer(self.lower if key.flags & re.IGNORECASE == 0 and key.pattern.islower() else
+                                self.text):
+            lo, hi = max(0, hit.start() - before), min(len(self.text), hit.end() + after)
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        last_end = -1
+        for lo, hi in windows:
+            for m in pattern.finditer(self.text, lo, hi):
+                if m.start() >= last_end:
+                    last_end = m.end()
+                    yield m
 
     def direction(self, offset: int) -> int:
         sent = sentence_of(self.sents, offset)
@@ -209,6 +228,18 @@ class _Context:
 
     def span(self, start: int, end: int, kind: str, value: str, anchor: Any, **extra: Any) -> dict[str, Any]:
         return make_span(self.text, start, end, type=kind, value=value, anchor=anchor, **extra)
+
+#: Cheap patterns whose hits mark where a recogniser can match at all.
+_KEY_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|"
+                        r"NOV|DEC)")
+_KEY_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_KEY_UNIT = re.compile(r"year|month|week|day|decade|centur|hour|minute|fortnight")
+_KEY_RELATIVE = re.compile(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
+                           r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
+_KEY_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_KEY_SET = re.compile(r"every|each|annually|yearly|monthly|weekly|daily|quarterly|once|twice|times")
+_KEY_TIME = re.compile(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)")
+_KEY_DECADE = re.compile(r"0s\b|(?i:century)")
 
 
 def _month_of(word: str) -> int:
@@ -240,7 +271,7 @@ _DAY_MONTH = re.compile(
 
 def _month_day(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"February 3", "Feb 3–4, 2026", "Tuesday, March 12", "March 12–14" (§D3, §D5)."""
-    for m in _MONTH_DAY.finditer(ctx.text):
+    for m in ctx.finditer(_MONTH_DAY, _KEY_MONTH, 40, 45):
         month, day = _month_of(m["month"]), int(m["day"])
         if not _valid_day(month, day):
             continue
@@ -256,7 +287,7 @@ def _month_day(ctx: _Context) -> Iterator[dict[str, Any]]:
 
 def _day_month(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"3 February 2026", "3–4 February", "12th of March" (§D3, §D5)."""
-    for m in _DAY_MONTH.finditer(ctx.text):
+    for m in ctx.finditer(_DAY_MONTH, _KEY_MONTH, 20, 30):
         month, day = _month_of(m["month"]), int(m["day"])
         if not _valid_day(month, day):
             continue
@@ -284,7 +315,7 @@ _MODS = {"early": "START", "mid": "MID", "late": "END"}
 
 def _month_alone(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"In September", "September 2025", "mid-March", "last September"; "May"/"March" only after a preposition."""
-    for m in _MONTH_ALONE.finditer(ctx.text):
+    for m in ctx.finditer(_MONTH_ALONE, _KEY_MONTH, 40, 30):
         word = m["month"].rstrip(".")
         if word.lower() in ("may", "mar", "march", "jan", "sep", "dec", "oct", "nov", "aug", "jun", "jul",
                             "apr", "feb", "sept") and not (m["pre"] or m["mod"] or m["year"]):
@@ -313,7 +344,7 @@ _YEAR_RE = re.compile(
 
 def _years(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"in 2025", "since 1991", "2020–2025" (two DATEs, §D3); a bare number is a year only after a preposition."""
-    for m in _YEAR_RE.finditer(ctx.text):
+    for m in ctx.finditer(_YEAR_RE, _KEY_YEAR, 30, 20):
         if m["year2"]:
             yield ctx.span(m.start("year2"), m.end("year2"), "DATE", m["year2"], None)
             yield ctx.span(m.start("year3"), m.end("year3"), "DATE", m["year3"], None)
@@ -329,7 +360,7 @@ _DECADE = re.compile(r"\b(?P<mod>(?:early|mid|late)[\s-]+)?(?P<decade>(?:1[89]|2
 
 def _decades(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"the 1990s" -> 199, "the early 1990s" (mod START), "the 21st century" -> 20."""
-    for m in _DECADE.finditer(ctx.text):
+    for m in ctx.finditer(_DECADE, _KEY_DECADE, 20, 10):
         if m["ord"]:
             yield ctx.span(m.start(), m.end(), "DATE", f"{int(m['ord']) - 1:02d}", None)
             continue
@@ -343,7 +374,7 @@ _WEEKDAY_RE = re.compile(r"\b(?P<rel>(?:last|next|this|on|coming|past)\s+)?" + _
 
 def _weekdays(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"Tuesday", "last Monday", "Friday evening" (TIME): resolved by the sentence's tense (§D8)."""
-    for m in _WEEKDAY_RE.finditer(ctx.text):
+    for m in ctx.finditer(_WEEKDAY_RE, _KEY_WEEKDAY, 12, 12):
         rel = (m["rel"] or "").strip().lower()
         weekday = WEEKDAYS[m["weekday"].lower()]
         direction = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, ctx.direction(m.start()))
@@ -372,7 +403,7 @@ _REFS = {"currently": "PRESENT_REF", "now": "PRESENT_REF", "at present": "PRESEN
 
 def _relative(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"last year", "next year", "later this month", "this weekend", "today", "two years ago", "currently" (§D7)."""
-    for m in _RELATIVE.finditer(ctx.text):
+    for m in ctx.finditer(_RELATIVE, _KEY_RELATIVE, 40, 15):
         if m["word"]:
             word = m["word"].lower()
             shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
@@ -426,7 +457,7 @@ _QUARTER = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3
 
 def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"the first quarter of 2025", "Q1 2025"."""
-    for m in _QUARTER.finditer(ctx.text):
+    for m in ctx.finditer(_QUARTER, _KEY_YEAR, 45, 5):
         if m["q"]:
             yield ctx.span(m.start(), m.end(), "DATE", f"{m['qyear']}-Q{m['q']}", None)
         else:
@@ -445,7 +476,7 @@ _DURATION = re.compile(
 
 def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"two-day", "23 years", "the past two years" (P2Y), "a decade", "centuries-old" (PXCE) (§D9)."""
-    for m in _DURATION.finditer(ctx.text):
+    for m in ctx.finditer(_DURATION, _KEY_UNIT, 70, 15):
         if m["plural"]:
             before = ctx.text[max(0, m.start() - 12):m.start()].lower()
             if not (m["suffix2"] or re.search(r"\b(?:for|over|in|within|after)\s+$", before)):
@@ -486,7 +517,7 @@ _ADVERBS = {"annually": "P1Y", "yearly": "P1Y", "monthly": "P1M", "weekly": "P1W
 
 def _sets(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"every year", "annually", "every Monday" (XXXX-WXX-1), "twice a week" (§D10)."""
-    for m in _SET.finditer(ctx.text):
+    for m in ctx.finditer(_SET, _KEY_SET, 5, 30):
         if m["wd"]:
             value = f"XXXX-WXX-{WEEKDAYS[m['wd'].lower()]}"
         elif m["unit"] and m["unit"].lower() in _PARTS_OF_DAY:
@@ -507,7 +538,7 @@ _TIME = re.compile(r"\b(?P<h>[01]?\d)(?::(?P<min>[0-5]\d))?\s*(?P<ampm>[ap])\.?\
 
 def _times(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"10 a.m.", "3:30 pm", "noon", "this morning", "last night" (TIME)."""
-    for m in _TIME.finditer(ctx.text):
+    for m in ctx.finditer(_TIME, _KEY_TIME, 20, 5):
         end = m.end()
         if m["part"]:
             shift = {"this": 0, "last": -1 if m["part"].lower() == "night" else 0, "yesterday": -1,

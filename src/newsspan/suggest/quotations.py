@@ -65,20 +65,23 @@ def quoted_stretches(text: str) -> list[Quoted]:
     found: list[Quoted] = []
     doubles = any(mark in text for mark in "“\"«„")
     pairs = _OPEN_CLOSE if doubles else {"‘": "’"}
+    opening = re.compile("[" + re.escape("".join(pairs)) + "]")
     for para in re.finditer(r"[^\n]+", text):
         i, end = para.start(), para.end()
-        while i < end:
-            ch = text[i]
-            if ch in pairs and _opens(text, i):
-                close = _closing(text, i + 1, end, pairs[ch])
-                if close is None:
-                    # an opening mark without a closing one: a quotation running to the end of the paragraph
-                    found.append(Quoted(i + 1, end))
-                    break
-                found.append(Quoted(i + 1, close))
-                i = close + 1
+        while True:
+            hit = opening.search(text, i, end)
+            if hit is None:
+                break
+            i = hit.start()
+            if not _opens(text, i):
+                i += 1
                 continue
-            i += 1
+            close = _closing(text, i + 1, end, pairs[text[i]])
+            if close is None:  # an opening mark without a closing one: a quotation running to the paragraph's end
+                found.append(Quoted(i + 1, end))
+                break
+            found.append(Quoted(i + 1, close))
+            i = close + 1
     return found
 
 
