@@ -82,8 +82,14 @@ def _evidence() -> List:
     return List({"fact": STRING, "source": STRING})
 
 
+def _provenance() -> dict[str, Value]:
+    """Who or what made a span (guidelines §G7): kind, name, version and who accepted a machine span."""
+    return {name: STRING for name in ("kind", "name", "version", "accepted_by", "accepted_on")}
+
+
 def _span(**attributes: Any) -> List:
-    return List({"id": STRING, "start": INT32, "end": INT32, "text": STRING, **attributes})
+    return List({"id": STRING, "start": INT32, "end": INT32, "text": STRING, **attributes,
+                 "provenance": _provenance(), "confidence": Value("float64")})
 
 
 def document_features() -> Features:
@@ -140,7 +146,7 @@ def span_features() -> Features:
     return Features({
         "document_id": STRING, "layer": ClassLabel(names=list(LAYERS)), "id": STRING,
         "start": INT32, "end": INT32, "text": STRING, "label": STRING,
-        **attributes, **subspans, "note": STRING,
+        **attributes, **subspans, "note": STRING, "provenance": _provenance(), "confidence": Value("float64"),
     })
 
 
@@ -193,7 +199,7 @@ class SpanColumns:
             for name in ("id", "start", "end", "text"):
                 values[name].extend([span[name] for span in items])
             present = set().union(*items)  # attributes no span of the layer has are null
-            for name in (*SPAN_ATTRIBUTES, "note"):
+            for name in (*SPAN_ATTRIBUTES, "note", "provenance", "confidence"):
                 values[name].extend([span.get(name) for span in items] if name in present else [None] * len(items))
             for name, part, column in SUBSPAN_COLUMNS:
                 has_subspan = name in SUBSPANS.get(layer, ())

@@ -642,7 +642,8 @@ CROISSANT_CONTEXT: dict[str, Any] = {
     "sc": "https://schema.org/", "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField",
     "transform": "cr:transform",
 }
-_CROISSANT_TYPES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "bool": "sc:Boolean"}
+_CROISSANT_TYPES = {"string": "sc:Text", "int32": "sc:Integer", "int64": "sc:Integer", "bool": "sc:Boolean",
+                    "float64": "sc:Float"}
 
 
 def _croissant_field(field_id: str, feature: Any, source: dict[str, Any], path: str = "") -> dict[str, Any]:
