@@ -139,8 +139,8 @@ _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
 _NAME = _NAME_WORD + r"(?:\s+(?:" + _PARTICLE + r"[\s-])?" + _NAME_WORD + r"){0,3}"
 _TITLED = re.compile(r"\b(?:" + TITLES + "|" + "|".join(t[:1].upper() + t[1:] for t in TITLES.split("|")) + r")"
                      r",?\s+(?P<name>" + _NAME + r")")
-_SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2}),?\s+(?:said|says|told|added|"
-                   r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b")
+_SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
+                   r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z]|[A-Z]"
 _RUN = re.compile(r"(?:" + _CAP + r")(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
 _LANGUAGE_CONTEXT = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>[A-Z][a-z]+)\b"
@@ -370,7 +370,9 @@ def _model_matches(text: str, model: Any, labels: frozenset[str]) -> Iterator[di
     """Entities of a spaCy pipeline passed with --model (rank 1), only labels of the schema."""
     for ent in model(text).ents:
         if ent.label_ in labels:
-            yield _candidate(text, ent.start_char, ent.end_char, ent.label_, 1)
+            span = _candidate(text, ent.start_char, ent.end_char, ent.label_, 1)
+            span["_model"] = True
+            yield span
 
 
 _COORDINATED = re.compile(r"\b(?P<first>[A-Z][a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
@@ -454,7 +456,7 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
     kept = _spread(text, _select(candidates))
     for span in kept:
         rank = span.pop("_rank")
-        span["provenance"] = provenance("entities") if rank != 1 else {
+        span["provenance"] = provenance("entities") if not span.pop("_model", False) else {
             "kind": "model", "name": getattr(model, "meta", {}).get("name", "spacy-pipeline"),
             "version": str(getattr(model, "meta", {}).get("version", "0"))}
         span["confidence"] = (0.95, 0.8, 0.7, 0.6, 0.75, 0.6)[rank]
