@@ -68,7 +68,8 @@ def _ends_with_abbreviation(text: str, end: int) -> bool:
 
 #: A dateline opening the text: a place in capitals, optionally a date, then a colon or dash (§E7, §D11).
 DATELINE = re.compile(r"\A\s*(?P<place>[A-Z][A-Z.'’ -]*[A-Z](?:,\s*[A-Z][A-Za-z.]+)?)"
-                      r"(?:,?\s*(?P<date>[A-Z][a-zA-Z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?))?"
+                      r"(?:,?\s*(?P<date>[A-Z][a-zA-Z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-zA-Z]{2,8}"
+                      r"(?:\s+\d{4})?))?"
                       r"(?:\s*\((?P<agency>[A-Za-z ]+)\))?\s*(?P<sep>[:—–]|-{1,2})\s")
 
 

@@ -562,7 +562,27 @@ def _sentence_final(ctx: _Context, end: int) -> bool:
     return sent is not None and sent.end == end
 
 
-RECOGNISERS = (_month_day, _day_month, _month_alone, _years, _decades, _weekdays, _relative, _quarters,
+_PERIOD = re.compile(
+    r"\b(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?" + _YEAR + r"\b"
+    r"|\b(?P<part>end|beginning|start|middle)\s+of\s+(?P<which>the|this|next|last)\s+(?P<unit>year|month|week)\b",
+    re.I)
+_PART_MODS = {"end": "END", "beginning": "START", "start": "START", "middle": "MID"}
+_KEY_PERIOD = re.compile(r"spring|summer|autumn|fall|winter|end of|beginning of|start of|middle of")
+
+
+def _periods(ctx: _Context) -> Iterator[dict[str, Any]]:
+    """"the summer of 2027" -> 2027-SU; "the end of the year" -> the DCT's year, mod END (§D6)."""
+    for m in ctx.finditer(_PERIOD, _KEY_PERIOD, 10, 30):
+        if m["season"]:
+            yield ctx.span(m.start(), m.end(), "DATE", f"{m['year']}-{SEASONS[m['season'].lower()]}", None)
+            continue
+        shift = {"next": 1, "last": -1}.get(m["which"].lower(), 0)
+        code = UNITS[m["unit"].lower()]
+        value = over_window(ctx.window, lambda d, c=code, s=shift: _shift(d, c, s), _unknown(code))
+        yield ctx.span(m.start(), m.end(), "DATE", value, "dct", mod=_PART_MODS[m["part"].lower()])
+
+
+RECOGNISERS = (_periods, _month_day, _day_month, _month_alone, _years, _decades, _weekdays, _relative, _quarters,
                _durations, _sets, _times)
 
 

@@ -131,7 +131,7 @@ TITLES = (
     "minister|president|spokesperson|spokesman|spokeswoman|ambassador|envoy|chairman|chairperson|secretary|"
     "governor|mayor|leader|founder|director|chief|head|economist|analyst|journalist|author|writer|poet|artist|"
     "actor|actress|singer|coach|captain|player|striker|professor|researcher|scientist|lawyer|activist|"
-    "commander|officer|official|diplomat|adviser|advisor|counsellor|councillor|judge|editor|correspondent|"
+    "commander|officer|official|diplomat|adviser|advisor|counsellor|councillor|judge|editor|correspondent|chair|"
     "reporter|student|teacher|doctor|farmer|resident|owner|manager|trader|CEO|founder|colleague|counterpart"
 )
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
@@ -141,7 +141,7 @@ _TITLED = re.compile(r"\b(?:" + TITLES + "|" + "|".join(t[:1].upper() + t[1:] fo
                      r",?\s+(?P<name>" + _NAME + r")")
 _SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
                    r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
-_CAP = r"[A-Z][A-Za-z\-]*[A-Za-z]|[A-Z]"
+_CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
 _RUN = re.compile(r"(?:" + _CAP + r")(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
 _LANGUAGE_CONTEXT = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>[A-Z][a-z]+)\b"
                                r"|\b(?P<lang2>[A-Z][a-z]+)\s+(?:language|translation|version|verse|poem|couplet|"

@@ -29,7 +29,8 @@ CUE_VERBS = (
     "concluded|urged|urges|vowed|pledged|affirmed|reiterated|reiterates|underlined|underscored|mentioned|"
     "commented|tweeted|posted|confirmed|confirms|suggested|predicted|read|reads|highlighted|pointed out|"
     "pointed out|believes|believed|hoped|hopes|assured|informed|reported|reports|revealed|disclosed|"
-    "clarified|announced|alleged|denied|proposed|recommended|acknowledged|expressed hope"
+    "clarified|announced|alleged|denied|proposed|recommended|acknowledged|expressed hope|argue|warn|claim|insist|"
+    "believe|note|stress"
 )
 _CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b")
 #: Cues that take a reported clause without quotation marks (indirect quotations).
@@ -38,7 +39,7 @@ CLAUSE_CUES = word_set(
     "insisted warned argued asserted claimed declared announced announces remarked observed wrote replied "
     "recalled acknowledged admitted maintained concluded affirmed reiterated underlined underscored confirmed "
     "confirms suggested predicted highlighted believes believed hoped assured informed reported revealed "
-    "disclosed clarified alleged denied"
+    "disclosed clarified alleged denied argue warn claim insist believe note stress"
 )
 PRONOUNS = word_set("he she they it we i you him her them")
 _DESCRIPTION_DOCS = word_set("statement report letter document release communique communiqué notice "
@@ -64,7 +65,7 @@ def quoted_stretches(text: str) -> list[Quoted]:
     """Top-level quoted stretches per paragraph: double marks (single marks only in texts without them)."""
     found: list[Quoted] = []
     doubles = any(mark in text for mark in "“\"«„")
-    pairs = _OPEN_CLOSE if doubles else {"‘": "’"}
+    pairs = _OPEN_CLOSE if doubles else {"‘": "’", "'": "'"}
     opening = re.compile("[" + re.escape("".join(pairs)) + "]")
     for para in re.finditer(r"[^\n]+", text):
         i, end = para.start(), para.end()
@@ -268,7 +269,8 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
 #: "CLAUSE, SOURCE said (on Monday)." — an attribution after the reported clause, without quotation marks.
 _TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+)\s+"
                        r"(?P<cue>said|says|added|announced|noted|stated|reported|confirmed|told\s+\w+|wrote)"
-                       r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during)\b[^,]*)?\s*[.!]?\s*$")
+                       r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during|yesterday|today|tonight|tomorrow)\b"
+                       r"[^,]*)?\s*[.!]?\s*$")
 #: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
 _NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
                         r"labeled|criticised|criticized|condemned|highlighted|welcomed)\s+")
@@ -282,7 +284,7 @@ def _looks_like_clause(rest: str) -> bool:
     """A reported clause without "that": a subject followed by a finite verb within a few words (§Q7)."""
     if not rest.strip() or rest.lstrip()[:1] in "“\"":
         return False
-    return bool(re.match(r"\s*(?:[\w’'-]+\s+){0,8}?(?:will|would|is|are|was|were|has|have|had|could|can|should|"
+    return bool(re.match(r"\s*(?:\S+\s+){0,8}?(?:will|would|is|are|was|were|has|have|had|could|can|should|"
                          r"must|may|might|did|does|do|\w+ed|\w+s)\b", rest)) and not re.match(
         r"\s*(?:the|a|an|his|her|their|its)\s+(?:significance|importance|need|role|efforts?|contribution)", rest)
 
