@@ -301,3 +301,23 @@ def test_check_accepts_unresolved_values_when_no_publication_date_is_known() -> 
     resolved = copy.deepcopy(doc)
     resolved["dates"][0]["value"] = "2026-02"  # a value no DCT supports
     assert [w.code for w in check_document(resolved, text)] == ["date-unresolvable-anchor"]
+
+
+def test_a_local_spacy_pipeline_adds_model_entities(dev_copy: Corpus, tmp_path: Path) -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Federation"}])
+    nlp.meta["name"] = "test_pipeline"
+    nlp.to_disk(tmp_path / "model")
+    out = tmp_path / "out"
+    name = "dawn-style-exports"
+    result = run("suggest", str(dev_copy.annotation_path(name)), "--root", str(dev_copy.root), "--out", str(out),
+                 "--model", str(tmp_path / "model"), "--layers", "entities", "--json")
+    assert result.exit_code == 0, result.output
+    suggestion = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+    made = [e["provenance"] for e in suggestion["entities"] if e["text"] == "Federation"]
+    assert made == [{"kind": "model", "name": "test_pipeline", "version": "0.0.0"}]
+    assert suggestion["dates"] == suggestion["quotations"] == suggestion["claims"] == []
+    missing = run("suggest", "--root", str(dev_copy.root), "--out", str(out), "--model", str(tmp_path / "none"))
+    assert missing.exit_code == 2
