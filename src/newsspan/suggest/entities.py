@@ -139,6 +139,8 @@ _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
 _NAME = _NAME_WORD + r"(?:\s+(?:" + _PARTICLE + r"[\s-])?" + _NAME_WORD + r"){0,3}"
 _TITLED = re.compile(r"\b(?:" + TITLES + "|" + "|".join(t[:1].upper() + t[1:] for t in TITLES.split("|")) + r")"
                      r",?\s+(?P<name>" + _NAME + r")")
+_NAME_RUN = re.compile(r"(?<![\w’'-])" + _NAME_WORD + r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
+_WORD_BEFORE = re.compile(r"([\w.-]+),?\s+\Z")
 _SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
                    r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
@@ -236,7 +238,14 @@ def ruler() -> Any:
 
 @cache
 def _title_words() -> frozenset[str]:
-    return frozenset(word.lower().replace("\\", "").rstrip(".?") for word in re.split(r"[|\s]", TITLES) if word)
+    """The head word of every title ("minister" of "Foreign Minister"): "Foreign" alone is no title."""
+    titles = (title.replace("\\", "").replace("?", "") for title in TITLES.split("|"))
+    return frozenset(title.split()[-1].lower().rstrip(".") for title in titles if title.strip())
+
+
+@cache
+def _head_words() -> frozenset[str]:
+    return frozenset(word for words in HEADS.values() for word in words.split())
 
 
 @cache
@@ -314,20 +323,27 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
 
 
 def _persons(text: str) -> Iterator[dict[str, Any]]:
-    """Title + capitalised names, and "Name Name said" (PERSON, rank 2 and 3)."""
-    places = _places()
-    for m in _TITLED.finditer(text):
-        name = m.group("name")
-        words = name.split()
-        while words and (words[-1] in places or words[-1] in STOP_WORDS):
-            words.pop()
-        while words and (words[0] in places or words[0] in STOP_WORDS):
-            words.pop(0)
-        if not words:
+    """Title + capitalised names, and "Name Name said" (PERSON, rank 2 and 3).
+
+    A capitalised run is a titled name when it holds a title word ("Finance Minister Aisha Rahman": the name is
+    what follows the last one) or the word before it is one ("economist Sana Qureshi", "chair, Tom Bradley").
+    """
+    places, titles, heads = _places(), _title_words(), _head_words()
+    for m in _NAME_RUN.finditer(text):
+        words = m.group().split()
+        cut = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
+        if cut < 0:
+            before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            if before is None or before.group(1).lower().rstrip(".") not in titles:
+                continue
+        name = words[cut + 1:]
+        while name and (name[-1] in places or name[-1] in STOP_WORDS or name[-1] in heads):
+            name.pop()
+        if not name or len(name) > 4 or any(w in places or w in STOP_WORDS or w in heads for w in name):
             continue
-        start = m.start("name") + name.index(words[0])
-        end = start + len(" ".join(words)) if " ".join(words) in name else m.end("name")
-        yield _candidate(text, start, end, "PERSON", 2)
+        offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)
+        offset = text.index(name[0], offset)
+        yield _candidate(text, offset, offset + len(" ".join(name)), "PERSON", 2)
     titles = _title_words()
     for m in _SAID.finditer(text):
         words = m.group("name").split()
