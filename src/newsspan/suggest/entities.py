@@ -432,6 +432,16 @@ def _select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
+def _occurrences(text: str, phrase: str) -> Iterator[int]:
+    """Starts of ``phrase`` in ``text`` as a whole word (str.find: no regex to compile per name)."""
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            yield at
+        at = text.find(phrase, at + 1)
+
+
 def _spread(text: str, kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every other mention of a name found once, and surnames of persons (§G5), where nothing else is."""
     names: dict[str, str] = {}
@@ -444,10 +454,9 @@ def _spread(text: str, kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not names:
         return kept
     seen = {(k["start"], k["end"]) for k in kept}
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    extra = [_candidate(text, m.start(), m.end(), names[m.group()], 5)
-             for m in re.finditer(r"(?<![\w])(?:" + alternation + r")(?![\w])", text)
-             if (m.start(), m.end()) not in seen]
+    extra = [_candidate(text, start, start + len(name), label, 5)
+             for name, label in names.items() for start in _occurrences(text, name)
+             if (start, start + len(name)) not in seen]
     return _select(kept + extra) if extra else kept
 
 
