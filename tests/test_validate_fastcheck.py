@@ -47,6 +47,7 @@ def _mutate(doc: dict[str, Any], path: tuple, how: str, value: Any) -> None:
     for key in path[:-1]:
         parent = parent[key]
     last = path[-1]
+    value = copy.deepcopy(value)  # ODD_VALUES holds lists and dicts: never share (and later mutate) them
     if how == "delete":
         del parent[last]
     elif how == "extra" and isinstance(parent, dict):
