@@ -17,6 +17,9 @@ Stages, on the same files:
   parse only              read each annotation file and orjson.loads it (the parser newsspan uses):
                           the floor no validator can beat
   build                   newsspan build --no-load (validates, then writes the sharded parquet dataset)
+  suggest                 newsspan suggest, rules only (no gazetteer, no model), one process, writing the
+                          suggestion files; on --suggest-sample documents at most, after its patterns are built
+                          (floor: 200 docs/s on one core)
 
 CPU-time throughputs (``*_cpu_docs_per_s``) are reported too: on a shared machine they are the
 fairer comparison between one-process stages.
@@ -89,9 +92,33 @@ def stage_naive_jsonschema(root: Path, sample: int) -> int:
     return len(chosen)
 
 
+def stage_suggest(root: Path, sample: int) -> int:
+    import tempfile
+
+    from newsspan.corpus import Corpus
+    from newsspan.suggest.pipeline import run
+
+    files = [Path(f) for f in _files(root)][:sample]
+    with tempfile.TemporaryDirectory() as out:
+        run(Corpus(root), files, Path(out))
+    return len(files)
+
+
+def _prepare_suggest() -> None:
+    """Build the suggesters' pattern tables (start-up, not throughput)."""
+    from newsspan.suggest.entities import ruler
+    from newsspan.suggest.pipeline import suggest_layers
+
+    ruler()
+    suggest_layers({"id": "warm-up", "metadata": {}}, "Warm-up: the minister said on Tuesday “it works”.")
+
+
 def run_stage(name: str, root: Path, sample: int) -> dict[str, Any]:
     """Run one stage in this process; its work is timed in wall and CPU seconds."""
+    if name == "suggest":
+        _prepare_suggest()
     stages = {
+        "suggest": lambda: stage_suggest(root, sample),
         "validate": lambda: stage_validate(root, 1, True),
         "validate-nocache": lambda: stage_validate(root, 1, False),
         "validate-parallel": lambda: stage_validate(root, 0, True),
@@ -156,7 +183,7 @@ def clear_cache(root: Path) -> None:
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
 
 
-def bench(docs: int, workdir: Path, sample: int) -> dict[str, Any]:
+def bench(docs: int, workdir: Path, sample: int, suggest_sample: int = 1000) -> dict[str, Any]:
     """Every figure for one corpus size."""
     root = corpus(workdir, docs)
     figures: dict[str, Any] = {"docs": docs}
@@ -176,6 +203,11 @@ def bench(docs: int, workdir: Path, sample: int) -> dict[str, Any]:
     figures["validate_parallel_docs_per_s"] = round(output["docs"] / output["seconds"], 1)
     figures["validate_parallel_peak_rss_mb"] = peak
     figures.update(bench_build(root, workdir / f"dataset-{docs}"))
+    output, peak = stage("suggest", root, suggest_sample)  # its sample travels as --naive-sample
+    figures["suggest_docs_per_s"] = round(output["docs"] / output["seconds"], 1)
+    figures["suggest_cpu_docs_per_s"] = round(output["docs"] / output["cpu_seconds"], 1)
+    figures["suggest_peak_rss_mb"] = peak
+    figures["suggest_sampled_docs"] = output["docs"]
     cpu = figures["validate_cpu_docs_per_s"]
     figures["validate_vs_naive"] = round(cpu / figures["naive_jsonschema_cpu_docs_per_s"], 1)
     figures["validate_vs_parse_only"] = round(cpu / figures["parse_only_cpu_docs_per_s"], 2)
@@ -214,6 +246,8 @@ TABLE_ROWS = (
     ("naive jsonschema (sampled)", "naive_jsonschema_docs_per_s", "naive_jsonschema_cpu_docs_per_s",
      "naive_jsonschema_peak_rss_mb"),
     ("build --no-load (all cores)", "build_docs_per_s", None, "build_peak_rss_mb"),
+    ("suggest, rules only, 1 process (sampled)", "suggest_docs_per_s", "suggest_cpu_docs_per_s",
+     "suggest_peak_rss_mb"),
 )
 
 
@@ -246,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where synthetic corpora and builds go (corpora are reused between runs)")
     parser.add_argument("--naive-sample", type=int, default=1000,
                         help="documents the naive jsonschema baseline validates at most (default 1000)")
+    parser.add_argument("--suggest-sample", type=int, default=1000,
+                        help="documents the suggest stage runs on at most (default 1000)")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -254,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = []
     for docs in args.docs or SIZES:
-        results.append(bench(docs, args.workdir, args.naive_sample))
+        results.append(bench(docs, args.workdir, args.naive_sample, args.suggest_sample))
         if args.json:
             print(json.dumps(results[-1]), flush=True)
     if not args.json:

@@ -352,7 +352,7 @@ def test_card_states_licence_provenance_guidelines_and_citation(built: dict[str,
     assert "redistribute them have not been established" in text
     assert "https://islamabadpost.com.pk/?p=214638" in text
     assert "second-article" in text and "000_6260d41548216105.txt" in text
-    assert "[guidelines.md](guidelines.md)" in text and "1.0.0" in text
+    assert "[guidelines.md](guidelines.md)" in text and "1.1.0" in text
     assert "[document.schema.json](document.schema.json)" in text
     assert "outermost span wins" in text and "all `train`" in text
     assert re.search(r"```bibtex\n@misc\{newsspan\d{4},", text)
@@ -460,13 +460,13 @@ def test_changed_guidelines_make_the_build_stale(tmp_path: Path) -> None:
     assert stale.exit_code == 1
     assert {d["path"] for d in json.loads(stale.stdout)["differences"]} == {"guidelines.md", "SHA256SUMS"}
 
-    guidelines.write_text(guidelines.read_text(encoding="utf-8").replace("**Version 1.0.0**", "**Version 1.1.0**"),
+    guidelines.write_text(guidelines.read_text(encoding="utf-8").replace("**Version 1.1.0**", "**Version 1.2.0**"),
                           encoding="utf-8")
     assert invoke([*build, "--no-load"]).exit_code == 0
     assert (out / "guidelines.md").read_bytes() == guidelines.read_bytes()
     card = " ".join((out / "README.md").read_text(encoding="utf-8").split())
-    assert "[guidelines.md](guidelines.md) in this folder states version 1.1.0; the documents declare version(s) " \
-           "1.0.0" in card
+    assert "[guidelines.md](guidelines.md) in this folder states version 1.2.0; the documents declare version(s) " \
+           "1.1.0" in card
     assert invoke([*build, "--check"]).exit_code == 0
 
 
@@ -479,7 +479,7 @@ def test_without_guidelines_the_card_says_they_were_not_shipped(tmp_path: Path, 
     assert not (out / "guidelines.md").exists() and (out / "document.schema.json").is_file()
     assert "guidelines.md" not in (out / "SHA256SUMS").read_text(encoding="utf-8")
     card = " ".join((out / "README.md").read_text(encoding="utf-8").split())
-    assert "not shipped with this build: the documents declare guidelines version(s) 1.0.0" in card
+    assert "not shipped with this build: the documents declare guidelines version(s) 1.1.0" in card
     assert "](guidelines.md)" not in card
     assert {row["config"] for row in json.loads(result.stdout)["loaded"]} == set(CONFIGS)
 

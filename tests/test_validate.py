@@ -94,7 +94,15 @@ CATALOGUE: dict[str, tuple[Callable[[Doc, str], None], set[tuple[str, str]]]] = 
     "claimant is not the speaker": (_set("/claims/0/claimant", None), {("claimant-mismatch", "/claims/0/claimant")}),
     "unknown label": (_set("/entities/0/label", "CITY"), {("schema-enum", "/entities/0/label")}),
     "missing checkworthy": (_drop("/claims/0/checkworthy"), {("schema-required", "/claims/0/checkworthy")}),
-    "extra property": (_set("/entities/0/confidence", 0.9), {("schema-additional-properties", "/entities/0")}),
+    "extra property": (_set("/entities/0/score", 0.9), {("schema-additional-properties", "/entities/0")}),
+    "confidence above 1": (_set("/entities/0/confidence", 1.5), {("schema-maximum", "/entities/0/confidence")}),
+    "unknown provenance kind": (
+        _set("/dates/0/provenance", {"kind": "crowd", "name": "x"}), {("schema-enum", "/dates/0/provenance/kind")}
+    ),
+    "unaccepted machine span in gold": (
+        _set("/claims/1/provenance", {"kind": "rule", "name": "newsspan-suggest", "version": "1"}),
+        {("unaccepted-suggestion", "/claims/1/provenance")},
+    ),
     "source past the text": (
         _set("/quotations/0/source/end", lambda d, t: len(t) + 3),
         {("offset-out-of-range", "/quotations/0/source/end")},

@@ -17,7 +17,7 @@ from .model import LAYERS, Document, empty_layers
 from .schema import load_schema, schema_version
 from .text import canonical_text, text_sha256
 
-GUIDELINES_VERSION = "1.0.0"
+GUIDELINES_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)

@@ -282,3 +282,23 @@ def print_skipped(skipped: list[dict[str, str]]) -> None:
     for row in skipped:
         table.add_row(*(row[key] for key in ("file", "where", "label", "text", "reason")))
     console.print(table)
+
+
+def suggestions_table(out: Path, written: list[dict[str, Any]]) -> Table:
+    """Suggested spans per document and layer."""
+    table = Table(title=f"suggestions in {out}")
+    for column in ("document", *LAYERS):
+        table.add_column(column, justify="left" if column == "document" else "right")
+    for row in written:
+        table.add_row(row["id"], *(str(row[layer]) for layer in LAYERS))
+    return table
+
+
+def accepted_table(documents: list[dict[str, Any]]) -> Table:
+    """Spans accepted into gold per document: added, already there, in conflict."""
+    table = Table(title="accepted")
+    for column in ("document", "added", "already there", "conflicts"):
+        table.add_column(column, justify="left" if column == "document" else "right")
+    for row in documents:
+        table.add_row(row["id"], str(row["added"]), str(row["present"]), str(row["conflicts"]))
+    return table

@@ -24,7 +24,7 @@ VERSION = "http://mlcommons.org/croissant/1.1"
 DESCRIPTION = "News articles annotated with entities, temporal expressions, quotations and claims."
 KEYWORDS = ["news", "named-entity-recognition", "timex3", "quotation attribution", "claim detection"]
 _DATA_TYPES = {"string": mlc.DataType.TEXT, "int32": mlc.DataType.INTEGER, "int64": mlc.DataType.INTEGER,
-               "bool": mlc.DataType.BOOL}
+               "bool": mlc.DataType.BOOL, "float64": mlc.DataType.FLOAT}
 
 
 def _field(ctx: mlc.Context, field_id: str, feature: Any, file_set: str, column: str, path: str = "") -> mlc.Field:

@@ -54,8 +54,14 @@ def _evidence() -> List:
     return List({"fact": STRING, "source": STRING})
 
 
+def _provenance() -> dict[str, Value]:
+    """Who or what made a span (guidelines §G7): kind, name, version and who accepted a machine span."""
+    return {name: STRING for name in ("kind", "name", "version", "accepted_by", "accepted_on")}
+
+
 def _span(**attributes: Any) -> List:
-    return List({"id": STRING, "start": INT32, "end": INT32, "text": STRING, **attributes})
+    return List({"id": STRING, "start": INT32, "end": INT32, "text": STRING, **attributes,
+                 "provenance": _provenance(), "confidence": Value("float64")})
 
 
 def document_features() -> Features:
@@ -115,7 +121,7 @@ def span_features() -> Features:
     return Features({
         "document_id": STRING, "layer": ClassLabel(names=list(LAYERS)), "id": STRING,
         "start": INT32, "end": INT32, "text": STRING, "label": STRING,
-        **attributes, **subspans, "note": STRING,
+        **attributes, **subspans, "note": STRING, "provenance": _provenance(), "confidence": Value("float64"),
     })
 
 

@@ -74,7 +74,7 @@ class SpanColumns:
             for name in ("id", "start", "end", "text"):
                 values[name].extend([span[name] for span in items])
             present = set().union(*items)  # attributes no span of the layer has are null
-            for name in (*SPAN_ATTRIBUTES, "note"):
+            for name in (*SPAN_ATTRIBUTES, "note", "provenance", "confidence"):
                 values[name].extend([span.get(name) for span in items] if name in present else [None] * len(items))
             for name, part, column in SUBSPAN_COLUMNS:
                 has_subspan = name in SUBSPANS.get(layer, ())

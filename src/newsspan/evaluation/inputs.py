@@ -25,22 +25,10 @@ from ..corpus import Corpus
 from ..model import LAYERS, Layer
 from ..schema import claim_types, entity_labels, quotation_forms, timex_types
 from ..text import text_sha256
-from ..validation import Problem
+from ..validation import Problem, codes
 
-#: Problem codes of evaluate's inputs.
-CODES: dict[str, str] = {
-    "eval-unreadable": "a prediction file cannot be read or parsed",
-    "eval-malformed": "a predicted document or span does not have the expected shape",
-    "eval-unknown-document": "a predicted document id that the gold documents do not have",
-    "eval-duplicate-document": "two predicted documents with the same id",
-    "eval-offset": "a span's offsets are not integers with 0 <= start < end <= length of the text",
-    "eval-text-mismatch": "a span's text differs from the gold text at its offsets",
-    "eval-unknown-label": "a label the schema does not have",
-    "eval-dangling-speaker": "a speaker id that names no entity of the document",
-    "eval-text-differs": "a predicted document made for another text than the gold one",
-    "eval-missing-layer": "a scored layer that a gold document does not have",
-    "eval-no-documents": "no gold documents",
-}
+#: Problem codes of evaluate's inputs (the catalogue is ``newsspan.validation.REGISTRY``).
+CODES: dict[str, str] = codes("evaluate")
 
 #: Closed attributes of each layer and their label sets (from the schema).
 CLOSED: dict[Layer, dict[str, Callable[[], tuple[str, ...]]]] = {

@@ -11,7 +11,8 @@ Mapping (one ``.ann`` line kind per role):
 - N lines: an entity's Wikidata QID (``Reference T3 Wikidata:Q42``).
 - R lines: ``Speaker``, ``Claimant``, ``InQuotation``, ``Anchor``, ``BeginPoint``, ``EndPoint``,
   ``HasSource``, ``HasCue`` (Arg1 = the span holding the field, Arg2 = the span it names).
-- ``#`` lines: span notes (``AnnotatorNotes``), with backslash, tab and line breaks escaped.
+- ``#`` lines: span notes (``AnnotatorNotes``), with backslash, tab and line breaks escaped; a span's
+  provenance and confidence (guidelines §G7) ride in a second note starting ``newsspan-provenance:``.
 
 Offsets are code points of the ``.txt`` file (Python ``str`` indices), as brat's Python server
 counts them. Reading uses the bratly line parsers.
@@ -19,6 +20,7 @@ counts them. Reading uses the bratly line parsers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cache
 from itertools import pairwise
@@ -53,6 +55,8 @@ SUBSPAN_RELATIONS = {"HasSource": "source", "HasCue": "cue"}
 ATTRIBUTES = {"TimexValue": ("dates", "value"), "TimexMod": ("dates", "mod"), "AnchorDCT": ("dates", "anchor"),
               "Form": ("quotations", "form"), "ClaimType": ("claims", "type"), "Checkworthy": ("claims", "checkworthy")}
 NORMALIZATION_DB = "Wikidata"
+#: Prefix of the note that carries a span's provenance and confidence as JSON.
+PROVENANCE_NOTE = "newsspan-provenance: "
 
 
 @cache
@@ -133,6 +137,9 @@ def ann_text(doc: dict[str, Any], text: str) -> str:
                     out.relation(relation, tid, out.span(SPAN_TYPE[name], item[name]["start"], item[name]["end"]))
             if "note" in item:
                 out.note(tid, item["note"])
+            made = {key: item[key] for key in ("provenance", "confidence") if key in item}
+            if made:
+                out.note(tid, PROVENANCE_NOTE + json.dumps(made, ensure_ascii=False, sort_keys=True))
     if doc["metadata"].get("dateline"):
         out.span(SPAN_TYPE["dateline"], doc["metadata"]["dateline"]["start"], doc["metadata"]["dateline"]["end"])
     for relation, tid, target in links:
@@ -447,4 +454,12 @@ class _AnnReader:
             self.builder.problem(where, "import-unknown-label",
                                  f"expected a note on a span of a layer; found one on {component!r}")
             return
-        draft.fields["note"] = unescape_line(ann.value)
+        value = unescape_line(ann.value)
+        if value.startswith(PROVENANCE_NOTE):
+            try:
+                draft.fields.update(json.loads(value[len(PROVENANCE_NOTE):]))
+            except json.JSONDecodeError as exc:
+                self.builder.problem(where, "import-unknown-label",
+                                     f"expected JSON after {PROVENANCE_NOTE.strip()!r}; found {exc.msg}")
+            return
+        draft.fields["note"] = value

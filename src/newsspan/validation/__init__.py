@@ -14,10 +14,18 @@ from __future__ import annotations
 from .document import Checked, document_problems
 from .problems import CODES, REGISTRY, Code, Problem, Report, codes, pointer, pointer_parts
 from .rules import RULES, Context
-from .runner import annotation_files, iter_valid, load_valid, validate, validate_file, validate_record
+from .runner import (
+    annotation_files,
+    iter_valid,
+    load_valid,
+    validate,
+    validate_file,
+    validate_parsed,
+    validate_record,
+)
 
 __all__ = [
     "CODES", "REGISTRY", "RULES", "Checked", "Code", "Context", "Problem", "Report", "annotation_files", "codes",
     "document_problems", "iter_valid", "load_valid", "pointer", "pointer_parts", "validate", "validate_file",
-    "validate_record",
+    "validate_parsed", "validate_record",
 ]

@@ -1,6 +1,6 @@
 """Findings as data: the one finding type :class:`Problem`, the catalogue of every code, JSON pointers.
 
-Every command that judges input (``validate``, ``check``, ``import``, ``agree``) reports
+Every command that judges input (``validate``, ``check``, ``import``, ``agree``, ``evaluate``, ``accept``) reports
 :class:`Problem` objects whose ``code`` is listed in :data:`REGISTRY` with its meaning. Codes are
 stable: tools and CI may match on them.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Command = Literal["validate", "check", "import", "agree"]
+Command = Literal["validate", "check", "import", "agree", "evaluate", "accept"]
 
 
 @dataclass(frozen=True, order=True)
@@ -87,6 +87,7 @@ REGISTRY: dict[str, Code] = {
         "timex-point-type": "begin_point/end_point on a date that is not a DURATION",
         "claimant-mismatch": "a claim made in a quotation names another claimant than the quotation's speaker",
         "date-bounds": "metadata dates are out of order (earliest after latest, created after modified)",
+        "unaccepted-suggestion": "a reviewed or adjudicated document holds a machine span nobody accepted (§G7)",
     }),
     **_codes("check", {
         "unannotated-mention": "a string annotated as an entity somewhere is left unannotated here (§G5)",
@@ -126,6 +127,25 @@ REGISTRY: dict[str, Code] = {
         "duplicate-document": "two annotation files of one side hold the same document id",
         "text-differs": "the two sides annotate different texts under one document id",
         "no-shared-documents": "the two sides have no document id in common",
+    }),
+    **_codes("evaluate", {
+        "eval-unreadable": "a prediction file cannot be read or parsed",
+        "eval-malformed": "a predicted document or span does not have the expected shape",
+        "eval-unknown-document": "a predicted document id that the gold documents do not have",
+        "eval-duplicate-document": "two predicted documents with the same id",
+        "eval-offset": "a span's offsets are not integers with 0 <= start < end <= length of the text",
+        "eval-text-mismatch": "a span's text differs from the gold text at its offsets",
+        "eval-unknown-label": "a label the schema does not have",
+        "eval-dangling-speaker": "a speaker id that names no entity of the document",
+        "eval-text-differs": "a predicted document made for another text than the gold one",
+        "eval-missing-layer": "a scored layer that a gold document does not have",
+        "eval-no-documents": "no gold documents",
+    }),
+    **_codes("accept", {
+        "accept-unreadable": "a suggestion file cannot be read or parsed",
+        "accept-other-text": "a suggestion was made for another text than the gold document's seed",
+        "accept-not-draft": "suggestions are merged only into draft documents (reviewed gold stays as reviewed)",
+        "accept-conflict": "a suggested span disagrees with a gold span at the same place; the gold span is kept",
     }),
 }
 

@@ -32,6 +32,12 @@ from .structure import describe
 Doc = dict[str, Any]
 
 
+def items_of(doc: Doc, layer: str) -> list[Any]:
+    """A layer's items, or none when the layer is missing or not a list (the schema check reports that)."""
+    listed = doc.get(layer)
+    return listed if isinstance(listed, list) else []
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule needs besides the document: the file named in problems, its base name, the canonical text.
@@ -257,7 +263,7 @@ def nesting(doc: Doc, ctx: Context) -> Iterator[Problem]:
         listed = doc.get(layer)
         if isinstance(listed, list) and _layer_nesting_holds(doc, ctx, layer):
             continue
-        items = [(o, i) for i, s in enumerate(listed or []) if isinstance(s, dict) and (o := _offsets(s))]
+        items = [(o, i) for i, s in enumerate(items_of(doc, layer)) if isinstance(s, dict) and (o := _offsets(s))]
         items.sort(key=lambda item: (item[0][0], -item[0][1]))
         open_spans: list[tuple[tuple[int, int], int]] = []
         for (start, end), index in items:
@@ -312,7 +318,7 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
     dates = doc.get("dates")
     if isinstance(dates, list) and _timex_holds(dates):
         return
-    for index, date in enumerate(dates or []):
+    for index, date in enumerate(items_of(doc, "dates")):
         if not isinstance(date, dict) or not isinstance(date.get("value"), str):
             continue
         kind, value = date.get("type"), date["value"]
@@ -330,9 +336,9 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 def claimants(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A claim made in a quotation is claimed by that quotation's speaker."""
-    speakers = {q["id"]: q.get("speaker") for q in doc.get("quotations") or []
+    speakers = {q["id"]: q.get("speaker") for q in items_of(doc, "quotations")
                 if isinstance(q, dict) and isinstance(q.get("id"), str)}
-    for index, claim in enumerate(doc.get("claims") or []):
+    for index, claim in enumerate(items_of(doc, "claims")):
         if not isinstance(claim, dict) or not isinstance(claim.get("quotation"), str) \
                 or claim["quotation"] not in speakers:
             continue
@@ -357,6 +363,24 @@ def date_bounds(doc: Doc, ctx: Context) -> Iterator[Problem]:
                           f"expected {high} on or after {low} ({obj[low]}); found {obj[high]}")
 
 
+#: Guidelines §G7: statuses whose documents hold no machine span nobody accepted, and the machine kinds.
+GOLD_STATUSES = frozenset({"reviewed", "adjudicated"})
+MACHINE_KINDS = frozenset({"model", "rule"})
+
+
+def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Guidelines §G7: a reviewed or adjudicated document holds no machine span without ``accepted_by``."""
+    note = doc.get("annotation")
+    if not isinstance(note, dict) or note.get("status") not in GOLD_STATUSES:
+        return
+    for layer, index, span in iter_spans(doc):
+        made = span.get("provenance") if isinstance(span, dict) else None
+        if isinstance(made, dict) and made.get("kind") in MACHINE_KINDS and "accepted_by" not in made:
+            yield Problem(ctx.file, pointer(layer, index, "provenance"), "unaccepted-suggestion",
+                          f"expected a person's acceptance (accepted_by) of this {made.get('kind')} span in a "
+                          f"{note['status']} document; found none (accept it, or set the status to draft)")
+
+
 # --- the table ------------------------------------------------------------------------------
 
 #: Every semantic rule, in the order its problems are reported. Add a rule here and every path runs it.
@@ -368,6 +392,7 @@ RULES: dict[str, Rule] = {
     "timex": timex,
     "claimants": claimants,
     "date-bounds": date_bounds,
+    "accepted-suggestions": accepted_suggestions,
 }
 
 

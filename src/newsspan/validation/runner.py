@@ -19,7 +19,7 @@ from typing import Any
 from ..corpus import Corpus
 from ..schema import schema_path
 from .cache import CacheReader, CacheWriter, Entry, cache_path, digest
-from .document import Checked, check_bytes, read_bytes, seed_reader, unreadable
+from .document import Checked, check_bytes, check_parsed, read_bytes, seed_reader, unreadable
 from .problems import Problem, Report
 
 # --- files -------------------------------------------------------------------------------
@@ -250,3 +250,9 @@ def load_checked(file: str, corpus: Corpus) -> Checked:
         return Checked(problems=[unreadable(file, data)])
     return check_bytes(file, data, corpus.seeds_dir, seed_reader(corpus.seeds_dir))
 
+
+def validate_parsed(file: str | Path, doc: Any, corpus: Corpus) -> list[Problem]:
+    """Every problem of a document held in memory as if it were the annotation file ``file`` of ``corpus``
+    (its seed read from the corpus; the id checked against the file name) — for editors and mergers that
+    validate before they write."""
+    return check_parsed(str(file), doc, corpus.seeds_dir, seed_reader(corpus.seeds_dir)).problems

