@@ -159,3 +159,67 @@ def whole_span_sentences(seg: Segmentation, spans: list[Span]) -> list[int]:
     before = np.searchsorted(span_starts, seg.starts[firsts[1:]]) - 1  # the last span starting before each
     crossed = (before >= 0) & (span_ends[before] > seg.ends[firsts[1:] - 1])  # ... ends after the sentence before
     return [int(firsts[0]), *firsts[1:][~crossed].tolist()]
+
+
+# --- other tag schemes (import only) -------------------------------------------------------------
+
+def detect_scheme(tags: Sequence[str]) -> str:
+    """The tag scheme of a file: BIOES (S-/E-), BILOU (U-/L-), IOB1 (an I- tag starts a chunk and no B-
+    tag does) or IOB2."""
+    prefixes = {tag.partition("-")[0] for tag in tags if tag != "O"}
+    if prefixes & {"U", "L"}:
+        return "BILOU"
+    if prefixes & {"S", "E"}:
+        return "BIOES"
+    starts_i = starts_b = False
+    previous = "O"
+    for tag in tags:
+        opens = previous == "O" or previous.partition("-")[2] != tag.partition("-")[2]
+        starts_i |= tag.startswith("I-") and opens
+        starts_b |= tag.startswith("B-") and opens
+        previous = tag
+    return "IOB1" if starts_i and not starts_b else "IOB2"
+
+
+def decode_tags(tags: Sequence[str], scheme: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+    """Chunks of one sentence's tags in ``scheme`` (IOB1, IOB2, BIOES, BILOU) as (first, end exclusive, label),
+    and (tag index, message) for every tag that breaks the scheme."""
+    single, last = {"BIOES": ("S", "E"), "BILOU": ("U", "L")}.get(scheme, ("", ""))
+    allowed = {"B", "I", *(p for p in (single, last) if p)}
+    chunks: list[tuple[int, int, str]] = []
+    bad: list[tuple[int, str]] = []
+    open_at: int | None = None
+    label = ""
+    for k, tag in enumerate(tags):
+        prefix, _, name = tag.partition("-")
+        if tag == "O":
+            if open_at is not None and scheme in ("BIOES", "BILOU"):
+                bad.append((k - 1, f"expected {last}-{label} to close the chunk; found O after it"))
+            if open_at is not None:
+                chunks.append((open_at, k, label))
+            open_at = None
+            continue
+        if prefix not in allowed or not name:
+            bad.append((k, f"expected O or {'/'.join(sorted(allowed))}-<label> ({scheme}); found {tag!r}"))
+            if open_at is not None:
+                chunks.append((open_at, k, label))
+            open_at = None
+            continue
+        continues = open_at is not None and name == label and prefix in ("I", last)
+        if prefix == "I" and not continues and scheme != "IOB1":
+            bad.append((k, f"expected B-{name} or I-{name} on the token before this I-{name} ({scheme}); found "
+                           f"{tags[k - 1] if k else 'the start of a sentence'}"))
+        if prefix == last and not continues:
+            bad.append((k, f"expected B-{name} or I-{name} before {tag} ({scheme})"))
+        if not continues:
+            if open_at is not None:
+                chunks.append((open_at, k, label))
+            open_at, label = k, name
+        if prefix in (single, last) and prefix:
+            chunks.append((open_at, k + 1, label))
+            open_at = None
+    if open_at is not None:
+        if scheme in ("BIOES", "BILOU"):
+            bad.append((len(tags) - 1, f"expected {last}-{label} to close the chunk; found the end of the sentence"))
+        chunks.append((open_at, len(tags), label))
+    return chunks, bad

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
-from ..iob import iob2_tags, outermost
+from ..iob import decode_tags, detect_scheme, iob2_tags, outermost
 from ..model import LABEL_FIELD, REFERENCES, SUBSPANS
 from ..schema import splits
 from ..tokenize import Token, sentences
@@ -154,65 +154,10 @@ def _documents(lines: list[str]) -> tuple[list[list[Sentence]], list[tuple[int, 
     return [document for document in documents if document], malformed
 
 
-def detect_scheme(tags: list[str]) -> str:
-    """The tag scheme of a file: BIOES (S-/E-), BILOU (U-/L-), IOB1 (an I- tag starts a chunk and no B-
-    tag does) or IOB2."""
-    prefixes = {tag.partition("-")[0] for tag in tags if tag != "O"}
-    if prefixes & {"U", "L"}:
-        return "BILOU"
-    if prefixes & {"S", "E"}:
-        return "BIOES"
-    starts_i = starts_b = False
-    previous = "O"
-    for tag in tags:
-        opens = previous == "O" or previous.partition("-")[2] != tag.partition("-")[2]
-        starts_i |= tag.startswith("I-") and opens
-        starts_b |= tag.startswith("B-") and opens
-        previous = tag
-    return "IOB1" if starts_i and not starts_b else "IOB2"
-
-
 def decode(rows: Sentence, scheme: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
     """Chunks of one sentence as (first row, end row exclusive, label), and (line, message) for bad tags."""
-    single, last = {"BIOES": ("S", "E"), "BILOU": ("U", "L")}.get(scheme, ("", ""))
-    allowed = {"B", "I", *(p for p in (single, last) if p)}
-    chunks: list[tuple[int, int, str]] = []
-    bad: list[tuple[int, str]] = []
-    open_at: int | None = None
-    label = ""
-    for k, (n, _, tag) in enumerate(rows):
-        prefix, _, name = tag.partition("-")
-        if tag == "O":
-            if open_at is not None and scheme in ("BIOES", "BILOU"):
-                bad.append((rows[k - 1][0], f"expected {last}-{label} to close the chunk; found O after it"))
-            if open_at is not None:
-                chunks.append((open_at, k, label))
-            open_at = None
-            continue
-        if prefix not in allowed or not name:
-            bad.append((n, f"expected O or {'/'.join(sorted(allowed))}-<label> ({scheme}); found {tag!r}"))
-            if open_at is not None:
-                chunks.append((open_at, k, label))
-            open_at = None
-            continue
-        continues = open_at is not None and name == label and prefix in ("I", last)
-        if prefix == "I" and not continues and scheme != "IOB1":
-            bad.append((n, f"expected B-{name} or I-{name} on the token before this I-{name} ({scheme}); found "
-                           f"{rows[k - 1][2] if k else 'the start of a sentence'}"))
-        if prefix == last and not continues:
-            bad.append((n, f"expected B-{name} or I-{name} before {tag} ({scheme})"))
-        if not continues:
-            if open_at is not None:
-                chunks.append((open_at, k, label))
-            open_at, label = k, name
-        if prefix in (single, last) and prefix:
-            chunks.append((open_at, k + 1, label))
-            open_at = None
-    if open_at is not None:
-        if scheme in ("BIOES", "BILOU"):
-            bad.append((rows[-1][0], f"expected {last}-{label} to close the chunk; found the end of the sentence"))
-        chunks.append((open_at, len(rows), label))
-    return chunks, bad
+    chunks, bad = decode_tags([tag for _, _, tag in rows], scheme)
+    return chunks, [(rows[k][0], message) for k, message in bad]
 
 
 def _build(builder: DocumentBuilder, document: list[Sentence], scheme: str,
