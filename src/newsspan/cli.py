@@ -916,6 +916,66 @@ def import_command(
     raise typer.Exit(0 if report.ok else 1)
 
 
+# --- annotate (a local web application; newsspan.annotate) ---------------------------------
+
+@app.command("annotate", rich_help_panel="Review")
+def annotate_command(
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    annotator: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--annotator", help="Edit your own copies in agreement/NAME/ (double annotation)."),
+    ] = None,
+    suggestions: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--suggestions", help="Folder of machine suggestions (<id>.json, the shape of an annotation)."),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (default: a free one).")] = 0,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (default: loopback only).")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the URL; do not open a browser.")] = False,
+) -> None:
+    """Annotate, correct and adjudicate documents in the browser; every save is validated (Ctrl+C stops).
+
+    The first line on stdout is the page's URL with the session token; the HTTP API is in the README.
+    """
+    import secrets
+    import socket
+    import webbrowser
+
+    import uvicorn
+
+    from .annotate.app import create_app
+
+    corpus = Corpus(root)
+    files = selected_files(corpus, paths, False)
+    if suggestions is not None and not suggestions.is_dir():
+        raise fail(f"--suggestions: expected a folder; found nothing at {suggestions}", 2)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(Text.assemble(("warning: ", "bold yellow"), f"listening on {host}: other machines can "
+                                        "reach this server; only the token protects the corpus"), soft_wrap=True)
+    try:
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as exc:
+        raise fail(f"--host {host} --port {port}: expected a free address to listen on; found {exc.strerror or exc}")
+    token = secrets.token_urlsafe(24)
+    try:
+        application = create_app(root, token, port=sock.getsockname()[1], suggestions=suggestions,
+                                 annotator=annotator, files=files)
+    except ValueError as exc:
+        sock.close()
+        raise fail(str(exc), 2) from None
+    shown = "127.0.0.1" if host in ("0.0.0.0", "localhost", "") else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/?token={token}"
+    sys.stdout.write(url + "\n")
+    sys.stdout.flush()
+    where = f"agreement/{annotator}/" if annotator else "annotations/"
+    err_console.print(f"annotating {len(files)} document(s) of {Path(root).resolve()} (saved to {where}); "
+                      "Ctrl+C stops", soft_wrap=True)
+    if not no_browser:
+        webbrowser.open(url)
+    uvicorn.Server(uvicorn.Config(application, log_level="warning", lifespan="off")).run(sockets=[sock])
+
+
 #: Optional packages and the extra that installs them (see pyproject.toml).
 EXTRA_OF: dict[str, str] = {
     "pyarrow": "dataset",
@@ -930,6 +990,8 @@ EXTRA_OF: dict[str, str] = {
     "seqeval": "train",
     "sklearn": "review",
     "scipy": "review",
+    "starlette": "annotate",
+    "uvicorn": "annotate",
 }
 
 
