@@ -97,6 +97,11 @@ async def index(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
 
+async def no_icon(request: Request) -> Response:
+    """``/favicon.ico``: nothing (browsers ask for it)."""
+    return Response(status_code=204)
+
+
 def create_app(root: Path, token: str, *, port: int, suggestions: Path | None = None, annotator: str | None = None,
                files: list[Path] | None = None) -> Any:
     """The annotate application for the corpus at ``root``, serving on ``port`` with session ``token``.
@@ -108,7 +113,7 @@ def create_app(root: Path, token: str, *, port: int, suggestions: Path | None = 
     """
     store = Store.open(root, files or [], annotator)
     app = Starlette(
-        routes=[Route("/", index), *ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")],
+        routes=[Route("/", index), Route("/favicon.ico", no_icon), *ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")],
         middleware=[Middleware(Guard, token=token, port=port)],
     )
     app.state.session = Session(store, Path(suggestions).resolve() if suggestions else None)
