@@ -464,9 +464,10 @@ function renderHandles() {
     if (!range) continue;
     const rects = range.getClientRects();
     const rect = rects[0] || range.getBoundingClientRect();
-    const handle = h("span", {
-      class: `handle ${edge}`, title: `drag to move the ${edge}`, dataset: { edge },
-      style: `left:${rect.left - pane.left - 3}px;top:${rect.top - pane.top}px;height:${Math.max(rect.height, 16)}px`,
+    const handle = h("span", { class: `handle ${edge}`, title: `drag to move the ${edge}`, dataset: { edge } });
+    // CSSOM, not a style attribute: the Content-Security-Policy forbids inline style attributes
+    Object.assign(handle.style, {
+      left: `${rect.left - pane.left - 3}px`, top: `${rect.top - pane.top}px`, height: `${Math.max(rect.height, 16)}px`,
     });
     handle.addEventListener("pointerdown", event => startDrag(event, edge));
     layer.append(handle);
@@ -609,15 +610,21 @@ function timexSuggestionView(item) {
 
 async function suggestTimex(item, apply) {
   const key = `${item.id}:${item.text}`;
-  if (S.timex && S.timex.key === key && S.timex.pending) return;
-  S.timex = { key, pending: true, suggestion: undefined };
+  if (S.timex && S.timex.key === key && S.timex.pending) {
+    S.timex.apply = S.timex.apply || apply;
+    return;
+  }
+  const request = { key, pending: true, suggestion: undefined, apply };
+  S.timex = request;
   const anchor = item.anchor && item.anchor !== "dct" ? findById("dates", item.anchor)
     : [...S.doc.dates].filter(d => d.end <= item.start && d.id !== item.id).pop();
   const res = await api("POST", "/api/timex", {
     text: item.text, metadata: S.doc.metadata, anchor_value: anchor ? anchor.value : null, anchor_id: anchor ? anchor.id : null,
   });
-  S.timex = { key, pending: false, suggestion: res.status === 200 ? res.data.suggestion : null };
-  if (apply && S.timex.suggestion) applyTimex(item.id, S.timex.suggestion);
+  request.pending = false;
+  request.suggestion = res.status === 200 ? res.data.suggestion : null;
+  if (S.timex !== request) return;
+  if (request.apply && request.suggestion) applyTimex(item.id, request.suggestion);
   else if (S.sel && S.sel.id === item.id) renderForm();
 }
 
@@ -948,6 +955,7 @@ function wire() {
   text.addEventListener("mouseup", onMouseUp);
   text.addEventListener("click", onTextClick);
   text.addEventListener("keydown", onTextKey);
+  text.addEventListener("scroll", () => requestAnimationFrame(renderHandles));
   $("adj-compare").addEventListener("click", compareAnnotators);
   $("adj-build").addEventListener("click", buildGold);
   $("conflict-keep-mine").addEventListener("click", async () => {
