@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -191,8 +189,9 @@ def test_spans_in_every_layer_links_and_timex_saved_and_reloaded(browser, articl
         assert (q["source"]["start"], q["source"]["text"], q["cue"]["start"], q["cue"]["text"]) == (
             biden2, "Biden", at["told"], "told")
         c = doc["claims"][0]
+        claim_at = at["the economy grew 3% in 2025"]
         assert (c["start"], c["end"], c["checkworthy"], c["type"], c["claimant"]) == (
-            at["the economy grew 3% in 2025"], at["the economy grew 3% in 2025"] + 27, True, "quantity_comparison", "e2")
+            claim_at, claim_at + 27, True, "quantity_comparison", "e2")
         assert validate(Corpus(article_root)).ok
         p.open()  # reload: the page shows what is on disk
         for layer in ("entities", "dates", "quotations", "claims"):
@@ -308,10 +307,8 @@ def test_emoji_crlf_and_urdu_get_code_point_offsets(browser, tmp_path):
             assert p.page.inner_text("#f-text") == word
         p.save()
         entities = on_disk(root, "mixed-scripts")["entities"]
-        assert [(e["text"], e["start"], e["end"]) for e in entities] == sorted(
-            (w, text.index(w), text.index(w) + len(w)) for w in words)[:0] or \
-            [(e["text"], e["start"], e["end"]) for e in entities] == sorted(
-                ((w, text.index(w), text.index(w) + len(w)) for w in words), key=lambda t: t[1])
+        expected = sorted(((w, text.index(w), text.index(w) + len(w)) for w in words), key=lambda t: t[1])
+        assert [(e["text"], e["start"], e["end"]) for e in entities] == expected
         assert all(text[e["start"]:e["end"]] == e["text"] for e in entities)
         assert validate(Corpus(root)).ok
         p.close()
@@ -369,9 +366,11 @@ def test_suggestions_drawn_apart_accepted_and_rejected(browser, article_root, tm
         return {"id": f"e{n}", "start": start, "end": start + len(word), "text": word, "label": label,
                 "provenance": provenance, "confidence": 0.9}
 
-    suggested = {"entities": [entity("WASHINGTON", "GPE", 1), entity("Joe Biden", "PERSON", 2), entity("reporters", "ORG", 3)],
-                 "dates": [{"id": "d1", "start": text.index("Monday"), "end": text.index("Monday") + 6, "text": "Monday",
-                            "type": "DATE", "value": "2026-03-09", "anchor": "dct", "provenance": provenance}],
+    monday = text.index("Monday")
+    suggested = {"entities": [entity("WASHINGTON", "GPE", 1), entity("Joe Biden", "PERSON", 2),
+                              entity("reporters", "ORG", 3)],
+                 "dates": [{"id": "d1", "start": monday, "end": monday + 6, "text": "Monday", "type": "DATE",
+                            "value": "2026-03-09", "anchor": "dct", "provenance": provenance}],
                  "quotations": [], "claims": []}
     (folder / "example-biden-economy.json").write_text(json.dumps(suggested), encoding="utf-8")
     with serve(article_root, suggestions=folder) as server:
@@ -440,9 +439,3 @@ def test_drag_a_boundary_handle(browser, article_root):
         page.mouse.up()
         assert page.inner_text("#f-text") == "Joe Biden"
         p.close()
-
-
-def test_repository_is_not_written(tmp_path):
-    """The suite copies corpora into tmp_path: the repository's annotations are untouched by these tests."""
-    assert shutil.which("git") is None or True
-    assert re.fullmatch(r"[0-9a-f]{64}", on_disk(REPO, SEED_ID)["seed"]["text_sha256"])

@@ -956,7 +956,8 @@ def annotate_command(
     try:
         sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as exc:
-        raise fail(f"--host {host} --port {port}: expected a free address to listen on; found {exc.strerror or exc}")
+        raise fail(f"--host {host} --port {port}: expected a free address to listen on; "
+                   f"found {exc.strerror or exc}") from None
     token = secrets.token_urlsafe(24)
     try:
         application = create_app(root, token, port=sock.getsockname()[1], suggestions=suggestions,

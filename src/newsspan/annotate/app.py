@@ -113,7 +113,8 @@ def create_app(root: Path, token: str, *, port: int, suggestions: Path | None = 
     """
     store = Store.open(root, files or [], annotator)
     app = Starlette(
-        routes=[Route("/", index), Route("/favicon.ico", no_icon), *ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")],
+        routes=[Route("/", index), Route("/favicon.ico", no_icon), *ROUTES,
+                Mount("/static", StaticFiles(directory=STATIC), name="static")],
         middleware=[Middleware(Guard, token=token, port=port)],
     )
     app.state.session = Session(store, Path(suggestions).resolve() if suggestions else None)

@@ -30,7 +30,7 @@ function h(tag, props = {}, ...children) {
     if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
     else if (key === "dataset") Object.assign(el.dataset, value);
     else if (key === "class") el.className = value;
-    else if (key in el && typeof value !== "string") el[key] = value;
+    else if (key === "value" || (key in el && typeof value !== "string")) el[key] = value;
     else el.setAttribute(key, value === true ? "" : String(value));
   }
   for (const child of children.flat()) {
