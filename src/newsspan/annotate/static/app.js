@@ -464,6 +464,8 @@ function renderHandles() {
     if (!range) continue;
     const rects = range.getClientRects();
     const rect = rects[0] || range.getBoundingClientRect();
+    const box = $("text").getBoundingClientRect();
+    if (rect.bottom < box.top || rect.top > box.bottom) continue;  // scrolled out of the text box
     const handle = h("span", { class: `handle ${edge}`, title: `drag to move the ${edge}`, dataset: { edge } });
     // CSSOM, not a style attribute: the Content-Security-Policy forbids inline style attributes
     Object.assign(handle.style, {
@@ -661,7 +663,7 @@ function renderProblems() {
   box.replaceChildren(h("h2", { class: "bad" }, `Not saved: ${S.problems.length} problem(s)`),
     h("ul", {}, S.problems.map(p => h("li", {},
       p.spanKey ? h("button", {
-        type: "button", class: "link", onclick: () => { const [layer, id] = p.spanKey.split(":"); S.sel = { layer, id }; setLayer(layer); },
+        type: "button", class: "link", onclick: () => showSpan(...p.spanKey.split(":")),
       }, p.pointer) : h("code", {}, p.pointer || "/"),
       ` ${p.code}: ${p.message}`))));
 }
@@ -700,12 +702,21 @@ function rejectAll(list) {
   render();
 }
 
+/** Select a span and scroll the text to it. */
+function showSpan(layer, id) {
+  S.sel = { layer, id };
+  setLayer(layer);
+  const piece = document.querySelector("#text .seg.selected");
+  if (piece) piece.scrollIntoView({ block: "center" });
+  requestAnimationFrame(renderHandles);
+}
+
 function renderSpanList() {
   const box = $("span-list");
   const items = S.doc[S.layer] || [];
   box.replaceChildren(h("h2", {}, `${S.layer} (${items.length})`),
     h("table", { class: "table" }, h("tbody", {}, items.map(item => h("tr", { class: S.sel && S.sel.layer === S.layer && S.sel.id === item.id ? "current" : "" },
-      h("td", {}, h("button", { type: "button", class: "link", onclick: () => { S.sel = { layer: S.layer, id: item.id }; render(); } }, item.id)),
+      h("td", {}, h("button", { type: "button", class: "link", onclick: () => showSpan(S.layer, item.id) }, item.id)),
       h("td", {}, String(item[LABEL_FIELD[S.layer]])),
       h("td", {}, short(item.text, 50)))))));
 }
@@ -893,7 +904,7 @@ async function buildGold() {
   banner.replaceChildren(
     h("b", {}, `Adjudicated gold of ${adj.a.name} and ${adj.b.name} — not saved yet. `),
     `Save writes ${adj.gold_file} with status adjudicated.`,
-    ...S.editList.map(e => [" ", h("button", { type: "button", class: "link", onclick: () => { S.sel = { layer: e.layer, id: e.id }; setLayer(e.layer); } }, `edit ${e.id}`)]).flat(),
+    ...S.editList.map(e => [" ", h("button", { type: "button", class: "link", onclick: () => showSpan(e.layer, e.id) }, `edit ${e.id}`)]).flat(),
   );
   banner.hidden = false;
   setState("gold built from the choices: not saved yet", "");
