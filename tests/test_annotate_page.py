@@ -439,3 +439,36 @@ def test_drag_a_boundary_handle(browser, article_root):
         page.mouse.up()
         assert page.inner_text("#f-text") == "Joe Biden"
         p.close()
+
+
+def test_metadata_and_status_are_edited_and_saved(browser, article_root):
+    text = canonical_text(ARTICLE.encode())
+    with serve(article_root) as server:
+        p = Page(browser, server.page)
+        page = p.page
+        page.click("#tab-metadata")
+        for field, value in (("#m-title", "Biden on the economy"), ("#m-publisher", "Example News"),
+                             ("#m-url", "https://example.org/biden"), ("#m-earliest", "2026-03-09")):
+            page.fill(field, value)
+            page.press(field, "Tab")
+        page.fill("#m-date", "")
+        page.press("#m-date", "Tab")
+        page.click("#m-add-evidence")
+        page.locator("#metadata-form ol li textarea").fill("The article reports Monday's figures.")
+        page.locator("#metadata-form ol li textarea").press("Tab")
+        page.locator("#metadata-form ol li input").fill("https://example.org/archive")
+        page.locator("#metadata-form ol li input").press("Tab")
+        page.select_option("#m-split", "test")
+        page.select_option("#m-status", "reviewed")
+        page.click("#m-dateline-pick")
+        p.select_text(0, 10)
+        p.save()
+    doc = on_disk(article_root, "example-biden-economy")
+    m = doc["metadata"]
+    assert (m["title"], m["publisher"], m["url"], m["split"]) == (
+        "Biden on the economy", "Example News", "https://example.org/biden", "test")
+    assert (m["published"]["date"], m["published"]["earliest"]) == (None, "2026-03-09")
+    assert m["published"]["evidence"] == [{"fact": "The article reports Monday's figures.",
+                                           "source": "https://example.org/archive"}]
+    assert m["dateline"] == {"start": 0, "end": 10, "text": text[:10]}
+    assert doc["annotation"]["status"] == "reviewed"

@@ -135,11 +135,11 @@ def document_context(session: Session, doc_id: str) -> dict[str, Any]:
     doc = orjson.loads(data if data is not None else store.starting_copy(doc_id))
     problems: list[dict[str, str]] = []
     try:
-        text = store.corpus.read_text(doc["seed"]["file"]) if "/" not in doc["seed"]["file"] else None
+        text = store.seed_text(doc)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         text = None
-        problems.append({"file": "", "pointer": "/seed/file", "code": "seed-unreadable",
-                         "message": f"expected a readable UTF-8 seed; found {exc}"})
+        problems.append({"file": store.relative(store.own_path(doc_id)), "pointer": "/seed/file",
+                         "code": "seed-unreadable", "message": f"expected a readable UTF-8 seed; found {exc}"})
     tokens = segment(text) if text else None
     suggestions, suggestion_problems = read_suggestions(session.suggestions, doc_id, text)
     return {
@@ -223,7 +223,7 @@ def _two_sides(session: Session, doc_id: str, a: str, b: str) -> dict[str, Any]:
     problems = []
     for side in sides.values():
         problems += store.validate(side["file"], store.corpus.root / side["file"])
-    text = store.corpus.read_text(sides["a"]["document"]["seed"]["file"]) if not problems else None
+    text = store.seed_text(sides["a"]["document"]) if not problems else None
     found = adjudicate.disagreements(text, sides["a"]["document"], sides["b"]["document"], (a, b)) \
         if not problems else []
     _, gold_tag = store.read(doc_id)

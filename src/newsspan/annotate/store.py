@@ -21,6 +21,7 @@ import orjson
 from ..corpus import Corpus
 from ..files import FileExistsRefusal, atomic_write_bytes, dump_json
 from ..model import LAYERS, empty_layers
+from ..text import canonical_text
 
 #: Document ids (the schema's pattern); nothing else reaches the file system.
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,127}$")
@@ -144,6 +145,13 @@ class Store:
         except FileNotFoundError:
             return None, ABSENT
         return data, etag(data)
+
+    def seed_text(self, doc: dict[str, Any]) -> str:
+        """The canonical text of a document's seed, read only from ``seeds/`` (OSError, SeedDecodeError)."""
+        data = _seed_reader(self.corpus)(doc["seed"]["file"])
+        if isinstance(data, OSError):
+            raise data
+        return canonical_text(data)
 
     def starting_copy(self, doc_id: str) -> bytes:
         """An annotator's first copy: the gold document's metadata, empty layers, the annotator, status draft."""
