@@ -472,3 +472,22 @@ def test_metadata_and_status_are_edited_and_saved(browser, article_root):
                                            "source": "https://example.org/archive"}]
     assert m["dateline"] == {"start": 0, "end": 10, "text": text[:10]}
     assert doc["annotation"]["status"] == "reviewed"
+
+
+def test_selection_snaps_to_tokens_unless_sub_token_spans_are_on(browser, tmp_path):
+    source = tmp_path / "uz.txt"
+    source.write_text("Trade with Uzbekistan grew.\n", encoding="utf-8")
+    root = tmp_path / "corpus"
+    add_article(Corpus(root), source, "uzbek-trade")
+    start = len("Trade with ")
+    with serve(root) as server:
+        p = Page(browser, server.page)
+        p.select_text(start, start + 5)  # "Uzbek"
+        assert p.page.inner_text("#f-text") == "Uzbekistan"
+        p.page.click("#f-delete")
+        p.page.check("#subtoken")
+        p.select_text(start, start + 5)
+        assert p.page.inner_text("#f-text") == "Uzbek"
+        p.save()
+        p.close()
+    assert spans(on_disk(root, "uzbek-trade"), "entities") == [("Uzbek", start, start + 5)]
