@@ -258,3 +258,21 @@ def test_cli_usage_errors(root, tmp_path):
     assert bad.returncode == 2 and "annotator" in bad.stderr and "Traceback" not in bad.stderr
     bad = subprocess.run([*run, "--suggestions", str(tmp_path / "nope")], capture_output=True, text=True, env=_env())
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_simultaneous_saves_with_one_etag_one_wins_one_conflicts(client, root):
+    from concurrent.futures import ThreadPoolExecutor
+
+    got = client.get(DOC)
+    tag = got.headers["etag"]
+    versions = []
+    for label in ("LOC", "ORG", "NORP", "FAC"):
+        doc = got.json()
+        doc["entities"][0]["label"] = label
+        versions.append(doc)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda d: client.put(DOC, json=d, headers={"If-Match": tag}), versions))
+    assert sorted(a.status_code for a in answers) == [200, 409, 409, 409]
+    winner = versions[[a.status_code for a in answers].index(200)]
+    on_disk = json.loads((root / "annotations" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
+    assert on_disk["entities"][0]["label"] == winner["entities"][0]["label"]

@@ -70,7 +70,7 @@ def browser() -> Iterator[Any]:
 class Page:
     """A browser page on the annotate server, recording script errors, dialogs and foreign requests."""
 
-    def __init__(self, browser: Any, url: str, width: int = 1280):
+    def __init__(self, browser: Any, url: str, width: int = 1280, wait: bool = True):
         self.context = browser.new_context(viewport={"width": width, "height": 860})
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -81,11 +81,12 @@ class Page:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.url = url
-        self.open()
+        self.open(wait)
 
-    def open(self) -> None:
+    def open(self, wait: bool = True) -> None:
         self.page.goto(self.url)
-        self.page.wait_for_selector("#text .seg")
+        if wait:
+            self.page.wait_for_selector("#text .seg")
 
     def select_text(self, start: int, end: int) -> None:
         """Select [start, end) with the mouse (press, drag, release)."""
@@ -491,3 +492,18 @@ def test_selection_snaps_to_tokens_unless_sub_token_spans_are_on(browser, tmp_pa
         p.save()
         p.close()
     assert spans(on_disk(root, "uzbek-trade"), "entities") == [("Uzbek", start, start + 5)]
+
+
+def test_a_broken_file_is_reported_not_edited(browser, tmp_path):
+    root = copy_corpus(tmp_path)
+    path = root / "annotations" / f"{SEED_ID}.json"
+    path.write_bytes(b'{"id": "islamabadpost-214638", ')
+    with serve(root) as server:
+        p = Page(browser, server.page, wait=False)
+        p.page.wait_for_selector("#alert:not([hidden])")
+        assert "json-malformed" in p.page.inner_text("#alert")
+        assert p.page.locator("#text .seg").count() == 0
+        p.page.click("#save")
+        assert path.read_bytes() == b'{"id": "islamabadpost-214638", '
+        assert [e for e in p.errors if "status of 4" not in e] == []
+        p.close()

@@ -132,10 +132,15 @@ def document_context(session: Session, doc_id: str) -> dict[str, Any]:
 
     store = session.store
     data, _ = store.read(doc_id, own=True)
-    doc = orjson.loads(data if data is not None else store.starting_copy(doc_id))
     problems: list[dict[str, str]] = []
     try:
+        doc = orjson.loads(data if data is not None else store.starting_copy(doc_id))
         text = store.seed_text(doc)
+    except orjson.JSONDecodeError as exc:
+        text = None
+        problems.append({"file": store.relative(store.own_path(doc_id)), "pointer": "", "code": "json-malformed",
+                         "message": f"expected well-formed JSON; found {exc.msg} at line {exc.lineno} "
+                                    "(fix the file in an editor, then reload)"})
     except (OSError, ValueError, KeyError, TypeError) as exc:
         text = None
         problems.append({"file": store.relative(store.own_path(doc_id)), "pointer": "/seed/file",

@@ -46,7 +46,11 @@ const short = (text, n = 60) => (text.length > n ? text.slice(0, n - 1) + "…" 
 function setState(message, kind = "") {
   const el = $("save-state");
   el.textContent = message;
+  el.title = message;
   el.className = kind;
+  const alert = $("alert");  // refusals in full, below the bar
+  alert.hidden = kind !== "bad";
+  alert.textContent = kind === "bad" ? message : "";
 }
 
 // --- API -----------------------------------------------------------------------------------------
@@ -86,6 +90,16 @@ async function openDocument(id) {
   ]);
   if (got.status !== 200 || ctx.status !== 200) {
     setState((got.data || ctx.data)?.errors?.[0]?.message || "could not open the document", "bad");
+    return;
+  }
+  const broken = ctx.data.text === null || !got.data || LAYERS.some(layer => !Array.isArray(got.data[layer]))
+    || typeof got.data.metadata !== "object" || typeof got.data.annotation !== "object";
+  if (broken) {  // nothing to edit safely: say why, edit nothing
+    S.doc = null;
+    $("text").replaceChildren();
+    const problem = ctx.data.problems[0];
+    setState(problem ? `${problem.file}: ${problem.code}: ${problem.message}`
+      : `${ctx.data.file}: expected an annotation document with metadata, annotation and the four layers; fix it in an editor (newsspan validate says what is wrong)`, "bad");
     return;
   }
   Object.assign(S, {
