@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -258,6 +259,9 @@ def test_cli_usage_errors(root, tmp_path):
     assert bad.returncode == 2 and "annotator" in bad.stderr and "Traceback" not in bad.stderr
     bad = subprocess.run([*run, "--suggestions", str(tmp_path / "nope")], capture_output=True, text=True, env=_env())
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        busy = subprocess.run([*run, "--port", str(taken.getsockname()[1])], capture_output=True, text=True, env=_env())
+    assert busy.returncode == 1 and "expected a free address" in busy.stderr and "Traceback" not in busy.stderr
 
 
 def test_simultaneous_saves_with_one_etag_one_wins_one_conflicts(client, root):
