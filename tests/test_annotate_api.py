@@ -251,6 +251,21 @@ def test_cli_prints_the_url_first_and_serves_it(root):
         process.wait(20)
 
 
+def test_cli_json_first_line_is_one_object(root):
+    process = subprocess.Popen([sys.executable, "-m", "newsspan", "annotate", "--no-browser", "--json", "--root",
+                                str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+    try:
+        first = json.loads(process.stdout.readline())
+        assert first["url"] == f"http://127.0.0.1:{first['port']}/?token={first['token']}"
+        assert [d["id"] for d in first["documents"]] == [SEED_ID]
+        answer = httpx.get(f"http://127.0.0.1:{first['port']}/api/documents",
+                           headers={"X-Newsspan-Token": first["token"]})
+        assert answer.json() == first["documents"]
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
 def test_cli_usage_errors(root, tmp_path):
     run = [sys.executable, "-m", "newsspan", "annotate", "--no-browser", "--root", str(root)]
     bad = subprocess.run([*run, str(tmp_path / "missing.json")], capture_output=True, text=True, env=_env())

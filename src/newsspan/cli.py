@@ -933,10 +933,13 @@ def annotate_command(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (default: a free one).")] = 0,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (default: loopback only).")] = "127.0.0.1",
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Print the URL; do not open a browser.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="First line: one JSON object (url, port, token, "
+                                                        "documents) instead of the bare URL.")] = False,
 ) -> None:
     """Annotate, correct and adjudicate documents in the browser; every save is validated (Ctrl+C stops).
 
-    The first line on stdout is the page's URL with the session token; the HTTP API is in the README.
+    The first line on stdout is the page's URL with the session token (with --json, a JSON object holding
+    it); the HTTP API is in the README.
     """
     import secrets
     import socket
@@ -947,9 +950,9 @@ def annotate_command(
     from .annotate.app import create_app
 
     corpus = Corpus(root)
-    files = selected_files(corpus, paths, False)
+    files = selected_files(corpus, paths, as_json)
     if suggestions is not None and not suggestions.is_dir():
-        raise fail(f"--suggestions: expected a folder; found nothing at {suggestions}", 2)
+        raise fail(f"--suggestions: expected a folder; found nothing at {suggestions}", 2, as_json=as_json)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(Text.assemble(("warning: ", "bold yellow"), f"listening on {host}: other machines can "
                                         "reach this server; only the token protects the corpus"), soft_wrap=True)
@@ -957,17 +960,23 @@ def annotate_command(
         sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as exc:
         raise fail(f"--host {host} --port {port}: expected a free address to listen on; "
-                   f"found {exc.strerror or exc}") from None
+                   f"found {exc.strerror or exc}", as_json=as_json) from None
     token = secrets.token_urlsafe(24)
     try:
         application = create_app(root, token, port=sock.getsockname()[1], suggestions=suggestions,
                                  annotator=annotator, files=files)
     except ValueError as exc:
         sock.close()
-        raise fail(str(exc), 2) from None
+        raise fail(str(exc), 2, as_json=as_json) from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "localhost", "") else f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{sock.getsockname()[1]}/?token={token}"
-    sys.stdout.write(url + "\n")
+    if as_json:
+        store = application.state.session.store
+        sys.stdout.write(json.dumps({"ok": True, "url": url, "port": sock.getsockname()[1], "token": token,
+                                     "root": str(Path(root).resolve()), "annotator": annotator,
+                                     "documents": store.listing()}, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(url + "\n")
     sys.stdout.flush()
     where = f"agreement/{annotator}/" if annotator else "annotations/"
     err_console.print(f"annotating {len(files)} document(s) of {Path(root).resolve()} (saved to {where}); "
