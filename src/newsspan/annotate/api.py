@@ -98,7 +98,10 @@ async def _save(request: Request, target: str, role: str = "annotator") -> Respo
     except Invalid as exc:
         return JSONResponse({"ok": False, "files": 1, "errors": exc.errors}, status_code=422)
     except Conflict as exc:
-        current = orjson.loads(exc.current) if exc.current is not None else None
+        try:
+            current = orjson.loads(exc.current) if exc.current is not None else None
+        except orjson.JSONDecodeError:
+            current = None  # the file on disk is broken; the message still says a newer version is there
         return error(409, "conflict", f"{store.relative(path)}: expected the version with ETag {if_match}; "
                      f"found {exc.etag} on disk (saved from another page or by another person)",
                      current=current, etag=exc.etag)
@@ -110,20 +113,21 @@ async def _save(request: Request, target: str, role: str = "annotator") -> Respo
 
 # --- context for the editor ---------------------------------------------------------------
 
+#: The schema's definition of each layer's items.
+ITEM_DEF = {"entities": "entity", "dates": "date", "quotations": "quotation", "claims": "claim"}
+
+
 def labels() -> dict[str, Any]:
     """Label sets and span fields from the schema (the editor never keeps a list of its own)."""
     defs = load_schema()["$defs"]
-    mods = defs["date"]["properties"]["mod"]["enum"]
-    fields = {layer: sorted(defs[name]["properties"]) for layer, name in
-              (("entities", "entity"), ("dates", "date"), ("quotations", "quotation"), ("claims", "claim"))}
     return {"entities": list(entity_labels()), "dates": list(timex_types()), "quotations": list(quotation_forms()),
-            "claims": list(claim_types()), "mods": mods, "splits": list(splits()),
-            "statuses": list(annotation_statuses()), "fields": fields,
+            "claims": list(claim_types()), "mods": defs["date"]["properties"]["mod"]["enum"],
+            "splits": list(splits()), "statuses": list(annotation_statuses()),
+            "fields": {layer: sorted(defs[name]["properties"]) for layer, name in ITEM_DEF.items()},
             "references": [[layer, name, target] for (layer, name), target in REFERENCES.items()],
             "subspans": {layer: list(names) for layer, names in SUBSPANS.items()},
             "descriptions": {layer: {p: v.get("description", "") for p, v in defs[name]["properties"].items()}
-                             for layer, name in (("entities", "entity"), ("dates", "date"),
-                                                 ("quotations", "quotation"), ("claims", "claim"))}}
+                             for layer, name in ITEM_DEF.items()}}
 
 
 def document_context(session: Session, doc_id: str) -> dict[str, Any]:

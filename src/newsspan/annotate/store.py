@@ -12,6 +12,7 @@ import datetime as _dt
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,12 @@ import orjson
 
 from ..corpus import Corpus
 from ..files import FileExistsRefusal, atomic_write_bytes, dump_json
-from ..model import LAYERS, empty_layers
+from ..model import empty_layers
+from ..schema import load_schema
 from ..text import canonical_text
 
-#: Document ids (the schema's pattern); nothing else reaches the file system.
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,127}$")
+#: Document ids (the schema's pattern, read from it); nothing else reaches the file system.
+ID_PATTERN = re.compile(load_schema()["properties"]["id"]["pattern"])
 #: Annotator names: one safe folder name under ``agreement/``.
 ANNOTATOR_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 #: The ETag of a document copy that does not exist yet (an annotator's copy before the first save).
@@ -41,7 +43,7 @@ def validation_errors(corpus: Corpus, file: str, data: bytes) -> list[dict[str, 
     return [p.to_dict() for p in check_bytes(file, data, corpus, _seed_reader(corpus))[0]]
 
 
-def _seed_reader(corpus: Corpus):
+def _seed_reader(corpus: Corpus) -> Callable[[str], bytes | OSError]:
     """Reads a seed by its name inside ``seeds/``; any other name (a path) is an error, never read."""
     def read(name: str) -> bytes | OSError:
         if not re.fullmatch(r"[^/\\]+", name) or name in (".", ".."):
@@ -239,7 +241,3 @@ def touch_provenance(doc: Any, name: str | None, field_name: str = "annotators")
         annotation[field_name] = [*names, name]
     return doc
 
-
-def layer_counts(doc: dict[str, Any]) -> dict[str, int]:
-    """Number of spans per layer (for summaries)."""
-    return {layer: len(doc.get(layer) or []) for layer in LAYERS}
