@@ -51,11 +51,6 @@ export function step(cp, tokens, offset, dir, edge, subToken) {
   return [...points].reverse().find(p => p < offset) ?? offset;
 }
 
-/** Every reference field: [layer, field, target layer] (from the schema via the API). */
-export function referenceFields(labels) {
-  return labels.references;
-}
-
 /**
  * Ids in text order per layer (guidelines §G3): sort by start, longer first; rewrite references.
  * Returns a map old id -> new id.
