@@ -507,3 +507,23 @@ def test_a_broken_file_is_reported_not_edited(browser, tmp_path):
         assert path.read_bytes() == b'{"id": "islamabadpost-214638", '
         assert [e for e in p.errors if "status of 4" not in e] == []
         p.close()
+
+
+def test_a_span_selected_inside_another_stays_selected_and_nests(browser, article_root):
+    text = canonical_text(ARTICLE.encode())
+    outer = text.index("Joe Biden")
+    inner = text.index("Biden", outer)
+    with serve(article_root) as server:
+        p = Page(browser, server.page)
+        p.select_text(outer, outer + 9)
+        p.page.select_option("#f-label", "PERSON")
+        p.select_text(inner, inner + 5)  # inside the entity just made: a nested entity, selected
+        assert p.page.inner_text("#f-text") == "Biden"
+        p.page.select_option("#f-label", "ORG")
+        p.click_span(inner)  # clicking again cycles through the spans there
+        assert p.page.inner_text("#f-text") == "Joe Biden"
+        p.save()
+        p.close()
+    entities = on_disk(article_root, "example-biden-economy")["entities"]
+    assert [(e["id"], e["text"], e["label"]) for e in entities] == [
+        ("e1", "Joe Biden", "PERSON"), ("e2", "Biden", "ORG")]

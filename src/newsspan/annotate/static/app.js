@@ -17,7 +17,7 @@ const S = {
   docs: [], id: null, doc: null, etag: null, ctx: null, cp: new CpText(""), tokens: [], labels: null,
   saveTarget: "own", history: [], future: [], sel: null, ksel: null, layer: "entities", subToken: false,
   pick: null, problems: [], rejected: new Set(), savedJson: "", adj: null, view: "annotate", timex: null,
-  editList: [], conflict: null, lastLabel: {},
+  editList: [], conflict: null, lastLabel: {}, selectedByMouse: false,
 };
 
 // --- small DOM helpers -----------------------------------------------------------------------
@@ -397,10 +397,17 @@ function onMouseUp() {
   const start = pointToOffset(container, range.startContainer, range.startOffset);
   const end = pointToOffset(container, range.endContainer, range.endOffset);
   selection.removeAllRanges();
-  if (start !== null && end !== null && start !== end) createFromRange(Math.min(start, end), Math.max(start, end));
+  if (start !== null && end !== null && start !== end) {
+    S.selectedByMouse = true;  // the click that follows this mouseup must not select another span
+    createFromRange(Math.min(start, end), Math.max(start, end));
+  }
 }
 
 function onTextClick(event) {
+  if (S.selectedByMouse) {
+    S.selectedByMouse = false;
+    return;
+  }
   const seg = event.target.closest && event.target.closest(".seg");
   if (!seg || !window.getSelection().isCollapsed) return;
   const a = Number(seg.dataset.s);
@@ -482,9 +489,8 @@ function renderHandles() {
     if (rect.bottom < box.top || rect.top > box.bottom) continue;  // scrolled out of the text box
     const handle = h("span", { class: `handle ${edge}`, title: `drag to move the ${edge}`, dataset: { edge } });
     // CSSOM, not a style attribute: the Content-Security-Policy forbids inline style attributes
-    Object.assign(handle.style, {
-      left: `${rect.left - pane.left - 3}px`, top: `${rect.top - pane.top}px`, height: `${Math.max(rect.height, 16)}px`,
-    });
+    // a grip just below the line, so it never covers the characters being selected
+    Object.assign(handle.style, { left: `${rect.left - pane.left - 4}px`, top: `${rect.bottom - pane.top - 1}px` });
     handle.addEventListener("pointerdown", event => startDrag(event, edge));
     layer.append(handle);
   }
@@ -977,7 +983,8 @@ function wire() {
   $("undo").addEventListener("click", undo);
   $("redo").addEventListener("click", redo);
   const text = $("text");
-  text.addEventListener("mouseup", onMouseUp);
+  document.addEventListener("mousedown", () => { S.selectedByMouse = false; });
+  document.addEventListener("mouseup", onMouseUp);  // a drag may end outside the text (onMouseUp checks the range)
   text.addEventListener("click", onTextClick);
   text.addEventListener("keydown", onTextKey);
   text.addEventListener("scroll", () => requestAnimationFrame(renderHandles));
