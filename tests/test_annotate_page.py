@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsspan.corpus import Corpus, add_article
 from newsspan.schema import load_schema
@@ -527,3 +529,46 @@ def test_a_span_selected_inside_another_stays_selected_and_nests(browser, articl
     entities = on_disk(article_root, "example-biden-economy")["entities"]
     assert [(e["id"], e["text"], e["label"]) for e in entities] == [
         ("e1", "Joe Biden", "PERSON"), ("e2", "Biden", "ORG")]
+
+
+@pytest.fixture(scope="module")
+def model_page(browser, tmp_path_factory) -> Iterator[Any]:
+    """A page with the annotate page's model.js loaded (for property tests of its offset logic)."""
+    root = copy_corpus(tmp_path_factory.mktemp("model"))
+    with serve(root) as server:
+        p = Page(browser, server.page)
+        p.page.evaluate("async () => { window.model = await import('/static/model.js'); }")
+        yield p.page
+        p.close()
+
+
+PIECES = [*"ab Z.,’-\n\t", "😀", "👍🏽", "é", "e\u0301", "ش", "ہ", "🇵🇰"]  # astral, combining, RTL
+TEXTS = st.lists(st.sampled_from(PIECES), min_size=1, max_size=30).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_selections_snap_to_token_boundaries_in_code_points(model_page, data):
+    from newsspan.tokenize import segment
+
+    text = data.draw(TEXTS)
+    tokens = [[int(s), int(e)] for s, e in zip(*[segment(text).starts, segment(text).ends], strict=True)]
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    sub = data.draw(st.booleans())
+    got = model_page.evaluate(
+        "([t, tokens, s, e, sub]) => window.model.snap(new window.model.CpText(t), tokens, s, e, sub)",
+        [text, tokens, start, end, sub])
+    if not text[start:end].strip():
+        assert got is None
+        return
+    a, b = got
+    inner = text[start:end]
+    lead, trail = len(inner) - len(inner.lstrip()), len(inner) - len(inner.rstrip())
+    assert text[a:b] == text[a:b].strip() and a < b
+    if sub:
+        assert (a, b) == (start + lead, end - trail)
+    else:
+        assert a <= start + lead and b >= end - trail
+        assert a in {t[0] for t in tokens} | {start + lead} and b in {t[1] for t in tokens} | {end - trail}
+        assert not any(t[0] < a < t[1] or t[0] < b < t[1] for t in tokens)  # never cuts a token
