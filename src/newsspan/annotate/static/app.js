@@ -1,18 +1,10 @@
 // newsspan annotate: the page. Every text from a document is put into the DOM as text (textContent,
 // createTextNode, attribute properties), never as markup. Talks to the API of newsspan.annotate.api.
+import { $, api, clone, h, short } from "./dom.js";
 import {
-  CpText, LABEL_FIELD, LAYERS, acceptSuggestion, boundaries, cpLength, isInGold, newItem, pointerSpan,
-  renumber, snap, step,
+  CpText, LABEL_FIELD, LAYERS, acceptSuggestion, isInGold, newItem, pointerSpan, renumber, snap, step,
 } from "./model.js";
-
-const TOKEN = new URLSearchParams(location.search).get("token") || sessionStorage.getItem("newsspan-token") || "";
-sessionStorage.setItem("newsspan-token", TOKEN);
-const LAYER_COLOURS = { dates: "#1565c0", quotations: "#2e7d32", claims: "#e65100" };
-const ENTITY_COLOURS = {
-  PERSON: "#c62828", NORP: "#6a1b9a", FAC: "#4e342e", ORG: "#00838f", GPE: "#2e7d32", LOC: "#558b2f",
-  PRODUCT: "#ad1457", EVENT: "#ef6c00", WORK_OF_ART: "#5d4037", LAW: "#283593", LANGUAGE: "#00695c",
-};
-
+import { covering, offsetFromPoint, pointToOffset, rangeAt, renderText } from "./textview.js";
 const S = {
   docs: [], id: null, doc: null, etag: null, ctx: null, cp: new CpText(""), tokens: [], labels: null,
   saveTarget: "own", history: [], future: [], sel: null, ksel: null, layer: "entities", subToken: false,
@@ -20,28 +12,7 @@ const S = {
   editList: [], conflict: null, lastLabel: {}, selectedByMouse: false,
 };
 
-// --- small DOM helpers -----------------------------------------------------------------------
-
-/** An element with properties/attributes and children (strings become text nodes, never markup). */
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else if (key === "dataset") Object.assign(el.dataset, value);
-    else if (key === "class") el.className = value;
-    else if (key === "value" || (key in el && typeof value !== "string")) el[key] = value;
-    else el.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-const $ = id => document.getElementById(id);
-const clone = value => JSON.parse(JSON.stringify(value));
-const short = (text, n = 60) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
+// --- state line ------------------------------------------------------------------------------
 
 function setState(message, kind = "") {
   const el = $("save-state");
@@ -51,20 +22,6 @@ function setState(message, kind = "") {
   const alert = $("alert");  // refusals in full, below the bar
   alert.hidden = kind !== "bad";
   alert.textContent = kind === "bad" ? message : "";
-}
-
-// --- API -----------------------------------------------------------------------------------------
-
-async function api(method, path, body, headers = {}) {
-  const init = { method, headers: { "X-Newsspan-Token": TOKEN, ...headers } };
-  if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(path, init);
-  let data = null;
-  try { data = await res.json(); } catch { data = null; }
-  return { status: res.status, etag: res.headers.get("ETag"), data };
 }
 
 // --- loading -------------------------------------------------------------------------------------
@@ -248,15 +205,6 @@ function setField(field, value) {
 
 // --- the text ---------------------------------------------------------------------------------------
 
-/** Which items cover the piece [a, b) of a document. */
-function covering(doc, a, b) {
-  const out = [];
-  for (const layer of LAYERS) {
-    for (const item of doc[layer] || []) if (item.start <= a && item.end >= b) out.push({ layer, item });
-  }
-  return out;
-}
-
 function visibleSuggestions() {
   if (!$("show-suggestions").checked || !S.ctx) return [];
   const out = [];
@@ -272,58 +220,12 @@ function suggestionKey(layer, s) {
   return `${layer}:${s.start}:${s.end}:${s[LABEL_FIELD[layer]]}`;
 }
 
-/** Render ``doc`` over the text into ``container``; interactive pages mark selection, problems, picks. */
-function renderText(container, doc, opts = {}) {
-  const cp = S.cp;
-  const cuts = boundaries(doc);
-  cuts.add(0); cuts.add(cp.length);
-  const suggestions = opts.interactive ? visibleSuggestions() : [];
-  for (const { s } of suggestions) { cuts.add(s.start); cuts.add(s.end); }
-  const kselRange = opts.interactive ? keyboardRange() : null;
-  if (kselRange) { cuts.add(kselRange[0]); cuts.add(kselRange[1]); }
-  const points = [...cuts].filter(x => x >= 0 && x <= cp.length).sort((x, y) => x - y);
-  const problemIds = new Set(opts.interactive ? S.problems.map(p => p.spanKey).filter(Boolean) : []);
-  const highlight = opts.highlight || new Set();
-  const sel = opts.interactive ? selected() : null;
-  const pieces = [];
-  for (let i = 0; i + 1 < points.length; i++) {
-    const [a, b] = [points[i], points[i + 1]];
-    const cover = covering(doc, a, b);
-    const piece = h("span", { class: "seg", dataset: { s: a, e: b } }, cp.slice(a, b));
-    const lines = [];
-    const chips = [];
-    const titles = [];
-    for (const { layer, item } of cover) {
-      const label = item[LABEL_FIELD[layer]];
-      const colour = layer === "entities" ? ENTITY_COLOURS[label] || "#555" : LAYER_COLOURS[layer];
-      lines.push(colour);
-      titles.push(`${item.id} ${label}`);
-      if (item.start === a) chips.push(`${item.id} ${label}`);
-      if (layer === "entities") piece.style.backgroundColor = colour + "22";
-      if (problemIds.has(`${layer}:${item.id}`)) piece.classList.add("problem");
-      if (highlight.has(`${layer}:${item.id}`)) piece.classList.add("hl");
-    }
-    for (const q of doc.quotations || []) {
-      for (const sub of ["source", "cue"]) {
-        if (q[sub] && q[sub].start <= a && q[sub].end >= b) {
-          piece.classList.add("sub", sub);
-          titles.push(`${q.id} ${sub}`);
-          if (q[sub].start === a) chips.push(`${q.id} ${sub}`);
-        }
-      }
-    }
-    if (lines.length) {
-      piece.style.boxShadow = lines.map((c, k) => `inset 0 -${3 * (lines.length - k)}px 0 ${c}`).join(", ");
-      piece.style.paddingBottom = `${3 * lines.length}px`;
-    }
-    if (chips.length) piece.dataset.chip = chips.join(" · ");
-    if (titles.length) piece.title = titles.join("\n");
-    if (suggestions.some(({ s }) => s.start <= a && s.end >= b)) piece.classList.add("sugg");
-    if (sel && sel.start <= a && sel.end >= b) piece.classList.add("selected");
-    if (kselRange && kselRange[0] <= a && kselRange[1] >= b) piece.classList.add("ksel");
-    pieces.push(piece);
-  }
-  container.replaceChildren(...pieces);
+/** The editable text: the document with its suggestions, selection, keyboard range and problems marked. */
+function drawEditor() {
+  renderText($("text"), S.doc, S.cp, {
+    suggestions: visibleSuggestions(), selected: selected(), keyboard: keyboardRange(),
+    problems: new Set(S.problems.map(p => p.spanKey).filter(Boolean)),
+  });
 }
 
 /** The keyboard selection as offsets (whole tokens), or null. */
@@ -332,60 +234,6 @@ function keyboardRange() {
   const lo = Math.min(S.ksel.anchor, S.ksel.caret);
   const hi = Math.max(S.ksel.anchor, S.ksel.caret);
   return [S.tokens[lo][0], S.tokens[hi][1]];
-}
-
-/** Code-point offset of a DOM position inside a rendered text. */
-function pointToOffset(container, node, offset) {
-  if (node.nodeType === Node.TEXT_NODE) {
-    const seg = node.parentElement.closest(".seg");
-    return Number(seg.dataset.s) + cpLength(node.data.slice(0, offset));
-  }
-  const el = node;
-  if (el.classList && el.classList.contains("seg")) return offset === 0 ? Number(el.dataset.s) : Number(el.dataset.e);
-  if (el === container) {
-    const child = container.children[offset];
-    return child ? Number(child.dataset.s) : S.cp.length;
-  }
-  const seg = el.closest && el.closest(".seg");
-  return seg ? Number(seg.dataset.s) : null;
-}
-
-/** A collapsed DOM Range at a code-point offset of the interactive text. */
-function rangeAt(offset) {
-  const container = $("text");
-  for (const seg of container.children) {
-    const s = Number(seg.dataset.s);
-    const e = Number(seg.dataset.e);
-    if (offset >= s && offset <= e) {
-      const node = seg.firstChild;
-      const range = document.createRange();
-      let units = 0;
-      let n = s;
-      for (const ch of node.data) {
-        if (n === offset) break;
-        units += ch.length;
-        n++;
-      }
-      range.setStart(node, units);
-      range.collapse(true);
-      return range;
-    }
-  }
-  return null;
-}
-
-function offsetFromPoint(x, y) {
-  let node = null;
-  let offset = 0;
-  if (document.caretPositionFromPoint) {
-    const pos = document.caretPositionFromPoint(x, y);
-    if (pos) ({ offsetNode: node, offset } = pos);
-  } else if (document.caretRangeFromPoint) {
-    const range = document.caretRangeFromPoint(x, y);
-    if (range) { node = range.startContainer; offset = range.startOffset; }
-  }
-  if (!node || !$("text").contains(node)) return null;
-  return pointToOffset($("text"), node, offset);
 }
 
 function onMouseUp() {
@@ -481,7 +329,7 @@ function renderHandles() {
   if (!item || S.view !== "annotate") return;
   const pane = document.querySelector(".text-pane").getBoundingClientRect();
   for (const edge of ["start", "end"]) {
-    const range = rangeAt(item[edge]);
+    const range = rangeAt($("text"), item[edge]);
     if (!range) continue;
     const rects = range.getClientRects();
     const rect = rects[0] || range.getBoundingClientRect();
@@ -503,7 +351,7 @@ function startDrag(event, edge) {
   const original = { start: item.start, end: item.end };
   let current = { ...original };
   const move = e => {
-    const offset = offsetFromPoint(e.clientX, e.clientY);
+    const offset = offsetFromPoint($("text"), e.clientX, e.clientY);
     if (offset === null) return;
     const range = edge === "start" ? [offset, original.end] : [original.start, offset];
     if (range[0] >= range[1]) return;
@@ -881,8 +729,8 @@ function renderAdjudication() {
     if (d.a_id) marks.a.add(`${d.layer}:${d.a_id}`);
     if (d.b_id) marks.b.add(`${d.layer}:${d.b_id}`);
   });
-  renderText($("adj-a-text"), adj.a.document, { highlight: marks.a });
-  renderText($("adj-b-text"), adj.b.document, { highlight: marks.b });
+  renderText($("adj-a-text"), adj.a.document, S.cp, { highlight: marks.a });
+  renderText($("adj-b-text"), adj.b.document, S.cp, { highlight: marks.b });
   const rows = adj.disagreements.map((d, i) => h("tr", { dataset: { index: i } },
     h("td", {}, String(i + 1)), h("td", {}, d.layer), h("td", {}, d.kind + (d.attribute ? ` (${d.attribute})` : "")),
     h("td", {}, d.message),
@@ -956,7 +804,7 @@ function render() {
     hint.textContent = `${what} for ${S.pick.field} (Esc cancels)`;
   }
   if (S.view === "annotate") {
-    renderText($("text"), S.doc, { interactive: true });
+    drawEditor();
     renderForm();
     renderGuidelines();
     renderProblems();
