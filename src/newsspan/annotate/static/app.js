@@ -4,7 +4,7 @@ import { $, api, clone, h, short } from "./dom.js";
 import {
   CpText, LABEL_FIELD, LAYERS, acceptSuggestion, isInGold, newItem, pointerSpan, renumber, snap, step,
 } from "./model.js";
-import { covering, offsetFromPoint, pointToOffset, rangeAt, renderText } from "./textview.js";
+import { covering, offsetFromPoint, pointToOffset, rangeAt, renderText, setEntityLabels } from "./textview.js";
 const S = {
   docs: [], id: null, doc: null, etag: null, ctx: null, cp: new CpText(""), tokens: [], labels: null,
   saveTarget: "own", history: [], future: [], sel: null, ksel: null, layer: "entities", subToken: false,
@@ -65,6 +65,7 @@ async function openDocument(id) {
     problems: [], rejected: new Set(), savedJson: JSON.stringify(got.data), editList: [], conflict: null,
   });
   S.lastLabel = { entities: S.labels.entities[0], quotations: S.labels.quotations[0], claims: S.labels.claims[0] };
+  setEntityLabels(S.labels.entities);
   $("doc-select").value = id;
   $("doc-file").textContent = ctx.data.file + (ctx.data.annotator ? ` — annotator ${ctx.data.annotator}` : "");
   history.replaceState(null, "", `${location.pathname}${location.search}#${encodeURIComponent(id)}`);

@@ -3,11 +3,19 @@ import { LABEL_FIELD, LAYERS, boundaries, cpLength } from "./model.js";
 import { h } from "./dom.js";
 
 const LAYER_COLOURS = { dates: "#1565c0", quotations: "#2e7d32", claims: "#e65100" };
-/** A colour per entity label, derived from the label itself (no second list of labels to keep). */
+let entityLabels = [];
+
+/** The entity labels, in the schema's order (the page reads them from the API): each gets its own hue. */
+export function setEntityLabels(labels) {
+  entityLabels = labels;
+}
+
+/** A colour per entity label: hues spread evenly over the schema's labels (unknown labels grey). */
 function entityColour(label, alpha = 1) {
-  let hash = 0;
-  for (const ch of String(label)) hash = (hash * 31 + ch.codePointAt(0)) % 360;
-  return `hsla(${(hash * 47) % 360}, 65%, 38%, ${alpha})`;
+  const index = entityLabels.indexOf(label);
+  if (index < 0) return `hsla(0, 0%, 40%, ${alpha})`;
+  const hue = Math.round((index * 360) / entityLabels.length);
+  return `hsla(${hue}, 70%, ${index % 2 ? 32 : 42}%, ${alpha})`;
 }
 
 /** Which items cover the piece [a, b) of a document. */
