@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -118,4 +119,12 @@ def create_app(root: Path, token: str, *, port: int, suggestions: Path | None = 
         middleware=[Middleware(Guard, token=token, port=port)],
     )
     app.state.session = Session(store, Path(suggestions).resolve() if suggestions else None)
+    threading.Thread(target=_warm_tokenizer, name="newsspan-warm-spacy", daemon=True).start()
     return app
+
+
+def _warm_tokenizer() -> None:
+    """Load spaCy's tokenizer while the browser opens (the first import takes seconds on a cold start)."""
+    from ..tokenize import segment
+
+    segment("warm up")
