@@ -18,7 +18,7 @@ from .app import app, environment_fault, fail, missing_extra, tolerant_streams
 __all__ = ["app", "main"]
 
 #: The command modules; importing one registers its commands, and this order is the order of `newsspan --help`.
-COMMAND_MODULES = ("corpus", "suggest", "review", "evaluate", "train", "dataset", "formats")
+COMMAND_MODULES = ("corpus", "suggest", "annotate", "review", "evaluate", "train", "dataset", "formats")
 for _name in COMMAND_MODULES:
     import_module(f"{__name__}.{_name}")
 

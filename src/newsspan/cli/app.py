@@ -170,6 +170,8 @@ EXTRA_OF: dict[str, str] = {
     "bratly": "formats",
     "sklearn": "review",
     "scipy": "review",
+    "starlette": "annotate",
+    "uvicorn": "annotate",
 }
 
 #: Commands whose extra installs every optional package they use (spacy is in several extras).
