@@ -45,6 +45,23 @@ PathsArgument = Annotated[
 ]
 
 
+@app.callback()
+def options(
+    max_bytes: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--max-bytes", min=1, help="Refuse input files larger than this (default 64 MiB).",
+                     envvar="NEWSSPAN_MAX_BYTES"),
+    ] = None,
+) -> None:
+    """Options for every command (given before it: newsspan --max-bytes N validate)."""
+    import os
+
+    from .reading import MAX_BYTES_ENV
+
+    if max_bytes is not None:
+        os.environ[MAX_BYTES_ENV] = str(max_bytes)  # read by every Corpus, also in worker processes
+
+
 def print_json(obj: Any) -> None:
     """Machine-readable output: one JSON object on stdout."""
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
@@ -83,7 +100,8 @@ def print_problems(report: Report) -> None:
     for p in report.problems:
         where = f"{p.file}:{p.pointer}" if p.pointer else p.file
         console.print(Text.assemble(f"{where}: ", (p.code, "bold red"), f": {p.message}"), soft_wrap=True)
-    console.print(f"✗ {len(report.problems)} problem(s) in {report.files} file(s)", style="red")
+    files = len({p.file for p in report.problems})
+    console.print(f"✗ {len(report.problems)} problem(s) in {files} of {max(files, report.files)} file(s)", style="red")
 
 
 def corpus_summary(corpus: Corpus, paths: list[Path]) -> Table:
@@ -181,7 +199,7 @@ def add_command(
     from .schema import load_schema, splits
 
     pattern = load_schema()["properties"]["id"]["pattern"]
-    if not re.match(pattern, doc_id):
+    if not re.fullmatch(pattern, doc_id):
         raise fail(f"--id: expected a slug matching {pattern}; found {doc_id!r}", 2, as_json=as_json)
     if split not in splits():
         raise fail(f"--split: expected one of {', '.join(splits())}; found {split!r}", 2, as_json=as_json)

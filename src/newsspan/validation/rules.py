@@ -16,6 +16,7 @@ random and corrupted documents).
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +27,7 @@ from operator import eq, itemgetter, neg, sub
 from typing import Any
 
 from ..model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
+from ..text import Utf16Index
 from .problems import Problem, pointer
 from .structure import describe
 
@@ -63,8 +65,13 @@ Rule = Callable[[Doc, Context], Iterable[Problem]]
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError)
 
 _START, _END, _TEXT, _ID = itemgetter("start"), itemgetter("end"), itemgetter("text"), itemgetter("id")
-_GETTERS = {"start": _START, "end": _END, "text": _TEXT, "id": _ID}
+_GETTERS = {"start": _START, "end": _END, "text": _TEXT, "id": _ID, "value": itemgetter("value")}
 _TYPE, _VALUE = itemgetter("type"), itemgetter("value")
+
+
+def _items(layer: Any) -> list[Any]:
+    """A layer's items, or none when it is not a list (a schema problem, reported already)."""
+    return layer if isinstance(layer, list) else []
 
 
 def _is_int(value: Any) -> bool:
@@ -152,15 +159,40 @@ def _span_problems(file: str, ptr: str, span: dict[str, Any], text: str) -> Iter
     if start < 0 or end > len(text):
         bad = "/start" if start < 0 or start > len(text) else "/end"
         yield Problem(file, ptr + bad, "offset-out-of-range",
-                      f"expected offsets within 0..{len(text)}; found start {start}, end {end}")
+                      f"expected offsets within 0..{len(text)}; found start {start}, end {end}"
+                      + fix_hint(text, start, end, covered))
         return
     actual = text[start:end]
     if isinstance(covered, str) and covered != actual:
         yield Problem(file, ptr + "/text", "span-text-mismatch",
-                      f"expected canonical_text[{start}:{end}] = {describe(actual)}; found {describe(covered)}")
+                      f"expected canonical_text[{start}:{end}] = {describe(actual)}; found {describe(covered)}"
+                      + fix_hint(text, start, end, covered))
     if actual != actual.strip():
         yield Problem(file, ptr, "span-whitespace",
                       f"expected no leading/trailing whitespace; found {describe(actual)} at {start}:{end}")
+
+
+def fix_hint(text: str, start: int, end: int, covered: Any) -> str:
+    """What the offsets of a span whose text does not match probably should be (empty when nothing fits).
+
+    Offsets counted in UTF-16 code units (as browser tools count) land past astral characters; otherwise
+    the nearest occurrence of the span's text is suggested.
+    """
+    if not isinstance(covered, str) or not covered:
+        return ""
+    index = Utf16Index.of(text)
+    try:
+        cp_start, cp_end = index.from_utf16(start), index.from_utf16(end)
+    except ValueError:
+        cp_start = cp_end = -1
+    if index.astral and text[cp_start:cp_end] == covered and cp_end > cp_start >= 0:
+        return (f" (the offsets look like UTF-16 code units; newsspan counts code points: "
+                f"{cp_start}:{cp_end})")
+    found = [m.start() for m in re.finditer(re.escape(covered), text)]
+    if not found:
+        return ""
+    nearest = min(found, key=lambda at: (abs(at - start), at))
+    return f" (did you mean {nearest}:{nearest + len(covered)}, the nearest place of this text?)"
 
 
 # --- ids and references -------------------------------------------------------------------
@@ -257,7 +289,7 @@ def nesting(doc: Doc, ctx: Context) -> Iterator[Problem]:
         listed = doc.get(layer)
         if isinstance(listed, list) and _layer_nesting_holds(doc, ctx, layer):
             continue
-        items = [(o, i) for i, s in enumerate(listed or []) if isinstance(s, dict) and (o := _offsets(s))]
+        items = [(o, i) for i, s in enumerate(_items(listed)) if isinstance(s, dict) and (o := _offsets(s))]
         items.sort(key=lambda item: (item[0][0], -item[0][1]))
         open_spans: list[tuple[tuple[int, int], int]] = []
         for (start, end), index in items:
@@ -312,7 +344,7 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
     dates = doc.get("dates")
     if isinstance(dates, list) and _timex_holds(dates):
         return
-    for index, date in enumerate(dates or []):
+    for index, date in enumerate(_items(dates)):
         if not isinstance(date, dict) or not isinstance(date.get("value"), str):
             continue
         kind, value = date.get("type"), date["value"]
@@ -326,18 +358,93 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
                               f"expected {name} only on a DURATION; found it on a {kind}")
 
 
+_CALENDAR = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
+
+
+@lru_cache(maxsize=1 << 16)
+def calendar_error(value: str) -> str | None:
+    """Why a date written YYYY-MM or YYYY-MM-DD (at the start of ``value``) is not on the calendar, or None."""
+    found = _CALENDAR.match(value)
+    if found is None:
+        return None
+    year, month, day = int(found[1]), int(found[2]), found[3]
+    if not 1 <= month <= 12:
+        return f"month {found[2]} does not exist"
+    if day is not None and not 1 <= int(day) <= calendar.monthrange(year, month)[1]:
+        return f"{found[1]}-{found[2]} has no day {day}"
+    return None
+
+
+_METADATA_DATES = ((("metadata", "published"), ("date", "earliest", "latest")),
+                   (("annotation",), ("created", "modified")))
+
+
+def _dated(doc: Doc, timex: bool) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """``(path, value)`` of every calendar value: the metadata dates and (with ``timex``) the TIMEX3 values."""
+    for index, date in enumerate(_items(doc.get("dates")) if timex else []):
+        if isinstance(date, dict):
+            yield ("dates", index, "value"), date.get("value")
+    for where, names in _METADATA_DATES:
+        node: Any = doc
+        for key in where:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            for name in names:
+                yield (*where, name), node.get(name)
+
+
+def calendar_dates(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Dates exist on the calendar: no 2026-02-31, no month 13."""
+    try:
+        values_hold = not any(map(calendar_error, ctx.column(doc, "dates", "value")))
+    except _SHAPE_ERRORS:
+        values_hold = False
+    for path, value in _dated(doc, timex=not values_hold):
+        why = calendar_error(value) if isinstance(value, str) else None
+        if why:
+            yield Problem(ctx.file, pointer(*path), "date-invalid",
+                          f"expected a date on the calendar; found {value!r} ({why})")
+
+
+def anchor_cycles(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Anchors lead, date by date, to the document creation time or a date without anchor; never in a circle."""
+    dates = doc.get("dates")
+    try:
+        if not isinstance(dates, list) or {None, "dct"}.issuperset(map(dict.get, dates, repeat("anchor"))):
+            return
+    except _SHAPE_ERRORS:
+        pass
+    anchors = {d["id"]: d.get("anchor") for d in dates if isinstance(d, dict) and isinstance(d.get("id"), str)}
+    position = {d["id"]: i for i, d in enumerate(dates) if isinstance(d, dict) and isinstance(d.get("id"), str)}
+    done: set[str] = set()
+    for start in anchors:
+        path: list[str] = []
+        node: Any = start
+        while isinstance(node, str) and node in anchors and node not in done and node not in path:
+            path.append(node)
+            node = anchors[node]
+        if isinstance(node, str) and node in path and len(path) - path.index(node) > 1:  # one long: self-reference
+            cycle = path[path.index(node):]
+            first = min(cycle, key=position.__getitem__)
+            yield Problem(ctx.file, pointer("dates", position[first], "anchor"), "anchor-cycle",
+                          f"expected anchors that lead to dct or to a date without anchor; found the cycle "
+                          f"{' -> '.join([*cycle[cycle.index(first):], *cycle[:cycle.index(first)], first])}")
+        done.update(path)
+
+
 # --- attribution and metadata ---------------------------------------------------------------
 
 def claimants(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A claim made in a quotation is claimed by that quotation's speaker."""
-    speakers = {q["id"]: q.get("speaker") for q in doc.get("quotations") or []
+    """A claim made in a quotation is claimed by that quotation's speaker (when the speaker is an entity)."""
+    entities = {e["id"] for e in _items(doc.get("entities")) if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    speakers = {q["id"]: q.get("speaker") for q in _items(doc.get("quotations"))
                 if isinstance(q, dict) and isinstance(q.get("id"), str)}
-    for index, claim in enumerate(doc.get("claims") or []):
+    for index, claim in enumerate(_items(doc.get("claims"))):
         if not isinstance(claim, dict) or not isinstance(claim.get("quotation"), str) \
                 or claim["quotation"] not in speakers:
             continue
         speaker = speakers[claim["quotation"]]
-        if speaker is not None and claim.get("claimant") != speaker:
+        if speaker in entities and claim.get("claimant") != speaker:  # a dangling speaker is reported as such
             yield Problem(ctx.file, pointer("claims", index, "claimant"), "claimant-mismatch",
                           f"expected {speaker!r}, the speaker of quotation {claim['quotation']!r}; "
                           f"found {claim.get('claimant')!r}")
@@ -366,6 +473,8 @@ RULES: dict[str, Rule] = {
     "references": references,
     "nesting": nesting,
     "timex": timex,
+    "calendar": calendar_dates,
+    "anchor-cycles": anchor_cycles,
     "claimants": claimants,
     "date-bounds": date_bounds,
 }
