@@ -60,7 +60,8 @@ class Corpus:
             return sorted(self.annotations_dir.glob("*.json"))
         found: list[Path] = []
         for path in named:
-            found.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+            is_folder = path.suffix != ".json" and path.is_dir()  # a folder named *.json is a (bad) annotation
+            found.extend(sorted(path.glob("*.json")) if is_folder else [path])
         return found
 
     def read_seed(self, seed_file: str) -> bytes:

@@ -35,8 +35,13 @@ def annotation_files(corpus: Corpus, paths: Iterable[Path | str] = ()) -> list[s
         return _json_files(str(corpus.annotations_dir))
     found: list[str] = []
     for path in named:
-        found.extend(_json_files(path) if os.path.isdir(path) else [path])
+        found.extend(_json_files(path) if _is_folder(path) else [path])
     return found
+
+
+def _is_folder(path: str) -> bool:
+    """A folder to search for annotation files (a folder named ``*.json`` is an annotation that is not a file)."""
+    return not path.endswith(".json") and os.path.isdir(path)
 
 
 def _json_files(folder: str) -> list[str]:
