@@ -31,7 +31,7 @@ ODD_VALUES = [None, True, False, 0, -1, 7, 2.5, 3.0, "", " ", "x", "e1", "e1\n",
 
 #: The whole-layer tests of the rules (each answers "nothing to report here" or "walk the items").
 LAYER_TESTS = ("spans_hold", "_columns_hold", "_layer_offsets_hold", "_references_hold", "_layer_nesting_holds",
-               "_timex_holds")
+               "_timex_holds", "_claimants_hold", "_anchors_hold")
 
 
 def _paths(node: Any, path: tuple = ()) -> list[tuple]:

@@ -20,11 +20,10 @@ import calendar
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, repeat
-from operator import eq, itemgetter, neg, sub
-from typing import Any
+from operator import eq, is_not, itemgetter, neg, sub
+from typing import Any, NamedTuple
 
 from ..model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
 from ..text import Utf16Index
@@ -34,7 +33,15 @@ from .structure import describe
 Doc = dict[str, Any]
 
 
-@dataclass(frozen=True)
+class Columns(NamedTuple):
+    """The values of a layer's items, column by column (extracted once per document, shared by the rules)."""
+
+    start: list[Any]
+    end: list[Any]
+    text: list[Any]
+    id: list[Any]
+
+
 class Context:
     """What a rule needs besides the document: the file named in problems, its base name, the canonical text.
 
@@ -42,20 +49,25 @@ class Context:
     when the seed could not be read (offsets are then not checked).
     """
 
-    file: str
-    name: str | None
-    text: str | None
-    memo: dict[tuple[str, str], list[Any]] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("_columns", "file", "name", "text")
 
-    def column(self, doc: Doc, layer: Layer, key: str) -> list[Any]:
-        """The values of ``key`` in a layer's items, extracted once per document for every rule.
+    def __init__(self, file: str, name: str | None, text: str | None):
+        self.file, self.name, self.text = file, name, text
+        self._columns: dict[Layer, Columns | None] | None = None
 
-        Raises KeyError or TypeError when an item lacks the key or the layer is not a list of objects.
-        """
-        found = self.memo.get((layer, key))
-        if found is None:
-            found = self.memo[layer, key] = list(map(_GETTERS[key], doc[layer]))
-        return found
+    def columns(self, doc: Doc) -> dict[Layer, Columns | None]:
+        """Every layer's :class:`Columns`, or None for a layer whose items lack the schema's shape."""
+        if self._columns is None:
+            self._columns = dict(zip(LAYERS, map(_columns_of, map(doc.get, LAYERS)), strict=True))
+        return self._columns
+
+
+def _columns_of(items: Any) -> Columns | None:
+    try:
+        return Columns(list(map(_START, items)), list(map(_END, items)), list(map(_TEXT, items)),
+                       list(map(_ID, items)))
+    except _SHAPE_ERRORS:
+        return None
 
 
 #: A rule: yields every violation of one part of the data contract.
@@ -65,8 +77,8 @@ Rule = Callable[[Doc, Context], Iterable[Problem]]
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError)
 
 _START, _END, _TEXT, _ID = itemgetter("start"), itemgetter("end"), itemgetter("text"), itemgetter("id")
-_GETTERS = {"start": _START, "end": _END, "text": _TEXT, "id": _ID, "value": itemgetter("value")}
 _TYPE, _VALUE = itemgetter("type"), itemgetter("value")
+_NOT_NONE = partial(is_not, None)
 
 
 def _items(layer: Any) -> list[Any]:
@@ -113,13 +125,13 @@ def _columns_hold(starts: list[Any], ends: list[Any], covered: list[Any], text: 
 
 def _layer_offsets_hold(doc: Doc, ctx: Context, layer: Layer, text: str) -> bool:
     """:func:`spans_hold` for a layer's items and their sub-spans."""
+    columns = ctx.columns(doc)[layer]
     try:
-        if not _columns_hold(ctx.column(doc, layer, "start"), ctx.column(doc, layer, "end"),
-                             ctx.column(doc, layer, "text"), text):
+        if columns is None or not _columns_hold(columns.start, columns.end, columns.text, text):
             return False
         names = SUBSPANS.get(layer, ())
-        return not names or spans_hold([span[name] for span in doc[layer] for name in names
-                                        if span[name] is not None], text)
+        subspans = chain.from_iterable(map(itemgetter(name), doc[layer]) for name in names)
+        return not names or spans_hold(list(filter(_NOT_NONE, subspans)), text)
     except _SHAPE_ERRORS:
         return False
 
@@ -203,7 +215,7 @@ _TARGETS = frozenset(REFERENCES.values())
 def _references_hold(doc: Doc, ctx: Context) -> bool:
     """Unique ids across layers; every reference None or an id of its target layer, never the item's own."""
     try:
-        ids = {layer: ctx.column(doc, layer, "id") for layer in LAYERS}
+        ids = {layer: columns.id for layer, columns in ctx.columns(doc).items()}  # AttributeError: None
         if len(set(chain.from_iterable(ids.values()))) != sum(map(len, ids.values())):
             return False
         allowed = {layer: {None, *ids[layer]} for layer in _TARGETS}
@@ -272,7 +284,8 @@ def nested(keys: list[tuple[int, int]]) -> bool:
 
 def _layer_nesting_holds(doc: Doc, ctx: Context, layer: Layer) -> bool:
     try:
-        keys = list(zip(ctx.column(doc, layer, "start"), map(neg, ctx.column(doc, layer, "end")), strict=True))
+        columns = ctx.columns(doc)[layer]
+        keys = list(zip(columns.start, map(neg, columns.end), strict=True))  # AttributeError: None
         return len(set(keys)) == len(keys) and (layer != "entities" or nested(keys))
     except _SHAPE_ERRORS:
         return False
@@ -333,8 +346,10 @@ def _timex_holds(dates: list[Any]) -> bool:
     try:
         if any(map(timex_expectation, map(_TYPE, dates), map(_VALUE, dates))):
             return False
-        pointed = [d for d in dates if "begin_point" in d or "end_point" in d]
-        return all(d["type"] == "DURATION" for d in pointed)
+        if not any(map(dict.__contains__, dates, repeat("begin_point"))) and \
+                not any(map(dict.__contains__, dates, repeat("end_point"))):
+            return True
+        return all(d["type"] == "DURATION" for d in dates if "begin_point" in d or "end_point" in d)
     except _SHAPE_ERRORS:
         return False
 
@@ -393,10 +408,17 @@ def _dated(doc: Doc, timex: bool) -> Iterator[tuple[tuple[str | int, ...], Any]]
                 yield (*where, name), node.get(name)
 
 
+def _metadata_dates(doc: Doc) -> tuple[Any, ...]:
+    published, note = doc["metadata"]["published"], doc["annotation"]
+    return published["date"], published["earliest"], published["latest"], note["created"], note["modified"]
+
+
 def calendar_dates(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Dates exist on the calendar: no 2026-02-31, no month 13."""
     try:
-        values_hold = not any(map(calendar_error, ctx.column(doc, "dates", "value")))
+        values_hold = not any(map(calendar_error, map(_VALUE, doc["dates"])))
+        if values_hold and not any(map(calendar_error, filter(str.__instancecheck__, _metadata_dates(doc)))):
+            return
     except _SHAPE_ERRORS:
         values_hold = False
     for path, value in _dated(doc, timex=not values_hold):
@@ -406,14 +428,26 @@ def calendar_dates(doc: Doc, ctx: Context) -> Iterator[Problem]:
                           f"expected a date on the calendar; found {value!r} ({why})")
 
 
+def _anchors_hold(dates: list[Any]) -> bool:
+    """Following anchors from every date at once (C-level maps), all chains end within len(dates) steps."""
+    try:
+        anchors = list(map(dict.get, dates, repeat("anchor")))
+        step = dict(zip(map(_ID, dates), anchors, strict=True))
+        current = list(filter(_NOT_NONE, anchors))
+        for _ in range(len(dates)):
+            if not current:
+                return True
+            current = list(filter(_NOT_NONE, map(step.get, current)))
+        return not current
+    except _SHAPE_ERRORS:
+        return False
+
+
 def anchor_cycles(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Anchors lead, date by date, to the document creation time or a date without anchor; never in a circle."""
     dates = doc.get("dates")
-    try:
-        if not isinstance(dates, list) or {None, "dct"}.issuperset(map(dict.get, dates, repeat("anchor"))):
-            return
-    except _SHAPE_ERRORS:
-        pass
+    if not isinstance(dates, list) or _anchors_hold(dates):
+        return
     anchors = {d["id"]: d.get("anchor") for d in dates if isinstance(d, dict) and isinstance(d.get("id"), str)}
     position = {d["id"]: i for i, d in enumerate(dates) if isinstance(d, dict) and isinstance(d.get("id"), str)}
     done: set[str] = set()
@@ -434,8 +468,24 @@ def anchor_cycles(doc: Doc, ctx: Context) -> Iterator[Problem]:
 
 # --- attribution and metadata ---------------------------------------------------------------
 
+def _claimants_hold(doc: Doc) -> bool:
+    """No claim names a quotation (the common case), or each such claim's claimant is the speaker."""
+    try:
+        quoted = list(map(dict.get, doc["claims"], repeat("quotation")))
+        if {None}.issuperset(quoted):
+            return True
+        speakers = dict(zip(map(_ID, doc["quotations"]), map(itemgetter("speaker"), doc["quotations"]),
+                            strict=True))
+        claimants = map(dict.get, doc["claims"], repeat("claimant"))
+        return all(q is None or speakers.get(q) in (None, c) for q, c in zip(quoted, claimants, strict=True))
+    except _SHAPE_ERRORS:
+        return False
+
+
 def claimants(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """A claim made in a quotation is claimed by that quotation's speaker (when the speaker is an entity)."""
+    if _claimants_hold(doc):
+        return
     entities = {e["id"] for e in _items(doc.get("entities")) if isinstance(e, dict) and isinstance(e.get("id"), str)}
     speakers = {q["id"]: q.get("speaker") for q in _items(doc.get("quotations"))
                 if isinstance(q, dict) and isinstance(q.get("id"), str)}
