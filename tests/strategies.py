@@ -115,7 +115,8 @@ def _dates(draw: st.DrawFn, text: str) -> list[dict[str, Any]]:
         kind, value = draw(st.sampled_from(TIMEX))
         others = [other for other in ids if other != date_id]
         item: dict[str, Any] = {"id": date_id, **_subspan(text, start, end), "type": kind, "value": value,
-                                "anchor": draw(st.sampled_from([None, "dct", *others]))}
+                                # anchors point back to earlier dates only: a cycle of anchors is an error
+                                "anchor": draw(st.sampled_from([None, "dct", *ids[:ids.index(date_id)]]))}
         if draw(st.booleans()):
             item["mod"] = draw(st.sampled_from(MODS))
         if kind == "DURATION" and others and draw(st.booleans()):

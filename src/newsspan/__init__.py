@@ -1,7 +1,7 @@
 """newsspan: news articles as a span-annotated NLP corpus, published as a Hugging Face dataset.
 
 The modules follow the data flow: ``text`` (canonical text, offsets) -> ``schema`` / ``model`` ->
-``corpus`` -> ``validate`` -> ``build`` / ``card`` / ``stats`` / ``publish`` (the dataset),
+``corpus`` -> ``validation`` -> ``build`` / ``card`` / ``stats`` / ``publish`` (the dataset),
 ``formats`` (converters), ``train`` (models), ``review`` (pages, checks, agreement); ``cli`` wires them.
 """
 

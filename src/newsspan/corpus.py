@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import orjson
 
 from .files import atomic_write_bytes, atomic_write_json
 from .model import LAYERS, Document, empty_layers
+from .reading import max_bytes, read_regular, read_seed
 from .schema import load_schema, schema_version
 from .text import canonical_text, text_sha256
 
@@ -22,9 +24,14 @@ GUIDELINES_VERSION = "1.1.0"
 
 @dataclass(frozen=True)
 class Corpus:
-    """A corpus root folder. Every command works on one (``--root``, default the current folder)."""
+    """A corpus root folder. Every command works on one (``--root``, default the current folder).
+
+    Files are read through :mod:`newsspan.reading`: regular files of at most ``max_bytes`` bytes (default
+    64 MiB or ``$NEWSSPAN_MAX_BYTES``), seeds only from inside ``seeds/``.
+    """
 
     root: Path
+    max_bytes: int = field(default_factory=max_bytes)
 
     @property
     def seeds_dir(self) -> Path:
@@ -54,16 +61,25 @@ class Corpus:
             return sorted(self.annotations_dir.glob("*.json"))
         found: list[Path] = []
         for path in named:
-            found.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+            is_folder = path.suffix != ".json" and path.is_dir()  # a folder named *.json is a (bad) annotation
+            found.extend(sorted(path.glob("*.json")) if is_folder else [path])
         return found
+
+    def read_seed(self, seed_file: str) -> bytes:
+        """The bytes of a seed, read only from inside ``seeds/`` (raises OSError, e.g. reading.ReadRefused)."""
+        return read_seed(str(self.seeds_dir), seed_file, self.max_bytes)
 
     def read_text(self, seed_file: str) -> str:
         """The canonical text of a seed file (raises OSError or text.SeedDecodeError)."""
-        return canonical_text(self.seed_path(seed_file).read_bytes())
+        return canonical_text(self.read_seed(seed_file))
 
-    def load(self, path: Path) -> tuple[Document, str]:
+    def read_annotation(self, path: Path | str) -> bytes:
+        """The bytes of an annotation file: a regular file within the size limit (raises OSError)."""
+        return read_regular(str(path), self.max_bytes)
+
+    def load(self, path: Path | str) -> tuple[Document, str]:
         """An annotation file and its canonical text; for files that already passed validation."""
-        doc = orjson.loads(Path(path).read_bytes())
+        doc = orjson.loads(self.read_annotation(path))
         return doc, self.read_text(doc["seed"]["file"])
 
     def iter_documents(self, paths: Iterable[Path] = ()) -> Iterator[tuple[Document, str]]:
@@ -126,26 +142,53 @@ def add_article(
 ) -> Path:
     """Copy ``text_file`` into ``seeds/`` unchanged and create a draft ``annotations/<doc_id>.json``.
 
-    The seed keeps the file's name unless ``seed_name`` is given. Refuses to overwrite an existing
-    seed or annotation; raises text.SeedDecodeError for non-UTF-8 input and ValueError for an empty
-    text or a seed name the schema does not allow. Nothing is left behind when a write fails.
+    Both files are written, or neither: the seed is removed again when the annotation cannot be written.
+    A seed left behind by an interrupted ``add`` (same name, same bytes, no annotation) is taken up; a
+    seed of that name with other bytes is refused with an error saying so. The seed keeps the file's
+    name unless ``seed_name`` is given. Raises ``FileExistsError`` for an existing annotation or a
+    different seed, text.SeedDecodeError for non-UTF-8 input, and ValueError for an empty text, or an
+    id or seed name the schema does not allow (matched in full: a trailing newline is not allowed).
     """
-    data = Path(text_file).read_bytes()
+    pattern = load_schema()["properties"]["id"]["pattern"]
+    if not re.fullmatch(pattern, doc_id):
+        raise ValueError(f"--id: expected a slug matching {pattern}; found {doc_id!r}")
+    data = read_regular(str(text_file), corpus.max_bytes)
     text = canonical_text(data)
     if not text:
         raise ValueError(f"{text_file}: expected some text; found none (empty or only whitespace)")
     seed_file = seed_name or Path(text_file).name
     pattern = load_schema()["properties"]["seed"]["properties"]["file"]["pattern"]
-    if not re.match(pattern, seed_file):
+    if not re.fullmatch(pattern, seed_file):
         raise ValueError(f"seed file name: expected a name matching {pattern}; found {seed_file!r} (use --seed-name)")
     annotation, seed = corpus.annotation_path(doc_id), corpus.seed_path(seed_file)
-    for existing in (annotation, seed):
-        if existing.exists():
-            raise FileExistsError(f"{existing}: already exists; refusing to overwrite")
-    atomic_write_bytes(seed, data)
+    if annotation.exists():
+        raise FileExistsError(f"{annotation}: already exists; refusing to overwrite")
+    orphan = _orphan_seed(corpus, seed_file, data)
+    if not orphan:
+        atomic_write_bytes(seed, data)
     try:
         atomic_write_json(annotation, new_document(doc_id, seed_file, text, split=split))
     except BaseException:
-        seed.unlink()
+        if not orphan:
+            seed.unlink(missing_ok=True)
         raise
     return annotation
+
+
+def _orphan_seed(corpus: Corpus, seed_file: str, data: bytes) -> bool:
+    """True when ``seeds/<seed_file>`` already holds exactly ``data`` (left by an interrupted ``add``: taken up).
+
+    Raises FileExistsError when a seed of that name holds other bytes (or is not a file newsspan may read).
+    """
+    seed = corpus.seed_path(seed_file)
+    if not os.path.lexists(seed):
+        return False
+    try:
+        same = corpus.read_seed(seed_file) == data
+    except OSError as exc:
+        raise FileExistsError(f"{seed}: already exists and cannot be compared ({exc.strerror or exc}); "
+                              "refusing to overwrite (use --seed-name)") from None
+    if not same:
+        raise FileExistsError(f"{seed}: already exists with other bytes than {seed_file!r} to add; refusing to "
+                              "overwrite it (another article has this file name: use --seed-name)")
+    return True

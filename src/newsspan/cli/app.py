@@ -31,6 +31,23 @@ app = typer.Typer(
 console = Console(markup=False, highlight=False)
 err_console = Console(stderr=True, markup=False, highlight=False)
 
+@app.callback()
+def options(
+    max_bytes: Annotated[
+        Optional[int],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--max-bytes", min=1, help="Refuse input files larger than this (default 64 MiB).",
+                     envvar="NEWSSPAN_MAX_BYTES"),
+    ] = None,
+) -> None:
+    """Options for every command (given before it: newsspan --max-bytes N validate)."""
+    import os
+
+    from ..reading import MAX_BYTES_ENV
+
+    if max_bytes is not None:
+        os.environ[MAX_BYTES_ENV] = str(max_bytes)  # read by every Corpus, also in worker processes
+
+
 RootOption = Annotated[Path, typer.Option("--root", help="Corpus root holding seeds/ and annotations/.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 PathsArgument = Annotated[
@@ -76,7 +93,8 @@ def print_problems(report: Report) -> None:
     for p in report.problems:
         where = f"{p.file}:{p.pointer}" if p.pointer else p.file
         console.print(Text.assemble(f"{where}: ", (p.code, "bold red"), f": {p.message}"), soft_wrap=True)
-    console.print(f"✗ {len(report.problems)} problem(s) in {report.files} file(s)", style="red")
+    files = len({p.file for p in report.problems})
+    console.print(f"✗ {len(report.problems)} problem(s) in {files} of {max(files, report.files)} file(s)", style="red")
 
 
 def show_report(report: Report, as_json: bool) -> None:

@@ -87,7 +87,7 @@ def add_command(
 ) -> None:
     """Add an article: copy its text into seeds/ and create a draft annotation file."""
     pattern = load_schema()["properties"]["id"]["pattern"]
-    if not re.match(pattern, doc_id):
+    if not re.fullmatch(pattern, doc_id):
         raise fail(f"--id: expected a slug matching {pattern}; found {doc_id!r}", 2, as_json=as_json)
     if split not in splits():
         raise fail(f"--split: expected one of {', '.join(splits())}; found {split!r}", 2, as_json=as_json)

@@ -23,6 +23,7 @@ import orjson
 from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
+from ..reading import read_regular
 from ..schema import item_schema, load_schema
 from ..text import SeedDecodeError, Utf16Index, canonical_text, text_sha256
 from ..validation import Problem, codes, document_problems, pointer_parts
@@ -619,7 +620,7 @@ def _without(part: Any, keys: tuple[str, ...]) -> Any:
 def _same_text(seed: Path, text: str) -> bool:
     """Whether the seed file exists and its canonical text is ``text``."""
     try:
-        return canonical_text(seed.read_bytes()) == text
+        return canonical_text(read_regular(str(seed))) == text  # a FIFO or device in the target is not read
     except (OSError, SeedDecodeError):
         return False
 

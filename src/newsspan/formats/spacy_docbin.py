@@ -28,7 +28,7 @@ from ..iob import outermost
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
 from ..text import text_sha256
 from ..tokenize import Token, sentences
-from ..validation.problems import Problem, pointer
+from ..validation.problems import Problem, pointer, pointer_parts
 from .base import (
     DocumentBuilder,
     DocumentWithText,
@@ -289,9 +289,9 @@ def _validation_problems(file: str, index: int, doc: dict[str, Any], text: str) 
     """The project's validation of a rebuilt document, placed in the DocBin (spans, or the stored document)."""
     problems = []
     for problem in validation_problems(file, doc, text):
-        parts = problem.pointer.split("/")
-        if len(parts) >= 3 and parts[1] in LAYERS:  # /entities/3/... -> that span of the span group
-            where = pointer("docs", index, "spans") + "/".join(parts[:3])
+        parts = pointer_parts(problem.pointer)
+        if len(parts) >= 2 and parts[0] in LAYERS:  # /entities/3/... -> that span of the span group
+            where = pointer("docs", index, "spans") + pointer(*parts[:2])
         else:
             where = pointer("docs", index, "user_data", USER_DATA_KEY, "document") + problem.pointer
         problems.append(Problem(file, where, problem.code, f"{problem.message} (as {problem.pointer or '/'})"))

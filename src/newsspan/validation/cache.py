@@ -58,10 +58,20 @@ def cache_path(root: Path, cache_dir: Path | str | None = None) -> Path:
     return cache_folder(root, cache_dir) / DB_NAME
 
 
+#: Seconds to wait for another process's write lock before giving the cache up for this run.
+BUSY_TIMEOUT = 5
+
+
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-    return sqlite3.connect(path, timeout=30)
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+
+
+def discard(path: Path) -> None:
+    """Delete a cache database and its WAL companions (a damaged cache is thrown away, never trusted)."""
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        name.unlink(missing_ok=True)
 
 
 class CacheReader:
@@ -97,9 +107,9 @@ class CacheWriter:
         if self.path.parent.name == CACHE_DIR and not ignore.exists():
             ignore.write_text("# written by newsspan validate; safe to delete\n*\n", encoding="utf-8")
         try:
-            self._db = self._open(fingerprint)
-        except sqlite3.DatabaseError:  # a damaged cache is thrown away, never trusted
-            self.path.unlink(missing_ok=True)
+            self._db: sqlite3.Connection | None = self._open(fingerprint)
+        except sqlite3.Error:  # damaged, locked or unwritable: rebuilt once, silently (raises if that fails too)
+            discard(self.path)
             self._db = self._open(fingerprint)
 
     def _open(self, fingerprint: str) -> sqlite3.Connection:
@@ -118,11 +128,23 @@ class CacheWriter:
         return db
 
     def record(self, passed: Iterable[Entry], failed: Iterable[str]) -> None:
-        """Store files that passed and forget files that did not, in one atomic transaction."""
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO ok VALUES (?, ?, ?, ?)",
-                                 ((e.key, e.annotation, e.seed_file, e.seed) for e in passed))
-            self._db.executemany("DELETE FROM ok WHERE key = ?", ((key,) for key in failed))
+        """Store files that passed and forget files that did not, in one atomic transaction.
+
+        A cache that fails now (damaged or locked meanwhile) is dropped: the run goes on without it and the
+        next run rebuilds it.
+        """
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO ok VALUES (?, ?, ?, ?)",
+                                     ((e.key, e.annotation, e.seed_file, e.seed) for e in passed))
+                self._db.executemany("DELETE FROM ok WHERE key = ?", ((key,) for key in failed))
+        except sqlite3.Error:
+            self.close()
+            discard(self.path)
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None

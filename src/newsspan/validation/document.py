@@ -8,6 +8,7 @@ structure against the schema (``schema-*``), read the seed it names and check it
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,42 +17,119 @@ from typing import Any
 
 import orjson
 
+from ..reading import ReadRefused, read_regular, read_seed
 from ..text import SeedDecodeError, canonical_text, text_sha256
-from .problems import Problem
+from .problems import Problem, pointer
 from .rules import Context, rule_problems
-from .structure import schema_problems
+from .structure import is_valid, schema_problems
 
 #: Reads a seed by its name in ``/seed/file``: its bytes, or the error that prevented reading them.
 SeedReader = Callable[[str], "bytes | OSError"]
 
+#: JSON nested deeper than this is refused (a schema-valid document is about 6 levels deep).
+MAX_DEPTH = 64
 
-def read_bytes(path: str | Path) -> bytes | OSError:
-    """The bytes of a file, or the error that prevented reading it."""
+
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes | OSError:
+    """The bytes of a regular file of at most ``limit`` bytes, or the error that prevented reading it."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular(str(path), limit)
     except OSError as exc:
         return exc
 
 
-def seed_reader(seeds_dir: str | Path) -> SeedReader:
-    """Reads seeds from a ``seeds/`` folder (joined as strings: pathlib costs ~10 us a file)."""
+def seed_reader(seeds_dir: str | Path, limit: int | None = None) -> SeedReader:
+    """Reads seeds confined to a ``seeds/`` folder (:func:`newsspan.reading.read_seed`)."""
     folder = str(seeds_dir)
-    return lambda name: read_bytes(os.path.join(folder, name))
+
+    def read(name: str) -> bytes | OSError:
+        try:
+            return read_seed(folder, name, limit)
+        except OSError as exc:
+            return exc
+
+    return read
 
 
 def unreadable(file: str, error: OSError) -> Problem:
-    """The problem of an annotation file that cannot be read."""
+    """The problem of an annotation file that cannot (or may not) be read."""
+    if isinstance(error, ReadRefused):
+        return Problem(file, "", error.code, error.reason)
     return Problem(file, "", "file-unreadable", f"expected a readable JSON file; found {error.strerror or error}")
 
 
 def parse(file: str, data: bytes) -> tuple[Any, list[Problem]]:
-    """The parsed JSON, or a ``json-malformed`` problem (never a traceback)."""
+    """The parsed JSON and its problems: ``json-malformed``, ``json-too-deep`` (then no document), or
+    ``json-duplicate-key`` (the document keeps the last value of a repeated key). Never a traceback."""
     try:
-        return orjson.loads(data), []
+        doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if "recursion" in exc.msg or "depth" in exc.msg:
+            return None, [Problem(file, "", "json-too-deep",
+                                  f"expected JSON nested at most {MAX_DEPTH} levels deep; found deeper nesting "
+                                  f"at line {exc.lineno}, column {exc.colno}")]
         return None, [Problem(file, "", "json-malformed",
                               f"expected well-formed JSON; found {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    return doc, duplicate_key_problems(file, data, doc)
+
+
+def duplicate_key_problems(file: str, data: bytes, doc: Any) -> list[Problem]:
+    """A ``json-duplicate-key`` problem for each object that repeats a key (parsers silently keep one value).
+
+    Cheap and exact for the common case: a colon of the file is either a key's or inside a string, and
+    orjson writes the parsed document back with one colon per key and the strings' colons unchanged, so
+    the two counts differ exactly when a key was dropped (unless a colon is written as ``\\u003a``, which
+    sends the file to the slow exact check too).
+    """
+    try:
+        written = orjson.dumps(doc)
+    except TypeError:  # nested too deep to encode: reported as json-too-deep
+        return []
+    escaped = b"\\u003" in data  # one scan; a \\u0030-\\u003f escape merely sends the file to the exact check
+    if (not escaped and data.count(b":") == written.count(b":")) or too_deep(doc):
+        return []
+    return [Problem(file, ptr, "json-duplicate-key", f"expected each key once in an object; found {key!r} more "
+                                                      "than once (only one of its values would be read)")
+            for ptr, key in _repeated_keys(data)]
+
+
+class _Repeated(dict):  # type: ignore[type-arg]
+    """An object whose key ``repeated`` occurs more than once in the file."""
+
+    repeated: str = ""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) == len(keys):
+        return dict(pairs)
+    found = _Repeated(pairs)
+    found.repeated = next(key for key in keys if keys.count(key) > 1)
+    return found
+
+
+def _repeated_keys(data: bytes) -> list[tuple[str, str]]:
+    """``(pointer of the object, key)`` for every object of the file that repeats a key."""
+    found = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(json.loads(data, object_pairs_hook=_pairs), ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _Repeated):
+            found.append((pointer(*path), node.repeated))
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend((child, (*path, key)) for key, child in children)
+    return sorted(found)
+
+
+def too_deep(doc: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON data nests more than ``limit`` arrays and objects (checked without recursion)."""
+    level: list[Any] = [doc]
+    for _ in range(limit):
+        level = [child for node in level if isinstance(node, (dict, list))
+                 for child in (node.values() if isinstance(node, dict) else node)]
+        if not level:
+            return False
+    return any(isinstance(node, (dict, list)) for node in level)
 
 
 def canonical_and_hash(data: bytes) -> tuple[str, str]:
@@ -91,6 +169,8 @@ def seed_problems(file: str, seeds_dir: str | Path, name: str, data: bytes | OSE
                           "text)")
         return [changed], text
     path = Path(seeds_dir) / name
+    if isinstance(data, ReadRefused):
+        return [Problem(file, "/seed/file", data.code, f"{data.reason}: {path}")], None
     if isinstance(data, FileNotFoundError):
         return [Problem(file, "/seed/file", "seed-missing", f"expected a seed file at {path}; found none")], None
     return [Problem(file, "/seed/file", "seed-missing",
@@ -123,7 +203,13 @@ def _seed_name(doc: Any) -> str | None:
 
 def check_parsed(file: str, doc: Any, seeds_dir: str | Path, read_seed: SeedReader) -> Checked:
     """Every problem of a parsed annotation; the seed is read with ``read_seed`` (messages name ``seeds_dir``)."""
-    problems = list(schema_problems(file, doc))
+    if is_valid(doc):
+        problems = []
+    elif too_deep(doc):
+        return Checked(doc, parsed=True, problems=[Problem(
+            file, "", "json-too-deep", f"expected JSON nested at most {MAX_DEPTH} levels deep; found deeper nesting")])
+    else:
+        problems = list(schema_problems(file, doc))
     checked = Checked(doc, parsed=True)
     name = _seed_name(doc)
     if name is not None:
@@ -133,16 +219,20 @@ def check_parsed(file: str, doc: Any, seeds_dir: str | Path, read_seed: SeedRead
         if isinstance(data, bytes):
             checked.seed_file, checked.seed_data = name, data
     problems += rule_problems(doc, Context(file, os.path.basename(file), checked.text))
-    checked.problems = sorted(set(problems), key=lambda p: (p.pointer, p.code, p.message))
+    if problems:
+        checked.problems = sorted(set(problems), key=lambda p: (p.pointer, p.code, p.message))
     return checked
 
 
 def check_bytes(file: str, data: bytes, seeds_dir: str | Path, read_seed: SeedReader) -> Checked:
     """Every problem of an annotation's bytes (see :func:`check_parsed`)."""
     doc, problems = parse(file, data)
-    if problems:
+    if problems and problems[0].code != "json-duplicate-key":
         return Checked(problems=problems)
-    return check_parsed(file, doc, seeds_dir, read_seed)
+    checked = check_parsed(file, doc, seeds_dir, read_seed)
+    if problems:
+        checked.problems = sorted(set(checked.problems + problems), key=lambda p: (p.pointer, p.code, p.message))
+    return checked
 
 
 def document_problems(file: str, doc: Any, text: str) -> list[Problem]:

@@ -7,7 +7,7 @@ stable: tools and CI may match on them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 Command = Literal["validate", "check", "import", "agree", "evaluate", "accept"]
@@ -25,6 +25,26 @@ class Problem:
     def to_dict(self) -> dict[str, str]:
         """Every field, for JSON output."""
         return asdict(self)
+
+    def printable(self) -> Problem:
+        """This problem with text any terminal and JSON encoder can write (see :func:`printable`)."""
+        file, message = printable(self.file), printable(self.message)
+        return self if (file, message) == (self.file, self.message) else replace(self, file=file, message=message)
+
+
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: bytes of a file name that are not UTF-8 (kept by Python as lone surrogates)
+    are shown as ``\\xNN``, so printing or JSON-encoding a name never fails."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 @dataclass
@@ -66,10 +86,16 @@ def _codes(command: Command, meanings: dict[str, str]) -> dict[str, Code]:
 REGISTRY: dict[str, Code] = {
     **_codes("validate", {
         "file-unreadable": "the annotation file cannot be read",
+        "file-not-regular": "a FIFO, device or folder where a file was expected (never read, never waited on)",
+        "file-too-large": "a file larger than the size limit (--max-bytes, default 64 MiB); refused before reading",
         "json-malformed": "the annotation file is not well-formed JSON (or is truncated)",
+        "json-too-deep": "JSON nested deeper than 64 levels (no annotation is; refused without further checks)",
+        "json-duplicate-key": "an object of the file repeats a key (JSON parsers silently keep only one value)",
         "schema-*": "the document does not follow schema/document.schema.json (suffix: the JSON Schema keyword)",
         "id-filename-mismatch": "the file name is not <id>.json",
         "seed-missing": "the seed file named in /seed/file does not exist in seeds/",
+        "seed-outside": "/seed/file names no plain file inside seeds/ (a path, .., or a symbolic link leading out); "
+                        "it is never opened",
         "seed-not-utf8": "the seed file is not valid UTF-8",
         "text-hash-mismatch": "the seed's canonical text does not have the pinned SHA-256 (the text changed)",
         "offset-out-of-range": "an offset lies outside the canonical text",
@@ -88,6 +114,8 @@ REGISTRY: dict[str, Code] = {
         "claimant-mismatch": "a claim made in a quotation names another claimant than the quotation's speaker",
         "date-bounds": "metadata dates are out of order (earliest after latest, created after modified)",
         "unaccepted-suggestion": "a reviewed or adjudicated document holds a machine span nobody accepted (§G7)",
+        "date-invalid": "a date that is not on the calendar (2026-02-31, month 13), in a TIMEX3 value or the metadata",
+        "anchor-cycle": "dates anchored to each other in a cycle (d1 -> d2 -> d1): none of them can be resolved",
     }),
     **_codes("check", {
         "unannotated-mention": "a string annotated as an entity somewhere is left unannotated here (§G5)",

@@ -16,29 +16,32 @@ random and corrupted documents).
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, repeat
-from operator import eq, itemgetter, neg, sub
-from typing import Any
+from operator import eq, is_not, itemgetter, neg, sub
+from typing import Any, NamedTuple
 
 from ..model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
+from ..text import Utf16Index
 from .problems import Problem, pointer
 from .structure import describe
 
 Doc = dict[str, Any]
 
 
-def items_of(doc: Doc, layer: str) -> list[Any]:
-    """A layer's items, or none when the layer is missing or not a list (the schema check reports that)."""
-    listed = doc.get(layer)
-    return listed if isinstance(listed, list) else []
+class Columns(NamedTuple):
+    """The values of a layer's items, column by column (extracted once per document, shared by the rules)."""
+
+    start: list[Any]
+    end: list[Any]
+    text: list[Any]
+    id: list[Any]
 
 
-@dataclass(frozen=True)
 class Context:
     """What a rule needs besides the document: the file named in problems, its base name, the canonical text.
 
@@ -46,20 +49,25 @@ class Context:
     when the seed could not be read (offsets are then not checked).
     """
 
-    file: str
-    name: str | None
-    text: str | None
-    memo: dict[tuple[str, str], list[Any]] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("_columns", "file", "name", "text")
 
-    def column(self, doc: Doc, layer: Layer, key: str) -> list[Any]:
-        """The values of ``key`` in a layer's items, extracted once per document for every rule.
+    def __init__(self, file: str, name: str | None, text: str | None):
+        self.file, self.name, self.text = file, name, text
+        self._columns: dict[Layer, Columns | None] | None = None
 
-        Raises KeyError or TypeError when an item lacks the key or the layer is not a list of objects.
-        """
-        found = self.memo.get((layer, key))
-        if found is None:
-            found = self.memo[layer, key] = list(map(_GETTERS[key], doc[layer]))
-        return found
+    def columns(self, doc: Doc) -> dict[Layer, Columns | None]:
+        """Every layer's :class:`Columns`, or None for a layer whose items lack the schema's shape."""
+        if self._columns is None:
+            self._columns = dict(zip(LAYERS, map(_columns_of, map(doc.get, LAYERS)), strict=True))
+        return self._columns
+
+
+def _columns_of(items: Any) -> Columns | None:
+    try:
+        return Columns(list(map(_START, items)), list(map(_END, items)), list(map(_TEXT, items)),
+                       list(map(_ID, items)))
+    except _SHAPE_ERRORS:
+        return None
 
 
 #: A rule: yields every violation of one part of the data contract.
@@ -69,8 +77,13 @@ Rule = Callable[[Doc, Context], Iterable[Problem]]
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError)
 
 _START, _END, _TEXT, _ID = itemgetter("start"), itemgetter("end"), itemgetter("text"), itemgetter("id")
-_GETTERS = {"start": _START, "end": _END, "text": _TEXT, "id": _ID}
 _TYPE, _VALUE = itemgetter("type"), itemgetter("value")
+_NOT_NONE = partial(is_not, None)
+
+
+def _items(layer: Any) -> list[Any]:
+    """A layer's items, or none when it is not a list (a schema problem, reported already)."""
+    return layer if isinstance(layer, list) else []
 
 
 def _is_int(value: Any) -> bool:
@@ -112,13 +125,13 @@ def _columns_hold(starts: list[Any], ends: list[Any], covered: list[Any], text: 
 
 def _layer_offsets_hold(doc: Doc, ctx: Context, layer: Layer, text: str) -> bool:
     """:func:`spans_hold` for a layer's items and their sub-spans."""
+    columns = ctx.columns(doc)[layer]
     try:
-        if not _columns_hold(ctx.column(doc, layer, "start"), ctx.column(doc, layer, "end"),
-                             ctx.column(doc, layer, "text"), text):
+        if columns is None or not _columns_hold(columns.start, columns.end, columns.text, text):
             return False
         names = SUBSPANS.get(layer, ())
-        return not names or spans_hold([span[name] for span in doc[layer] for name in names
-                                        if span[name] is not None], text)
+        subspans = chain.from_iterable(map(itemgetter(name), doc[layer]) for name in names)
+        return not names or spans_hold(list(filter(_NOT_NONE, subspans)), text)
     except _SHAPE_ERRORS:
         return False
 
@@ -158,15 +171,40 @@ def _span_problems(file: str, ptr: str, span: dict[str, Any], text: str) -> Iter
     if start < 0 or end > len(text):
         bad = "/start" if start < 0 or start > len(text) else "/end"
         yield Problem(file, ptr + bad, "offset-out-of-range",
-                      f"expected offsets within 0..{len(text)}; found start {start}, end {end}")
+                      f"expected offsets within 0..{len(text)}; found start {start}, end {end}"
+                      + fix_hint(text, start, end, covered))
         return
     actual = text[start:end]
     if isinstance(covered, str) and covered != actual:
         yield Problem(file, ptr + "/text", "span-text-mismatch",
-                      f"expected canonical_text[{start}:{end}] = {describe(actual)}; found {describe(covered)}")
+                      f"expected canonical_text[{start}:{end}] = {describe(actual)}; found {describe(covered)}"
+                      + fix_hint(text, start, end, covered))
     if actual != actual.strip():
         yield Problem(file, ptr, "span-whitespace",
                       f"expected no leading/trailing whitespace; found {describe(actual)} at {start}:{end}")
+
+
+def fix_hint(text: str, start: int, end: int, covered: Any) -> str:
+    """What the offsets of a span whose text does not match probably should be (empty when nothing fits).
+
+    Offsets counted in UTF-16 code units (as browser tools count) land past astral characters; otherwise
+    the nearest occurrence of the span's text is suggested.
+    """
+    if not isinstance(covered, str) or not covered:
+        return ""
+    index = Utf16Index.of(text)
+    try:
+        cp_start, cp_end = index.from_utf16(start), index.from_utf16(end)
+    except ValueError:
+        cp_start = cp_end = -1
+    if index.astral and text[cp_start:cp_end] == covered and cp_end > cp_start >= 0:
+        return (f" (the offsets look like UTF-16 code units; newsspan counts code points: "
+                f"{cp_start}:{cp_end})")
+    found = [m.start() for m in re.finditer(re.escape(covered), text)]
+    if not found:
+        return ""
+    nearest = min(found, key=lambda at: (abs(at - start), at))
+    return f" (did you mean {nearest}:{nearest + len(covered)}, the nearest place of this text?)"
 
 
 # --- ids and references -------------------------------------------------------------------
@@ -177,7 +215,7 @@ _TARGETS = frozenset(REFERENCES.values())
 def _references_hold(doc: Doc, ctx: Context) -> bool:
     """Unique ids across layers; every reference None or an id of its target layer, never the item's own."""
     try:
-        ids = {layer: ctx.column(doc, layer, "id") for layer in LAYERS}
+        ids = {layer: columns.id for layer, columns in ctx.columns(doc).items()}  # AttributeError: None
         if len(set(chain.from_iterable(ids.values()))) != sum(map(len, ids.values())):
             return False
         allowed = {layer: {None, *ids[layer]} for layer in _TARGETS}
@@ -246,7 +284,8 @@ def nested(keys: list[tuple[int, int]]) -> bool:
 
 def _layer_nesting_holds(doc: Doc, ctx: Context, layer: Layer) -> bool:
     try:
-        keys = list(zip(ctx.column(doc, layer, "start"), map(neg, ctx.column(doc, layer, "end")), strict=True))
+        columns = ctx.columns(doc)[layer]
+        keys = list(zip(columns.start, map(neg, columns.end), strict=True))  # AttributeError: None
         return len(set(keys)) == len(keys) and (layer != "entities" or nested(keys))
     except _SHAPE_ERRORS:
         return False
@@ -263,7 +302,7 @@ def nesting(doc: Doc, ctx: Context) -> Iterator[Problem]:
         listed = doc.get(layer)
         if isinstance(listed, list) and _layer_nesting_holds(doc, ctx, layer):
             continue
-        items = [(o, i) for i, s in enumerate(items_of(doc, layer)) if isinstance(s, dict) and (o := _offsets(s))]
+        items = [(o, i) for i, s in enumerate(_items(listed)) if isinstance(s, dict) and (o := _offsets(s))]
         items.sort(key=lambda item: (item[0][0], -item[0][1]))
         open_spans: list[tuple[tuple[int, int], int]] = []
         for (start, end), index in items:
@@ -307,8 +346,10 @@ def _timex_holds(dates: list[Any]) -> bool:
     try:
         if any(map(timex_expectation, map(_TYPE, dates), map(_VALUE, dates))):
             return False
-        pointed = [d for d in dates if "begin_point" in d or "end_point" in d]
-        return all(d["type"] == "DURATION" for d in pointed)
+        if not any(map(dict.__contains__, dates, repeat("begin_point"))) and \
+                not any(map(dict.__contains__, dates, repeat("end_point"))):
+            return True
+        return all(d["type"] == "DURATION" for d in dates if "begin_point" in d or "end_point" in d)
     except _SHAPE_ERRORS:
         return False
 
@@ -318,7 +359,7 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
     dates = doc.get("dates")
     if isinstance(dates, list) and _timex_holds(dates):
         return
-    for index, date in enumerate(items_of(doc, "dates")):
+    for index, date in enumerate(_items(dates)):
         if not isinstance(date, dict) or not isinstance(date.get("value"), str):
             continue
         kind, value = date.get("type"), date["value"]
@@ -332,18 +373,128 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
                               f"expected {name} only on a DURATION; found it on a {kind}")
 
 
+_CALENDAR = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
+
+
+@lru_cache(maxsize=1 << 16)
+def calendar_error(value: str) -> str | None:
+    """Why a date written YYYY-MM or YYYY-MM-DD (at the start of ``value``) is not on the calendar, or None."""
+    found = _CALENDAR.match(value)
+    if found is None:
+        return None
+    year, month, day = int(found[1]), int(found[2]), found[3]
+    if not 1 <= month <= 12:
+        return f"month {found[2]} does not exist"
+    if day is not None and not 1 <= int(day) <= calendar.monthrange(year, month)[1]:
+        return f"{found[1]}-{found[2]} has no day {day}"
+    return None
+
+
+_METADATA_DATES = ((("metadata", "published"), ("date", "earliest", "latest")),
+                   (("annotation",), ("created", "modified")))
+
+
+def _dated(doc: Doc, timex: bool) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """``(path, value)`` of every calendar value: the metadata dates and (with ``timex``) the TIMEX3 values."""
+    for index, date in enumerate(_items(doc.get("dates")) if timex else []):
+        if isinstance(date, dict):
+            yield ("dates", index, "value"), date.get("value")
+    for where, names in _METADATA_DATES:
+        node: Any = doc
+        for key in where:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            for name in names:
+                yield (*where, name), node.get(name)
+
+
+def _metadata_dates(doc: Doc) -> tuple[Any, ...]:
+    published, note = doc["metadata"]["published"], doc["annotation"]
+    return published["date"], published["earliest"], published["latest"], note["created"], note["modified"]
+
+
+def calendar_dates(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Dates exist on the calendar: no 2026-02-31, no month 13."""
+    try:
+        values_hold = not any(map(calendar_error, map(_VALUE, doc["dates"])))
+        if values_hold and not any(map(calendar_error, filter(str.__instancecheck__, _metadata_dates(doc)))):
+            return
+    except _SHAPE_ERRORS:
+        values_hold = False
+    for path, value in _dated(doc, timex=not values_hold):
+        why = calendar_error(value) if isinstance(value, str) else None
+        if why:
+            yield Problem(ctx.file, pointer(*path), "date-invalid",
+                          f"expected a date on the calendar; found {value!r} ({why})")
+
+
+def _anchors_hold(dates: list[Any]) -> bool:
+    """Following anchors from every date at once (C-level maps), all chains end within len(dates) steps."""
+    try:
+        anchors = list(map(dict.get, dates, repeat("anchor")))
+        step = dict(zip(map(_ID, dates), anchors, strict=True))
+        current = list(filter(_NOT_NONE, anchors))
+        for _ in range(len(dates)):
+            if not current:
+                return True
+            current = list(filter(_NOT_NONE, map(step.get, current)))
+        return not current
+    except _SHAPE_ERRORS:
+        return False
+
+
+def anchor_cycles(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Anchors lead, date by date, to the document creation time or a date without anchor; never in a circle."""
+    dates = doc.get("dates")
+    if not isinstance(dates, list) or _anchors_hold(dates):
+        return
+    anchors = {d["id"]: d.get("anchor") for d in dates if isinstance(d, dict) and isinstance(d.get("id"), str)}
+    position = {d["id"]: i for i, d in enumerate(dates) if isinstance(d, dict) and isinstance(d.get("id"), str)}
+    done: set[str] = set()
+    for start in anchors:
+        path: list[str] = []
+        node: Any = start
+        while isinstance(node, str) and node in anchors and node not in done and node not in path:
+            path.append(node)
+            node = anchors[node]
+        if isinstance(node, str) and node in path and len(path) - path.index(node) > 1:  # one long: self-reference
+            cycle = path[path.index(node):]
+            first = min(cycle, key=position.__getitem__)
+            yield Problem(ctx.file, pointer("dates", position[first], "anchor"), "anchor-cycle",
+                          f"expected anchors that lead to dct or to a date without anchor; found the cycle "
+                          f"{' -> '.join([*cycle[cycle.index(first):], *cycle[:cycle.index(first)], first])}")
+        done.update(path)
+
+
 # --- attribution and metadata ---------------------------------------------------------------
 
+def _claimants_hold(doc: Doc) -> bool:
+    """No claim names a quotation (the common case), or each such claim's claimant is the speaker."""
+    try:
+        quoted = list(map(dict.get, doc["claims"], repeat("quotation")))
+        if {None}.issuperset(quoted):
+            return True
+        speakers = dict(zip(map(_ID, doc["quotations"]), map(itemgetter("speaker"), doc["quotations"]),
+                            strict=True))
+        claimants = map(dict.get, doc["claims"], repeat("claimant"))
+        return all(q is None or speakers.get(q) in (None, c) for q, c in zip(quoted, claimants, strict=True))
+    except _SHAPE_ERRORS:
+        return False
+
+
 def claimants(doc: Doc, ctx: Context) -> Iterator[Problem]:
-    """A claim made in a quotation is claimed by that quotation's speaker."""
-    speakers = {q["id"]: q.get("speaker") for q in items_of(doc, "quotations")
+    """A claim made in a quotation is claimed by that quotation's speaker (when the speaker is an entity)."""
+    if _claimants_hold(doc):
+        return
+    entities = {e["id"] for e in _items(doc.get("entities")) if isinstance(e, dict) and isinstance(e.get("id"), str)}
+    speakers = {q["id"]: q.get("speaker") for q in _items(doc.get("quotations"))
                 if isinstance(q, dict) and isinstance(q.get("id"), str)}
-    for index, claim in enumerate(items_of(doc, "claims")):
+    for index, claim in enumerate(_items(doc.get("claims"))):
         if not isinstance(claim, dict) or not isinstance(claim.get("quotation"), str) \
                 or claim["quotation"] not in speakers:
             continue
         speaker = speakers[claim["quotation"]]
-        if speaker is not None and claim.get("claimant") != speaker:
+        if isinstance(speaker, str) and speaker in entities and claim.get("claimant") != speaker:  # dangling: own code
             yield Problem(ctx.file, pointer("claims", index, "claimant"), "claimant-mismatch",
                           f"expected {speaker!r}, the speaker of quotation {claim['quotation']!r}; "
                           f"found {claim.get('claimant')!r}")
@@ -371,11 +522,12 @@ MACHINE_KINDS = frozenset({"model", "rule"})
 def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Guidelines §G7: a reviewed or adjudicated document holds no machine span without ``accepted_by``."""
     note = doc.get("annotation")
-    if not isinstance(note, dict) or note.get("status") not in GOLD_STATUSES:
+    if not isinstance(note, dict) or not isinstance(note.get("status"), str) or note["status"] not in GOLD_STATUSES:
         return
     for layer, index, span in iter_spans(doc):
-        made = span.get("provenance") if isinstance(span, dict) else None
-        if isinstance(made, dict) and made.get("kind") in MACHINE_KINDS and "accepted_by" not in made:
+        made = span.get("provenance")
+        if isinstance(made, dict) and isinstance(made.get("kind"), str) and made["kind"] in MACHINE_KINDS \
+                and "accepted_by" not in made:
             yield Problem(ctx.file, pointer(layer, index, "provenance"), "unaccepted-suggestion",
                           f"expected a person's acceptance (accepted_by) of this {made.get('kind')} span in a "
                           f"{note['status']} document; found none (accept it, or set the status to draft)")
@@ -390,6 +542,8 @@ RULES: dict[str, Rule] = {
     "references": references,
     "nesting": nesting,
     "timex": timex,
+    "calendar": calendar_dates,
+    "anchor-cycles": anchor_cycles,
     "claimants": claimants,
     "date-bounds": date_bounds,
     "accepted-suggestions": accepted_suggestions,

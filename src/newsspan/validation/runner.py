@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,8 +35,13 @@ def annotation_files(corpus: Corpus, paths: Iterable[Path | str] = ()) -> list[s
         return _json_files(str(corpus.annotations_dir))
     found: list[str] = []
     for path in named:
-        found.extend(_json_files(path) if os.path.isdir(path) else [path])
+        found.extend(_json_files(path) if _is_folder(path) else [path])
     return found
+
+
+def _is_folder(path: str) -> bool:
+    """A folder to search for annotation files (a folder named ``*.json`` is an annotation that is not a file)."""
+    return not path.endswith(".json") and os.path.isdir(path)
 
 
 def _json_files(folder: str) -> list[str]:
@@ -64,18 +70,18 @@ def cache_key(file: str) -> str:
 
 def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_entry: bool = False) -> Outcome:
     """Validate one file; skip it when ``cached`` matches its bytes and its seed's bytes exactly."""
-    data = read_bytes(file)
+    data = read_bytes(file, corpus.max_bytes)
     if isinstance(data, OSError):
-        return Outcome([unreadable(file, data)])
+        return Outcome([unreadable(file, data).printable()])
     ann_digest = digest(data) if want_entry or cached else b""
-    read_seed = seed_reader(corpus.seeds_dir)
+    read_seed = seed_reader(corpus.seeds_dir, corpus.max_bytes)
     if cached is not None and cached.annotation == ann_digest:
         seed_data = read_seed(cached.seed_file)
         if not isinstance(seed_data, OSError) and digest(seed_data) == cached.seed:
             return Outcome([], cached, skipped=True)
     checked = check_bytes(file, data, corpus.seeds_dir, read_seed)
     if checked.problems or not want_entry or checked.seed_data is None:
-        return Outcome(checked.problems)
+        return Outcome([p.printable() for p in checked.problems])
     return Outcome([], Entry(cache_key(file), ann_digest, checked.seed_file, digest(checked.seed_data)))
 
 
@@ -116,8 +122,8 @@ def fingerprint() -> str:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(root: str, cache_db: str | None, want_entry: bool) -> None:
-    _worker.update(corpus=Corpus(Path(root)), reader=CacheReader(Path(cache_db)) if cache_db else None,
+def _init_worker(root: str, max_bytes: int, cache_db: str | None, want_entry: bool) -> None:
+    _worker.update(corpus=Corpus(Path(root), max_bytes), reader=CacheReader(Path(cache_db)) if cache_db else None,
                    want_entry=want_entry)
 
 
@@ -150,7 +156,7 @@ def iter_checked(corpus: Corpus, files: list[str], *, jobs: int = 1, cache_db: P
                  want_entry: bool = False) -> Iterator[tuple[str, Outcome]]:
     """Check ``files`` in order, serially or in a pool of ``jobs`` processes (0: all CPUs)."""
     jobs = min(jobs or default_jobs(), max(1, len(files) // MIN_FILES_PER_WORKER))
-    args = (str(corpus.root), str(cache_db) if cache_db and cache_db.exists() else None, want_entry)
+    args = (str(corpus.root), corpus.max_bytes, str(cache_db) if cache_db and cache_db.exists() else None, want_entry)
     if jobs <= 1:
         _init_worker(*args)
         try:
@@ -180,7 +186,7 @@ def validate(corpus: Corpus, paths: Iterable[Path | str] = (), *, jobs: int = 1,
     whatever the options.
     """
     files = annotation_files(corpus, paths)
-    writer = CacheWriter(cache_path(corpus.root, cache_dir), fingerprint()) if use_cache else None
+    writer = _open_cache(cache_path(corpus.root, cache_dir)) if use_cache else None
     report = Report(files=len(files))
     passed: list[Entry] = []
     failed: list[str] = []
@@ -201,6 +207,14 @@ def validate(corpus: Corpus, paths: Iterable[Path | str] = (), *, jobs: int = 1,
     if stats is not None:
         stats.update(counts)
     return report
+
+
+def _open_cache(path: Path) -> CacheWriter | None:
+    """The cache for this run, or None when it cannot be had (e.g. a read-only root): then every file is checked."""
+    try:
+        return CacheWriter(path, fingerprint())
+    except (OSError, sqlite3.Error):
+        return None
 
 
 def _remember(writer: CacheWriter, file: str, outcome: Outcome, passed: list[Entry], failed: list[str]) -> None:
@@ -245,10 +259,12 @@ def load_valid(corpus: Corpus, paths: Iterable[Path | str] = (), *,
 
 def load_checked(file: str, corpus: Corpus) -> Checked:
     """One file read, parsed and validated: its document, canonical text and problems."""
-    data = read_bytes(file)
+    data = read_bytes(file, corpus.max_bytes)
     if isinstance(data, OSError):
-        return Checked(problems=[unreadable(file, data)])
-    return check_bytes(file, data, corpus.seeds_dir, seed_reader(corpus.seeds_dir))
+        return Checked(problems=[unreadable(file, data).printable()])
+    checked = check_bytes(file, data, corpus.seeds_dir, seed_reader(corpus.seeds_dir, corpus.max_bytes))
+    checked.problems = [p.printable() for p in checked.problems]
+    return checked
 
 
 def validate_parsed(file: str | Path, doc: Any, corpus: Corpus) -> list[Problem]:

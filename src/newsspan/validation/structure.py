@@ -42,7 +42,10 @@ def schema_problems(file: str, doc: Any) -> Iterator[Problem]:
 
 def describe(value: Any) -> str:
     """A value as JSON, cut to 60 characters (for messages)."""
-    text = orjson.dumps(value).decode()
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:  # nested too deep for the encoder
+        text = f"{type(value).__name__} nested too deep to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -67,8 +70,23 @@ def _schema_message(error: Any) -> tuple[list[str | int], str]:
     if name == "AdditionalProperties":
         return path, f"expected only the schema's properties; found unexpected {', '.join(kind.unexpected)}"
     if name == "Pattern":
-        return path, f"expected a string matching {kind.pattern}; found {found}"
+        return path, f"expected {_pattern_expectation(error, kind.pattern)}; found {found}"
     return path, f"expected {_expectation(error)}; found {found} ({error.message})"
+
+
+#: Longer patterns are not shown in messages: the schema's description (with examples) is, instead.
+PATTERN_SHOWN = 80
+
+
+def _pattern_expectation(error: Any, pattern: str) -> str:
+    """A short pattern as it is; a long one by its schema title and description (which give examples)."""
+    node: Any = load_schema()
+    for part in list(error.schema_path)[:-1]:  # the node that holds "pattern"
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int)):
+            node = node[part]
+    if len(pattern) <= PATTERN_SHOWN or not isinstance(node, dict) or not node.get("description"):
+        return f"a string matching {pattern}"
+    return f"a {node.get('title', 'value')} ({node['description'].rstrip('.')})"
 
 
 def _expectation(error: Any) -> str:

@@ -1,0 +1,119 @@
+"""Reading input files safely: regular files only, a size limit checked before reading, seeds confined.
+
+Every command reads annotation files and seeds through this module (via :class:`newsspan.corpus.Corpus`
+and :mod:`newsspan.validation`), so the rules hold everywhere:
+
+- only regular files are read: a FIFO, a device or a folder is refused without blocking (the file is
+  opened non-blocking and checked with ``fstat`` before any byte is read);
+- a file larger than the limit (:data:`DEFAULT_MAX_BYTES`, ``--max-bytes`` or ``$NEWSSPAN_MAX_BYTES``)
+  is refused before reading;
+- a seed is named by a plain file name (the schema's pattern for ``/seed/file``: no ``/``, no ``..``)
+  and, when it is a symbolic link, its target must lie inside ``ROOT/seeds/``; anything else is never
+  opened.
+
+A refusal is a :class:`ReadRefused` (an ``OSError``, so callers that handle unreadable files handle it)
+carrying the stable problem code that names it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from functools import cache
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Environment variable overriding the size limit (the CLI's ``--max-bytes`` sets it for every command).
+MAX_BYTES_ENV = "NEWSSPAN_MAX_BYTES"
+
+_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class ReadRefused(OSError):
+    """A file newsspan will not read; ``code`` is its problem code, ``reason`` says why (for messages)."""
+
+    def __init__(self, code: str, reason: str, path: str):
+        super().__init__(errno.EPERM, reason, path)
+        self.code = code
+        self.reason = reason
+
+
+def max_bytes() -> int:
+    """The size limit in force: ``$NEWSSPAN_MAX_BYTES`` when set to a positive integer, else 64 MiB."""
+    value = os.environ.get(MAX_BYTES_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_BYTES
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_regular(path: str, limit: int | None = None, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (default :func:`max_bytes`).
+
+    Raises :class:`ReadRefused` (``file-not-regular``, ``file-too-large``) or the ``OSError`` of the
+    system (FileNotFoundError, PermissionError, ELOOP for a symbolic link when ``follow`` is false).
+    """
+    limit = max_bytes() if limit is None else limit
+    fd = os.open(path, _FLAGS | (0 if follow else _NOFOLLOW))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadRefused("file-not-regular", f"expected a regular file; found {_kind(info.st_mode)}", path)
+        if info.st_size > limit:
+            raise ReadRefused("file-too-large", f"expected at most {limit:,} bytes (--max-bytes); found "
+                                                f"{info.st_size:,} bytes", path)
+        chunks, total = [], 0
+        while chunk := os.read(fd, max(info.st_size + 1 - total, 1 << 16)):  # usually one read, then EOF
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # it grew while being read
+                raise ReadRefused("file-too-large", f"expected at most {limit:,} bytes (--max-bytes); found more",
+                                  path)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+@cache
+def _seed_name() -> re.Pattern[str]:
+    from .schema import load_schema
+
+    return re.compile(load_schema()["properties"]["seed"]["properties"]["file"]["pattern"])
+
+
+def seed_name_ok(name: str) -> bool:
+    """Whether ``name`` is a seed file name the schema allows (a plain name: no folder, no ``..``)."""
+    return _seed_name().fullmatch(name) is not None
+
+
+def read_seed(seeds_dir: str, name: str, limit: int | None = None) -> bytes:
+    """The bytes of seed ``name`` in ``seeds_dir``, read only if it is confined there (see the module doc).
+
+    Raises :class:`ReadRefused` (``seed-outside``, ``file-not-regular``, ``file-too-large``) or the system's
+    ``OSError`` (FileNotFoundError when it does not exist).
+    """
+    path = os.path.join(seeds_dir, name)
+    if not seed_name_ok(name):
+        raise ReadRefused("seed-outside", "expected a plain file name inside seeds/; found a name the schema "
+                                          "does not allow (not read)", path)
+    try:
+        return read_regular(path, limit, follow=False)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EMLINK) or isinstance(exc, ReadRefused):
+            raise
+    target = os.path.realpath(path)  # a symbolic link: followed only if it stays inside seeds/
+    if os.path.commonpath([target, os.path.realpath(seeds_dir)]) != os.path.realpath(seeds_dir):
+        raise ReadRefused("seed-outside", "expected a file inside seeds/; found a symbolic link leading out of "
+                                          "it (not read)", path)
+    return read_regular(target, limit)
