@@ -23,7 +23,15 @@ from ..files import atomic_write_text
 from ..model import LAYERS
 from ..schema import load_schema
 from .facts import PRETTY_NAME, CorpusFacts, Links, bibtex, newsspan_version
-from .features import CARD_NAME, DEFAULT_CONFIG, DESCRIPTIONS, GUIDELINES_NAME, SCHEMA_NAME, config_features
+from .features import (
+    CARD_NAME,
+    DEFAULT_CONFIG,
+    DESCRIPTIONS,
+    GUIDELINES_NAME,
+    SCHEMA_NAME,
+    SPAN_LABELS,
+    config_features,
+)
 from .markdown import Markdown, code, escape_output, fenced, json_block, table
 from .parquet import Tables
 
@@ -133,7 +141,7 @@ def _structure(tables: Tables) -> dict[str, Any]:
             [md("`id`"), "string", md("`<document id>-<sentence number>` (numbered from 0)")],
             [md("`document_id`"), "string", "the document the sentence comes from"],
             [md("`tokens`"), "list of string",
-             "tokens (spaCy's rule-based English tokenizer, cut at every entity boundary)"],
+             "tokens (spaCy's rule-based English tokenizer, cut at every span boundary of every layer)"],
             [md("`ner_tags`"), "list of ClassLabel",
              md("IOB2 tags over the entity labels (`O`, `B-PERSON`, `I-PERSON`, ...)")],
             [md("`token_starts`, `token_ends`"), "list of int32",
@@ -143,7 +151,7 @@ def _structure(tables: Tables) -> dict[str, Any]:
             [md("`document_id`, `id`"), "string", md("the document and the span's id (`e3`, `d1`, `q2`, `c5`)")],
             [md("`layer`"), "ClassLabel", "entities, dates, quotations or claims"],
             [md("`start`, `end`, `text`"), "int32, int32, string", "code-point offsets and the covered text"],
-            [md("`label`"), "string", "entity label, TIMEX3 type, quotation form or claim type"],
+            [md("`label`"), "ClassLabel", "entity label, TIMEX3 type, quotation form or claim type (one list)"],
             [md("`kb_id`"), "string", "entities: Wikidata QID, only where verified"],
             [md("`value`, `anchor`, `mod`, `begin_point`, `end_point`"), "string", "dates: the TIMEX3 attributes"],
             [md("`speaker`, `source_*`, `cue_*`"), "string / int32",
@@ -151,6 +159,41 @@ def _structure(tables: Tables) -> dict[str, Any]:
             [md("`checkworthy`, `claimant`, `quotation`"), "bool, string, string",
              "claims: decision, claimant, quotation"],
             [md("`note`"), "string", "the annotator's remark on a hard case"],
+        ]),
+        "span_labels": Markdown(", ".join(f"{i}={code(name)}" for i, name in enumerate(SPAN_LABELS))),
+        "token_spans_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`"), "string", "as in `ner`"],
+            [md("`tokens`, `token_starts`, `token_ends`"), "lists", "the sentence's tokens and their offsets"],
+            [md("`spans`"), "list of struct", md("`start_token`, `end_token` (exclusive), `label` (ClassLabel, "
+                                                 "as in `spans`), `layer` (ClassLabel), `id`: nested ones included")],
+        ]),
+        "claim_sentences_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`"), "string", md("`<document id>-<sentence number>` and the document")],
+            [md("`text`, `start`, `end`"), "string, int32, int32", "the sentence and its code-point offsets"],
+            [md("`has_claim`"), "bool", "a claim overlaps the sentence"],
+            [md("`checkworthy`"), "bool",
+             "a claim of the sentence is check-worthy (null: undecided; false when no claim)"],
+            [md("`claim_type`"), "ClassLabel", md("the type of the sentence's first claim; `none` without a claim")],
+            [md("`claim_ids`"), "list of string", "the claims overlapping the sentence"],
+        ]),
+        "quotation_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`"), "string", "the quotation's id and its document"],
+            [md("`text`, `start`, `end`"), "string, int32, int32", "the quoted content"],
+            [md("`form`"), "ClassLabel", "direct, indirect or mixed"],
+            [md("`source`, `cue`"), "struct", md("`start`, `end`, `text` of who is credited and the attribution verb"
+                                                  " (null when absent)")],
+            [md("`speaker_id`, `speaker_text`, `speaker_label`"), "string, string, ClassLabel",
+             "the entity that speaks (null when not annotated)"],
+        ]),
+        "dates_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`, `text`, `start`, `end`"), "string, int32", "the expression"],
+            [md("`type`"), "ClassLabel", "TIMEX3 type (DATE, TIME, DURATION, SET)"],
+            [md("`value`, `mod`"), "string", "the normalised TIMEX3 value and modifier"],
+            [md("`anchor`, `anchor_value`"), "string", md("what it was resolved against (`dct` or a date id) and "
+                                                           "that anchor's value (the publication date for `dct`, "
+                                                           "null when unknown)")],
+            [md("`sentence`, `sentence_start`, `sentence_end`"), "string, int32, int32",
+             "the sentence (or sentences) the expression sits in"],
         ]),
     }
 

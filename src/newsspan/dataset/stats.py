@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from ..iob import ner_tags
 from ..model import LAYERS, SUBSPANS
 from ..schema import annotation_statuses, splits
-from .features import LABELS  # spans per label: every label of the inventory, 0 when absent
+from .features import LABELS, SPAN_LABELS  # spans per label: every label of the inventory, 0 when absent
 from .parquet import Tables
 
 #: Rows read at a time: span and sentence rows are small, document rows carry the whole text.
@@ -110,7 +110,7 @@ def span_counts(folder: Path, files: tuple[str, ...]) -> Counter[tuple[str, ...]
     for batch in _batches(folder, files, columns):
         table = pa.Table.from_batches([batch])
         for group in table.group_by(["layer", "label"]).aggregate([([], "count_all")]).to_pylist():
-            counts[LAYERS[group["layer"]], "label", group["label"]] += group["count_all"]
+            counts[LAYERS[group["layer"]], "label", SPAN_LABELS[group["label"]]] += group["count_all"]
         for index, layer in enumerate(LAYERS):
             rows = table.select(list(ATTRIBUTES[layer])).filter(pc.equal(table.column("layer"), index))
             for column in ATTRIBUTES[layer] if rows.num_rows else ():
