@@ -29,7 +29,7 @@ def dist(built: Path, tmp_path: Path) -> Path:
 
 
 def dry_run(dist: Path, *extra: str) -> object:
-    return runner.invoke(app, ["publish", "--repo-id", "someone/newsspan", "--dist", str(dist), "--dry-run", *extra],
+    return runner.invoke(app, ["publish", "--repo-id", "someone/newsspan", "--out", str(dist), "--dry-run", *extra],
                          env={"HF_HUB_OFFLINE": "1", "COLUMNS": "200"})
 
 
@@ -58,7 +58,7 @@ def test_dry_run_table_for_people(built: Path) -> None:
 
 @pytest.mark.parametrize("repo_id", ["newsspan", "a/b/c", "owner/", "-x/name", "owner/na me"])
 def test_malformed_repo_id_is_a_usage_error(built: Path, repo_id: str) -> None:
-    result = runner.invoke(app, ["publish", "--repo-id", repo_id, "--dist", str(built), "--dry-run"])
+    result = runner.invoke(app, ["publish", "--repo-id", repo_id, "--out", str(built), "--dry-run"])
     assert result.exit_code == 2
     assert "OWNER/NAME" in said(result)
 
@@ -90,3 +90,17 @@ def test_a_folder_that_is_not_a_build_is_refused(tmp_path: Path) -> None:
     result = dry_run(tmp_path)
     assert result.exit_code == 1 and "newsspan build" in said(result)
     assert dry_run(tmp_path / "missing").exit_code == 1
+
+
+def test_old_option_name_dist_still_works_but_is_not_advertised(built: Path) -> None:
+    """Issue 14 item 6: --out everywhere; --dist stays as a hidden alias of publish --out and stats --out."""
+    old = runner.invoke(app, ["publish", "--repo-id", "someone/newsspan", "--dist", str(built), "--dry-run", "--json"],
+                        env={"HF_HUB_OFFLINE": "1"})
+    assert old.exit_code == 0, old.output
+    assert json.loads(old.stdout)["files"] == json.loads(dry_run(built, "--json").stdout)["files"]
+    stats_old = runner.invoke(app, ["stats", "--dist", str(built), "--json"])
+    assert stats_old.exit_code == 0 and json.loads(stats_old.stdout) == json.loads(
+        runner.invoke(app, ["stats", "--out", str(built), "--json"]).stdout)
+    for command in ("publish", "stats"):
+        help_text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).output
+        assert "--out" in help_text and "--dist" not in help_text

@@ -84,7 +84,7 @@ def test_tokens_and_nested_entities(corpus: Corpus, numbers: dict[str, Any]) -> 
 
 
 def test_stats_of_a_built_folder_are_the_same(dist: Path, numbers: dict[str, Any]) -> None:
-    result = runner.invoke(app, ["stats", "--dist", str(dist), "--json"])
+    result = runner.invoke(app, ["stats", "--out", str(dist), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == numbers
 

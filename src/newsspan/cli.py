@@ -724,11 +724,13 @@ def stats_command(
     root: RootOption = Path("."),
     dist: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
-        typer.Option("--dist", help="Read the numbers from this built dataset folder instead of the annotations."),
+        typer.Option("--out", help="Read the numbers from this built dataset folder instead of the annotations."),
     ] = None,
     as_json: JsonOption = False,
+    old_dist: Annotated[Optional[Path], typer.Option("--dist", hidden=True)] = None,  # noqa: UP045 - old name of --out
 ) -> None:
     """Corpus statistics (documents, tokens, spans per layer and label, attributes), as the card reports them."""
+    dist = dist or old_dist
     import tempfile
 
     from .dataset import stats
@@ -737,7 +739,7 @@ def stats_command(
     if dist is not None:
         if not (dist / "data" / "spans").is_dir():
             raise fail(
-                f"--dist: expected a dataset folder made by newsspan build; found none at {dist}", 2, as_json=as_json
+                f"--out: expected a dataset folder made by newsspan build; found none at {dist}", 2, as_json=as_json
             )
         numbers = stats.compute(dist)
     else:
@@ -764,16 +766,18 @@ def stats_command(
 @app.command("publish", rich_help_panel="Dataset")
 def publish_command(
     repo_id: Annotated[str, typer.Option("--repo-id", help="Hugging Face dataset repo, OWNER/NAME.")],
-    dist: Annotated[Path, typer.Option("--dist", help="The built dataset folder to upload.")] = Path("dist/newsspan"),
+    dist: Annotated[Path, typer.Option("--out", help="The built dataset folder to upload.")] = Path("dist/newsspan"),
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be uploaded; upload nothing.")] = False,
     private: Annotated[bool, typer.Option("--private", help="Create the repo as private.")] = False,
     root: RootOption = Path("."),
     as_json: JsonOption = False,
+    old_dist: Annotated[Optional[Path], typer.Option("--dist", hidden=True)] = None,  # noqa: UP045 - old name of --out
 ) -> None:
     """Upload the dataset folder to the Hugging Face Hub (credentials: HF_TOKEN or `hf auth login`).
 
     The folder must be an unmodified build (every file matches SHA256SUMS); --root is unused here.
     """
+    dist = old_dist or dist
     from .dataset.publish import PublishError, check_repo_id, publish, upload_plan
 
     try:
