@@ -180,3 +180,18 @@ def test_disk_full_during_build_is_a_clear_error_and_changes_nothing(root: Path,
     assert "no room to write the build" in " ".join((stdout + stderr).split())
     assert snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dist.")]
+
+
+def test_only_marked_or_empty_staging_of_dead_builds_is_removed(root: Path, tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    marked, empty, foreign, alive = (tmp_path / f".dist.build-{dead}-a", tmp_path / f".dist.build-{dead}-b",
+                                     tmp_path / f".dist.build-{dead}-c", tmp_path / f".dist.build-{os.getpid()}-d")
+    for folder in (marked, empty, foreign, alive):
+        folder.mkdir()
+    (marked / MARKER).write_text("x", encoding="utf-8")
+    (alive / MARKER).write_text("x", encoding="utf-8")
+    (foreign / "keep.txt").write_text("not ours", encoding="utf-8")
+    assert build(root, tmp_path / "dist").exit_code == 0
+    assert not marked.exists() and not empty.exists()
+    assert (foreign / "keep.txt").is_file() and alive.is_dir()  # not ours, or its build may still be running
