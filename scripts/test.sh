@@ -22,6 +22,10 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 echo "== installing newsspan[dev] into .venv"
 .venv/bin/python -m pip install -q --upgrade pip
+# [train] asks for torch>=2.2: take the CPU build first where one is at hand (pip would otherwise pick a
+# multi-GB CUDA build); any torch that satisfies the range is kept as it is.
+.venv/bin/python -m pip show -q torch >/dev/null 2>&1 || .venv/bin/python -m pip install -q 'torch==2.13.0' \
+  || echo "note: no CPU torch 2.13.0 here; pip chooses a torch for [train]"
 .venv/bin/python -m pip install -q -e '.[dev]'
 
 echo "== ruff"

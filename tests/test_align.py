@@ -183,3 +183,72 @@ def test_random_spans_round_trip_or_are_reported(wordpiece, data, label_all):
     else:
         decoded = decode(encoding.offsets, encoding.word_ids, aligned, label_all_subwords=label_all)
         assert decoded == [(start, end, "LOC")]
+
+
+# --- SentencePiece (Metaspace) and is_split_into_words: back to document offsets (issue 14 item 5) ------
+
+@pytest.fixture(scope="module")
+def sentencepiece(seed_document) -> Tokenizer:
+    """A small Unigram tokenizer with Metaspace pre-tokenisation (pieces ``▁x`` cover the space before a word)."""
+    _, text = seed_document
+    tokenizer = Tokenizer(models.Unigram())
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    rng = random.Random(1)
+    trainer = trainers.UnigramTrainer(vocab_size=300, special_tokens=["<unk>"], unk_token="<unk>")
+    tokenizer.train_from_iterator([text, *(_random_text(rng, 50) for _ in range(20))], trainer)
+    return tokenizer
+
+
+def test_sentencepiece_pieces_cover_the_space_before_a_word(sentencepiece, seed_document):
+    _, text = seed_document
+    encoding = sentencepiece.encode(text)
+    assert any(text[start].isspace() for start, end in encoding.offsets if end > start)
+
+
+def test_sentencepiece_offsets_are_tolerated_given_the_text(sentencepiece, seed_document):
+    """Gold entities that are whole Metaspace words (the space before them excluded) align and decode back
+    when the text is given; without it their starts fall one character after a piece start and are refused."""
+    doc, text = seed_document
+    encoding = sentencepiece.encode(text)
+    words = _word_ranges(encoding.offsets, encoding.word_ids)
+    starts = {s + (text[s].isspace()) for s, _ in words.values()}
+    ends = {e for _, e in words.values()}
+    gold = {(s, e, label) for s, e, label in _gold(doc) if s in starts and e in ends}
+    assert len(gold) > 5
+    aligned = align_spans(encoding.offsets, encoding.word_ids, gold, text=text)
+    assert set(decode(encoding.offsets, encoding.word_ids, aligned, text=text)) == gold
+    with pytest.raises(AlignmentError):
+        align_spans(encoding.offsets, encoding.word_ids, gold)
+
+
+@pytest.mark.parametrize("which", ["wordpiece", "sentencepiece"])
+def test_pretokenized_rows_decode_to_document_offsets(request, seed_document, which):
+    """The ``ner`` representation (words with document offsets) through a subword tokenizer and back: the
+    decoded spans are the gold entities in document offsets, not offsets inside a word."""
+    tokenizer = request.getfixturevalue(which)
+    doc, text = seed_document
+    gold = _gold(doc)
+    tokens = [t for sentence in sentences(text, {o for s in gold for o in s[:2]}) for t in sentence]
+    starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+    encoding = tokenizer.encode([t.text for t in tokens], is_pretokenized=True)
+    word_tags = [label2id()[tag] for tag in iob2_tags(tokens, gold)]
+    aligned = align_word_labels(encoding.word_ids, word_tags)
+    decoded = decode(encoding.offsets, encoding.word_ids, aligned, token_starts=starts, token_ends=ends)
+    assert set(decoded) == gold and all(text[s:e] for s, e, _ in decoded)
+    by_spans = align_spans(encoding.offsets, encoding.word_ids, gold, token_starts=starts, token_ends=ends)
+    assert by_spans == aligned
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_texts_round_trip_through_sentencepiece(sentencepiece, data):
+    text = data.draw(texts())
+    encoding = sentencepiece.encode(text)
+    ranges = _word_ranges([(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in encoding.offsets],
+                          encoding.word_ids)
+    units = [ranges[w] for w in sorted(ranges) if ranges[w][0] < ranges[w][1]]
+    picks = sorted(data.draw(st.lists(st.integers(0, max(len(units) - 1, 0)), max_size=6, unique=True)))
+    pairs = zip(picks[::2], picks[1::2], strict=False)
+    spans = {(units[a][0], units[b][1], "GPE") for a, b in pairs} if units else set()
+    aligned = align_spans(encoding.offsets, encoding.word_ids, spans, text=text)
+    assert set(decode(encoding.offsets, encoding.word_ids, aligned, text=text)) == spans

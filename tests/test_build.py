@@ -46,7 +46,7 @@ from newsspan.tokenize import Token
 from .conftest import REPO, SEED_ID, copy_corpus, invoke
 from .strategies import documents
 
-CONFIGS = ("documents", "ner", "spans")
+CONFIGS = ("documents", "ner", "spans", "token_spans", "claim_sentences", "quotation_attribution", "dates")
 SHARD_ROWS = 5
 
 
@@ -123,7 +123,8 @@ def test_folder_holds_metadata_guidelines_schema_and_parquet_only(built: dict[st
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert files >= METADATA_FILES
     data = files - METADATA_FILES
-    assert data and all(re.fullmatch(r"data/(documents|ner|spans)/[a-z]+-\d{5}-of-\d{5}\.parquet", f) for f in data)
+    shard = re.compile(r"data/(" + "|".join(CONFIGS) + r")/[a-z]+-\d{5}-of-\d{5}\.parquet")
+    assert data and all(shard.fullmatch(f) for f in data)
     assert not any(f.endswith(".py") for f in files)
 
 
@@ -244,9 +245,9 @@ def test_every_span_of_every_layer_matches_the_text(loaded: dict[str, Any]) -> N
 
 
 def test_spans_config_lists_every_span_with_its_label(loaded: dict[str, Any]) -> None:
-    layer_names = loaded["spans"]["train"].features["layer"]
-    spans = {(r["document_id"], layer_names.int2str(r["layer"]), r["id"], r["start"], r["end"], r["text"], r["label"])
-             for ds in loaded["spans"].values() for r in ds}
+    layer_names, labels = loaded["spans"]["train"].features["layer"], loaded["spans"]["train"].features["label"]
+    spans = {(r["document_id"], layer_names.int2str(r["layer"]), r["id"], r["start"], r["end"], r["text"],
+              labels.int2str(r["label"])) for ds in loaded["spans"].values() for r in ds}
     features = loaded["documents"]["train"].features
     expected = set()
     for ds in loaded["documents"].values():

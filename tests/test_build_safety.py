@@ -14,13 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from newsspan.cli import app
+from .conftest import REPO, invoke, load_synthetic_generator
 
-from .conftest import REPO, load_synthetic_generator
-
-runner = CliRunner()
 MARKER = ".newsspan-build"
 
 
@@ -39,7 +35,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def build(root: Path, out: Path | str, *extra: str):
-    return runner.invoke(app, ["build", "--root", str(root), "--out", str(out), "--no-load", *extra])
+    return invoke(["build", "--root", str(root), "--out", str(out), "--no-load", *extra])
 
 
 def said(result) -> str:
@@ -72,7 +68,7 @@ def test_never_builds_over_the_corpus(root: Path, where: str, force: list[str]) 
 def test_build_out_dot_in_the_corpus_root_is_refused(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(root)
     before = snapshot(root)
-    result = runner.invoke(app, ["build", "--out", ".", "--no-load", "--force"])
+    result = invoke(["build", "--out", ".", "--no-load", "--force"])
     assert result.exit_code == 1 and "corpus root" in said(result)
     assert snapshot(root) == before
 
@@ -127,7 +123,7 @@ def test_check_writes_nothing(root: Path, tmp_path: Path) -> None:
     assert build(root, out).exit_code == 0
     shutil.rmtree(root / ".newsspan-cache", ignore_errors=True)
     before = snapshot(tmp_path)
-    result = runner.invoke(app, ["build", "--root", str(root), "--out", str(out), "--check", "--json"])
+    result = invoke(["build", "--root", str(root), "--out", str(out), "--check", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["differences"] == []
     assert snapshot(tmp_path) == before and not (root / ".newsspan-cache").exists()
@@ -180,3 +176,18 @@ def test_disk_full_during_build_is_a_clear_error_and_changes_nothing(root: Path,
     assert "no room to write the build" in " ".join((stdout + stderr).split())
     assert snapshot(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dist.")]
+
+
+def test_only_marked_or_empty_staging_of_dead_builds_is_removed(root: Path, tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    marked, empty, foreign, alive = (tmp_path / f".dist.build-{dead}-a", tmp_path / f".dist.build-{dead}-b",
+                                     tmp_path / f".dist.build-{dead}-c", tmp_path / f".dist.build-{os.getpid()}-d")
+    for folder in (marked, empty, foreign, alive):
+        folder.mkdir()
+    (marked / MARKER).write_text("x", encoding="utf-8")
+    (alive / MARKER).write_text("x", encoding="utf-8")
+    (foreign / "keep.txt").write_text("not ours", encoding="utf-8")
+    assert build(root, tmp_path / "dist").exit_code == 0
+    assert not marked.exists() and not empty.exists()
+    assert (foreign / "keep.txt").is_file() and alive.is_dir()  # not ours, or its build may still be running

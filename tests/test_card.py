@@ -14,14 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.dataset.markdown import code, table, text
 
-from .conftest import REPO, SEED_ID
+from .conftest import REPO, SEED_ID, invoke
 
-runner = CliRunner()
 HOSTILE = "M\n\n## Injected\n<iframe src=x>"
 #: Strings that would be structure if printed raw: headings, HTML, links, images, emphasis, code, tables.
 ATTACKS = [HOSTILE, "<script>alert(1)</script>", "[click](https://evil.example)", "![x](https://evil.example/x.png)",
@@ -47,7 +44,7 @@ def hostile_card(tmp_path_factory: pytest.TempPathFactory) -> str:
     meta["published"]["evidence"] = [{"fact": attack, "source": HOSTILE} for attack in ATTACKS]
     (root / "annotations" / f"{SEED_ID}.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     out = root.parent / "dist"
-    result = runner.invoke(app, ["build", "--root", str(root), "--out", str(out), "--no-load"])
+    result = invoke(["build", "--root", str(root), "--out", str(out), "--no-load"])
     assert result.exit_code == 0, result.output
     return (out / "README.md").read_text(encoding="utf-8")
 
@@ -101,3 +98,65 @@ def test_a_code_span_holds_its_text(value: str) -> None:
 def test_table_cells_stay_in_their_column() -> None:
     rendered = markdown().render(table(["a", "b"], [["x | y", code("p|q")], [None, ""]]))
     assert rendered.count("<td>") == 4 and "x | y" in rendered and "—" in rendered
+
+
+# --- what a model builder needs (issue 14 item 4) ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The repository's corpus with its agreement/ folder, built, and `newsspan agree --json` of that folder."""
+    root = tmp_path_factory.mktemp("seed") / "corpus"
+    for folder in ("seeds", "annotations", "agreement"):
+        shutil.copytree(REPO / folder, root / folder)
+    out = root.parent / "dist"
+    result = invoke(["build", "--root", str(root), "--out", str(out), "--no-load", "--json"])
+    assert result.exit_code == 0, result.output
+    agree = invoke(["agree", str(root / "agreement" / "annotator-a"), str(root / "agreement" /
+                                                                                     "annotator-b"),
+                                "--root", str(root), "--json"])
+    assert agree.exit_code in (0, 1), agree.output
+    return {"card": (out / "README.md").read_text(encoding="utf-8"), "agree": json.loads(agree.stdout),
+            "stats": json.loads(result.stdout)["stats"], "root": root}
+
+
+def test_card_reports_the_agreement_figures_newsspan_agree_computes(seed_build: dict) -> None:
+    card, agree = seed_build["card"], seed_build["agree"]
+    section = card.split("#### Agreement (the human ceiling)", 1)[1].split("####", 1)[0]
+    for layer, kinds in agree["spans"].items():
+        exact, overlap = kinds["exact_labelled"]["f1"], kinds["overlap_labelled"]["f1"]
+        assert f"| {layer} | {kinds['exact_labelled']['a']} | {kinds['exact_labelled']['b']} | {exact:.3f} | " \
+               f"{overlap:.3f} |" in section
+    assert f"{agree['entity_token_kappa']['kappa']:.3f}" in section and "human ceiling" in section
+
+
+def test_card_front_matter_says_expert_generated(seed_build: dict, tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(seed_build["card"], encoding="utf-8")
+    data = huggingface_hub.DatasetCard.load(tmp_path / "README.md").data.to_dict()
+    assert data["annotations_creators"] == ["expert-generated"]
+
+
+def test_card_maps_all_eighteen_ontonotes_types(seed_build: dict) -> None:
+    ontonotes = ["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+                 "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"]
+    section = seed_build["card"].split("### Entity labels and OntoNotes 5", 1)[1].split("###", 1)[0]
+    assert all(f"| `{name}` |" in section for name in ontonotes)
+
+
+def test_card_span_lengths_and_density_match_the_documents(seed_build: dict) -> None:
+    from newsspan.corpus import Corpus
+
+    docs = list(Corpus(seed_build["root"]).iter_documents())
+    stats = seed_build["stats"]
+    for layer in ("entities", "claims"):
+        widths = sorted(s["end"] - s["start"] for doc, _ in docs for s in doc[layer])
+        assert stats["span_lengths"][layer]["max"] == widths[-1]
+        assert stats["span_lengths"][layer]["median"] == widths[(len(widths) - 1) // 2]
+        assert stats["span_lengths"][layer]["mean"] == round(sum(widths) / len(widths), 1)
+        density = round(1000 * len(widths) / stats["tokens"], 1)
+        assert stats["spans_per_1000_tokens"][layer] == density
+        assert f"| {layer} | {stats['span_lengths'][layer]['mean']:,} |" in seed_build["card"]
+
+
+def test_card_says_honestly_why_there_is_no_baseline(seed_build: dict) -> None:
+    section = seed_build["card"].split("## Baselines", 1)[1].split("##", 1)[0]
+    assert "No baseline scores" in section and "1 document" in section

@@ -15,16 +15,15 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.evaluation import EvaluationError, evaluate_documents
 from newsspan.evaluation.matching import exact_then_overlap, overlap, overlapping
 from newsspan.formats import converter
 
+from .conftest import invoke
+
 FIXTURES = Path(__file__).parent / "fixtures" / "agreement"
-runner = CliRunner()
 
 
 def ents(*spans: tuple[int, int, str]) -> list[dict]:
@@ -329,7 +328,7 @@ def test_overlap_candidates_are_exactly_the_overlapping_pairs(a, b, labelled):
 # --- CLI ---------------------------------------------------------------------------------
 
 def evaluate(*args: str):
-    return runner.invoke(app, ["evaluate", str(FIXTURES / "a"), *args, "--root", str(FIXTURES)])
+    return invoke(["evaluate", str(FIXTURES / "a"), *args, "--root", str(FIXTURES)])
 
 
 def write_jsonl(path: Path, *docs: dict | str) -> Path:

@@ -8,17 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from newsspan.cli import app
 from newsspan.corpus import Corpus, new_document
 from newsspan.formats import converter
 from newsspan.formats.base import ImportResult, unwritable_problems
 from newsspan.text import canonical_text
 
+from .conftest import invoke
+
 RAW = "\ufeffKazakhstan and Pakistan met.\r\n\r\nTokayev spoke 😀 in Astana.\r\n  \r\n"
 NAMES = ("Kazakhstan", "Pakistan", "Tokayev", "Astana")
-runner = CliRunner()
 
 
 def raw_spans(raw: str = RAW) -> list[tuple[int, int, str]]:
@@ -38,7 +36,7 @@ def assert_names_read_back(root: Path) -> None:
 
 
 def import_ok(fmt: str, src: Path, out: Path) -> None:
-    result = runner.invoke(app, ["import", "--format", fmt, str(src), "--out", str(out), "--json"])
+    result = invoke(["import", "--format", fmt, str(src), "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["ok"] is True
     assert_names_read_back(out)
@@ -117,12 +115,12 @@ def test_web_annotation_iri_targets_need_and_use_a_source_map(tmp_path):
     text_file = src / "merkel-tokayev.txt"
     page = src / "merkel-tokayev.jsonld"
     iri = "http://example.org/news/merkel-tokayev"
-    missing = runner.invoke(app, ["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "a"),
+    missing = invoke(["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "a"),
                                   "--json"])
     assert missing.exit_code == 1 and not (tmp_path / "a").exists()
     [problem] = json.loads(missing.stdout)["errors"]
     assert problem["code"] == "import-unreadable" and f"--source-map {iri}=FILE" in problem["message"]
-    done = runner.invoke(app, ["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "b"),
+    done = invoke(["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "b"),
                                "--source-map", f"{iri}={text_file}", "--label-map", "conll2003", "--json"])
     assert done.exit_code == 0, done.output
     corpus = Corpus(tmp_path / "b")
@@ -130,6 +128,6 @@ def test_web_annotation_iri_targets_need_and_use_a_source_map(tmp_path):
     doc, text = corpus.load(path)
     assert [(text[e["start"]:e["end"]], e["label"]) for e in doc["entities"]] == [
         ("Angela Merkel", "PERSON"), ("Kassym-Jomart Tokayev", "PERSON"), ("Berlin", "LOC")]
-    bad = runner.invoke(app, ["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "c"),
+    bad = invoke(["import", "--format", "web-annotation", str(page), "--out", str(tmp_path / "c"),
                               "--source-map", "no-equals-sign"])
     assert bad.exit_code == 2 and "IRI=FILE" in bad.output

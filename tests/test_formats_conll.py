@@ -7,19 +7,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.formats import conll
 from newsspan.formats.base import ImportOptions, read_with
 from newsspan.formats.labels import LabelMap
 from newsspan.validation import validate
 
-from .conftest import REPO, SEED_ID
+from .conftest import REPO, SEED_ID, invoke
 
 FIXTURES = REPO / "tests" / "fixtures" / "formats" / "conll"
-runner = CliRunner()
 
 
 def entities(result) -> list[list[tuple[str, str]]]:
@@ -72,16 +69,16 @@ def test_predictions_in_conll_come_back_onto_the_seed_of_the_working_corpus(corp
     """Export the working corpus to CoNLL, change a tag as a model would, import back with --force."""
     root = corpus_copy.root
     before, text = corpus_copy.load(corpus_copy.annotation_path(SEED_ID))
-    assert runner.invoke(app, ["export", "--format", "conll", "--out", str(tmp_path / "out"),
+    assert invoke(["export", "--format", "conll", "--out", str(tmp_path / "out"),
                                "--root", str(root)]).exit_code == 0
     [path] = (tmp_path / "out").glob("*.conll")
     lines = path.read_text(encoding="utf-8").split("\n")
     first = next(i for i, line in enumerate(lines) if line.endswith(" B-GPE"))
     lines[first] = lines[first].replace(" B-GPE", " B-ORG")
     path.write_text("\n".join(lines), encoding="utf-8")
-    refused = runner.invoke(app, ["import", "--format", "conll", str(path), "--out", str(root)])
+    refused = invoke(["import", "--format", "conll", str(path), "--out", str(root)])
     assert refused.exit_code == 1 and "refusing to overwrite" in refused.output
-    done = runner.invoke(app, ["import", "--format", "conll", str(path), "--out", str(root), "--force", "--json"])
+    done = invoke(["import", "--format", "conll", str(path), "--out", str(root), "--force", "--json"])
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["documents"] == [SEED_ID]
     after, after_text = Corpus(root).load(Corpus(root).annotation_path(SEED_ID))

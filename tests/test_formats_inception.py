@@ -8,21 +8,17 @@ import json
 import re
 import shutil
 
-from typer.testing import CliRunner
-
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 
-from .conftest import REPO
+from .conftest import REPO, invoke
 
 FIXTURE = REPO / "tests" / "fixtures" / "formats" / "inception"
-runner = CliRunner()
 
 
 def test_named_entities_custom_layers_and_a_count_of_what_is_not_imported(tmp_path):
     src = tmp_path / "inception"
     shutil.copytree(FIXTURE, src)
-    result = runner.invoke(app, ["import", "--format", "uima-cas", str(src), "--out", str(tmp_path / "root"),
+    result = invoke(["import", "--format", "uima-cas", str(src), "--out", str(tmp_path / "root"),
                                  "--label-map", "conll2003", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -47,7 +43,7 @@ def test_named_entities_custom_layers_and_a_count_of_what_is_not_imported(tmp_pa
 def test_an_unknown_custom_layer_label_is_an_error_when_asked(tmp_path):
     src = tmp_path / "inception"
     shutil.copytree(FIXTURE, src)
-    result = runner.invoke(app, ["import", "--format", "uima-cas", str(src), "--out", str(tmp_path / "root"),
+    result = invoke(["import", "--format", "uima-cas", str(src), "--out", str(tmp_path / "root"),
                                  "--label-map", "conll2003", "--on-unknown", "error", "--json"])
     assert result.exit_code == 1 and not (tmp_path / "root").exists()
     [problem] = json.loads(result.stdout)["errors"]

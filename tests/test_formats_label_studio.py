@@ -8,18 +8,14 @@ import json
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from newsspan.cli import app
 from newsspan.corpus import Corpus, new_document
 from newsspan.formats import label_studio
 from newsspan.formats.base import ImportOptions, read_with
 from newsspan.formats.labels import LabelMap
 
-from .conftest import REPO
+from .conftest import REPO, invoke
 
 FIXTURES = REPO / "tests" / "fixtures" / "formats" / "label_studio"
-runner = CliRunner()
 
 
 def copy_fixture(name: str, tmp_path: Path) -> Path:
@@ -34,7 +30,7 @@ def load(path: Path) -> dict:
 def test_two_annotators_become_agreement_sets_and_predictions_suggestions(tmp_path):
     src = copy_fixture("with_config", tmp_path)
     out = tmp_path / "root"
-    result = runner.invoke(app, ["import", "--format", "label-studio", str(src), "--out", str(out),
+    result = invoke(["import", "--format", "label-studio", str(src), "--out", str(out),
                                  "--label-map", "conll2003", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -61,7 +57,7 @@ def test_two_annotators_become_agreement_sets_and_predictions_suggestions(tmp_pa
     assert skipped == {("MISC", "Germans", "dropped by the label map"),
                        ("sentiment", "{'choices': ['Positive']}", "a choices result newsspan has no place for")}
     assert report["skipped_count"] == 2
-    agreed = runner.invoke(app, ["agree", str(out / "agreement" / "annotator-1"),
+    agreed = invoke(["agree", str(out / "agreement" / "annotator-1"),
                                  str(out / "agreement" / "annotator-2"), "--root", str(out), "--json"])
     assert agreed.exit_code == 0, agreed.output
 
@@ -70,7 +66,7 @@ def test_legacy_completions_inferred_names_and_a_map_file(tmp_path):
     src = copy_fixture("inferred", tmp_path)
     mapping = tmp_path / "map.yaml"
     mapping.write_text("Person: PERSON\nCity: GPE\n", encoding="utf-8")
-    result = runner.invoke(app, ["import", "--format", "label-studio", str(src), "--out", str(tmp_path / "root"),
+    result = invoke(["import", "--format", "label-studio", str(src), "--out", str(tmp_path / "root"),
                                  "--label-map", str(mapping), "--json"])
     assert result.exit_code == 0, result.output
     corpus = Corpus(tmp_path / "root")

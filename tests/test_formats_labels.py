@@ -13,18 +13,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.formats import converter
 from newsspan.formats.base import ImportOptions, read_with
 from newsspan.formats.labels import PRESETS, LabelMap, LabelMapError
 from newsspan.schema import entity_labels
 
+from .conftest import invoke
 from .strategies import corpora
 
-runner = CliRunner()
 PROPERTY = settings(max_examples=12, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 TEXT = "Angela Merkel met Siemens staff in Berlin on Monday; the Germans cheered 😀 at the Bundestag."
@@ -73,7 +71,7 @@ def test_a_bad_map_names_every_bad_entry(tmp_path):
     message = str(caught.value)
     assert "3 bad entries" in message and "/PER" in message and "'PERSONA'" in message
     assert "/True" in message and "quote" in message and "'times'" in message
-    result = runner.invoke(app, ["import", "--format", "doccano", str(tmp_path / "bad.yaml"), "--out",
+    result = invoke(["import", "--format", "doccano", str(tmp_path / "bad.yaml"), "--out",
                                  str(tmp_path / "root"), "--label-map", str(tmp_path / "bad.yaml")])
     assert result.exit_code == 2 and "PERSONA" in result.output and "Traceback" not in result.output
 
@@ -85,7 +83,7 @@ def test_conll2003_labels_with_the_preset_misc_dropped_and_listed(tmp_path):
     src = tmp_path / "wikiann.jsonl"
     src.write_text(doccano_line(TEXT, [("Angela Merkel", "PER"), ("Siemens", "ORG"), ("Berlin", "LOC"),
                                        ("Germans", "MISC"), ("Monday", "DATE")]), encoding="utf-8")
-    result = runner.invoke(app, ["import", "--format", "doccano", str(src), "--out", str(tmp_path / "root"),
+    result = invoke(["import", "--format", "doccano", str(src), "--out", str(tmp_path / "root"),
                                  "--label-map", "conll2003", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -101,17 +99,17 @@ def test_conll2003_labels_with_the_preset_misc_dropped_and_listed(tmp_path):
 def test_unknown_labels_are_skipped_and_listed_or_an_error(tmp_path):
     src = tmp_path / "wnut.jsonl"
     src.write_text(doccano_line(TEXT, [("Angela Merkel", "person"), ("Bundestag", "building")]), encoding="utf-8")
-    skip = runner.invoke(app, ["import", "--format", "doccano", str(src), "--out", str(tmp_path / "a"),
+    skip = invoke(["import", "--format", "doccano", str(src), "--out", str(tmp_path / "a"),
                                "--label-map", "wnut17"])
     assert skip.exit_code == 0, skip.output
     assert "building" in skip.output and "Bundestag" in skip.output and "1 span(s) not imported" in skip.output
-    error = runner.invoke(app, ["import", "--format", "doccano", str(src), "--out", str(tmp_path / "b"),
+    error = invoke(["import", "--format", "doccano", str(src), "--out", str(tmp_path / "b"),
                                 "--label-map", "wnut17", "--on-unknown", "error", "--json"])
     assert error.exit_code == 1 and not (tmp_path / "b").exists()
     [problem] = json.loads(error.stdout)["errors"]
     assert (problem["pointer"], problem["code"]) == ("line 1 /label/1", "import-unknown-label")
     assert "'building'" in problem["message"] and "'Bundestag'" in problem["message"]
-    usage = runner.invoke(app, ["import", "--format", "doccano", str(src), "--out", str(tmp_path / "c"),
+    usage = invoke(["import", "--format", "doccano", str(src), "--out", str(tmp_path / "c"),
                                 "--on-unknown", "maybe"])
     assert usage.exit_code == 2
 

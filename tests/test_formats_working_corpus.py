@@ -8,15 +8,10 @@ import json
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from newsspan.cli import app
 from newsspan.corpus import Corpus
 from newsspan.validation import validate
 
-from .conftest import REPO, SEED_ID
-
-runner = CliRunner()
+from .conftest import REPO, SEED_ID, invoke
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -28,7 +23,7 @@ def test_brat_edit_comes_back_with_provenance_seed_and_agreement_kept(corpus_cop
     shutil.copytree(REPO / "agreement", root / "agreement")
     before, text = corpus_copy.load(corpus_copy.annotation_path(SEED_ID))
     agreement, seeds = snapshot(root / "agreement"), snapshot(root / "seeds")
-    assert runner.invoke(app, ["export", "--format", "brat", "--out", str(tmp_path / "brat"),
+    assert invoke(["export", "--format", "brat", "--out", str(tmp_path / "brat"),
                                "--root", str(root)]).exit_code == 0
     ann = tmp_path / "brat" / f"{SEED_ID}.ann"
     lines = ann.read_text(encoding="utf-8").split("\n")
@@ -36,10 +31,10 @@ def test_brat_edit_comes_back_with_provenance_seed_and_agreement_kept(corpus_cop
     lines[k] = lines[k].replace("\tGPE ", "\tLOC ", 1)
     ann.write_text("\n".join(lines), encoding="utf-8")
     annotation = corpus_copy.annotation_path(SEED_ID)
-    unforced = runner.invoke(app, ["import", "--format", "brat", str(tmp_path / "brat"), "--out", str(root)])
+    unforced = invoke(["import", "--format", "brat", str(tmp_path / "brat"), "--out", str(root)])
     assert unforced.exit_code == 1 and "refusing to overwrite" in unforced.output
     assert json.loads(annotation.read_text(encoding="utf-8")) == before
-    forced = runner.invoke(app, ["import", "--format", "brat", str(tmp_path / "brat"), "--out", str(root),
+    forced = invoke(["import", "--format", "brat", str(tmp_path / "brat"), "--out", str(root),
                                  "--force", "--json"])
     assert forced.exit_code == 0, forced.output
     after, after_text = Corpus(root).load(annotation)
@@ -56,8 +51,8 @@ def test_brat_edit_comes_back_with_provenance_seed_and_agreement_kept(corpus_cop
 def test_an_unchanged_round_trip_rewrites_nothing(corpus_copy, tmp_path):
     root = corpus_copy.root
     everything = snapshot(root / "annotations"), snapshot(root / "seeds")
-    assert runner.invoke(app, ["export", "--format", "label-studio", "--out", str(tmp_path / "ls"),
+    assert invoke(["export", "--format", "label-studio", "--out", str(tmp_path / "ls"),
                                "--root", str(root)]).exit_code == 0
-    done = runner.invoke(app, ["import", "--format", "label-studio", str(tmp_path / "ls"), "--out", str(root)])
+    done = invoke(["import", "--format", "label-studio", str(tmp_path / "ls"), "--out", str(root)])
     assert done.exit_code == 0, done.output
     assert (snapshot(root / "annotations"), snapshot(root / "seeds")) == everything

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from newsspan.cli import app
 from newsspan.reading import MAX_BYTES_ENV
 
-from .conftest import REPO, SEED_ID
+from .conftest import REPO, SEED_ID, invoke
 
 SECRET = "SECRET-MARKER-7f3a9c"
 SEED = "000_6260d41548216105.txt"
@@ -266,17 +266,16 @@ def test_a_corrupt_or_locked_cache_is_rebuilt_silently(tmp_path, monkeypatch):
     root, _ = _corpus(tmp_path)
     cache = tmp_path / "cache"
     monkeypatch.setenv(CACHE_DIR_ENV, str(cache))
-    runner = CliRunner()
-    assert runner.invoke(app, ["validate", "--root", str(root), "--json"]).exit_code == 0
+    assert invoke(["validate", "--root", str(root), "--json"]).exit_code == 0
     (cache / DB_NAME).write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a damaged database
     for _ in range(2):
-        result = runner.invoke(app, ["validate", "--root", str(root)])
+        result = invoke(["validate", "--root", str(root)])
         assert result.exit_code == 0 and "warning" not in result.output, result.output
     assert "1 unchanged file(s) skipped" in result.output  # rebuilt on the first run, used on the second
     locker = sqlite3.connect(cache / DB_NAME)
     locker.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
     try:
-        result = runner.invoke(app, ["validate", "--root", str(root), "--json"])
+        result = invoke(["validate", "--root", str(root), "--json"])
         assert result.exit_code == 0 and json.loads(result.stdout)["ok"], result.output
     finally:
         locker.rollback()

@@ -91,3 +91,17 @@ def test_a_folder_that_is_not_a_build_is_refused(tmp_path: Path) -> None:
     result = dry_run(tmp_path)
     assert result.exit_code == 1 and "newsspan build" in said(result)
     assert dry_run(tmp_path / "missing").exit_code == 1
+
+
+def test_old_option_name_dist_still_works_but_is_not_advertised(built: Path) -> None:
+    """Issue 14 item 6: --out everywhere; --dist stays as a hidden alias of publish --out and stats --out."""
+    old = invoke(["publish", "--repo-id", "someone/newsspan", "--dist", str(built), "--dry-run", "--json"],
+                        env={"HF_HUB_OFFLINE": "1"})
+    assert old.exit_code == 0, old.output
+    assert json.loads(old.stdout)["files"] == json.loads(dry_run(built, "--json").stdout)["files"]
+    stats_old = invoke(["stats", "--dist", str(built), "--json"])
+    assert stats_old.exit_code == 0 and json.loads(stats_old.stdout) == json.loads(
+        invoke(["stats", "--out", str(built), "--json"]).stdout)
+    for command in ("publish", "stats"):
+        help_text = invoke([command, "--help"], env={"COLUMNS": "200"}).output
+        assert "--out" in help_text and "--dist" not in help_text

@@ -32,7 +32,7 @@ from newsspan.review.render import script_json
 from newsspan.review.site import page_names, write_review
 from newsspan.validation import Problem
 
-from .conftest import REPO, SEED_ID, mutated, write_annotation
+from .conftest import REPO, SEED_ID, invoke, mutated, write_annotation
 
 XSS_ROOT = REPO / "tests" / "fixtures" / "review_xss"
 CHROMIUM = Path(os.environ.get("NEWSSPAN_CHROMIUM", "/usr/bin/chromium"))
@@ -315,19 +315,19 @@ def test_review_command_writes_pages_and_refuses_to_overwrite(corpus_copy, tmp_p
     again = runner.invoke(app, args)
     assert again.exit_code == 1 and "refusing to overwrite" in again.output
     assert (out / "index.html").stat().st_mtime_ns == before
-    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert invoke([*args, "--force"]).exit_code == 0
 
 
 def test_review_command_usage_errors_exit_2(tmp_path):
-    assert runner.invoke(app, ["review", "--root", str(REPO)]).exit_code == 2  # --out missing
-    result = runner.invoke(app, ["review", str(tmp_path / "nope.json"), "--out", str(tmp_path / "o")])
+    assert invoke(["review", "--root", str(REPO)]).exit_code == 2  # --out missing
+    result = invoke(["review", str(tmp_path / "nope.json"), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "nope.json" in result.output
     (tmp_path / "file").write_text("x")
-    assert runner.invoke(app, ["review", "--root", str(REPO), "--out", str(tmp_path / "file")]).exit_code == 2
+    assert invoke(["review", "--root", str(REPO), "--out", str(tmp_path / "file")]).exit_code == 2
 
 
 def test_review_human_output_names_each_page(tmp_path):
-    result = runner.invoke(app, ["review", "--root", str(REPO), "--out", str(tmp_path)], terminal_width=200)
+    result = invoke(["review", "--root", str(REPO), "--out", str(tmp_path)], terminal_width=200)
     assert result.exit_code == 0 and f"{SEED_ID}.html" in result.output and "index.html" in result.output
 
 

@@ -15,7 +15,7 @@ from newsspan.corpus import Corpus
 from newsspan.validation import load_valid, validate
 from newsspan.validation.cache import CACHE_DIR, CACHE_DIR_ENV, DB_NAME
 
-from .conftest import SEED_ID, mutated, write_annotation
+from .conftest import SEED_ID, invoke, mutated, write_annotation
 
 
 def snapshot(*folders: Path) -> dict[str, str]:
@@ -61,14 +61,13 @@ def test_without_the_variable_the_cache_is_in_the_root(corpus_copy, monkeypatch)
 def test_build_check_writes_nothing_at_all(corpus_copy, tmp_path_factory, monkeypatch):
     monkeypatch.delenv(CACHE_DIR_ENV)  # the default place, the corpus root, is where a cache would appear
     out = tmp_path_factory.mktemp("out") / "dist"
-    runner = CliRunner()
-    built = runner.invoke(app, ["build", "--root", str(corpus_copy.root), "--out", str(out), "--no-load", "--json"])
+    built = invoke(["build", "--root", str(corpus_copy.root), "--out", str(out), "--no-load", "--json"])
     assert built.exit_code == 0, built.output
     for path in (corpus_copy.root / CACHE_DIR).glob("*"):
         path.unlink()
     (corpus_copy.root / CACHE_DIR).rmdir()
     before = snapshot(corpus_copy.root, out)
-    checked = runner.invoke(app, ["build", "--root", str(corpus_copy.root), "--out", str(out), "--check", "--json"])
+    checked = invoke(["build", "--root", str(corpus_copy.root), "--out", str(out), "--check", "--json"])
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.stdout)["differences"] == []
     assert snapshot(corpus_copy.root, out) == before

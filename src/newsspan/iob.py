@@ -146,18 +146,19 @@ def tag_indices(seg: Segmentation, spans: list[Span]) -> Any:
     return tags
 
 
-def whole_span_sentences(seg: Segmentation, spans: list[Span]) -> list[int]:
+def whole_span_sentences(seg: Segmentation, spans: Sequence[tuple[Any, ...]]) -> list[int]:
     """First token of each sentence, after joining sentences that a span crosses (every span then lies
-    inside one sentence). ``spans`` are sorted and disjoint (outermost entities)."""
+    inside one sentence). ``spans`` start with (start, end, ...); they may nest and overlap, in any order."""
     import numpy as np
 
     firsts = seg.sentence_starts
     if not len(spans) or len(firsts) < 2:
         return firsts.tolist()
-    span_starts = np.array([start for start, _, _ in spans], dtype=np.int64)
-    span_ends = np.array([end for _, end, _ in spans], dtype=np.int64)
+    ordered = sorted((span[0], span[1]) for span in spans)
+    span_starts = np.array([start for start, _ in ordered], dtype=np.int64)
+    reach = np.maximum.accumulate(np.array([end for _, end in ordered], dtype=np.int64))  # furthest end so far
     before = np.searchsorted(span_starts, seg.starts[firsts[1:]]) - 1  # the last span starting before each
-    crossed = (before >= 0) & (span_ends[before] > seg.ends[firsts[1:] - 1])  # ... ends after the sentence before
+    crossed = (before >= 0) & (reach[np.maximum(before, 0)] > seg.ends[firsts[1:] - 1])  # ... reaching past it
     return [int(firsts[0]), *firsts[1:][~crossed].tolist()]
 
 

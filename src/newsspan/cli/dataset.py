@@ -22,7 +22,7 @@ from .app import (
     selected_files,
     validate_or_exit,
 )
-from .render import differences_table, label_table, loaded_table, stats_table, upload_table
+from .render import differences_table, label_table, loaded_table, splits_table, stats_table, upload_table
 
 OutOption = Annotated[Path, typer.Option("--out", help="The dataset folder to write.")]
 ShardRowsOption = Annotated[int, typer.Option("--shard-rows", min=1, help="Rows per parquet shard at most.")]
@@ -216,3 +216,34 @@ def publish_command(
     console.print(upload_table(plan, repo_id, dry_run))
     if url:
         console.print(Text.assemble(("committed ", "green"), str(url)))
+
+
+@app.command("split", rich_help_panel="Dataset")
+def split_command(
+    paths: PathsArgument = None,
+    root: RootOption = Path("."),
+    ratios: Annotated[str, typer.Option("--ratios", help="Shares of train,validation,test.")] = "0.8,0.1,0.1",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the hash that draws each split.")] = 0,
+    by: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--by", help="Keep documents of one publisher, or one publication month (date), together."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the splits; change no file.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Assign metadata.split of every document by a seeded hash (stable when documents are added)."""
+    from ..dataset.split import GROUPINGS, parse_ratios, split_corpus
+
+    try:
+        parsed = parse_ratios(ratios)
+        if by is not None and by not in GROUPINGS:
+            raise ValueError(f"--by: expected one of {', '.join(GROUPINGS)}; found {by!r}")
+    except ValueError as exc:
+        raise fail(str(exc), 2, as_json=as_json) from None
+    files = validated_files(Corpus(root), paths, as_json)
+    result = split_corpus(files, ratios=parsed, seed=seed, by=by, dry_run=dry_run)
+    if as_json:
+        print_json({"ok": True, "dry_run": dry_run, **result.to_dict()})
+        return
+    console.print(splits_table(result, parsed, seed, by))
+    console.print(f"{'would change' if dry_run else 'changed'} the split of {len(result.changed):,} document(s)")

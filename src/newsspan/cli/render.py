@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -301,4 +302,14 @@ def accepted_table(documents: list[dict[str, Any]]) -> Table:
         table.add_column(column, justify="left" if column == "document" else "right")
     for row in documents:
         table.add_row(row["id"], str(row["added"]), str(row["present"]), str(row["conflicts"]))
+    return table
+
+
+def splits_table(result: Any, ratios: Sequence[float], seed: int, by: str | None) -> Table:
+    """Documents per split after ``newsspan split``, with the ratio asked for."""
+    table = Table(title=f"splits ({'by ' + by if by else 'per document'}, seed {seed})")
+    for column in ("split", "ratio", "documents"):
+        table.add_column(column, justify="left" if column == "split" else "right")
+    for (name, n), ratio in zip(result.counts().items(), ratios, strict=True):
+        table.add_row(name, f"{ratio:g}", f"{n:,}")
     return table

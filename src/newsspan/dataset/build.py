@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from ..corpus import Corpus
 from ..schema import schema_path
 from ..validation import annotation_files
+from .agreement import agreement_figures
 from .card import write_card
 from .croissant import write_croissant
 from .facts import CorpusFacts, Links, stated_version
@@ -76,7 +77,7 @@ def build_folder(
                           jobs=default_jobs(len(files)) if jobs is None else jobs, on_document=hook)
     numbers = compute(folder, tables)
     links = ship_references(corpus, folder, homepage)
-    write_card(folder, tables, numbers, facts, links)
+    write_card(folder, tables, numbers, facts, links, agreement_figures(corpus))
     write_croissant(folder, tables, facts, numbers["documents"], links)
     write_manifest(folder)
     return tables, numbers

@@ -22,9 +22,19 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from ..files import atomic_write_text
 from ..model import LAYERS
 from ..schema import item_schema, load_schema, resolve
+from .agreement import AgreementFigures
 from .facts import PRETTY_NAME, CorpusFacts, Links, bibtex, newsspan_version
-from .features import CARD_NAME, DEFAULT_CONFIG, DESCRIPTIONS, GUIDELINES_NAME, SCHEMA_NAME, config_features
-from .markdown import Markdown, code, escape_output, fenced, json_block, table
+from .features import (
+    CARD_NAME,
+    DEFAULT_CONFIG,
+    DESCRIPTIONS,
+    GUIDELINES_NAME,
+    LABELS,
+    SCHEMA_NAME,
+    SPAN_LABELS,
+    config_features,
+)
+from .markdown import EMPTY, Markdown, code, escape_output, fenced, json_block, table
 from .parquet import Tables
 
 #: Documents whose evidence facts are listed in full.
@@ -73,7 +83,7 @@ def card_data(tables: Tables, facts: CorpusFacts) -> DatasetCardData:
         pretty_name=PRETTY_NAME,
         language=sorted(facts.languages),
         license=facts.license_id,
-        annotations_creators=["other"],
+        annotations_creators=["expert-generated"],
         language_creators=["found"],
         multilinguality=["monolingual" if len(facts.languages) == 1 else "multilingual"],
         size_categories=[size_category(tables.documents)],
@@ -130,7 +140,7 @@ def _structure(tables: Tables) -> dict[str, Any]:
             [md("`id`"), "string", md("`<document id>-<sentence number>` (numbered from 0)")],
             [md("`document_id`"), "string", "the document the sentence comes from"],
             [md("`tokens`"), "list of string",
-             "tokens (spaCy's rule-based English tokenizer, cut at every entity boundary)"],
+             "tokens (spaCy's rule-based English tokenizer, cut at every span boundary of every layer)"],
             [md("`ner_tags`"), "list of ClassLabel",
              md("IOB2 tags over the entity labels (`O`, `B-PERSON`, `I-PERSON`, ...)")],
             [md("`token_starts`, `token_ends`"), "list of int32",
@@ -140,7 +150,7 @@ def _structure(tables: Tables) -> dict[str, Any]:
             [md("`document_id`, `id`"), "string", md("the document and the span's id (`e3`, `d1`, `q2`, `c5`)")],
             [md("`layer`"), "ClassLabel", "entities, dates, quotations or claims"],
             [md("`start`, `end`, `text`"), "int32, int32, string", "code-point offsets and the covered text"],
-            [md("`label`"), "string", "entity label, TIMEX3 type, quotation form or claim type"],
+            [md("`label`"), "ClassLabel", "entity label, TIMEX3 type, quotation form or claim type (one list)"],
             [md("`kb_id`"), "string", "entities: Wikidata QID, only where verified"],
             [md("`value`, `anchor`, `mod`, `begin_point`, `end_point`"), "string", "dates: the TIMEX3 attributes"],
             [md("`speaker`, `source_*`, `cue_*`"), "string / int32",
@@ -148,6 +158,41 @@ def _structure(tables: Tables) -> dict[str, Any]:
             [md("`checkworthy`, `claimant`, `quotation`"), "bool, string, string",
              "claims: decision, claimant, quotation"],
             [md("`note`"), "string", "the annotator's remark on a hard case"],
+        ]),
+        "span_labels": Markdown(", ".join(f"{i}={code(name)}" for i, name in enumerate(SPAN_LABELS))),
+        "token_spans_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`"), "string", "as in `ner`"],
+            [md("`tokens`, `token_starts`, `token_ends`"), "lists", "the sentence's tokens and their offsets"],
+            [md("`spans`"), "list of struct", md("`start_token`, `end_token` (exclusive), `label` (ClassLabel, "
+                                                 "as in `spans`), `layer` (ClassLabel), `id`: nested ones included")],
+        ]),
+        "claim_sentences_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`"), "string", md("`<document id>-<sentence number>` and the document")],
+            [md("`text`, `start`, `end`"), "string, int32, int32", "the sentence and its code-point offsets"],
+            [md("`has_claim`"), "bool", "a claim overlaps the sentence"],
+            [md("`checkworthy`"), "bool",
+             "a claim of the sentence is check-worthy (null: undecided; false when no claim)"],
+            [md("`claim_type`"), "ClassLabel", md("the type of the sentence's first claim; `none` without a claim")],
+            [md("`claim_ids`"), "list of string", "the claims overlapping the sentence"],
+        ]),
+        "quotation_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`"), "string", "the quotation's id and its document"],
+            [md("`text`, `start`, `end`"), "string, int32, int32", "the quoted content"],
+            [md("`form`"), "ClassLabel", "direct, indirect or mixed"],
+            [md("`source`, `cue`"), "struct", md("`start`, `end`, `text` of who is credited and the attribution verb"
+                                                  " (null when absent)")],
+            [md("`speaker_id`, `speaker_text`, `speaker_label`"), "string, string, ClassLabel",
+             "the entity that speaks (null when not annotated)"],
+        ]),
+        "dates_table": table(["field", "type", "meaning"], [
+            [md("`id`, `document_id`, `text`, `start`, `end`"), "string, int32", "the expression"],
+            [md("`type`"), "ClassLabel", "TIMEX3 type (DATE, TIME, DURATION, SET)"],
+            [md("`value`, `mod`"), "string", "the normalised TIMEX3 value and modifier"],
+            [md("`anchor`, `anchor_value`"), "string", md("what it was resolved against (`dct` or a date id) and "
+                                                           "that anchor's value (the publication date for `dct`, "
+                                                           "null when unknown)")],
+            [md("`sentence`, `sentence_start`, `sentence_end`"), "string, int32, int32",
+             "the sentence (or sentences) the expression sits in"],
         ]),
     }
 
@@ -262,14 +307,57 @@ def _limitations(numbers: dict[str, Any]) -> dict[str, Any]:
             "reliably, and any figure computed on them has wide uncertainty."
             if numbers["documents"] < 1000 else f"{numbers['documents']:,} documents.")
     review = (Markdown(f"{drafts:,} document(s) are `draft`: not yet checked by a second annotator.") if drafts else
-              "Every document was reviewed or adjudicated; agreement figures are not part of this card.")
+              "Every document was reviewed or adjudicated; inter-annotator figures are under Agreement, when the "
+              "corpus has two independent annotation sets.")
     return {"size": size, "review": review}
 
 
+#: OntoNotes 5's 18 entity types that newsspan does not annotate as entities, and where they went.
+ONTONOTES_ELSEWHERE: dict[str, str] = {
+    "DATE": "the `dates` layer (TIMEX3 DATE, DURATION, SET), normalised",
+    "TIME": "the `dates` layer (TIMEX3 TIME), normalised",
+    "PERCENT": "not annotated: numbers are not entities here (comparisons are claims of type `quantity_comparison`)",
+    "MONEY": "not annotated (as PERCENT)",
+    "QUANTITY": "not annotated (as PERCENT)",
+    "ORDINAL": "not annotated: no referent to link or normalise",
+    "CARDINAL": "not annotated (as ORDINAL)",
+}
+
+
+def _ontonotes() -> Markdown:
+    rows = [[code(label), code(label), "same definition (OntoNotes 5 name type)"] for label in LABELS["entities"]]
+    rows += [[code(label), EMPTY, Markdown(where)] for label, where in ONTONOTES_ELSEWHERE.items()]
+    return table(["OntoNotes 5 type", "newsspan entity label", "notes"], rows)
+
+
+def _agreement(figures: AgreementFigures) -> dict[str, Any]:
+    if figures.missing:
+        return {"agreement_missing": figures.missing, "agreement_table": ""}
+    rows = [[layer, f"{v['a']:,}", f"{v['b']:,}", _score(v["exact"]), _score(v["overlap"])]
+            for layer, v in figures.layers.items()]
+    return {"agreement_missing": "", "agreement": figures,
+            "agreement_table": table(["layer", "spans (reference)", "spans (second)", "exact F1", "overlap F1"],
+                                     rows),
+            "agreement_kappa": _score(figures.entity_token_kappa)}
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _lengths(numbers: dict[str, Any]) -> Markdown:
+    rows = [[layer, *(EMPTY if v[k] is None else f"{v[k]:,}" for k in ("mean", "median", "max")),
+             EMPTY if numbers["spans_per_1000_tokens"][layer] is None else f"{numbers['spans_per_1000_tokens'][layer]}"]
+            for layer, v in numbers["span_lengths"].items()]
+    return table(["layer", "mean length (characters)", "median", "longest", "spans per 1,000 tokens"], rows)
+
+
 def card_context(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts,
-                 links: Links) -> dict[str, Any]:
+                 links: Links, figures: AgreementFigures | None = None) -> dict[str, Any]:
     """Everything the template prints (plain values are escaped by the environment)."""
     return {
+        "ontonotes_table": _ontonotes(), "length_table": _lengths(numbers),
+        **_agreement(figures or AgreementFigures(missing="not computed for this build")),
         "pretty_name": PRETTY_NAME, "version": newsspan_version(), "homepage": links.homepage,
         "annotators": ", ".join(sorted(facts.annotators)), "languages": ", ".join(sorted(facts.languages)),
         "license_id": facts.license_id, "guidelines": _guidelines(facts, links),
@@ -290,17 +378,19 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_card(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links) -> DatasetCard:
+def render_card(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links,
+                figures: AgreementFigures | None = None) -> DatasetCard:
     """The whole dataset card: front matter and prose."""
-    body = environment().get_template(TEMPLATE).render(card_context(folder, tables, numbers, facts, links))
+    body = environment().get_template(TEMPLATE).render(card_context(folder, tables, numbers, facts, links, figures))
     return DatasetCard(f"---\n{card_data(tables, facts).to_yaml()}\n---\n\n{body}")
 
 
-def write_card(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links) -> Path:
+def write_card(folder: Path, tables: Tables, numbers: dict[str, Any], facts: CorpusFacts, links: Links,
+               figures: AgreementFigures | None = None) -> Path:
     """Write the dataset card to ``folder/README.md`` atomically and return its path.
 
     Raises ``files.FileExistsRefusal`` if the file already exists.
     """
     path = folder / CARD_NAME
-    atomic_write_text(path, str(render_card(folder, tables, numbers, facts, links)))
+    atomic_write_text(path, str(render_card(folder, tables, numbers, facts, links, figures)))
     return path

@@ -16,13 +16,23 @@ from ..iob import ner_tags
 from ..model import LAYERS, SUBSPANS
 from ..schema import annotation_statuses, layer_labels, splits
 
-CONFIGS: tuple[str, ...] = ("documents", "ner", "spans")
+CONFIGS: tuple[str, ...] = (
+    "documents", "ner", "spans", "token_spans", "claim_sentences", "quotation_attribution", "dates",
+)
 DEFAULT_CONFIG = "documents"
 DESCRIPTIONS: dict[str, str] = {
     "documents": "one row per document: text, metadata and the four annotation layers with every field",
     "ner": "one row per sentence: tokens, IOB2 tags of the outermost entities, token character offsets",
     "spans": "one row per annotated span of any layer, with its label and attributes (flat, for pandas)",
+    "token_spans": "one row per sentence: tokens and every entity and date as a token span (nested ones included)",
+    "claim_sentences": "one row per sentence: does it hold a claim, is it check-worthy, which claim type",
+    "quotation_attribution": "one row per quotation: content, form, source and cue spans, speaker entity",
+    "dates": "one row per temporal expression: its sentence, TIMEX3 type and value, anchor resolved",
 }
+#: Layers whose spans the ``token_spans`` config holds (mention layers; quotations and claims are clauses).
+TOKEN_SPAN_LAYERS: tuple[str, ...] = ("entities", "dates")
+#: The class of a ``claim_sentences`` row without a claim.
+NO_CLAIM = "none"
 
 #: Files of a dataset folder besides ``data/``.
 CARD_NAME = "README.md"
@@ -36,6 +46,10 @@ MARKER = ".newsspan-build"
 
 #: The closed label set of each layer's label field (ClassLabel names), from the schema.
 LABELS: dict[str, tuple[str, ...]] = layer_labels()
+#: One name list over every layer's labels (the ``label`` of the ``spans`` and ``token_spans`` configs).
+SPAN_LABELS: tuple[str, ...] = tuple(label for layer in LAYERS for label in LABELS[layer])
+if len(set(SPAN_LABELS)) != len(SPAN_LABELS):  # pragma: no cover - a schema change would have to cause it
+    raise ValueError(f"span labels: expected names unique across layers; found {SPAN_LABELS}")
 STRING = Value("string")
 INT32 = Value("int32")
 
@@ -120,11 +134,55 @@ def span_features() -> Features:
     subspans = {column: INT32 if part != "text" else STRING for _, part, column in SUBSPAN_COLUMNS}
     return Features({
         "document_id": STRING, "layer": ClassLabel(names=list(LAYERS)), "id": STRING,
-        "start": INT32, "end": INT32, "text": STRING, "label": STRING,
+        "start": INT32, "end": INT32, "text": STRING, "label": ClassLabel(names=list(SPAN_LABELS)),
         **attributes, **subspans, "note": STRING, "provenance": _provenance(), "confidence": Value("float64"),
+    })
+
+
+def token_span_features() -> Features:
+    """Columns of the ``token_spans`` config: tokens of a sentence and its spans as token ranges (end exclusive)."""
+    return Features({
+        "id": STRING,
+        "document_id": STRING,
+        "tokens": List(STRING),
+        "token_starts": List(INT32),
+        "token_ends": List(INT32),
+        "spans": List({"start_token": INT32, "end_token": INT32, "label": ClassLabel(names=list(SPAN_LABELS)),
+                       "layer": ClassLabel(names=list(LAYERS)), "id": STRING}),
+    })
+
+
+def claim_sentence_features() -> Features:
+    """Columns of the ``claim_sentences`` config: one sentence per row, claims and their absence."""
+    return Features({
+        "id": STRING, "document_id": STRING, "text": STRING, "start": INT32, "end": INT32,
+        "has_claim": Value("bool"), "checkworthy": Value("bool"),
+        "claim_type": ClassLabel(names=[NO_CLAIM, *LABELS["claims"]]), "claim_ids": List(STRING),
+    })
+
+
+def quotation_features() -> Features:
+    """Columns of the ``quotation_attribution`` config: a quotation with its source, cue and speaker."""
+    return Features({
+        "id": STRING, "document_id": STRING, "text": STRING, "start": INT32, "end": INT32,
+        "form": ClassLabel(names=list(LABELS["quotations"])),
+        "source": _subspan(), "cue": _subspan(),
+        "speaker_id": STRING, "speaker_text": STRING, "speaker_label": ClassLabel(names=list(LABELS["entities"])),
+    })
+
+
+def date_features() -> Features:
+    """Columns of the ``dates`` config: a TIMEX3 expression in its sentence, with its anchor resolved."""
+    return Features({
+        "id": STRING, "document_id": STRING, "text": STRING, "start": INT32, "end": INT32,
+        "type": ClassLabel(names=list(LABELS["dates"])), "value": STRING, "mod": STRING,
+        "anchor": STRING, "anchor_value": STRING,
+        "sentence": STRING, "sentence_start": INT32, "sentence_end": INT32,
     })
 
 
 def config_features() -> dict[str, Features]:
     """The declared features of every config."""
-    return {"documents": document_features(), "ner": ner_features(), "spans": span_features()}
+    return {"documents": document_features(), "ner": ner_features(), "spans": span_features(),
+            "token_spans": token_span_features(), "claim_sentences": claim_sentence_features(),
+            "quotation_attribution": quotation_features(), "dates": date_features()}

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..iob import is_begin
 from ..model import LAYERS
-from .features import CONFIGS
+from .features import CONFIGS, TOKEN_SPAN_LAYERS
 
 
 def load_summary(out: Path, cache_dir: Path | None = None) -> list[dict[str, Any]]:
@@ -37,17 +37,23 @@ def load_summary(out: Path, cache_dir: Path | None = None) -> list[dict[str, Any
 
 
 def loaded_spans(config: str, ds: Any) -> dict[str, int]:
-    """Spans per layer in a loaded split: list lengths (documents), layer counts (spans), B- tags (ner)."""
+    """Spans per layer in a loaded split: list lengths (documents), layer counts (spans, token_spans), B- tags
+    (ner), rows (quotation_attribution, dates), sentences with a claim (claim_sentences)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     table = ds.data.table
     if config == "documents":
         return {layer: pc.sum(pc.list_value_length(table.column(layer))).as_py() or 0 for layer in LAYERS}
-    if config == "spans":
-        names = ds.features["layer"].names
-        counts = {names[item["values"]]: item["counts"] for item in pc.value_counts(table.column("layer")).to_pylist()}
-        return {layer: counts.get(layer, 0) for layer in LAYERS}
+    if config in ("spans", "token_spans"):
+        layers = table.column("layer") if config == "spans" else \
+            pc.struct_field(pc.list_flatten(table.column("spans")), "layer")
+        counts = {LAYERS[item["values"]]: item["counts"] for item in pc.value_counts(layers).to_pylist()}
+        return {layer: counts.get(layer, 0) for layer in (LAYERS if config == "spans" else TOKEN_SPAN_LAYERS)}
+    if config in ("quotation_attribution", "dates"):
+        return {"quotations" if config == "quotation_attribution" else "dates": table.num_rows}
+    if config == "claim_sentences":
+        return {"claims": pc.sum(table.column("has_claim")).as_py() or 0}
     tags = ds.features["ner_tags"].feature.names
     begins = pa.array([i for i, tag in enumerate(tags) if is_begin(tag)], pa.int64())
     flat = pc.list_flatten(table.column("ner_tags"))

@@ -25,7 +25,8 @@ from .rows import converted_batches
 
 DEFAULT_SHARD_ROWS = 50_000
 #: Rows buffered before they are written as one parquet row group (documents are large rows).
-ROW_GROUP_ROWS: dict[str, int] = {"documents": 128, "ner": 2048, "spans": 4096}
+ROW_GROUP_ROWS: dict[str, int] = {"documents": 128, "ner": 2048, "spans": 4096, "token_spans": 2048,
+                                  "claim_sentences": 2048, "quotation_attribution": 4096, "dates": 4096}
 #: Every parquet writer option, fixed: the same rows always give the same bytes.
 PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",

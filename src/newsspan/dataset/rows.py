@@ -7,6 +7,7 @@ columns hold the label's index, as ``datasets`` stores them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,11 +23,14 @@ from ..corpus import Corpus
 from ..iob import outermost, tag_indices, whole_span_sentences
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, span_label
 from ..schema import annotation_statuses, splits
-from ..tokenize import segment
+from ..tokenize import Segmentation, segment
 from .features import (
     LABELS,
+    NO_CLAIM,
     SPAN_ATTRIBUTES,
+    SPAN_LABELS,
     SUBSPAN_COLUMNS,
+    TOKEN_SPAN_LAYERS,
     config_features,
     label_index,
     ner_features,
@@ -70,7 +74,7 @@ class SpanColumns:
                 continue
             values["document_id"].extend([doc["id"]] * len(items))
             values["layer"].extend([label_index(LAYERS)[layer]] * len(items))
-            values["label"].extend([span_label(layer, span) for span in items])
+            values["label"].extend([label_index(SPAN_LABELS)[span_label(layer, span)] for span in items])
             for name in ("id", "start", "end", "text"):
                 values[name].extend([span[name] for span in items])
             present = set().union(*items)  # attributes no span of the layer has are null
@@ -90,28 +94,20 @@ class SpanColumns:
 
 
 @dataclass
-class NerColumns:
-    """``ner`` rows of one or more documents, column by column (token columns flattened, with row offsets)."""
+class TokenRows:
+    """Rows of tokens (sentences) of one or more documents, column by column: token columns flattened,
+    with row offsets; token texts are sliced out of the documents' UTF-8 bytes by Arrow."""
 
     ids: list[str] = field(default_factory=list)
     document_ids: list[str] = field(default_factory=list)
     texts: list[bytes] = field(default_factory=list)  # UTF-8, one per document
     byte_edges: list[Any] = field(default_factory=list)  # per document: byte offset of each token start and end
-    tags: list[Any] = field(default_factory=list)  # numpy arrays, one per document
-    starts: list[Any] = field(default_factory=list)
+    starts: list[Any] = field(default_factory=list)  # numpy arrays, one per document
     ends: list[Any] = field(default_factory=list)
     offsets: list[int] = field(default_factory=lambda: [0])
 
-    def add(self, doc_id: str, text: str, entities: Iterable[tuple[int, int, str]]) -> None:
-        """Append the rows of one document: its sentences with IOB2 tags of the outermost entities.
-
-        Every entity boundary is a token boundary (tokens are cut there), so the tags map back to
-        exactly the outermost entity spans; sentences an outermost entity would straddle are joined.
-        """
-        entities = list(entities)
-        outer = outermost(entities)
-        seg = segment(text, [offset for start, end, _ in entities for offset in (start, end)])
-        firsts = whole_span_sentences(seg, outer)
+    def add_tokens(self, doc_id: str, text: str, seg: Segmentation, firsts: list[int]) -> None:
+        """Append one row per sentence of ``seg`` (``firsts``: first token of each row)."""
         base = self.offsets[-1]
         self.ids.extend(f"{doc_id}-{n}" for n in range(len(firsts)))
         self.document_ids.extend([doc_id] * len(firsts))
@@ -121,40 +117,88 @@ class NerColumns:
         edges = np.column_stack((seg.starts, seg.ends)).ravel()
         self.byte_edges.append(edges if to_byte is None else to_byte[edges])
         self.texts.append(encoded)
-        self.tags.append(tag_indices(seg, outer))
         self.starts.append(seg.starts)
         self.ends.append(seg.ends)
 
-    def table(self, schema: pa.Schema) -> pa.Table:
-        """The rows as an Arrow table of ``schema`` (the ``ner`` config's)."""
-        offsets = pa.array(self.offsets, pa.int32())
+    def lists(self, values: list[Any], value_type: pa.DataType) -> pa.ListArray:
+        """Per-token values (one array per document) as a list column over the rows."""
+        flat = np.concatenate(values) if values else []
+        return pa.ListArray.from_arrays(pa.array(self.offsets, pa.int32()), pa.array(flat, value_type))
 
-        def lists(values: list[Any], value_type: pa.DataType) -> pa.ListArray:
-            flat = np.concatenate(values) if values else []
-            return pa.ListArray.from_arrays(offsets, pa.array(flat, value_type))
-
-        return pa.Table.from_arrays([
-            pa.array(self.ids, pa.string()), pa.array(self.document_ids, pa.string()),
-            pa.ListArray.from_arrays(offsets, self._token_strings()),
-            lists(self.tags, pa.int64()), lists(self.starts, pa.int32()), lists(self.ends, pa.int32()),
-        ], schema=schema)
-
-    def _token_strings(self) -> pa.StringArray:
-        """Every token's text, sliced out of the documents' UTF-8 bytes by Arrow (no Python strings).
+    def token_strings(self) -> pa.ListArray:
+        """Every row's token texts (no Python strings).
 
         The documents' bytes are laid end to end and read as a string array whose values alternate
         token, gap, token, ... (token edges are increasing); taking every other value keeps the tokens.
         """
+        offsets = pa.array(self.offsets, pa.int32())
         bases = np.cumsum([0, *map(len, self.texts)])[:-1]
         edges = np.concatenate([np.zeros(0, np.int64), *(e + b for e, b in zip(self.byte_edges, bases, strict=True))])
         if not len(edges):
-            return pa.array([], pa.string())
+            return pa.ListArray.from_arrays(offsets, pa.array([], pa.string()))
         laid = pa.StringArray.from_buffers(len(edges) - 1, pa.py_buffer(edges.astype(np.int32)),
                                            pa.py_buffer(b"".join(self.texts)))
-        return laid.take(pa.array(np.arange(0, len(edges), 2)))
+        return pa.ListArray.from_arrays(offsets, laid.take(pa.array(np.arange(0, len(edges), 2))))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass
+class NerColumns(TokenRows):
+    """``ner`` rows: sentences with IOB2 tags of the outermost entities."""
+
+    tags: list[Any] = field(default_factory=list)  # numpy arrays, one per document
+
+    def add(self, doc_id: str, text: str, entities: Iterable[tuple[int, int, str]],
+            seg: Segmentation | None = None) -> None:
+        """Append the rows of one document: its sentences with IOB2 tags of the outermost entities.
+
+        Tokens are cut at every boundary of ``seg`` (by default: at every entity boundary), so the tags
+        map back to exactly the outermost entity spans; sentences an entity would straddle are joined.
+        """
+        entities = list(entities)
+        outer = outermost(entities)
+        seg = seg or segment(text, [offset for start, end, _ in entities for offset in (start, end)])
+        self.add_tokens(doc_id, text, seg, whole_span_sentences(seg, outer))
+        self.tags.append(tag_indices(seg, outer))
+
+    def table(self, schema: pa.Schema) -> pa.Table:
+        """The rows as an Arrow table of ``schema`` (the ``ner`` config's)."""
+        return pa.Table.from_arrays([
+            pa.array(self.ids, pa.string()), pa.array(self.document_ids, pa.string()), self.token_strings(),
+            self.lists(self.tags, pa.int64()), self.lists(self.starts, pa.int32()), self.lists(self.ends, pa.int32()),
+        ], schema=schema)
+
+
+@dataclass
+class TokenSpanColumns(TokenRows):
+    """``token_spans`` rows: sentences with every entity and date as a token range (nested ones included)."""
+
+    spans: list[list[dict[str, Any]]] = field(default_factory=list)  # per row
+
+    def add(self, doc: dict[str, Any], text: str, seg: Segmentation) -> None:
+        """Append the rows of one document; sentences a span would straddle are joined."""
+        items = [(span["start"], span["end"], layer, span) for layer in TOKEN_SPAN_LAYERS for span in doc[layer]]
+        firsts = whole_span_sentences(seg, items)
+        self.add_tokens(doc["id"], text, seg, firsts)
+        rows: list[list[dict[str, Any]]] = [[] for _ in firsts]
+        for start, end, layer, span in sorted(items, key=lambda item: (item[0], -item[1])):
+            first = int(np.searchsorted(seg.starts, start))
+            stop = int(np.searchsorted(seg.ends, end, "right"))
+            row = int(np.searchsorted(firsts, first, "right")) - 1
+            rows[row].append({"start_token": first - firsts[row], "end_token": stop - firsts[row],
+                              "label": label_index(SPAN_LABELS)[span_label(layer, span)],
+                              "layer": label_index(LAYERS)[layer], "id": span["id"]})
+        self.spans.extend(rows)
+
+    def table(self, schema: pa.Schema) -> pa.Table:
+        """The rows as an Arrow table of ``schema`` (the ``token_spans`` config's)."""
+        return pa.Table.from_arrays([
+            pa.array(self.ids, pa.string()), pa.array(self.document_ids, pa.string()), self.token_strings(),
+            self.lists(self.starts, pa.int32()), self.lists(self.ends, pa.int32()),
+            pa.array(self.spans, schema.field("spans").type),
+        ], schema=schema)
 
 
 def _byte_offsets(text: str) -> Any:
@@ -162,6 +206,90 @@ def _byte_offsets(text: str) -> Any:
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     widths = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
     return np.concatenate(([0], np.cumsum(widths)))
+
+
+def span_boundaries(doc: dict[str, Any]) -> list[int]:
+    """Every start and end of every span of every layer, sub-spans (source, cue) included."""
+    edges = []
+    for layer in LAYERS:
+        for span in doc[layer]:
+            edges += [span["start"], span["end"]]
+            for name in SUBSPANS.get(layer, ()):
+                if span.get(name):
+                    edges += [span[name]["start"], span[name]["end"]]
+    return edges
+
+
+def sentence_bounds(seg: Segmentation) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of each sentence of ``seg`` (as the sentencizer cut them)."""
+    if not len(seg.starts):
+        return []
+    lasts = [*(seg.sentence_starts[1:] - 1).tolist(), len(seg.starts) - 1]
+    return [(int(seg.starts[first]), int(seg.ends[last])) for first, last in zip(seg.sentence_starts.tolist(), lasts,
+                                                                                 strict=True)]
+
+
+def claim_sentence_rows(doc: dict[str, Any], text: str, seg: Segmentation) -> list[dict[str, Any]]:
+    """``claim_sentences`` rows: every sentence, with the claims overlapping it (none: a negative example).
+
+    ``checkworthy`` is true when a claim of the sentence is check-worthy, null when its claims are all
+    undecided, false otherwise (sentences without a claim included); ``claim_type`` is the type of the
+    sentence's first claim.
+    """
+    claims = sorted(doc["claims"], key=lambda c: (c["start"], c["end"]))
+    types = label_index((NO_CLAIM, *LABELS["claims"]))
+    rows = []
+    for n, (start, end) in enumerate(sentence_bounds(seg)):
+        inside = [c for c in claims if c["start"] < end and c["end"] > start]
+        decided = [c.get("checkworthy") for c in inside if c.get("checkworthy") is not None]
+        rows.append({
+            "id": f"{doc['id']}-{n}", "document_id": doc["id"], "text": text[start:end], "start": start, "end": end,
+            "has_claim": bool(inside), "checkworthy": any(decided) if decided or not inside else None,
+            "claim_type": types[inside[0]["type"]] if inside else types[NO_CLAIM],
+            "claim_ids": [c["id"] for c in inside],
+        })
+    return rows
+
+
+def quotation_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """``quotation_attribution`` rows: each quotation with its source, cue and speaker entity."""
+    entities = {e["id"]: e for e in doc["entities"]}
+    rows = []
+    for q in doc["quotations"]:
+        speaker = entities.get(q.get("speaker") or "")
+        rows.append({
+            "id": q["id"], "document_id": doc["id"], "text": q["text"], "start": q["start"], "end": q["end"],
+            "form": label_index(LABELS["quotations"])[q["form"]], "source": q.get("source"), "cue": q.get("cue"),
+            "speaker_id": q.get("speaker"), "speaker_text": speaker["text"] if speaker else None,
+            "speaker_label": label_index(LABELS["entities"])[speaker["label"]] if speaker else None,
+        })
+    return rows
+
+
+def anchor_value(doc: dict[str, Any], date: dict[str, Any]) -> str | None:
+    """The value a date was resolved against: the publication date (``dct``), another date's value, or null."""
+    anchor = date.get("anchor")
+    if anchor == "dct":
+        return doc["metadata"]["published"]["date"]
+    return next((d["value"] for d in doc["dates"] if d["id"] == anchor), None) if anchor else None
+
+
+def date_rows(doc: dict[str, Any], text: str, seg: Segmentation) -> list[dict[str, Any]]:
+    """``dates`` rows: each TIMEX3 expression with the sentence(s) it sits in and its anchor resolved."""
+    bounds = sentence_bounds(seg)
+    starts = [start for start, _ in bounds]
+    rows = []
+    for d in doc["dates"]:
+        first = max(0, bisect_right(starts, d["start"]) - 1)
+        last = max(first, bisect_right(starts, d["end"] - 1) - 1)
+        start, end = bounds[first][0], bounds[last][1]
+        rows.append({
+            "id": d["id"], "document_id": doc["id"], "text": d["text"], "start": d["start"], "end": d["end"],
+            "type": label_index(LABELS["dates"])[d["type"]], "value": d["value"], "mod": d.get("mod"),
+            "anchor": d.get("anchor"), "anchor_value": anchor_value(doc, d),
+            "sentence": text[start:end], "sentence_start": start, "sentence_end": end,
+        })
+    return rows
 
 
 def ner_rows(doc_id: str, text: str, entities: Iterable[tuple[int, int, str]]) -> list[dict[str, Any]]:
@@ -201,23 +329,28 @@ class Converted:
 
 
 def convert(corpus: Corpus, paths: list[str], schemas: dict[str, pa.Schema]) -> Converted:
-    """Read and convert a batch of documents (runs in worker processes: only paths go in, tables come out)."""
-    documents: dict[str, list[dict[str, Any]]] = {}
-    spans: dict[str, SpanColumns] = {}
-    ner: dict[str, NerColumns] = {}
+    """Read and convert a batch of documents (runs in worker processes: only paths go in, tables come out).
+
+    Each document is tokenised once, its tokens cut at every span boundary of every layer, and the
+    token-based configs (``ner``, ``token_spans``, ``claim_sentences``, ``dates``) share those tokens.
+    """
+    rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    columns: dict[tuple[str, str], Any] = {}
     headers = []
     for path in paths:
         doc, text = corpus.load(Path(path))
         split = doc["metadata"]["split"]
-        documents.setdefault(split, []).append(document_row(doc, text))
-        spans.setdefault(split, SpanColumns()).add(doc)
-        ner.setdefault(split, NerColumns()).add(doc["id"], text, _entity_triples(doc))
+        seg = segment(text, span_boundaries(doc))
+        rows.setdefault(("documents", split), []).append(document_row(doc, text))
+        rows.setdefault(("claim_sentences", split), []).extend(claim_sentence_rows(doc, text, seg))
+        rows.setdefault(("quotation_attribution", split), []).extend(quotation_rows(doc))
+        rows.setdefault(("dates", split), []).extend(date_rows(doc, text, seg))
+        columns.setdefault(("spans", split), SpanColumns()).add(doc)
+        columns.setdefault(("ner", split), NerColumns()).add(doc["id"], text, _entity_triples(doc), seg)
+        columns.setdefault(("token_spans", split), TokenSpanColumns()).add(doc, text, seg)
         headers.append({key: value for key, value in doc.items() if key not in LAYERS})
-    tables = {("documents", split): pa.Table.from_pylist(rows, schema=schemas["documents"])
-              for split, rows in documents.items()}
-    for config, columns_by_split in (("ner", ner), ("spans", spans)):
-        tables.update({(config, split): columns.table(schemas[config])
-                       for split, columns in columns_by_split.items() if len(columns)})
+    tables = {key: pa.Table.from_pylist(values, schema=schemas[key[0]]) for key, values in rows.items() if values}
+    tables.update({key: built.table(schemas[key[0]]) for key, built in columns.items() if len(built)})
     return Converted.of(headers, tables)
 
 

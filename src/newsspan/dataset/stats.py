@@ -22,7 +22,7 @@ from ..corpus import Corpus
 from ..iob import ner_tags
 from ..model import LAYERS, SUBSPANS
 from ..schema import annotation_statuses, splits
-from .features import LABELS  # spans per label: every label of the inventory, 0 when absent
+from .features import LABELS, SPAN_LABELS  # spans per label: every label of the inventory, 0 when absent
 from .parquet import Tables, write_tables
 
 #: Rows read at a time: span and sentence rows are small, document rows carry the whole text.
@@ -112,7 +112,7 @@ def span_counts(folder: Path, files: tuple[str, ...]) -> Counter[tuple[str, ...]
     for batch in _batches(folder, files, columns):
         table = pa.Table.from_batches([batch])
         for group in table.group_by(["layer", "label"]).aggregate([([], "count_all")]).to_pylist():
-            counts[LAYERS[group["layer"]], "label", group["label"]] += group["count_all"]
+            counts[LAYERS[group["layer"]], "label", SPAN_LABELS[group["label"]]] += group["count_all"]
         for index, layer in enumerate(LAYERS):
             rows = table.select(list(ATTRIBUTES[layer])).filter(pc.equal(table.column("layer"), index))
             for column in ATTRIBUTES[layer] if rows.num_rows else ():
@@ -121,13 +121,42 @@ def span_counts(folder: Path, files: tuple[str, ...]) -> Counter[tuple[str, ...]
     return counts
 
 
+def span_lengths(folder: Path, files: tuple[str, ...]) -> dict[str, Counter[int]]:
+    """How many spans of each layer have each length (in characters): a histogram, bounded in memory."""
+    lengths: dict[str, Counter[int]] = {layer: Counter() for layer in LAYERS}
+    for batch in _batches(folder, files, ["layer", "start", "end"]):
+        width = pc.subtract(batch.column("end"), batch.column("start"))
+        table = pa.table({"layer": batch.column("layer"), "width": width})
+        for group in table.group_by(["layer", "width"]).aggregate([([], "count_all")]).to_pylist():
+            lengths[LAYERS[group["layer"]]][group["width"]] += group["count_all"]
+    return lengths
+
+
+def _length_summary(histogram: Counter[int]) -> dict[str, float | int | None]:
+    """Mean, median and longest span length of a histogram (None when empty)."""
+    total = sum(histogram.values())
+    if not total:
+        return {"mean": None, "median": None, "max": None}
+    seen, median = 0, None
+    for width in sorted(histogram):
+        seen += histogram[width]
+        if seen * 2 >= total:
+            median = width
+            break
+    return {"mean": round(sum(w * n for w, n in histogram.items()) / total, 1), "median": median,
+            "max": max(histogram)}
+
+
 def compute(folder: Path, tables: Tables | None = None) -> dict[str, Any]:
     """The corpus statistics of a dataset folder (``tables``: the files just written, if known)."""
     per_split: dict[str, dict[str, Any]] = {}
     totals: Counter[str] = Counter()
     spans: Counter[tuple[str, ...]] = Counter()
+    lengths: dict[str, Counter[int]] = {layer: Counter() for layer in LAYERS}
     documents, ner, span_files = (_split_files(tables, folder, c) for c in ("documents", "ner", "spans"))
     for split in documents:
+        for layer, histogram in span_lengths(folder, span_files.get(split, ())).items():
+            lengths[layer].update(histogram)
         docs = document_counts(folder, documents[split])
         tokens = token_counts(folder, ner.get(split, ()))
         split_spans = span_counts(folder, span_files.get(split, ()))
@@ -139,7 +168,12 @@ def compute(folder: Path, tables: Tables | None = None) -> dict[str, Any]:
             "spans": {layer: sum(n for (lay, kind, _), n in split_spans.items() if lay == layer and kind == "label")
                       for layer in LAYERS},
         }
-    return _summary(totals, spans, per_split)
+    summary = _summary(totals, spans, per_split)
+    summary["span_lengths"] = {layer: _length_summary(lengths[layer]) for layer in LAYERS}
+    summary["spans_per_1000_tokens"] = {
+        layer: round(1000 * summary["spans"][layer] / summary["tokens"], 1) if summary["tokens"] else None
+        for layer in LAYERS}
+    return summary
 
 
 def of_annotations(corpus: Corpus, files: Iterable[Path | str],

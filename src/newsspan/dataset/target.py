@@ -85,7 +85,8 @@ def _owner(name: str, prefix: str) -> int | None:
 def remove_stale_staging(out: Path) -> list[Path]:
     """Remove staging and old-build folders of ``out`` left by builds that were killed; returns them.
 
-    Only marked folders whose process is gone are removed.
+    Only folders whose process is gone are removed, and only when marked (or still empty: killed before the
+    marker was written).
     """
     removed = []
     if not out.parent.is_dir():
@@ -93,10 +94,15 @@ def remove_stale_staging(out: Path) -> list[Path]:
     for entry in out.parent.iterdir():
         for prefix in (f".{out.name}.build-", f".{out.name}.old-"):
             pid = _owner(entry.name, prefix)
-            if pid is not None and not _alive(pid) and entry.is_dir() and not entry.is_symlink() \
-                    and has_marker(entry):
+            if pid is None or _alive(pid) or not entry.is_dir() or entry.is_symlink():
+                continue
+            if has_marker(entry):
                 shutil.rmtree(entry)
-                removed.append(entry)
+            elif not any(entry.iterdir()):
+                entry.rmdir()
+            else:
+                continue
+            removed.append(entry)
     return removed
 
 

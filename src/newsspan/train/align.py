@@ -73,13 +73,38 @@ class _Unit:
     end: int
 
 
-def _units(offsets: Offsets, word_ids: WordIds, per_subword: bool) -> list[_Unit]:
+def document_offsets(offsets: Offsets, word_ids: WordIds, token_starts: Sequence[int],
+                     token_ends: Sequence[int]) -> list[tuple[int, int]]:
+    """Offsets of an ``is_split_into_words`` encoding (relative to each word) as document offsets.
+
+    ``token_starts``/``token_ends`` are the words' offsets in the document (the ``ner`` config's columns);
+    a subword keeps its place inside its word, clamped to the word.
+    """
+    mapped = []
+    for (start, end), word in zip(offsets, word_ids, strict=True):
+        if word is None:
+            mapped.append((0, 0))
+            continue
+        base, limit = token_starts[word], token_ends[word]
+        mapped.append((min(base + start, limit), min(base + end, limit)))
+    return mapped
+
+
+def _trimmed(start: int, end: int, text: str | None) -> tuple[int, int]:
+    """A subword's offsets without the leading whitespace SentencePiece/Metaspace pieces (``▁x``) cover."""
+    while text is not None and start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+def _units(offsets: Offsets, word_ids: WordIds, per_subword: bool, text: str | None = None) -> list[_Unit]:
     units: list[_Unit] = []
     previous: int | None = None
     for i, ((start, end), word) in enumerate(zip(offsets, word_ids, strict=True)):
         if word is None:
             previous = None
             continue
+        start, end = _trimmed(start, end, text)
         if per_subword or word != previous or not units:
             units.append(_Unit(i, start, end))
         else:
@@ -88,17 +113,29 @@ def _units(offsets: Offsets, word_ids: WordIds, per_subword: bool) -> list[_Unit
     return units
 
 
+def _in_document(offsets: Offsets, word_ids: WordIds, token_starts: Sequence[int] | None,
+                 token_ends: Sequence[int] | None) -> Offsets:
+    if token_starts is None or token_ends is None:
+        return offsets
+    return document_offsets(offsets, word_ids, token_starts, token_ends)
+
+
 def align_spans(offsets: Offsets, word_ids: WordIds, spans: Iterable[Span], *, label_all_subwords: bool = False,
-                labels: Sequence[str] | None = None) -> list[int]:
+                labels: Sequence[str] | None = None, text: str | None = None,
+                token_starts: Sequence[int] | None = None, token_ends: Sequence[int] | None = None) -> list[int]:
     """Per-subword label ids for character spans ``(start, end, label)``; nested spans: the outermost wins.
 
     A span must start and end at word boundaries (subword boundaries with ``label_all_subwords``);
     otherwise :class:`AlignmentError` names every such span. A span cut by a truncation window is
-    labelled on the part inside the window; spans outside it are left out.
+    labelled on the part inside the window; spans outside it are left out. Give ``text`` (the encoded
+    text) for SentencePiece/Metaspace tokenizers, whose pieces cover the space before a word; give
+    ``token_starts``/``token_ends`` (the ``ner`` columns) for an ``is_split_into_words`` encoding, whose
+    offsets are relative to each word: spans are then document offsets.
     """
     labels = labels or label_list()
     ids = {label: i for i, label in enumerate(labels)}
-    units = _units(offsets, word_ids, label_all_subwords)
+    offsets = _in_document(offsets, word_ids, token_starts, token_ends)
+    units = _units(offsets, word_ids, label_all_subwords, text)
     tags = [ids["O"]] * len(units)
     if units:
         problems = []
@@ -137,14 +174,18 @@ def _misaligned(start: int, end: int, label: str, units: list[_Unit], per_subwor
 
 
 def decode(offsets: Offsets, word_ids: WordIds, label_ids: Sequence[int], *, label_all_subwords: bool = False,
-           labels: Sequence[str] | None = None) -> list[Span]:
+           labels: Sequence[str] | None = None, text: str | None = None,
+           token_starts: Sequence[int] | None = None, token_ends: Sequence[int] | None = None) -> list[Span]:
     """Character spans from per-subword label ids (aligned or predicted), strict IOB2.
 
     Without ``label_all_subwords`` only each word's first subword counts and the span covers the whole
     word; with it every subword counts. Special tokens are skipped; an ``I-`` without its ``B-`` is dropped.
+    ``text``, ``token_starts`` and ``token_ends`` as for :func:`align_spans`: with the ``ner`` row's token
+    offsets, the spans are document offsets (not offsets inside a word).
     """
     labels = labels or label_list()
-    units = _units(offsets, word_ids, label_all_subwords)
+    offsets = _in_document(offsets, word_ids, token_starts, token_ends)
+    units = _units(offsets, word_ids, label_all_subwords, text)
     tokens = [Token("", unit.start, unit.end) for unit in units]
     tags = [labels[label_ids[unit.first]] if label_ids[unit.first] != IGNORE else "O" for unit in units]
     return spans_from_iob2(tokens, tags)
