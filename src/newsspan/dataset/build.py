@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..corpus import Corpus
+from ..engine import LOCAL, Engine
 from ..schema import schema_path
 from ..validation import annotation_files
 from .card import write_card
@@ -25,7 +26,7 @@ from .croissant import write_croissant
 from .facts import CorpusFacts, Links, stated_version
 from .features import GUIDELINES_NAME, MARKER, SCHEMA_NAME
 from .manifest import write_manifest, write_marker
-from .parquet import DEFAULT_SHARD_ROWS, DocumentHook, Tables, default_jobs, write_tables
+from .parquet import DEFAULT_SHARD_ROWS, DocumentHook, Tables, default_jobs
 from .stats import compute
 from .target import BuildError, check_out, remove_stale_staging, replace_folder, staging_folder, write_error
 
@@ -54,10 +55,12 @@ def ship_references(corpus: Corpus, folder: Path, homepage: str | None = None) -
 def build_folder(
     corpus: Corpus, paths: Sequence[Path | str], folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int | None = None, homepage: str | None = None, on_document: DocumentHook | None = None,
+    engine: Engine = LOCAL,
 ) -> tuple[Tables, dict[str, Any]]:
     """Write the complete dataset folder (data, card, Croissant, schema, guidelines, checksums) into ``folder``.
 
     ``homepage`` (optional) is the public address the card and Croissant cite; without it they cite none.
+    ``engine`` writes the parquet shards (:mod:`newsspan.engine`: the same bytes on any engine).
     Returns the tables written and the corpus statistics the card reports.
     """
     if homepage is not None:
@@ -72,8 +75,8 @@ def build_folder(
         if on_document:
             on_document(header)
 
-    tables = write_tables(corpus, files, folder, shard_rows=shard_rows,
-                          jobs=default_jobs(len(files)) if jobs is None else jobs, on_document=hook)
+    tables = engine.write_tables(corpus, files, folder, shard_rows=shard_rows,
+                                 jobs=default_jobs(len(files)) if jobs is None else jobs, on_document=hook)
     numbers = compute(folder, tables)
     links = ship_references(corpus, folder, homepage)
     write_card(folder, tables, numbers, facts, links)
@@ -117,6 +120,7 @@ class BuildResult:
 def build_dataset(
     corpus: Corpus, paths: Sequence[Path | str], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int | None = None, homepage: str | None = None, force: bool = False, on_document: DocumentHook | None = None,
+    engine: Engine = LOCAL,
 ) -> BuildResult:
     """Build the dataset folder next to ``out`` and move it into place (an earlier build is replaced).
 
@@ -130,7 +134,7 @@ def build_dataset(
     staging = staging_folder(out)
     try:
         tables, numbers = build_folder(corpus, paths, staging, shard_rows=shard_rows, jobs=jobs, homepage=homepage,
-                                       on_document=on_document)
+                                       on_document=on_document, engine=engine)
         replace_folder(staging, out)
     except OSError as exc:
         raise write_error(out, exc) from None
@@ -143,6 +147,7 @@ def build_dataset(
 def check_dataset(
     corpus: Corpus, paths: Sequence[Path | str], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int | None = None, homepage: str | None = None, on_document: DocumentHook | None = None,
+    engine: Engine = LOCAL,
 ) -> list[tuple[str, str]]:
     """Build into a temporary folder and compare with ``out``: the differences (none when fresh).
 
@@ -151,7 +156,7 @@ def check_dataset(
     with tempfile.TemporaryDirectory(prefix="newsspan-check-") as tmp:
         try:
             build_folder(corpus, paths, Path(tmp), shard_rows=shard_rows, jobs=jobs, homepage=homepage,
-                         on_document=on_document)
+                         on_document=on_document, engine=engine)
         except OSError as exc:
             raise BuildError(f"{tmp}: building for comparison failed ({exc.strerror or exc})") from None
         return folder_differences(Path(tmp), out)
