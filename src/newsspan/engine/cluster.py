@@ -102,8 +102,8 @@ class DaskEngine:
     def write_tables(self, corpus: Corpus, files: list[str], folder: Path, *, shard_rows: int, jobs: int = 1,
                      on_document: Callable[[dict[str, Any]], None] | None = None) -> Any:
         """The local engine's parquet shards, written by the workers (see the module's description)."""
-        from ..dataset.parquet import SplitFiles, Tables, shard_name
         from ..dataset.features import CONFIGS
+        from ..dataset.parquet import SplitFiles, Tables, shard_name
         from ..schema import splits
 
         if shard_rows < 1:
@@ -156,13 +156,20 @@ class DaskEngine:
 
 
 def _result(future: Any) -> Any:
-    """A future's result; a task lost with its workers (Dask gave up) is an :class:`EngineError`."""
+    """A future's result; a task lost with its workers (Dask gave up) or cancelled (the cluster restarted) is an
+    :class:`EngineError`."""
+    from concurrent.futures import CancelledError
+
     from distributed import KilledWorker
 
     try:
         return future.result()
     except KilledWorker as exc:
-        raise EngineError(f"the Dask workers running a task died repeatedly ({exc}); nothing was written") from None
+        raise EngineError(f"Dask workers died repeatedly while running {exc.task!r}; the work was abandoned "
+                          "(nothing was written)") from None
+    except CancelledError:
+        raise EngineError("the Dask cluster cancelled the work (restarted or shut down); "
+                          "the work was abandoned (nothing was written)") from None
 
 
 def _indexed(parts: list[Sequence[str]]) -> list[tuple[int, Sequence[str]]]:
