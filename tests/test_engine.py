@@ -19,7 +19,7 @@ from newsspan.corpus import Corpus
 from newsspan.dataset.build import build_dataset, folder_differences
 from newsspan.engine import LOCAL, EngineError, open_engine
 from newsspan.engine.cluster import SCRATCH, DaskEngine, cut, partitions
-from newsspan.validation import validate
+from newsspan.validation import annotation_files, validate
 
 from .conftest import load_synthetic_generator
 from .test_scale import BREAKAGES, _edit, _seed_of
@@ -89,6 +89,10 @@ def test_dask_validation_reports_the_local_problems_in_the_same_order(tmp_path: 
     assert dask.problems == local.problems
     assert dask.files == local.files == 60
     assert validate(corpus).problems == local.problems
+    on_url = Corpus(Path(tmp_path.as_uri()))  # workers read through fsspec (file://; memory:// is per process)
+    remote = small.validate(on_url, annotation_files(on_url))
+    assert [(Path(p.file).name, p.pointer, p.code) for p in remote.problems] == \
+        [(Path(p.file).name, p.pointer, p.code) for p in local.problems]
 
 
 def _kill_when_converting(out: Path, act: Any) -> threading.Thread:

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from . import storage
 from .files import atomic_write_bytes, atomic_write_json
 from .model import LAYERS, Document, empty_layers
 from .schema import load_schema, schema_version
@@ -59,11 +60,11 @@ class Corpus:
 
     def read_text(self, seed_file: str) -> str:
         """The canonical text of a seed file (raises OSError or text.SeedDecodeError)."""
-        return canonical_text(self.seed_path(seed_file).read_bytes())
+        return canonical_text(storage.read_file(self.seed_path(seed_file)))
 
     def load(self, path: Path) -> tuple[Document, str]:
         """An annotation file and its canonical text; for files that already passed validation."""
-        doc = orjson.loads(Path(path).read_bytes())
+        doc = orjson.loads(storage.read_file(path))
         return doc, self.read_text(doc["seed"]["file"])
 
     def iter_documents(self, paths: Iterable[Path] = ()) -> Iterator[tuple[Document, str]]:

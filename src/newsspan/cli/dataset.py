@@ -11,6 +11,7 @@ from rich.text import Text
 from ..corpus import Corpus
 from ..engine import LOCAL, Engine
 from ..files import FileExistsRefusal
+from ..storage import is_url, location
 from .app import (
     EngineOption,
     JsonOption,
@@ -87,6 +88,7 @@ def build_command(
     """
     from ..dataset.build import BuildError, build_dataset, check_dataset, check_homepage
     from ..dataset.load import load_summary
+    from ..dataset.remote import check_remote_out
     from ..dataset.target import check_out
 
     if homepage is not None:
@@ -95,9 +97,15 @@ def build_command(
         except ValueError as exc:
             raise fail(str(exc), 2, as_json=as_json) from None
     corpus = Corpus(root)
+    if check and is_url(out):
+        raise fail(f"--check: expected a local --out folder to compare with; found the URL {location(out)}", 2,
+                   as_json=as_json)
     if not check:  # before validating: a refused --out leaves even the validation cache unwritten
         try:
-            check_out(out, corpus.root, force=force)
+            if is_url(out):
+                check_remote_out(location(out), force=force)
+            else:
+                check_out(out, corpus.root, force=force)
         except BuildError as exc:
             raise fail(str(exc), as_json=as_json) from None
     with engine_or_exit(engine, scheduler, as_json) as runner:
@@ -121,11 +129,11 @@ def build_command(
                 )
             except (FileExistsRefusal, BuildError) as exc:
                 raise fail(str(exc), as_json=as_json) from None
-    loaded = [] if no_load else load_summary(out)
+    loaded = [] if no_load or is_url(out) else load_summary(out)  # a URL --out is not loaded back here
     if as_json:
         print_json({"ok": True, **result.summary(), "loaded": loaded})
         return
-    console.print(Text.assemble(("built ", "green"), f"{out} from {result.tables.documents} document(s)"))
+    console.print(Text.assemble(("built ", "green"), f"{location(out)} from {result.tables.documents} document(s)"))
     console.print(loaded_table(out, loaded) if loaded else stats_table(result.stats))
 
 

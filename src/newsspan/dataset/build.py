@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import storage
 from ..corpus import Corpus
 from ..engine import LOCAL, Engine
 from ..schema import schema_path
@@ -46,10 +47,11 @@ def ship_references(corpus: Corpus, folder: Path, homepage: str | None = None) -
     """Copy the JSON Schema and, if the corpus has them, the guidelines into ``folder``; what the card links."""
     shutil.copyfile(schema_path(), folder / SCHEMA_NAME)
     guidelines = corpus.root / GUIDELINES_SOURCE
-    if not guidelines.is_file():
+    if not storage.is_file(guidelines):
         return Links(homepage)
-    shutil.copyfile(guidelines, folder / GUIDELINES_NAME)
-    return Links(homepage, True, stated_version(guidelines.read_text(encoding="utf-8", errors="replace")))
+    data = storage.read_file(guidelines)
+    (folder / GUIDELINES_NAME).write_bytes(data)
+    return Links(homepage, True, stated_version(data.decode("utf-8", errors="replace")))
 
 
 def build_folder(
@@ -109,7 +111,7 @@ class BuildResult:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "out": str(self.out),
+            "out": storage.location(self.out),
             "documents": self.tables.documents,
             "configs": {config: {split: {"rows": f.rows, "files": list(f.files)} for split, f in splits_.items()}
                         for config, splits_ in self.tables.configs.items()},
@@ -129,6 +131,9 @@ def build_dataset(
     """
     if homepage is not None:
         check_homepage(homepage)
+    if storage.is_url(out):  # an fsspec URL: built locally, then uploaded (.remote)
+        return _build_to_url(corpus, paths, storage.location(out), shard_rows=shard_rows, jobs=jobs,
+                             homepage=homepage, force=force, on_document=on_document, engine=engine)
     check_out(out, corpus.root, force=force)
     remove_stale_staging(out)
     staging = staging_folder(out)
@@ -142,6 +147,21 @@ def build_dataset(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out, tables, numbers)
+
+
+def _build_to_url(corpus: Corpus, paths: Sequence[Path | str], url: str, *, force: bool,
+                  **options: Any) -> BuildResult:
+    """:func:`build_dataset` for an fsspec URL: built in a local temporary folder, then uploaded."""
+    from .remote import check_remote_out, upload_folder
+
+    check_remote_out(url, force=force)
+    with tempfile.TemporaryDirectory(prefix="newsspan-build-") as tmp:
+        try:
+            tables, numbers = build_folder(corpus, paths, Path(tmp), **options)
+        except OSError as exc:
+            raise write_error(Path(tmp), exc) from None
+        upload_folder(Path(tmp), url)
+    return BuildResult(Path(url), tables, numbers)
 
 
 def check_dataset(

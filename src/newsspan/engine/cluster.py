@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .. import storage
 from ..corpus import Corpus
 from ..validation import Problem, Report
 from . import EngineError
@@ -87,9 +88,9 @@ class DaskEngine:
                  progress: Callable[[int], None] | None = None, stats: dict[str, int] | None = None,
                  **_: object) -> Report:
         """Every problem of ``files`` in file order. Workers share no cache: every file is checked."""
-        named = [(file, os.path.abspath(file)) for file in files]
+        named = [(file, _absolute(file)) for file in files]
         report = Report(files=len(files))
-        root = (str(corpus.root), os.path.abspath(corpus.root))
+        root = (str(corpus.root), _absolute(corpus.root))
         parts = partitions(named, self.partition_files)
         for part, problems in zip(parts, self._results(check_partition, parts, root), strict=True):
             report.problems += problems
@@ -172,6 +173,11 @@ def _result(future: Any) -> Any:
                           "the work was abandoned (nothing was written)") from None
 
 
+def _absolute(path: str | Path) -> str:
+    """A local path made absolute (workers may run elsewhere); an fsspec URL as it is."""
+    return storage.location(path) if storage.is_url(path) else os.path.abspath(path)
+
+
 def _indexed(parts: list[Sequence[str]]) -> list[tuple[int, Sequence[str]]]:
     return list(enumerate(parts))
 
@@ -206,7 +212,8 @@ def check_partition(named: Sequence[tuple[str, str]], root: tuple[str, str]) -> 
     ``root``: the corpus root as given and absolute)."""
     from ..validation.document import check_bytes, read_bytes, seed_reader, unreadable
 
-    shown_seeds, read_seed = Path(root[0]) / "seeds", seed_reader(Path(root[1]) / "seeds")
+    shown_seeds = Path(root[0]) / "seeds"
+    read_seed = seed_reader(f"{root[1]}/seeds" if storage.is_url(root[1]) else Path(root[1]) / "seeds")
     problems: list[Problem] = []
     for name, path in named:
         data = read_bytes(path)

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from .. import storage
 from ..text import SeedDecodeError, canonical_text, text_sha256
 from .problems import Problem
 from .rules import Context, rule_problems
@@ -26,8 +27,11 @@ SeedReader = Callable[[str], "bytes | OSError"]
 
 
 def read_bytes(path: str | Path) -> bytes | OSError:
-    """The bytes of a file, or the error that prevented reading it."""
+    """The bytes of a file (a local path or an fsspec URL, :mod:`newsspan.storage`), or the error that prevented
+    reading it."""
     try:
+        if storage.is_url(path):
+            return storage.read_bytes(path)
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
@@ -36,7 +40,9 @@ def read_bytes(path: str | Path) -> bytes | OSError:
 
 def seed_reader(seeds_dir: str | Path) -> SeedReader:
     """Reads seeds from a ``seeds/`` folder (joined as strings: pathlib costs ~10 us a file)."""
-    folder = str(seeds_dir)
+    folder = storage.location(seeds_dir)
+    if storage.is_url(folder):
+        return lambda name: read_bytes(f"{folder.rstrip('/')}/{name}")
     return lambda name: read_bytes(os.path.join(folder, name))
 
 
