@@ -26,9 +26,9 @@ from .test_scale import BREAKAGES, _edit, _seed_of
 
 distributed = pytest.importorskip("distributed")  # the [scale] extra; installed with [dev]
 
-DOCS = 300
-SHARD_ROWS = 100  # several shards per config, so shard boundaries fall inside partitions
-PARTITION = 23  # partitions that do not line up with shards or row groups
+DOCS = 1000
+SHARD_ROWS = 300  # several shards per config, so shard boundaries fall inside partitions
+PARTITION = 97  # partitions that do not line up with shards or row groups
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from newsspan.corpus import Corpus
 from newsspan.dataset.build import build_dataset
 from newsspan.dataset.features import MARKER
 from newsspan.validation import validate
+from newsspan.validation.cache import CACHE_DIR_ENV
 
 fsspec = pytest.importorskip("fsspec")
 
@@ -47,7 +48,8 @@ def test_a_location_keeps_its_url_through_pathlib(given: Any, expected: str) -> 
     assert storage.is_url(given) == ("://" in expected)
 
 
-def test_validate_reads_a_corpus_on_memory_and_reports_the_local_problems(corpus_copy: Corpus, cli: Any) -> None:
+def test_validate_reads_a_corpus_on_memory_and_reports_the_local_problems(corpus_copy: Corpus, cli: Any,
+                                                                         tmp_path: Path, monkeypatch: Any) -> None:
     (corpus_copy.annotations_dir / "broken.json").write_text('{"id": "broken"}', encoding="utf-8")
     url = to_memory(corpus_copy)
     local, remote = validate(corpus_copy), validate(Corpus(Path(url)))
@@ -55,8 +57,13 @@ def test_validate_reads_a_corpus_on_memory_and_reports_the_local_problems(corpus
     assert [(Path(p.file).name, p.pointer, p.code) for p in remote.problems] == \
         [(Path(p.file).name, p.pointer, p.code) for p in local.problems]
     assert all(p.file.startswith(f"{url}/annotations/") for p in remote.problems)
-    done = cli("validate", "--root", url, "--json", "--no-cache")
+    monkeypatch.delenv(CACHE_DIR_ENV)  # the cache would go to the root: not for a URL root
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    done = cli("validate", "--root", url, "--json")
     assert done.exit_code == 1 and f"{url}/annotations/broken.json" in done.stdout
+    assert list(work.iterdir()) == []  # nothing written here (a folded "memory:/..." path)
 
 
 def test_build_from_and_to_memory_writes_the_local_bytes(corpus_copy: Corpus, cli: Any, tmp_path: Path) -> None:

@@ -196,6 +196,7 @@ EXTRA_OF: dict[str, str] = {
     "scipy": "review",
     "dask": "scale",
     "distributed": "scale",
+    "fsspec": "scale",
 }
 
 #: Commands whose extra installs every optional package they use (spacy is in several extras).

@@ -188,6 +188,7 @@ def validate(corpus: Corpus, paths: Iterable[Path | str] = (), *, jobs: int = 1,
     whatever the options.
     """
     files = annotation_files(corpus, paths)
+    use_cache = use_cache and not storage.is_url(corpus.root)  # the cache is local SQLite: not for a corpus at a URL
     writer = CacheWriter(cache_path(corpus.root, cache_dir), fingerprint()) if use_cache else None
     report = Report(files=len(files))
     passed: list[Entry] = []
