@@ -10,7 +10,8 @@ partitions:
 2. the client, knowing every partition's row counts, cuts each config and split into the same
    shards the local writer cuts (``shard_rows`` rows each, in document order) and sends one task per
    shard; the worker writes it with the local engine's :class:`~newsspan.dataset.parquet.ShardedWriter`
-   (same row groups, same parquet options) and moves it to its final name.
+   (same row groups, same parquet options), reading only the record batches it needs, and moves it
+   to its final name.
 
 Every task writes under a fresh temporary name and renames when done, so a task that Dask reruns
 after a worker died writes the same bytes again and nothing half-written is kept. The scratch
@@ -23,6 +24,7 @@ import logging
 import os
 import shutil
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +37,8 @@ from . import EngineError
 
 #: Files per partition (one task). The output does not depend on it; only scheduling overhead does.
 PARTITION_FILES = 500
+#: Partition tasks submitted per worker ahead of the one whose result is read next.
+IN_FLIGHT = 4
 #: The scratch folder of the build's first step, inside the staging folder (removed before checksums).
 SCRATCH = ".engine-parts"
 
@@ -75,14 +79,24 @@ class DaskEngine:
         self.partition_files = partition_files
 
     def _results(self, function: Callable[..., Any], parts: list[Any], *args: Any) -> Iterator[Any]:
-        """``function(part, *args)`` for every part on the cluster; results in part order."""
-        futures = self.client.map(function, parts, *([arg] * len(parts) for arg in args), pure=False)
+        """``function(part, *args)`` for every part on the cluster; results in part order.
+
+        At most :data:`IN_FLIGHT` tasks per worker are submitted ahead of the result being read, so
+        finished results waiting for an earlier one never pile up on the workers.
+        """
+        window = IN_FLIGHT * max(1, len(self.client.scheduler_info().get("workers", {})))
+        pending: deque[Any] = deque()
         try:
-            for future in futures:
-                yield _result(future)
-                future.release()
+            for part in parts:
+                pending.append(self.client.submit(function, part, *args, pure=False))
+                while len(pending) >= window:
+                    yield _result(pending[0])
+                    pending.popleft().release()
+            while pending:
+                yield _result(pending[0])
+                pending.popleft().release()
         finally:
-            self.client.cancel(futures)
+            self.client.cancel(list(pending))
 
     def validate(self, corpus: Corpus, files: list[str], *, jobs: int = 1, use_cache: bool = False,
                  progress: Callable[[int], None] | None = None, stats: dict[str, int] | None = None,
@@ -257,7 +271,6 @@ def convert_partition(indexed: tuple[int, Sequence[str]], root: str, scratch: st
 def write_shard(pieces: list[tuple[str, int, int]], config: str, split: str, shard_rows: int, target: str,
                 scratch: str) -> tuple[int, int]:
     """Write one shard from its pieces with the local engine's writer; ``(rows, bytes)`` as it counts them."""
-    import pyarrow as pa
 
     from ..dataset.features import config_features
     from ..dataset.parquet import ROW_GROUP_ROWS, ShardedWriter
@@ -266,8 +279,28 @@ def write_shard(pieces: list[tuple[str, int, int]], config: str, split: str, sha
     folder.mkdir()
     writer = ShardedWriter(folder, split, config_features()[config].arrow_schema, shard_rows, ROW_GROUP_ROWS[config])
     for file, offset, length in pieces:
-        writer.add(pa.ipc.open_file(pa.memory_map(file)).read_all().slice(offset, length))
+        for table in _rows(file, offset, length):
+            writer.add(table)
     [written] = writer.close()
     os.replace(written, target)
     shutil.rmtree(folder, ignore_errors=True)
     return writer.rows, writer.num_bytes
+
+
+def _rows(file: str, offset: int, length: int) -> Iterator[Any]:
+    """Rows ``offset .. offset + length`` of a partition's IPC file, a record batch (32 documents) at a time:
+    only the batches needed are read, so memory stays bounded by a batch whatever the shard size."""
+    import pyarrow as pa
+
+    with pa.OSFile(file) as source:
+        reader = pa.ipc.open_file(source)
+        start, stop = 0, offset + length
+        for index in range(reader.num_record_batches):
+            if start >= stop:
+                return
+            batch = reader.get_batch(index)
+            end = start + batch.num_rows
+            if end > offset:
+                low = max(offset - start, 0)
+                yield pa.Table.from_batches([batch.slice(low, min(stop, end) - start - low)])
+            start = end
