@@ -21,6 +21,11 @@ Stages, on the same files:
                           suggestion files; on --suggest-sample documents at most, after its patterns are built
                           (floor: 200 docs/s on one core)
 
+With ``--engines``, the build is also timed in-process on each engine (``--stage build-local`` and
+``--stage build-dask``: validate without cache, then write the dataset folder): the local engine with one
+worker per core, the Dask engine on a ``LocalCluster`` of 2 single-threaded workers (its start-up timed
+apart). The Dask rows report each worker's peak RSS (``ru_maxrss`` read on the worker) and the client's.
+
 CPU-time throughputs (``*_cpu_docs_per_s``) are reported too: on a shared machine they are the
 fairer comparison between one-process stages.
 """
@@ -113,6 +118,45 @@ def _prepare_suggest() -> None:
     suggest_layers({"id": "warm-up", "metadata": {}}, "Warm-up: the minister said on Tuesday “it works”.")
 
 
+def stage_build_engine(root: Path, engine_name: str) -> dict[str, Any]:
+    """Validate (no cache) and build ``root`` into a temporary folder on one engine; Dask workers' peak RSS."""
+    import tempfile
+
+    from newsspan.corpus import Corpus
+    from newsspan.dataset.build import build_dataset
+    from newsspan.engine import LOCAL
+
+    corpus = Corpus(root)
+    files = _files(root)
+    extra: dict[str, Any] = {}
+    cluster = client = None
+    engine: Any = LOCAL
+    if engine_name == "dask":
+        from distributed import Client, LocalCluster
+
+        from newsspan.engine.cluster import DaskEngine
+
+        began = time.perf_counter()
+        cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+        extra["cluster_start_seconds"] = round(time.perf_counter() - began, 2)
+        engine = DaskEngine(client)
+    wall, cpu = time.perf_counter(), time.process_time()
+    with tempfile.TemporaryDirectory(prefix="newsspan-bench-") as tmp:
+        report = engine.validate(corpus, files, jobs=0)
+        if not report.ok:
+            raise SystemExit(f"benchmark corpus is invalid: {report.problems[:3]}")
+        build_dataset(corpus, files, Path(tmp) / "dataset", engine=engine)
+    seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
+    if client is not None:
+        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        extra["worker_peak_rss_mb"] = sorted(round(v, 1) for v in peaks.values())
+        extra["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        client.close()
+        cluster.close()
+    return {"docs": len(files), "seconds": seconds, "cpu_seconds": cpu_seconds, **extra}
+
+
 def run_stage(name: str, root: Path, sample: int) -> dict[str, Any]:
     """Run one stage in this process; its work is timed in wall and CPU seconds."""
     if name == "suggest":
@@ -125,6 +169,8 @@ def run_stage(name: str, root: Path, sample: int) -> dict[str, Any]:
         "parse-only": lambda: stage_parse_only(root),
         "naive-jsonschema": lambda: stage_naive_jsonschema(root, sample),
     }
+    if name in ("build-local", "build-dask"):
+        return stage_build_engine(root, name.removeprefix("build-"))
     wall, cpu = time.perf_counter(), time.process_time()
     docs = stages[name]()
     return {"docs": docs, "seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu}
@@ -181,6 +227,23 @@ def clear_cache(root: Path) -> None:
     from newsspan.validation.cache import CACHE_DIR
 
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+
+
+def bench_engines(docs: int, workdir: Path) -> dict[str, Any]:
+    """The build (validate + write) on the local engine and on a 2-worker Dask LocalCluster, same files."""
+    root = corpus(workdir, docs)
+    figures: dict[str, Any] = {"docs": docs, "machine": machine()}
+    stage("parse-only", root, 1)  # warm the page cache
+    for name in ("local", "dask"):
+        output, peak = stage(f"build-{name}", root, 1)
+        figures[f"build_{name}_seconds"] = round(output["seconds"], 1)
+        figures[f"build_{name}_docs_per_s"] = round(output["docs"] / output["seconds"], 1)
+        figures[f"build_{name}_peak_rss_mb"] = peak
+        for key in ("cluster_start_seconds", "worker_peak_rss_mb", "client_peak_rss_mb"):
+            if key in output:
+                figures[f"dask_{key}"] = output[key]
+    figures["dask_vs_local_time"] = round(figures["build_dask_seconds"] / figures["build_local_seconds"], 2)
+    return figures
 
 
 def bench(docs: int, workdir: Path, sample: int, suggest_sample: int = 1000) -> dict[str, Any]:
@@ -282,11 +345,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="documents the naive jsonschema baseline validates at most (default 1000)")
     parser.add_argument("--suggest-sample", type=int, default=1000,
                         help="documents the suggest stage runs on at most (default 1000)")
+    parser.add_argument("--engines", action="store_true",
+                        help="only the build on the local and the Dask engine (2-worker LocalCluster), as JSON")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
         print(json.dumps(run_stage(args.stage, args.root, args.naive_sample)))
+        return 0
+    if args.engines:
+        for docs in args.docs or SIZES[:2]:
+            print(json.dumps(bench_engines(docs, args.workdir)), flush=True)
         return 0
     results = []
     for docs in args.docs or SIZES:

@@ -2,4 +2,5 @@
 
 from .cli import main
 
-main()
+if __name__ == "__main__":  # Dask's LocalCluster starts workers that import this module again
+    main()

@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.text import Text
 
 from ..corpus import Corpus
-from ..validation import Report, annotation_files, validate
+from ..engine import ENGINES, LOCAL, Engine, EngineError, open_engine
+from ..validation import Report, annotation_files
 
 app = typer.Typer(
     name="newsspan",
@@ -50,6 +51,13 @@ def options(
 
 RootOption = Annotated[Path, typer.Option("--root", help="Corpus root holding seeds/ and annotations/.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+EngineOption = Annotated[str, typer.Option(
+    "--engine", help="Where the work runs: local (this machine; default) or dask (a Dask cluster; extra [scale]).")]
+SchedulerOption = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--scheduler", help="With --engine dask: the scheduler's address (tcp://HOST:8786), or 'local' "
+                 "(default) for a LocalCluster of this machine's cores."),
+]
 PathsArgument = Annotated[
     Optional[list[Path]],  # noqa: UP045 - typer needs Optional on Python 3.10
     typer.Argument(help="Annotation files or folders (default: the root's annotations/)."),
@@ -124,27 +132,43 @@ def selected_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, n
     return files
 
 
-def validate_cached(corpus: Corpus, files: list[str], *, jobs: int, use_cache: bool, warn: bool = False,
-                    **kwargs: Any) -> Report:
-    """:func:`validate`, incremental when ``use_cache``; an unusable cache (e.g. a read-only root) checks every file."""
+@contextmanager
+def engine_or_exit(name: str, scheduler: str | None, as_json: bool) -> Iterator[Engine]:
+    """The engine of ``--engine`` and ``--scheduler`` (usage errors exit 2; a lost cluster exits 1)."""
+    if name not in ENGINES:
+        raise fail(f"--engine: expected one of {', '.join(ENGINES)}; found {name!r}", 2, as_json=as_json)
+    if scheduler is not None and name != "dask":
+        raise fail(f"--scheduler: only with --engine dask; found --engine {name}", 2, as_json=as_json)
     try:
-        return validate(corpus, files, jobs=jobs, use_cache=use_cache, **kwargs)
+        with open_engine(name, scheduler) as engine:
+            yield engine
+    except EngineError as exc:
+        raise fail(str(exc), as_json=as_json) from None
+
+
+def validate_cached(corpus: Corpus, files: list[str], *, jobs: int, use_cache: bool, warn: bool = False,
+                    engine: Engine = LOCAL, **kwargs: Any) -> Report:
+    """Validate on ``engine``, incremental when ``use_cache`` (local engine); an unusable cache (e.g. a read-only
+    root) checks every file."""
+    try:
+        return engine.validate(corpus, files, jobs=jobs, use_cache=use_cache, **kwargs)
     except (OSError, sqlite3.Error) as exc:
         if not use_cache:
             raise
         if warn:
             print_warning(f"cache unavailable ({exc}); checking every file")
-        return validate(corpus, files, jobs=jobs, **kwargs)
+        return engine.validate(corpus, files, jobs=jobs, **kwargs)
 
 
 def validate_or_exit(corpus: Corpus, files: list[str], as_json: bool, *, refusal: str | None = None,
-                     jobs: int = 1, use_cache: bool = False, progress: str | None = None) -> None:
+                     jobs: int = 1, use_cache: bool = False, progress: str | None = None,
+                     engine: Engine = LOCAL) -> None:
     """Validate ``files``; if any is invalid, print the problems (the report is the --json output) and exit 1.
 
     ``refusal`` is a last line on stderr saying what was not done; ``progress`` names a progress bar.
     """
     with progress_bar(progress or "validating", len(files), as_json or progress is None) as advance:
-        report = validate_cached(corpus, files, jobs=jobs, use_cache=use_cache, progress=advance)
+        report = validate_cached(corpus, files, jobs=jobs, use_cache=use_cache, progress=advance, engine=engine)
     if report.ok:
         return
     show_report(report, as_json)
@@ -190,6 +214,9 @@ EXTRA_OF: dict[str, str] = {
     "scipy": "review",
     "starlette": "annotate",
     "uvicorn": "annotate",
+    "dask": "scale",
+    "distributed": "scale",
+    "fsspec": "scale",
 }
 
 #: Commands whose extra installs every optional package they use (spacy is in several extras).

@@ -14,11 +14,14 @@ from ..files import FileExistsRefusal
 from ..schema import load_schema, splits
 from ..text import SeedDecodeError
 from .app import (
+    EngineOption,
     JsonOption,
     PathsArgument,
     RootOption,
+    SchedulerOption,
     app,
     console,
+    engine_or_exit,
     fail,
     print_json,
     print_problems,
@@ -49,19 +52,23 @@ def validate_command(
             help="Check every file, and neither read nor write the cache of files that passed (ROOT/.newsspan-cache/).",
         ),
     ] = False,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Check annotation files against the schema and the data contract; report every problem.
 
     Files that passed before and whose bytes, seed bytes, schema and newsspan version are unchanged
-    are skipped (incremental); --no-cache checks everything. The problems are the same either way.
+    are skipped (incremental); --no-cache checks everything. The problems are the same either way,
+    and on either engine (--engine dask checks every file: its workers share no cache).
     """
     corpus = Corpus(root)
     files = selected_files(corpus, paths, as_json, names=True)  # str paths: less memory for very large corpora
     stats: dict[str, int] = {}
-    with progress_bar("validating", len(files), as_json) as advance:
+    with engine_or_exit(engine, scheduler, as_json) as runner, \
+            progress_bar("validating", len(files), as_json) as advance:
         report = validate_cached(corpus, files, jobs=jobs, use_cache=not no_cache, warn=True, progress=advance,
-                                 stats=stats)
+                                 stats=stats, engine=runner)
     if as_json:
         print_json(report.to_dict())
     else:

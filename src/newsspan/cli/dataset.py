@@ -9,13 +9,18 @@ import typer
 from rich.text import Text
 
 from ..corpus import Corpus
+from ..engine import LOCAL, Engine
 from ..files import FileExistsRefusal
+from ..storage import is_url, location
 from .app import (
+    EngineOption,
     JsonOption,
     PathsArgument,
     RootOption,
+    SchedulerOption,
     app,
     console,
+    engine_or_exit,
     fail,
     print_json,
     progress_bar,
@@ -35,8 +40,10 @@ DistAlias = Annotated[
 REFUSAL = "refusing to build from invalid annotations (fix the problems above)"
 
 
-def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, use_cache: bool = True) -> list[str]:
-    """The annotation files to build from, validated; exits 1 (printing the problems) if any is invalid.
+def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, use_cache: bool = True,
+                    engine: Engine = LOCAL) -> list[str]:
+    """The annotation files to build from, validated (incrementally with ``use_cache``); exits 1 (printing the
+    problems) if any is invalid.
 
     With ``use_cache``, incremental: files unchanged since they last passed are not checked again (and the
     cache in ROOT/.newsspan-cache/ is updated). File names are strings: 100,000 ``Path`` objects held
@@ -46,7 +53,8 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, 
 
     files = selected_files(corpus, paths, as_json, names=True)
     jobs = 0 if len(files) >= PARALLEL_FROM else 1
-    validate_or_exit(corpus, files, as_json, refusal=REFUSAL, jobs=jobs, use_cache=use_cache, progress="validating")
+    validate_or_exit(corpus, files, as_json, refusal=REFUSAL, jobs=jobs, use_cache=use_cache, progress="validating",
+                     engine=engine)
     return files
 
 
@@ -70,6 +78,8 @@ def build_command(
         Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10 (and typer < 0.15 on any version)
         typer.Option("--homepage", help="Public URL of the dataset, cited by the card and Croissant (default: none)."),
     ] = None,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate, build the Hugging Face dataset folder (parquet, card, Croissant, checksums), then load it.
@@ -79,6 +89,7 @@ def build_command(
     """
     from ..dataset.build import BuildError, build_dataset, check_dataset, check_homepage
     from ..dataset.load import load_summary
+    from ..dataset.remote import check_remote_out
     from ..dataset.target import check_out
 
     if homepage is not None:
@@ -87,33 +98,43 @@ def build_command(
         except ValueError as exc:
             raise fail(str(exc), 2, as_json=as_json) from None
     corpus = Corpus(root)
+    if check and is_url(out):
+        raise fail(f"--check: expected a local --out folder to compare with; found the URL {location(out)}", 2,
+                   as_json=as_json)
     if not check:  # before validating: a refused --out leaves even the validation cache unwritten
         try:
-            check_out(out, corpus.root, force=force)
+            if is_url(out):
+                check_remote_out(location(out), force=force)
+            else:
+                check_out(out, corpus.root, force=force)
         except BuildError as exc:
             raise fail(str(exc), as_json=as_json) from None
-    files = validated_files(corpus, paths, as_json, use_cache=not check)  # --check writes nothing, not even a cache
-    with progress_bar("building", len(files), as_json) as advance:
-        if check:
+    with engine_or_exit(engine, scheduler, as_json) as runner:
+        # --check writes nothing, not even a cache
+        files = validated_files(corpus, paths, as_json, use_cache=not check, engine=runner)
+        with progress_bar("building", len(files), as_json) as advance:
+            if check:
+                try:
+                    differences = check_dataset(
+                        corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance,
+                        engine=runner,
+                    )
+                except BuildError as exc:
+                    raise fail(str(exc), as_json=as_json) from None
+                report_check(out, differences, as_json)
+                return
             try:
-                differences = check_dataset(
-                    corpus, files, out, shard_rows=shard_rows, homepage=homepage, on_document=advance
+                result = build_dataset(
+                    corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force, on_document=advance,
+                    engine=runner,
                 )
-            except BuildError as exc:
+            except (FileExistsRefusal, BuildError) as exc:
                 raise fail(str(exc), as_json=as_json) from None
-            report_check(out, differences, as_json)
-            return
-        try:
-            result = build_dataset(
-                corpus, files, out, shard_rows=shard_rows, homepage=homepage, force=force, on_document=advance
-            )
-        except (FileExistsRefusal, BuildError) as exc:
-            raise fail(str(exc), as_json=as_json) from None
-    loaded = [] if no_load else load_summary(out)
+    loaded = [] if no_load or is_url(out) else load_summary(out)  # a URL --out is not loaded back here
     if as_json:
         print_json({"ok": True, **result.summary(), "loaded": loaded})
         return
-    console.print(Text.assemble(("built ", "green"), f"{out} from {result.tables.documents} document(s)"))
+    console.print(Text.assemble(("built ", "green"), f"{location(out)} from {result.tables.documents} document(s)"))
     console.print(loaded_table(out, loaded) if loaded else stats_table(result.stats))
 
 

@@ -9,6 +9,7 @@ Modules in data-flow order (imports point down this list only, never up):
 - :mod:`.facts` -- what the card and Croissant say about the corpus (provenance, licence, citation);
 - :mod:`.card`, :mod:`.croissant`, :mod:`.manifest` -- ``README.md``, ``croissant.json``, ``SHA256SUMS``;
 - :mod:`.target` -- where a build may be written and how it replaces an earlier one;
+- :mod:`.remote` -- a finished build uploaded to an fsspec URL (``--out s3://...``);
 - :mod:`.build` -- orchestration: the folder, ``build_dataset``, ``check_dataset``;
 - :mod:`.load` -- load a built folder back with ``datasets.load_dataset``;
 - :mod:`.publish` -- upload to the Hugging Face Hub.

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .. import storage
 from ..corpus import Corpus
+from ..engine import LOCAL, Engine
 from ..schema import schema_path
 from ..validation import annotation_files
 from .agreement import agreement_figures
@@ -26,7 +28,7 @@ from .croissant import write_croissant
 from .facts import CorpusFacts, Links, stated_version
 from .features import GUIDELINES_NAME, MARKER, SCHEMA_NAME
 from .manifest import write_manifest, write_marker
-from .parquet import DEFAULT_SHARD_ROWS, DocumentHook, Tables, default_jobs, write_tables
+from .parquet import DEFAULT_SHARD_ROWS, DocumentHook, Tables, default_jobs
 from .stats import compute
 from .target import BuildError, check_out, remove_stale_staging, replace_folder, staging_folder, write_error
 
@@ -46,19 +48,22 @@ def ship_references(corpus: Corpus, folder: Path, homepage: str | None = None) -
     """Copy the JSON Schema and, if the corpus has them, the guidelines into ``folder``; what the card links."""
     shutil.copyfile(schema_path(), folder / SCHEMA_NAME)
     guidelines = corpus.root / GUIDELINES_SOURCE
-    if not guidelines.is_file():
+    if not storage.is_file(guidelines):
         return Links(homepage)
-    shutil.copyfile(guidelines, folder / GUIDELINES_NAME)
-    return Links(homepage, True, stated_version(guidelines.read_text(encoding="utf-8", errors="replace")))
+    data = storage.read_file(guidelines)
+    (folder / GUIDELINES_NAME).write_bytes(data)
+    return Links(homepage, True, stated_version(data.decode("utf-8", errors="replace")))
 
 
 def build_folder(
     corpus: Corpus, paths: Sequence[Path | str], folder: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int | None = None, homepage: str | None = None, on_document: DocumentHook | None = None,
+    engine: Engine = LOCAL,
 ) -> tuple[Tables, dict[str, Any]]:
     """Write the complete dataset folder (data, card, Croissant, schema, guidelines, checksums) into ``folder``.
 
     ``homepage`` (optional) is the public address the card and Croissant cite; without it they cite none.
+    ``engine`` writes the parquet shards (:mod:`newsspan.engine`: the same bytes on any engine).
     Returns the tables written and the corpus statistics the card reports.
     """
     if homepage is not None:
@@ -73,8 +78,8 @@ def build_folder(
         if on_document:
             on_document(header)
 
-    tables = write_tables(corpus, files, folder, shard_rows=shard_rows,
-                          jobs=default_jobs(len(files)) if jobs is None else jobs, on_document=hook)
+    tables = engine.write_tables(corpus, files, folder, shard_rows=shard_rows,
+                                 jobs=default_jobs(len(files)) if jobs is None else jobs, on_document=hook)
     numbers = compute(folder, tables)
     links = ship_references(corpus, folder, homepage)
     write_card(folder, tables, numbers, facts, links, agreement_figures(corpus))
@@ -107,7 +112,7 @@ class BuildResult:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "out": str(self.out),
+            "out": storage.location(self.out),
             "documents": self.tables.documents,
             "configs": {config: {split: {"rows": f.rows, "files": list(f.files)} for split, f in splits_.items()}
                         for config, splits_ in self.tables.configs.items()},
@@ -118,6 +123,7 @@ class BuildResult:
 def build_dataset(
     corpus: Corpus, paths: Sequence[Path | str], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int | None = None, homepage: str | None = None, force: bool = False, on_document: DocumentHook | None = None,
+    engine: Engine = LOCAL,
 ) -> BuildResult:
     """Build the dataset folder next to ``out`` and move it into place (an earlier build is replaced).
 
@@ -126,12 +132,15 @@ def build_dataset(
     """
     if homepage is not None:
         check_homepage(homepage)
+    if storage.is_url(out):  # an fsspec URL: built locally, then uploaded (.remote)
+        return _build_to_url(corpus, paths, storage.location(out), shard_rows=shard_rows, jobs=jobs,
+                             homepage=homepage, force=force, on_document=on_document, engine=engine)
     check_out(out, corpus.root, force=force)
     remove_stale_staging(out)
     staging = staging_folder(out)
     try:
         tables, numbers = build_folder(corpus, paths, staging, shard_rows=shard_rows, jobs=jobs, homepage=homepage,
-                                       on_document=on_document)
+                                       on_document=on_document, engine=engine)
         replace_folder(staging, out)
     except OSError as exc:
         raise write_error(out, exc) from None
@@ -141,9 +150,25 @@ def build_dataset(
     return BuildResult(out, tables, numbers)
 
 
+def _build_to_url(corpus: Corpus, paths: Sequence[Path | str], url: str, *, force: bool,
+                  **options: Any) -> BuildResult:
+    """:func:`build_dataset` for an fsspec URL: built in a local temporary folder, then uploaded."""
+    from .remote import check_remote_out, upload_folder
+
+    check_remote_out(url, force=force)
+    with tempfile.TemporaryDirectory(prefix="newsspan-build-") as tmp:
+        try:
+            tables, numbers = build_folder(corpus, paths, Path(tmp), **options)
+        except OSError as exc:
+            raise write_error(Path(tmp), exc) from None
+        upload_folder(Path(tmp), url)
+    return BuildResult(Path(url), tables, numbers)
+
+
 def check_dataset(
     corpus: Corpus, paths: Sequence[Path | str], out: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS,
     jobs: int | None = None, homepage: str | None = None, on_document: DocumentHook | None = None,
+    engine: Engine = LOCAL,
 ) -> list[tuple[str, str]]:
     """Build into a temporary folder and compare with ``out``: the differences (none when fresh).
 
@@ -152,7 +177,7 @@ def check_dataset(
     with tempfile.TemporaryDirectory(prefix="newsspan-check-") as tmp:
         try:
             build_folder(corpus, paths, Path(tmp), shard_rows=shard_rows, jobs=jobs, homepage=homepage,
-                         on_document=on_document)
+                         on_document=on_document, engine=engine)
         except OSError as exc:
             raise BuildError(f"{tmp}: building for comparison failed ({exc.strerror or exc})") from None
         return folder_differences(Path(tmp), out)

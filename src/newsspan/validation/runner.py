@@ -17,6 +17,7 @@ from functools import cache as memoise
 from pathlib import Path
 from typing import Any
 
+from .. import storage
 from ..corpus import Corpus
 from ..schema import schema_path
 from .cache import CacheReader, CacheWriter, Entry, cache_path, digest
@@ -35,7 +36,11 @@ def annotation_files(corpus: Corpus, paths: Iterable[Path | str] = ()) -> list[s
         return _json_files(str(corpus.annotations_dir))
     found: list[str] = []
     for path in named:
-        found.extend(_json_files(path) if _is_folder(path) else [path])
+        if storage.is_url(path):
+            url = storage.location(path)
+            found.extend(storage.json_files(url) if storage.is_dir(url) else [url])
+        else:
+            found.extend(_json_files(path) if _is_folder(path) else [path])
     return found
 
 
@@ -45,7 +50,10 @@ def _is_folder(path: str) -> bool:
 
 
 def _json_files(folder: str) -> list[str]:
-    """The ``*.json`` files of a folder (none if it does not exist), sorted, as ``Path`` would spell them."""
+    """The ``*.json`` files of a folder (none if it does not exist), sorted, as ``Path`` would spell them
+    (URLs of an fsspec file system listed by :mod:`newsspan.storage`)."""
+    if storage.is_url(folder):
+        return storage.json_files(folder)
     if not os.path.isdir(folder):
         return []
     prefix = "" if folder == "." else folder.rstrip(os.sep) + os.sep
@@ -186,6 +194,7 @@ def validate(corpus: Corpus, paths: Iterable[Path | str] = (), *, jobs: int = 1,
     whatever the options.
     """
     files = annotation_files(corpus, paths)
+    use_cache = use_cache and not storage.is_url(corpus.root)  # the cache is local SQLite: not for a corpus at a URL
     writer = _open_cache(cache_path(corpus.root, cache_dir)) if use_cache else None
     report = Report(files=len(files))
     passed: list[Entry] = []
