@@ -84,7 +84,8 @@ def duplicate_key_problems(file: str, data: bytes, doc: Any) -> list[Problem]:
     exact check instead).
     """
     try:
-        if orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n" == data:
+        styled = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+        if len(data) == len(styled) + 1 and data.startswith(styled) and data.endswith(b"\n"):  # no copy
             return []
         written = orjson.dumps(doc)
     except TypeError:  # nested too deep to encode: reported as json-too-deep
