@@ -4,6 +4,7 @@ finds, and the pinned seed hash is computed as the contract says."""
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from newsspan.text import canonical_text, text_sha256
 from newsspan.validation import RULES, document_problems, validate_file, validate_record
 from newsspan.validation import rules as rules_module
-from newsspan.validation.document import canonical_and_hash, check_bytes
+from newsspan.validation.document import canonical_and_hash, check_bytes, duplicate_key_problems
 from newsspan.validation.problems import codes
 from newsspan.validation.rules import Context, rule_problems
 
@@ -143,3 +144,25 @@ def test_seed_bytes_that_are_not_utf8_are_reported_with_their_place(seed_documen
     checked = check_bytes(f"{SEED_ID}.json", orjson.dumps(doc), Path("seeds"), lambda _name: b"caf\xe9")
     assert [(p.code, p.pointer) for p in checked.problems] == [("seed-not-utf8", "/seed/file")]
     assert "byte 3" in checked.problems[0].message
+
+
+KEYS = st.text(alphabet=st.sampled_from(['a', 'b', ':', '"', '\\', 'é', ' ']), min_size=0, max_size=4)
+VALUES = st.one_of(st.none(), st.integers(-5, 5), st.text(alphabet=st.sampled_from(['x', ':', '"', '\n']), max_size=4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(KEYS, VALUES), max_size=6), st.booleans(), st.booleans(), st.sampled_from([None, 2]))
+def test_duplicate_keys_are_found_exactly(pairs, nested, ascii_only, indent):
+    """Written by hand (json.dumps cannot repeat a key), in any layout: found iff a key repeats."""
+    body = ", ".join(f"{json.dumps(k, ensure_ascii=ascii_only)}: {json.dumps(v, ensure_ascii=ascii_only)}"
+                     for k, v in pairs)
+    raw = "{" + body + "}"
+    if nested:
+        raw = '{"outer": [1, ' + raw + '], "x": "10:00"}'
+    if indent:
+        raw = json.dumps(json.loads(raw), indent=indent) if len({k for k, _ in pairs}) == len(pairs) else raw
+    problems = duplicate_key_problems("f.json", raw.encode(), orjson.loads(raw))
+    repeated = len({k for k, _ in pairs}) != len(pairs)
+    assert bool(problems) == repeated, raw
+    if repeated:
+        assert {p.pointer for p in problems} == {"/outer/1" if nested else ""}
