@@ -7,11 +7,13 @@ import importlib.util
 import json
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from newsspan.corpus import Corpus
 
@@ -75,6 +77,8 @@ def repo_root_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-# hypothesis keeps no example database (it would write .hypothesis/ into the repository)
+# hypothesis keeps no example database and its other files in a temporary folder (by default it writes
+# .hypothesis/ into the working directory, the repository)
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="newsspan-hypothesis-"))
 settings.register_profile("no-database", database=None)
 settings.load_profile("no-database")
