@@ -29,6 +29,7 @@ from .facts import CorpusFacts, Links, stated_version
 from .features import GUIDELINES_NAME, MARKER, SCHEMA_NAME
 from .manifest import write_manifest, write_marker
 from .parquet import DEFAULT_SHARD_ROWS, DocumentHook, Tables, default_jobs
+from .remote import check_remote_out, upload_folder
 from .stats import compute
 from .target import BuildError, check_out, remove_stale_staging, replace_folder, staging_folder, write_error
 
@@ -153,8 +154,6 @@ def build_dataset(
 def _build_to_url(corpus: Corpus, paths: Sequence[Path | str], url: str, *, force: bool,
                   **options: Any) -> BuildResult:
     """:func:`build_dataset` for an fsspec URL: built in a local temporary folder, then uploaded."""
-    from .remote import check_remote_out, upload_folder
-
     check_remote_out(url, force=force)
     with tempfile.TemporaryDirectory(prefix="newsspan-build-") as tmp:
         try:
