@@ -23,7 +23,7 @@ import re
 import stat
 from functools import cache
 
-from . import storage
+from .storage import filesystem, is_url, location
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: Environment variable overriding the size limit (the CLI's ``--max-bytes`` sets it for every command).
@@ -67,7 +67,7 @@ def read_regular(path: str, limit: int | None = None, *, follow: bool = True) ->
     system (FileNotFoundError, PermissionError, ELOOP for a symbolic link when ``follow`` is false).
     """
     limit = max_bytes() if limit is None else limit
-    if storage.is_url(path):
+    if is_url(path):
         return _read_url(path, limit)
     fd = os.open(path, _FLAGS | (0 if follow else _NOFOLLOW))
     try:
@@ -92,7 +92,7 @@ def read_regular(path: str, limit: int | None = None, *, follow: bool = True) ->
 def _read_url(url: str, limit: int | None) -> bytes:
     """The bytes of a file on an fsspec file system, refused before reading when it is no file or too large."""
     limit = max_bytes() if limit is None else limit
-    fs, inner = storage.filesystem(url)
+    fs, inner = filesystem(url)
     info = fs.info(inner)  # FileNotFoundError when absent
     if info.get("type") != "file":
         raise ReadRefused("file-not-regular", f"expected a regular file; found {info.get('type') or 'no file'}", url)
@@ -120,8 +120,8 @@ def read_seed(seeds_dir: str, name: str, limit: int | None = None) -> bytes:
     Raises :class:`ReadRefused` (``seed-outside``, ``file-not-regular``, ``file-too-large``) or the system's
     ``OSError`` (FileNotFoundError when it does not exist).
     """
-    url = storage.is_url(seeds_dir)  # an object store has no links: the name check confines the read
-    path = f"{storage.location(seeds_dir).rstrip('/')}/{name}" if url else os.path.join(seeds_dir, name)
+    url = is_url(seeds_dir)  # an object store has no links: the name check confines the read
+    path = f"{location(seeds_dir).rstrip('/')}/{name}" if url else os.path.join(seeds_dir, name)
     if not seed_name_ok(name):
         raise ReadRefused("seed-outside", "expected a plain file name inside seeds/; found a name the schema "
                                           "does not allow (not read)", path)
