@@ -52,7 +52,7 @@ def options(
 RootOption = Annotated[Path, typer.Option("--root", help="Corpus root holding seeds/ and annotations/.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 EngineOption = Annotated[str, typer.Option(
-    "--engine", help="Where the work runs: local (this machine; default) or dask (a Dask cluster; extra [scale]).")]
+    "--engine", help="Where the work runs: local (this machine; default) or dask (a Dask cluster; scale extra).")]
 SchedulerOption = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
     typer.Option("--scheduler", help="With --engine dask: the scheduler's address (tcp://HOST:8786), or 'local' "
