@@ -29,8 +29,8 @@ echo "== installing newsspan[dev] into .venv"
 .venv/bin/python -m pip install -q -e '.[dev]'
 
 echo "== ruff"
-.venv/bin/ruff check src tests scripts benchmarks
+.venv/bin/ruff check --no-cache src tests scripts benchmarks
 
 echo "== pytest"
 export HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest -p no:cacheprovider "$@"  # no .pytest_cache in the repository
