@@ -19,6 +19,7 @@ from rich.text import Text
 
 from ..corpus import Corpus
 from ..engine import ENGINES, LOCAL, Engine, EngineError, open_engine
+from ..model import LAYERS
 from ..validation import Report, annotation_files
 
 app = typer.Typer(
@@ -47,6 +48,24 @@ def options(
 
     if max_bytes is not None:
         os.environ[MAX_BYTES_ENV] = str(max_bytes)  # read by every Corpus, also in worker processes
+
+
+LayersOption = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--layers", help="Comma-separated layers (default: all): entities,dates,quotations,claims."),
+]
+
+
+def parse_layers(value: str | None, as_json: bool) -> tuple[str, ...] | None:
+    """The layers named by --layers (None when the option is not given), or a usage error (exit 2)."""
+    if value is None:
+        return None
+    names = tuple(name.strip() for name in value.split(",") if name.strip())
+    unknown = [name for name in names if name not in LAYERS]
+    if unknown or not names:
+        raise fail(f"--layers: expected names from {', '.join(LAYERS)}; found {', '.join(unknown) or value!r}", 2,
+                   as_json=as_json)
+    return names
 
 
 RootOption = Annotated[Path, typer.Option("--root", help="Corpus root holding seeds/ and annotations/.")]

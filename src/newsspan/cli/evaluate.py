@@ -9,7 +9,18 @@ import typer
 from rich.text import Text
 
 from ..validation import Report
-from .app import JsonOption, app, console, err_console, fail, print_json, print_problems, progress_bar, require_existing
+from .app import (
+    JsonOption,
+    app,
+    console,
+    err_console,
+    fail,
+    parse_layers,
+    print_json,
+    print_problems,
+    progress_bar,
+    require_existing,
+)
 from .formats import format_module
 from .render import print_evaluation
 
@@ -50,12 +61,9 @@ def evaluate_command(
     """
     from ..evaluation import EvaluationError, evaluate_documents
     from ..evaluation.inputs import drop_uncarried, read_inputs
-    from ..model import LAYERS
 
     require_existing([gold, pred], as_json)
-    chosen = [name.strip() for name in layers.split(",") if name.strip()] if layers is not None else None
-    if chosen is not None and (not chosen or set(chosen) - set(LAYERS)):
-        raise fail(f"--layers: expected names among {', '.join(LAYERS)}; found {layers!r}", 2, as_json=as_json)
+    chosen = parse_layers(layers, as_json)
     if format_name is not None:
         format_module(format_name, as_json)
     import scipy.optimize  # noqa: F401 - a missing [review] extra is reported by main() before any work

@@ -13,11 +13,13 @@ from ..model import LAYERS
 from ..validation import Report
 from .app import (
     JsonOption,
+    LayersOption,
     PathsArgument,
     RootOption,
     app,
     console,
     fail,
+    parse_layers,
     print_json,
     print_problems,
     progress_bar,
@@ -26,23 +28,6 @@ from .app import (
     validate_or_exit,
 )
 from .render import accepted_table, suggestions_table
-
-LayersOption = Annotated[
-    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
-    typer.Option("--layers", help="Comma-separated layers (default: all): entities,dates,quotations,claims."),
-]
-
-
-def parse_layers(value: str | None, as_json: bool) -> tuple[str, ...]:
-    """The layers named by --layers (all by default), or a usage error."""
-    if not value:
-        return LAYERS
-    names = tuple(name.strip() for name in value.split(",") if name.strip())
-    unknown = [name for name in names if name not in LAYERS]
-    if unknown or not names:
-        raise fail(f"--layers: expected names from {', '.join(LAYERS)}; found {', '.join(unknown) or value!r}", 2,
-                   as_json=as_json)
-    return names
 
 
 @app.command("suggest", rich_help_panel="Corpus")
@@ -62,7 +47,7 @@ def suggest_command(
     from ..suggest.pipeline import SuggestError, check_out, gold_gazetteer, load_model, run
 
     corpus = Corpus(root)
-    chosen = parse_layers(layers, as_json)
+    chosen = parse_layers(layers, as_json) or LAYERS
     files = selected_files(corpus, paths, as_json)
     try:
         check_out(corpus, out)
@@ -99,7 +84,7 @@ def accept_command(
     from ..suggest.accept import accept
 
     corpus = Corpus(root)
-    chosen = parse_layers(layers, as_json)
+    chosen = parse_layers(layers, as_json) or LAYERS
     require_existing(suggestions, as_json)
     files = corpus.annotation_files(suggestions)
     if not files:
