@@ -100,7 +100,7 @@ def print_error(message: str) -> None:
 
 def print_warning(message: str) -> None:
     """One ``warning: ...`` line on stderr, for people."""
-    err_console.print(Text.assemble(("warning: ", "yellow"), message))
+    err_console.print(Text.assemble(("warning: ", "yellow"), message), soft_wrap=True)
 
 
 def fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:

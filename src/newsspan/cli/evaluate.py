@@ -13,11 +13,11 @@ from .app import (
     JsonOption,
     app,
     console,
-    err_console,
     fail,
     parse_layers,
     print_json,
     print_problems,
+    print_warning,
     progress_bar,
     require_existing,
 )
@@ -81,24 +81,12 @@ def evaluate_command(
             print_problems(Report(files=0, problems=exc.problems))
         raise typer.Exit(1) from None
     if lost := drop_uncarried(result["layers"], format_name):
-        err_console.print(
-            Text.assemble(
-                ("warning: ", "yellow"),
-                f"{format_name} cannot carry what these measures need; reported as null: {', '.join(lost)}",
-            ),
-            soft_wrap=True,
-        )
+        print_warning(f"{format_name} cannot carry what these measures need; reported as null: {', '.join(lost)}")
     predicted = {doc["id"] for doc in inputs.pred}
     unpredicted = [doc["id"] for doc in inputs.gold if doc["id"] not in predicted]
     if unpredicted:
-        err_console.print(
-            Text.assemble(
-                ("warning: ", "yellow"),
-                f"{len(unpredicted)} gold document(s) without a prediction, "
-                f"scored as predicted empty: {', '.join(unpredicted[:10])}",
-            ),
-            soft_wrap=True,
-        )
+        print_warning(f"{len(unpredicted)} gold document(s) without a prediction, "
+                      f"scored as predicted empty: {', '.join(unpredicted[:10])}")
     if model_index is not None:
         write_evaluation_model_index(model_index, pred, inputs.gold, result, as_json)
     if as_json:
