@@ -138,3 +138,75 @@ def test_a_seed_left_by_a_killed_add_blocks_only_another_text_of_that_name(hook_
     taken = invoke(["add", article, "--id", "astana-talks", "--root", root])
     assert taken.exit_code == 0, taken.output
     assert validated(root)["files"] == 2 and temp_files(root) == []
+
+
+# --- import ----------------------------------------------------------------------------------------------------
+
+SECOND = "KYIV, 4 March 2026 — Ministers met again on Wednesday.\nNo statement followed.\n"
+
+
+@pytest.fixture
+def exported(tmp_path: Path) -> Path:
+    """A Label Studio export of a corpus of two documents."""
+    corpus = copy_corpus(tmp_path / "source")
+    article = tmp_path / "kyiv-talks.txt"
+    article.write_text(SECOND, encoding="utf-8")
+    assert invoke(["add", article, "--id", "kyiv-talks", "--root", corpus.root]).exit_code == 0
+    out = tmp_path / "label-studio"
+    result = invoke(["export", "--format", "label-studio", "--root", corpus.root, "--out", out])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_import_killed_after_any_write_step_is_completed_by_the_rerun(hook_path: Path, tmp_path: Path,
+                                                                       exported: Path) -> None:
+    args = ("import", "--format", "label-studio", exported, "--out")
+    steps = trace(hook_path, tmp_path / "clean", *args, tmp_path / "clean")
+    expected = visible(tmp_path / "clean")
+    assert sum(name.startswith("annotations/") for name in expected) == 2 and not temp_files(tmp_path / "clean")
+    moves = [n for n, step in enumerate(steps, 1) if step.startswith(("link", "rename", "replace"))]
+    creates = [n for n, step in enumerate(steps, 1) if step.startswith("create")]
+    assert len(moves) == 4 and max(creates) < min(moves)  # every temp file is written before any file is placed
+    for n, step in enumerate(steps, 1):
+        root = tmp_path / f"kill-{n}"
+        killed(newsspan(hook_path, root, *args, root, kill_at=n), step)
+        after_kill = visible(root) if root.exists() else {}
+        assert {name: expected[name] for name in after_kill} == after_kill, step  # nothing half-written
+        annotated = [name for name in after_kill if name.startswith("annotations/")]
+        if annotated:  # what was placed is a valid corpus: every annotation has its seed, no temp file is data
+            assert validated(root)["files"] == len(annotated), step
+        rerun = invoke([*args, root])
+        assert rerun.exit_code == 0, (step, rerun.output)
+        assert visible(root) == expected, step
+        assert temp_files(root) == [], step
+        shutil.rmtree(root)
+
+
+def test_import_with_force_killed_while_replacing_leaves_whole_files(hook_path: Path, tmp_path: Path,
+                                                                     exported: Path) -> None:
+    args = ("import", "--format", "label-studio", exported, "--out")
+    clean = tmp_path / "clean"
+    assert invoke([*args, clean]).exit_code == 0
+    expected = visible(clean)
+    old = tmp_path / "old"  # the same corpus with another entity layer in each annotation
+    shutil.copytree(clean, old)
+    for path in (old / "annotations").glob("*.json"):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        first = doc["entities"][:1] or [{"id": "e1", "start": 0, "end": 4, "text": "KYIV", "label": "GPE"}]
+        doc["entities"] = first if doc["entities"] != first else []
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    before = visible(old)
+    for kind, n, replaced in (("create", 1, 0), ("create", 2, 0), ("fsync", 2, 0), ("replace", 1, 1)):
+        root = tmp_path / f"kill-{kind}-{n}"
+        shutil.copytree(old, root)
+        killed(newsspan(hook_path, root, *args, root, "--force", kill_at=n, match=f"^{kind} "), f"{kind} {n}")
+        after_kill = visible(root)
+        assert set(after_kill) == set(expected), kind
+        for name, data in after_kill.items():  # each file is the old one or the new one, never a mix
+            assert data in (before[name], expected[name]), (kind, n, name)
+        assert sum(after_kill[name] == expected[name] != before[name] for name in after_kill) == replaced
+        assert invoke([*args, root]).exit_code == 1  # without --force the rerun refuses the rest, changing nothing
+        assert visible(root) == after_kill
+        rerun = invoke([*args, root, "--force"])
+        assert rerun.exit_code == 0, rerun.output
+        assert visible(root) == expected and temp_files(root) == []
