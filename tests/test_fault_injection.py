@@ -36,15 +36,16 @@ def hook_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def newsspan(hook: Path, under: Path, *args: str | Path, kill_at: int = 0, match: str = "",
-             log: Path | None = None) -> subprocess.CompletedProcess[str]:
+             log: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m newsspan ARGS`` in a child process that kills itself after its ``kill_at``-th write step
-    under ``under`` (counting the steps matching ``match``; 0: never), logging the steps to ``log``."""
+    under ``under`` (counting the steps matching ``match``; 0: never), logging the steps to ``log``; ``env``
+    is added to its environment."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(hook), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
         "PYTHONDONTWRITEBYTECODE": "1", "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "COLUMNS": "200",
         "NEWSSPAN_FAULT_UNDER": str(under), "NEWSSPAN_FAULT_KILL_AT": str(kill_at), "NEWSSPAN_FAULT_MATCH": match,
-        "NEWSSPAN_FAULT_LOG": str(log or ""),
+        "NEWSSPAN_FAULT_LOG": str(log or ""), **env,
     }
     return subprocess.run([sys.executable, "-m", "newsspan", *map(str, args)], capture_output=True, text=True,
                           env=env, check=False, timeout=600)
@@ -210,3 +211,59 @@ def test_import_with_force_killed_while_replacing_leaves_whole_files(hook_path: 
         rerun = invoke([*args, root, "--force"])
         assert rerun.exit_code == 0, rerun.output
         assert visible(root) == expected and temp_files(root) == []
+
+
+# --- build -----------------------------------------------------------------------------------------------------
+
+#: Kill points of ``build`` (a step kind and a path pattern, the how-many-th such step) over an earlier build.
+BUILD_KILLS = {
+    "marker placed in the staging folder": (r"^link .*/\.newsspan-build$", 1),
+    "first parquet shard placed": (r"^rename .*\.parquet\.tmp", 1),
+    "fourth parquet shard placed": (r"^rename .*\.parquet\.tmp", 4),
+    "card written": (r"^link .*/README\.md$", 1),
+    "manifest written": (r"^link .*/SHA256SUMS$", 1),
+    "earlier build moved aside": (r"^rename .*/dist -> .*/\.dist\.old-[0-9]+$", 1),
+    "new build in place, earlier one not yet removed": (r"^rename .*/\.dist\.build-[^/]* -> .*/dist$", 1),
+    "earlier build half removed": (r"^unlink .*/\.dist\.old-[0-9]+/", 3),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", list(BUILD_KILLS))
+def test_build_killed_at_a_step_leaves_the_earlier_build_or_the_new_one(hook_path: Path, tmp_path: Path,
+                                                                        seed_dataset: Path, point: str) -> None:
+    root = copy_corpus(tmp_path / "corpus").root
+    out = tmp_path / "dist"
+    shutil.copytree(seed_dataset, out)  # an earlier build, with another card: told apart from the new one
+    (out / "README.md").write_text("# an earlier build\n", encoding="utf-8")
+    earlier, new = snapshot(out), snapshot(seed_dataset)
+    match, n = BUILD_KILLS[point]
+    killed(newsspan(hook_path, tmp_path, "build", "--root", root, "--out", out, "--no-load", kill_at=n,
+                    match=match), point)
+    after_kill = snapshot(out) if out.exists() else None
+    assert after_kill in (earlier, new) or (after_kill is None and point == "earlier build moved aside"), point
+    rerun = invoke(["build", "--root", root, "--out", out, "--no-load"])
+    assert rerun.exit_code == 0, rerun.output
+    assert snapshot(out) == new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "dist"]  # no staging or earlier build left
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones included) with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- the validation cache ---------------------------------------------------------------------------------------
+
+def test_validate_killed_while_creating_its_cache_leaves_a_whole_gitignore(hook_path: Path, tmp_path: Path) -> None:
+    root = copy_corpus(tmp_path / "corpus").root
+    cache = root / ".newsspan-cache"
+    args = ("validate", "--root", root)
+    for n in (1, 2):  # the cache folder created; the .gitignore's temp file created
+        killed(newsspan(hook_path, cache, *args, kill_at=n, NEWSSPAN_CACHE_DIR=""), f"cache step {n}")
+        assert not (cache / ".gitignore").exists() or (cache / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+        done = newsspan(hook_path, cache, *args, NEWSSPAN_CACHE_DIR="")
+        assert done.returncode == 0, done.stderr
+        assert (cache / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+        assert temp_files(root) == []
+        shutil.rmtree(cache)
