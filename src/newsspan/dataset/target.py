@@ -10,18 +10,14 @@ Staging folders left by a killed build are removed by the next build to the same
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
-from ..files import process_alive
+from ..files import NO_SPACE, process_alive
 from .features import MARKER
 from .manifest import UNLISTED, has_marker, listed_files, read_manifest, write_marker
-
-#: errno values that mean "no room to write" (disk full, quota, RLIMIT_FSIZE).
-NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class BuildError(Exception):
