@@ -183,6 +183,21 @@ def test_import_killed_after_any_write_step_is_completed_by_the_rerun(hook_path:
         shutil.rmtree(root)
 
 
+def test_an_import_with_one_bad_document_writes_no_file_of_any(tmp_path: Path, exported: Path) -> None:
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    last = next(task for task in tasks if task["annotations"][0]["result"])
+    tasks.remove(last)
+    last["annotations"][0]["result"][0]["value"]["text"] = "ASTANB"  # read last, after a good document
+    (exported / "tasks.json").write_text(json.dumps([*tasks, last]), encoding="utf-8")
+    root = copy_corpus(tmp_path / "corpus").root
+    (root / "annotations" / "islamabadpost-214638.json").unlink()
+    before = visible(root)
+    done = invoke(["import", "--format", "label-studio", exported, "--out", root, "--json"])
+    assert done.exit_code == 1
+    assert "import-text-mismatch" in [e["code"] for e in json.loads(done.stdout)["errors"]]
+    assert visible(root) == before and temp_files(root) == []
+
+
 def test_import_with_force_killed_while_replacing_leaves_whole_files(hook_path: Path, tmp_path: Path,
                                                                      exported: Path) -> None:
     args = ("import", "--format", "label-studio", exported, "--out")
