@@ -61,3 +61,51 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space"):
         atomic_write_bytes(tmp_path / "a.txt", b"data")
     assert list(tmp_path.iterdir()) == []
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended."""
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                           check=True)
+    return int(child.stdout)
+
+
+def test_many_files_are_written_all_or_none(tmp_path, monkeypatch):
+    real = os.fdopen
+    calls = []
+
+    def full_after_one(fd, *args, **kwargs):
+        calls.append(fd)
+        if len(calls) == 2:  # the second file does not fit
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real(fd, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", full_after_one)
+    with pytest.raises(OSError, match="No space") as raised:
+        files.atomic_write_many({tmp_path / "seed.txt": b"text", tmp_path / "doc.json": b"{}"})
+    assert raised.value.filename == str(tmp_path / "doc.json")  # the error names the file that did not fit
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_many_files_refuse_before_writing_any(tmp_path):
+    (tmp_path / "doc.json").write_bytes(b"mine")
+    with pytest.raises(FileExistsRefusal, match=r"doc\.json"):
+        files.atomic_write_many({tmp_path / "seed.txt": b"text", tmp_path / "doc.json": b"{}"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.json"]
+
+
+def test_temp_files_of_dead_writers_are_removed_by_the_next_write(tmp_path):
+    dead, alive = _dead_pid(), os.getpid()
+    stale = tmp_path / f".a.json.{dead}-k2j4x9_q.tmp"
+    kept = [tmp_path / f".a.json.{alive}-k2j4x9_q.tmp",  # a writer that may still be writing
+            tmp_path / ".a.json.k2j4x9_q.tmp",  # not a temp name of this module
+            tmp_path / f"a.json.{dead}-k2j4x9_q.tmp"]  # not hidden: someone's file
+    for path in [stale, *kept]:
+        path.write_bytes(b"half")
+    atomic_write_bytes(tmp_path / "b.json", b"{}")
+    assert not stale.exists() and all(path.read_bytes() == b"half" for path in kept)
+    assert (tmp_path / "b.json").read_bytes() == b"{}"

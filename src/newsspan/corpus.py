@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import os
 import re
 from collections import Counter
@@ -13,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from .files import atomic_write_bytes, atomic_write_json
+from .files import atomic_write_many, dump_json, remove_stale_temps
 from .model import LAYERS, Document, empty_layers
 from .reading import max_bytes, read_regular, read_seed
 from .schema import load_schema, schema_version
@@ -88,6 +89,17 @@ class Corpus:
             yield self.load(path)
 
 
+class AddConflict(FileExistsError):
+    """``add`` refused to write over ``filename``: ``code`` is ``add-annotation-exists`` or ``add-seed-conflict``."""
+
+    def __init__(self, path: Path, code: str, message: str) -> None:
+        super().__init__(errno.EEXIST, message, str(path))
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
 def summarise(corpus: Corpus, paths: Iterable[Path]) -> dict[str, Any]:
     """Totals of (valid) annotation files: documents, characters, documents per split and status, spans per layer."""
     totals: Counter[str] = Counter()
@@ -142,12 +154,14 @@ def add_article(
 ) -> Path:
     """Copy ``text_file`` into ``seeds/`` unchanged and create a draft ``annotations/<doc_id>.json``.
 
-    Both files are written, or neither: the seed is removed again when the annotation cannot be written.
-    A seed left behind by an interrupted ``add`` (same name, same bytes, no annotation) is taken up; a
-    seed of that name with other bytes is refused with an error saying so. The seed keeps the file's
-    name unless ``seed_name`` is given. Raises ``FileExistsError`` for an existing annotation or a
-    different seed, text.SeedDecodeError for non-UTF-8 input, and ValueError for an empty text, or an
-    id or seed name the schema does not allow (matched in full: a trailing newline is not allowed).
+    Both files are written, or neither (:func:`files.atomic_write_many`: both temp files are written before
+    either is placed; a full disk leaves nothing). A kill can only come between placing the seed and the
+    annotation: the seed left behind (same name, same bytes, no annotation) is taken up by the next ``add``;
+    a seed of that name with other bytes is refused with an error saying so. Temp files of a killed ``add``
+    are removed. The seed keeps the file's name unless ``seed_name`` is given. Raises :class:`AddConflict`
+    (a ``FileExistsError``) for an existing annotation or a different seed, text.SeedDecodeError for
+    non-UTF-8 input, and ValueError for an empty text, or an id or seed name the schema does not allow
+    (matched in full: a trailing newline is not allowed).
     """
     pattern = load_schema()["properties"]["id"]["pattern"]
     if not re.fullmatch(pattern, doc_id):
@@ -161,24 +175,20 @@ def add_article(
     if not re.fullmatch(pattern, seed_file):
         raise ValueError(f"seed file name: expected a name matching {pattern}; found {seed_file!r} (use --seed-name)")
     annotation, seed = corpus.annotation_path(doc_id), corpus.seed_path(seed_file)
-    if annotation.exists():
-        raise FileExistsError(f"{annotation}: already exists; refusing to overwrite")
-    orphan = _orphan_seed(corpus, seed_file, data)
-    if not orphan:
-        atomic_write_bytes(seed, data)
-    try:
-        atomic_write_json(annotation, new_document(doc_id, seed_file, text, split=split))
-    except BaseException:
-        if not orphan:
-            seed.unlink(missing_ok=True)
-        raise
+    for folder in (corpus.seeds_dir, corpus.annotations_dir):
+        remove_stale_temps(folder)  # temp files of an add that was killed
+    if os.path.lexists(annotation):
+        raise AddConflict(annotation, "add-annotation-exists", "already exists; refusing to overwrite")
+    files = {} if _orphan_seed(corpus, seed_file, data) else {seed: data}
+    files[annotation] = dump_json(new_document(doc_id, seed_file, text, split=split)).encode("utf-8")
+    atomic_write_many(files)  # both temp files first, then the seed, then the annotation
     return annotation
 
 
 def _orphan_seed(corpus: Corpus, seed_file: str, data: bytes) -> bool:
     """True when ``seeds/<seed_file>`` already holds exactly ``data`` (left by an interrupted ``add``: taken up).
 
-    Raises FileExistsError when a seed of that name holds other bytes (or is not a file newsspan may read).
+    Raises :class:`AddConflict` when a seed of that name holds other bytes (or is not a file newsspan may read).
     """
     seed = corpus.seed_path(seed_file)
     if not os.path.lexists(seed):
@@ -186,9 +196,9 @@ def _orphan_seed(corpus: Corpus, seed_file: str, data: bytes) -> bool:
     try:
         same = corpus.read_seed(seed_file) == data
     except OSError as exc:
-        raise FileExistsError(f"{seed}: already exists and cannot be compared ({exc.strerror or exc}); "
-                              "refusing to overwrite (use --seed-name)") from None
+        raise AddConflict(seed, "add-seed-conflict", f"already exists and cannot be compared ({exc.strerror or exc}); "
+                          "refusing to overwrite (use --seed-name)") from None
     if not same:
-        raise FileExistsError(f"{seed}: already exists with other bytes than {seed_file!r} to add; refusing to "
-                              "overwrite it (another article has this file name: use --seed-name)")
+        raise AddConflict(seed, "add-seed-conflict", f"already exists with other bytes than {seed_file!r} to add; "
+                          "refusing to overwrite it (another article has this file name: use --seed-name)")
     return True

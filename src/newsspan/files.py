@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+#: errno values that mean "no room to write" (disk full, quota, RLIMIT_FSIZE).
+NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 class FileExistsRefusal(FileExistsError):
@@ -33,14 +38,43 @@ def atomic_write_bytes(path: Path, data: bytes, *, overwrite: bool = False) -> N
     """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
 
     Refuses to replace an existing file unless ``overwrite`` is true. Readers never see a
-    half-written file; a crash leaves at most a hidden ``.<name>.*.tmp`` file behind.
+    half-written file; a crash leaves at most a hidden temp file behind (see :func:`temp_name`),
+    which the next write into that folder removes.
     """
-    path = Path(path)
-    if not overwrite and path.exists():
-        raise _refusal(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with naming(path):
-        _write_new(path, data, overwrite=overwrite)
+    atomic_write_many({Path(path): data}, overwrite=overwrite)
+
+
+def atomic_write_many(files: Mapping[Path, bytes], *, overwrite: bool = False) -> None:
+    """Write several files all or nothing: every temp file is written and synced, then all are moved into place.
+
+    A write that fails (disk full, size limit) leaves none of them: the temp files are removed before the
+    error is raised. Without ``overwrite``, nothing is written when any target exists, and a target that
+    appears meanwhile undoes the files this call already placed. A kill during the final moves leaves the
+    first files in place: order ``files`` so that a prefix is consistent (a seed before its annotation).
+    """
+    paths = [Path(p) for p in files]
+    if not overwrite and (existing := [p for p in paths if os.path.lexists(p)]):
+        raise _refusal(existing[0])
+    temps: list[str] = []
+    placed: list[Path] = []
+    try:
+        for path, data in zip(paths, files.values(), strict=True):
+            with naming(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temps.append(_write_temp(path, data))
+        for path, tmp in zip(paths, temps, strict=True):
+            with naming(path):
+                _publish(tmp, path, overwrite=overwrite)
+            placed.append(path)
+    except BaseException:
+        if not overwrite:  # the files placed were new: take them back
+            for path in placed:
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        for tmp in temps:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
 
 
 @contextmanager
@@ -57,22 +91,74 @@ def naming(path: Path | str) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
-def _write_new(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """The temp file, its bytes and the rename of :func:`atomic_write_bytes`."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+#: Temp files of atomic writes: ``.<name>.<pid>-<random>.tmp`` (hidden, never ``*.json``: no reader takes them).
+TEMP_PATTERN = re.compile(r"^\..+\.(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.tmp$")
+_swept: set[str] = set()
+
+
+def temp_name(path: Path) -> str:
+    """The prefix of the temp files of ``path`` written by this process (its pid: a dead writer is recognised)."""
+    return f".{path.name}.{os.getpid()}-"
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine (one of another user counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Remove the temp files in ``folder`` left by writers that were killed (their process is gone).
+
+    Only files named like this module's temp files are touched, and only once per folder and process.
+    """
+    key = os.path.abspath(folder)
+    if key in _swept:
+        return []
+    _swept.add(key)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = TEMP_PATTERN.match(entry.name)
+        if match and entry.is_file(follow_symlinks=False) and not process_alive(int(match["pid"])):
+            try:
+                os.unlink(entry.path)
+            except FileNotFoundError:  # another process removed it first
+                continue
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """A synced temp file holding ``data`` next to ``path``; returns its name (stale ones are removed first)."""
+    remove_stale_temps(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_name(path), suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual permissions
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _publish_new(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _publish(tmp: str, path: Path, *, overwrite: bool) -> None:
+    """Move the temp file ``tmp`` to ``path`` (replacing it only with ``overwrite``)."""
+    if overwrite:
+        os.replace(tmp, path)
+    else:
+        _publish_new(tmp, path)
 
 
 def _publish_new(tmp: str, path: Path) -> None:

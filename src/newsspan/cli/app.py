@@ -20,7 +20,7 @@ from rich.text import Text
 from ..corpus import Corpus
 from ..engine import ENGINES, LOCAL, Engine, EngineError, open_engine
 from ..model import LAYERS
-from ..validation import Report, annotation_files
+from ..validation import Problem, Report, annotation_files
 
 app = typer.Typer(
     name="newsspan",
@@ -110,6 +110,14 @@ def fail(message: str, code: int = 1, as_json: bool = False) -> typer.Exit:
         kind = "usage" if code == 2 else "error"
         print_json({"ok": False, "errors": [{"file": "", "pointer": "", "code": kind, "message": message}]})
     return typer.Exit(code)
+
+
+def fail_problem(problem: Problem, as_json: bool = False) -> typer.Exit:
+    """Report the one problem that stops a command (``file: code: message``; the problem under --json); exit 1."""
+    print_error(f"{problem.file}: {problem.code}: {problem.message}")
+    if as_json:
+        print_json(Report(files=1, problems=[problem]).to_dict())
+    return typer.Exit(1)
 
 
 def print_problems(report: Report) -> None:

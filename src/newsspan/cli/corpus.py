@@ -9,10 +9,11 @@ from typing import Annotated, Optional
 import typer
 from rich.text import Text
 
-from ..corpus import Corpus, add_article, summarise
+from ..corpus import AddConflict, Corpus, add_article, summarise
 from ..files import FileExistsRefusal
 from ..schema import load_schema, splits
 from ..text import SeedDecodeError
+from ..validation import Problem
 from .app import (
     EngineOption,
     JsonOption,
@@ -23,6 +24,7 @@ from .app import (
     console,
     engine_or_exit,
     fail,
+    fail_problem,
     print_json,
     print_problems,
     progress_bar,
@@ -102,6 +104,8 @@ def add_command(
         created = add_article(Corpus(root), text_file, doc_id, split=split, seed_name=seed_name)
     except FileNotFoundError:
         raise fail(f"{text_file}: expected a text file; found none", 2, as_json=as_json) from None
+    except AddConflict as exc:
+        raise fail_problem(Problem(exc.filename, "", exc.code, exc.strerror), as_json=as_json) from None
     except (FileExistsError, FileExistsRefusal, ValueError) as exc:
         raise fail(str(exc), as_json=as_json) from None
     except SeedDecodeError as exc:

@@ -9,7 +9,7 @@ import typer
 from rich.text import Text
 
 from ..corpus import Corpus
-from ..files import FileExistsRefusal
+from ..files import NO_SPACE, FileExistsRefusal
 from ..validation import Report, validate
 from .app import (
     JsonOption,
@@ -140,6 +140,9 @@ def import_command(
     except FileExistsRefusal as exc:
         raise fail(str(exc), as_json=as_json) from None
     except OSError as exc:
+        if exc.errno in NO_SPACE:  # all temp files are written before any is placed: nothing was
+            raise fail(f"{exc.filename or out}: no room to write it ({exc.strerror or exc}); nothing was imported "
+                       f"into {out}", as_json=as_json) from None
         raise fail(f"{out}: expected a writable folder; found {exc.strerror or exc}", as_json=as_json) from None
     corpus = Corpus(out)
     report = validate(corpus, [corpus.annotation_path(doc["id"]) for doc, _ in result.documents])

@@ -8,6 +8,7 @@ ships the JSON Schema of the documents and, when the corpus has them, the annota
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import shutil
 import tempfile
@@ -31,7 +32,15 @@ from .manifest import write_manifest, write_marker
 from .parquet import DEFAULT_SHARD_ROWS, DocumentHook, Tables, default_jobs
 from .remote import check_remote_out, upload_folder
 from .stats import compute
-from .target import BuildError, check_out, remove_stale_staging, replace_folder, staging_folder, write_error
+from .target import (
+    BuildError,
+    check_out,
+    remove_build,
+    remove_stale_staging,
+    replace_folder,
+    staging_folder,
+    write_error,
+)
 
 #: Where a corpus keeps its annotation guidelines, relative to its root.
 GUIDELINES_SOURCE = Path("docs") / "guidelines.md"
@@ -147,7 +156,8 @@ def build_dataset(
         raise write_error(out, exc) from None
     finally:
         if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            with contextlib.suppress(OSError):  # the error that ended the build is the one to report
+                remove_build(staging)
     return BuildResult(out, tables, numbers)
 
 

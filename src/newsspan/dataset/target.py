@@ -10,17 +10,14 @@ Staging folders left by a killed build are removed by the next build to the same
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from ..files import NO_SPACE, process_alive
 from .features import MARKER
 from .manifest import UNLISTED, has_marker, listed_files, read_manifest, write_marker
-
-#: errno values that mean "no room to write" (disk full, quota, RLIMIT_FSIZE).
-NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class BuildError(Exception):
@@ -66,16 +63,6 @@ def _foreign_files(folder: Path) -> list[str]:
     return [name for name in listed_files(folder) if name not in listed]
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _owner(name: str, prefix: str) -> int | None:
     """The process id in a staging name ``<prefix><pid>-...`` or ``<prefix><pid>``."""
     digits = name[len(prefix):].split("-", 1)[0]
@@ -94,10 +81,10 @@ def remove_stale_staging(out: Path) -> list[Path]:
     for entry in out.parent.iterdir():
         for prefix in (f".{out.name}.build-", f".{out.name}.old-"):
             pid = _owner(entry.name, prefix)
-            if pid is None or _alive(pid) or not entry.is_dir() or entry.is_symlink():
+            if pid is None or process_alive(pid) or not entry.is_dir() or entry.is_symlink():
                 continue
             if has_marker(entry):
-                shutil.rmtree(entry)
+                remove_build(entry)
             elif not any(entry.iterdir()):
                 entry.rmdir()
             else:
@@ -147,4 +134,18 @@ def replace_folder(staging: Path, out: Path) -> None:
         out.rename(old)
     staging.rename(out)
     if old is not None:
-        shutil.rmtree(old)
+        remove_build(old)
+
+
+def remove_build(folder: Path) -> None:
+    """Remove a marked build folder, its marker last: a removal cut short by a kill leaves a folder that is still
+    recognised as newsspan's (and removed by the next build), never an unmarked one that nothing may remove."""
+    for entry in folder.iterdir():
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()

@@ -21,7 +21,14 @@ from typing import Any
 import orjson
 
 from ..corpus import Corpus, new_document
-from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
+from ..files import (
+    FileExistsRefusal,
+    atomic_write_json,
+    atomic_write_many,
+    atomic_write_text,
+    dump_json,
+    remove_stale_temps,
+)
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
 from ..reading import read_regular
 from ..schema import item_schema, load_schema
@@ -556,8 +563,10 @@ def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force:
     New seeds hold the canonical text; annotation files are ``<id>.json`` (in ``annotations/``, or in the
     folder of their annotation set: ``agreement/<annotator>/``, ``suggestions/<model>/``). An existing seed whose
     canonical text is the imported text is kept byte-for-byte as received (never rewritten, not even
-    with ``force``). Every file is written atomically. Nothing is written when any target exists with
-    other content and ``force`` is false: :class:`FileExistsRefusal` names every such file.
+    with ``force``). All or nothing (:func:`files.atomic_write_many`): every file is written to a temp file
+    first, and only then are they moved into place, each seed before its annotation -- a full disk leaves
+    nothing, a kill leaves complete files that a rerun completes. Nothing is written when any target exists
+    with other content and ``force`` is false: :class:`FileExistsRefusal` names every such file.
     """
     corpus = Corpus(Path(out_dir))
     planned: dict[Path, str] = {}
@@ -569,13 +578,14 @@ def write_corpus(documents: Iterable[DocumentWithText], out_dir: Path, *, force:
         if not _same_text(seed, text):
             planned[seed] = text + "\n"
         planned[target] = dump_json(doc)
+    for folder in {corpus.seeds_dir} | {target.parent for _, _, target in placed}:
+        remove_stale_temps(folder)  # temp files of an import that was killed, even where nothing changes now
     changed = {path: content for path, content in planned.items() if _differs(path, content)}
     if not force and (existing := sorted(p for p in changed if p.exists())):
         raise FileExistsRefusal(
             f"{len(existing)} file(s) already exist with other content; refusing to overwrite (use --force): "
             + ", ".join(map(str, existing)))
-    for path, content in changed.items():
-        atomic_write_text(path, content, overwrite=force)
+    atomic_write_many({path: content.encode("utf-8") for path, content in changed.items()}, overwrite=force)
     return sorted(planned)
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import xxhash
 
+from ..files import atomic_write_text
+
 CACHE_DIR = ".newsspan-cache"
 DB_NAME = "validate.sqlite3"
 #: Environment variable naming a folder for the cache instead of ``<root>/.newsspan-cache/``.
@@ -105,7 +107,7 @@ class CacheWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.path.parent / ".gitignore"
         if self.path.parent.name == CACHE_DIR and not ignore.exists():
-            ignore.write_text("# written by newsspan validate; safe to delete\n*\n", encoding="utf-8")
+            atomic_write_text(ignore, "# written by newsspan validate; safe to delete\n*\n", overwrite=True)
         try:
             self._db: sqlite3.Connection | None = self._open(fingerprint)
         except sqlite3.Error:  # damaged, locked or unwritable: rebuilt once, silently (raises if that fails too)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
-Command = Literal["validate", "check", "import", "agree", "evaluate", "accept"]
+Command = Literal["validate", "check", "import", "agree", "evaluate", "accept", "add"]
 
 
 @dataclass(frozen=True, order=True)
@@ -175,7 +175,13 @@ REGISTRY: dict[str, Code] = {
         "accept-not-draft": "suggestions are merged only into draft documents (reviewed gold stays as reviewed)",
         "accept-conflict": "a suggested span disagrees with a gold span at the same place; the gold span is kept",
     }),
+    **_codes("add", {
+        "add-annotation-exists": "annotations/<id>.json already exists; add never overwrites an annotation",
+        "add-seed-conflict": "a seed of that file name exists with other bytes (another article: use --seed-name); one "
+                             "with the same bytes, left by an interrupted add, is taken up",
+    }),
 }
+
 
 #: Every code with its meaning (all commands; ``schema-*`` stands for every JSON Schema keyword).
 CODES: dict[str, str] = {name: code.meaning for name, code in REGISTRY.items()}
