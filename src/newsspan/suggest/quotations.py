@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, make_span, provenance, sentence_of, sentences, subspan, word_set
+from .common import Sentence, dateline_end, make_span, provenance, sentence_of, sentences, subspan, word_set
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|stressed|stresses|"
@@ -44,6 +44,14 @@ CLAUSE_CUES = word_set(
 PRONOUNS = word_set("he she they it we i you him her them")
 _DESCRIPTION_DOCS = word_set("statement report letter document release communique communiqué notice "
                               "announcement post tweet message press")
+#: Descriptions of an organisation ("the company", "the club"): they refer to the nearest earlier one (§Q12).
+_ORG_DESCRIPTIONS = word_set("company firm group retailer lender bank insurer airline carrier manufacturer maker "
+                             "producer operator developer conglomerate business club team side fund council board "
+                             "agency regulator watchdog authority charity trust union federation association "
+                             "organisation organization institute university newspaper broadcaster network "
+                             "committee party court")
+#: Those of them that may name a club by its city ("Liverpool ... The club said": a GPE mention).
+_CLUB_DESCRIPTIONS = word_set("club team side")
 _SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official officials representative source sources "
                          "ministry office embassy department")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
@@ -142,7 +150,9 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     offset = start + cut + (lead.end() if lead else 0)
     piece = text[offset:end]
     trailing = re.search(r"\s*(?:(?:also|further|later|then|again|earlier|previously|has|have|had|had also|"
-                         r"once|recently)\s*)+$", piece)
+                         r"once|recently|simply|only|just|repeatedly|publicly|privately|separately|reportedly|"
+                         r"allegedly|angrily|firmly|openly|finally|quietly|bluntly|candidly|flatly|promptly)\s*)+$",
+                         piece)
     if trailing:
         piece = piece[:trailing.start()]
     words = piece.split()
@@ -185,6 +195,8 @@ _BEFORE = re.compile(r"(?:(?P<according>[Aa]ccording to)\s+(?P<asource>[^,:“\"
                      r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?P<obj>\s+(?:\w+\s+){0,3}?)?\s*(?:[:,]|that)?\s*$)")
 
 
+#: "X had written to the trustees in 2023: “…”": the last cue before a colon that opens the quotation.
+_COLON_CUE = re.compile(r"^.*(?P<cue>\b(?:" + CUE_VERBS + r"|written)\b)[^.:;“”\"]{0,100}:\s*$", re.S)
 _COLON = re.compile(r"^\s*(?P<source>(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*(?P<colon>:)\s*$")
 
 
@@ -204,7 +216,11 @@ def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
                            (sent.start + colon.start("source"), sent.start + colon.end("source")))
     m = _BEFORE.search(head)
     if m is None:
-        return None
+        colon_cue = _COLON_CUE.search(head)
+        if colon_cue is None:
+            return None
+        cue = (sent.start + colon_cue.start("cue"), sent.start + colon_cue.end("cue"))
+        return Attribution(cue, _trim_source(text, sent.start, cue[0]))
     if m["according"]:
         cue = (sent.start + m.start("according"), sent.start + m.end("according"))
         return Attribution(cue, _trim_source(text, sent.start + m.start("asource"), sent.start + m.end("asource")))
@@ -220,7 +236,7 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
     """Indirect (or mixed) quotations: "X said (that) CLAUSE", "CLAUSE, according to X", "According to X, CLAUSE"."""
     body = text[sent.start:sent.end]
     final = len(body.rstrip(".!?…"))
-    acc = re.search(r",\s*(according to)\s+([^,.;]+?)\s*[.;]?\s*$", body)
+    acc = re.search(r",\s*(according to)\s+((?:[^,.;]|\.(?=\w))+?)\s*[.;]?\s*$", body)
     if acc:
         content = (sent.start, sent.start + acc.start())
         source = (sent.start + acc.start(2), sent.start + acc.end(2))
@@ -258,6 +274,8 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         rest = body[clause_start:final]
         if not has_that and not _looks_like_clause(rest):
             continue
+        if not has_that and word in _NP_PRONE and not _FINITE_CLAUSE.match(rest):
+            continue  # "admitted 14 counts of fraud": a noun-phrase object, not a reported clause (§Q7)
         source = _trim_source(text, sent.start, sent.start + cue.start())
         if source is None:
             continue
@@ -270,7 +288,7 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
 _TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+)\s+"
                        r"(?P<cue>said|says|added|announced|noted|stated|reported|confirmed|told\s+\w+|wrote)"
                        r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during|yesterday|today|tonight|tomorrow)\b"
-                       r"[^,]*)?\s*[.!]?\s*$")
+                       r"[^,]*)?(?:,\s+[a-z]+ing\b[^“\"]*)?\s*[.!]?\s*$")
 #: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
 _NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
                         r"labeled|criticised|criticized|condemned|highlighted|welcomed)\s+")
@@ -278,6 +296,15 @@ _TOLD_OBJECT = re.compile(r"\s+(?:(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:repo
                           r"newsmen|parliament|lawmakers|the\s+house|the\s+assembly|him|her|them|us|[A-Z]\w+"
                           r"(?:\s+[A-Z]\w+)*)\s+)?(?:(?:on|in)\s+\w+\s+)?(?P<that>that\s+)?")
 _NO_OBJECT = re.compile(r"\s+(?:(?:on|in)\s+\w+\s+)?(?P<that>that\s+)?")
+
+
+#: Cues that take a noun-phrase object as often as a clause ("announced a plan", "admitted the charges").
+_NP_PRONE = word_set("admitted denied announced announces confirmed confirms reported revealed disclosed "
+                     "acknowledged highlighted alleged predicted suggested claimed declared reiterated underlined "
+                     "underscored stressed emphasised emphasized noted notes observed recalled clarified")
+#: A reported clause without "that": a short subject, then an auxiliary or modal verb.
+_FINITE_CLAUSE = re.compile(r"\s*(?:[\w’'$£€%.,-]+\s+){1,6}?(?:will|would|is|are|was|were|has|have|had|could|can|"
+                            r"should|must|may|might|did|does|do)\b")
 
 
 def _looks_like_clause(rest: str) -> bool:
@@ -347,7 +374,7 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
 
 
 _INNER = re.compile(r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?:\s+(?:me|us|him|her|them|reporters))?,?\s*"
-                    r"[‘'](?P<body>[^’']{3,}?)[’'](?!\w)")
+                    r"[‘'](?P<body>(?:[^’']|[’'](?=\w)){3,}?)[’'](?!\w)")
 
 
 def _nested(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -379,7 +406,8 @@ def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[d
         source = item["source"]
         speaker = None
         if source is not None:
-            inside = [e for e in entities if source["start"] <= e["start"] and e["end"] <= source["end"]]
+            inside = [e for e in entities if source["start"] <= e["start"] and e["end"] <= source["end"]
+                      and not re.match(r"-(?:based|born|bred|headquartered)\b", text[e["end"]:e["end"] + 20])]
             speaker = _best(inside)
             if speaker is None:
                 speaker = _referent(text, source, entities, previous, before=source["start"])
@@ -422,4 +450,16 @@ def _referent(text: str, source: dict[str, Any], entities: list[dict[str, Any]],
         return people[-1]
     if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:
         return previous["speaker"] if previous is not None else None
+    if head in _ORG_DESCRIPTIONS:
+        return _described(text, earlier, ("ORG", "GPE") if head in _CLUB_DESCRIPTIONS else ("ORG",))
     return None
+
+
+def _described(text: str, earlier: list[dict[str, Any]], labels: tuple[str, ...]) -> dict[str, Any] | None:
+    """The organisation a description refers to: the nearest earlier sentence subject with a label of ``labels``,
+    else the nearest earlier mention with one (never the dateline's agency)."""
+    after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline_end(text)]
+    starts = {s.start for s in sentences(text)}
+    subjects = [e for e in after_dateline if e["start"] in starts]
+    found = subjects or after_dateline
+    return found[-1] if found else None
