@@ -488,9 +488,14 @@ _DURATION = re.compile(
     r"(?P<rel>(?:the\s+)?(?:past|last|next|coming|first|previous|following)\s+)?" + _NUM + r"[\s-]+"
     r"(?:(?:consecutive|straight|successive|full|more|further|additional)\s+)?" + _UNIT
     + r"s?(?P<suffix>[\s-]+(?:long|old))?\b(?!\s+ago\b)"
-    r"|\b(?P<plural>centuries|decades|years|months|weeks)(?P<suffix2>-(?:long|old))?\b",
+    r"|\b(?P<plural>centuries|decades|years|months|weeks)(?P<suffix2>-?(?:long|old))?\b",
     re.I,
 )
+
+
+#: Before "a day", "a week": an amount of something, so the expression is a rate ("$5 a day", "100 trucks a day").
+_RATE = re.compile(r"(?:\d|\b(?:hundreds|thousands|dozens|millions|billions|tens))[^.;,]{0,30}?[a-z]\s+$"
+                   r"(?<!\bfor\s)(?<!\bin\s)(?<!\bwithin\s)(?<!\bover\s)(?<!\bafter\s)(?<!\bthan\s)")
 
 
 def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
@@ -508,6 +513,10 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
             continue
         preceding = ctx.text[max(0, m.start() - 8):m.start()]
         if num in ("a", "an") and re.search(r"\b(?:once|twice|times|per)\s+$", preceding):
+            continue
+        if num in ("a", "an") and not m["quant"] and not m["rel"] and not m["suffix"] and _RATE.search(
+                ctx.text, max(0, m.start() - 40), m.start()):  # "hundreds of trucks a day": a rate, a SET
+            yield ctx.span(m.start(), m.end(), "SET", f"P1{UNITS[m['unit'].lower()]}", None)
             continue
         number = None if num in VAGUE_NUMBERS else ("1" if num in ("a", "an", "another") else num)
         if number is not None and _number(number) is None:

@@ -135,8 +135,10 @@ class Attribution:
 def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The subject noun phrase in text[start:end]: after the last clause break, without leading connectives."""
     segment = text[start:end]
+    bracket = re.search(r"\s*\([^()]*\)\s*$", segment)  # "The Delhi Metro Rail Corporation (DMRC) said"
+    core = segment[:bracket.start()] if bracket else segment
     cut = 0
-    for m in _SOURCE_STOP.finditer(segment):
+    for m in _SOURCE_STOP.finditer(core):
         cut = m.end()
     piece = segment[cut:]
     if not piece.strip() and segment.rstrip().endswith(","):  # "Its president, Tariq Mehmood, said": an apposition
@@ -163,6 +165,9 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (new_start, new_end) if new_end > new_start else None
 
 
+_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|Fr|[A-Z])\.")
+
+
 def _after(text: str, end: int, limit: int) -> Attribution | None:
     """Attribution after a closing mark: "…,” X said", "…,” said X", "…,” read the statement", "…,” X told Y"."""
     tail = text[end:limit]
@@ -175,7 +180,8 @@ def _after(text: str, end: int, limit: int) -> Attribution | None:
     if cue is None:
         return None
     before = rest[:cue.start()]
-    if before.strip() and (len(before.split()) > 10 or re.search(r"[.;:“\"]", before)):
+    plain = _ABBREVIATION.sub(lambda m: m.group()[:-1] + " ", before)  # "Mr. Whitaker said": no sentence end
+    if before.strip() and (len(before.split()) > 10 or re.search(r"[.;:“\"]", plain)):
         return None
     cue_span = (rest_start + cue.start(), rest_start + cue.end())
     if before.strip():
@@ -258,8 +264,9 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
     if praise and any(sent.start + praise.end() <= s < sent.end for s, _ in taken):
         source = _trim_source(text, sent.start, sent.start + praise.start("cue"))
         if source is not None:
-            yield _item(text, (sent.start + praise.end(), sent.start + final),
-                        (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken, "mixed")
+            yield from _coordinated(text, (sent.start + praise.end(), sent.start + final),
+                                    (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken,
+                                    "mixed")
             return
     for cue in _CUE.finditer(body):
         word = cue.group()
@@ -272,6 +279,8 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         if word == "told" and not has_that:
             continue
         rest = body[clause_start:final]
+        if rest.lstrip()[:1] in (",", ";", ":", ")"):
+            continue  # "…, the United Nations said, as talks resumed": the cue closes its clause
         if not has_that and not _looks_like_clause(rest):
             continue
         if not has_that and word in _NP_PRONE and not _FINITE_CLAUSE.match(rest):
@@ -279,16 +288,59 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         source = _trim_source(text, sent.start, sent.start + cue.start())
         if source is None:
             continue
-        yield _item(text, (sent.start + clause_start, sent.start + final),
-                    (sent.start + cue.start(), sent.start + cue.end()), source, taken)
+        yield from _coordinated(text, (sent.start + clause_start, sent.start + final),
+                                (sent.start + cue.start(), sent.start + cue.end()), source, taken)
         return
+    yield from _participle(text, sent, final, taken)
+
+
+#: A second attribution inside a reported clause: "…, adding that …", "… and said …" (a new quotation), or a
+#: second predicate of the speaker ("… and blamed delays on Hamas"), which ends the reported clause.
+_SECOND = re.compile(r",?\s+(?:and\s+)?(?P<cue>adding|saying|noting|arguing|warning|insisting|stressing)\b\s*"
+                     r"(?:that\b)?"
+                     r"|\s+and\s+(?P<cue2>said|says|added|told\s+\w+|warned|urged|insisted|argued|noted)\b\s*"
+                     r"(?:that\b)?|\s+and\s+(?P<stop>blamed|accused|criticised|criticized|called|urged|vowed|"
+                     r"pledged|denied|rejected|dismissed)\b")
+#: ", arguing that …" after a sentence whose subject is its source ("Democrats had blocked …, arguing that …").
+_PARTICIPLE = re.compile(r",\s+(?P<cue>saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|"
+                         r"stating)\s+(?P<that>that\s+)?")
+
+
+def _coordinated(text: str, content: tuple[int, int], cue: tuple[int, int], source: tuple[int, int],
+                 taken: list[tuple[int, int]], form: str = "indirect") -> Iterator[dict[str, Any]]:
+    """One reported clause, or two when a second cue of the same source follows ("… and said …")."""
+    start, end = content
+    m = _SECOND.search(text, start, end)
+    if m is None or m.start() - start < 12:
+        yield _item(text, content, cue, source, taken, form)
+        return
+    yield _item(text, (start, m.start()), cue, source, taken, form)
+    name = "cue" if m["cue"] else "cue2" if m["cue2"] else None
+    if name is not None and _looks_like_clause(text[m.end():end]):
+        yield _item(text, (m.end(), end), (m.start(name), m.end(name)), source, taken)
+
+
+def _participle(text: str, sent: Sentence, final: int, taken: list[tuple[int, int]]) -> Iterator[dict[str, Any]]:
+    """"SUBJECT …, arguing that CLAUSE": the subject at the sentence start (a name or a pronoun) is the source."""
+    body = text[sent.start:sent.start + final]
+    m = _PARTICIPLE.search(body)
+    if m is None or not (m["that"] or _looks_like_clause(body[m.end():])):
+        return
+    subject = re.match(r"(?:(?:The|A|An)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}?[A-Z][\w’'.-]*(?=\s+[a-z])|"
+                       r"(?:He|She|They|It|We)\b", body)
+    if subject is None or subject.group() in ("The", "A", "An"):
+        return
+    cue = (sent.start + m.start("cue"), sent.start + m.end("cue"))
+    yield _item(text, (sent.start + m.end(), sent.start + final), cue, (sent.start, sent.start + subject.end()), taken)
 
 
 #: "CLAUSE, SOURCE said (on Monday)." — an attribution after the reported clause, without quotation marks.
-_TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+)\s+"
+_TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+"
+                       r"(?:,\s+(?:[\w’'.-]+\s+){0,4}?[\w’'.-]+(?=,))?),?\s+"
                        r"(?P<cue>said|says|added|announced|noted|stated|reported|confirmed|told\s+\w+|wrote)"
                        r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during|yesterday|today|tonight|tomorrow)\b"
-                       r"[^,]*)?(?:,\s+[a-z]+ing\b[^“\"]*)?\s*[.!]?\s*$")
+                       r"[^,]*)?(?:,\s+(?:[a-z]+ing|as|while|after|before|when|but|although|though|amid|despite)\b[^“\"]*)?"
+                       r"\s*[.!]?\s*$")
 #: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
 _NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
                         r"labeled|criticised|criticized|condemned|highlighted|welcomed)\s+")
