@@ -62,7 +62,10 @@ _FUTURE = re.compile(r"\b(?:will|shall|'ll|is to|are to|to be held|is expected|a
 _PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last(?=\s+(?:year|month|week|weekend|night|season|decade|"
                    r"century|spring|summer|autumn|fall|winter|quarter|time|" + "|".join(MONTHS) + "|"
                    + "|".join(WEEKDAYS) + r")\b)|earlier|previous|former|signed|visited|held|met|"
-                   r"announced|told|took|came|began|ended|launched|\w{3,}ed)\b", re.I)
+                   r"announced|told|took|came|began|ended|launched|grew|fell|rose|won|lost|beat|went|gave|made|saw|hit|led|left|"
+                   r"paid|sold|bought|built|spent|kept|brought|thought|found|became|ran|struck|stood|sent|wrote|"
+                   r"spoke|broke|chose|drew|drove|flew|forgot|froze|knew|rode|sank|sang|shook|stole|swore|threw|"
+                   r"woke|wore|won|\w{3,}ed)\b", re.I)
 _AFTER_TIMEX = re.compile(r"\s*(?:morning|afternoon|evening|night)\b", re.I)
 _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
@@ -136,8 +139,11 @@ def _month_value(month: int, day: int | None, direction: int, dct: dt.date) -> s
 
 
 def _weekday_value(weekday: int, direction: int, dct: dt.date) -> str:
-    """The weekday nearest the DCT in ``direction`` (the DCT's own weekday counts as itself)."""
+    """The weekday nearest the DCT in ``direction`` (the DCT's own weekday counts as itself, except for an explicit
+    "next" or "last", ``direction`` ±2: "next Tuesday" said on a Tuesday is a week later)."""
     delta = weekday - dct.isoweekday()
+    if abs(direction) == 2 and delta == 0:
+        return (dct + dt.timedelta(days=7 if direction > 0 else -7)).isoformat()
     if direction > 0 and delta < 0:
         delta += 7
     elif direction < 0 and delta > 0:
@@ -395,7 +401,7 @@ def _weekdays(ctx: _Context) -> Iterator[dict[str, Any]]:
     for m in ctx.finditer(_WEEKDAY_RE, _KEY_WEEKDAY, 12, 12):
         rel = (m["rel"] or "").strip().lower()
         weekday = WEEKDAYS[m["weekday"].lower()]
-        direction = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, ctx.direction(m.start()))
+        direction = {"last": -2, "past": -2, "next": 2, "coming": 2}.get(rel, ctx.direction(m.start()))
         value = over_window(ctx.window, lambda d, w=weekday, dr=direction: _weekday_value(w, dr, d),
                             f"XXXX-WXX-{weekday}")
         start = m.start("weekday") if rel in ("", "on") else m.start()
@@ -481,6 +487,18 @@ def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
         else:
             start = m.start() + (4 if m.group().lower().startswith("the ") else 0)
             yield ctx.span(start, m.end(), "DATE", f"{m['year']}-Q{ORDINALS[m['ord'].lower()]}", None)
+    for m in ctx.finditer(_QUARTER_ALONE, _KEY_QUARTER, 12, 5):
+        quarter = ORDINALS[m["ord"].lower()]
+        direction = ctx.direction(m.start())
+        value = over_window(ctx.window, lambda d, q=quarter, dr=direction: _month_value((q - 1) * 3 + 1, None, dr, d),
+                            "XXXX-XX")
+        yield ctx.span(m.start("ord"), m.end(), "DATE", f"{value[:4]}-Q{quarter}", "dct")
+
+
+#: "the third quarter" without a year: the quarter nearest the DCT in the sentence's tense (§D2).
+_QUARTER_ALONE = re.compile(r"\bthe\s+(?P<ord>first|second|third|fourth)\s+quarter\b(?!\s+of\s+(?:1[89]|20)\d\d)",
+                            re.I)
+_KEY_QUARTER = re.compile(r"quarter")
 
 
 _DURATION = re.compile(

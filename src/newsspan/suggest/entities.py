@@ -318,7 +318,8 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
         places = _places()
         for i, word in enumerate(words[1:], 1):  # "Paris for the Champions League": a place, then the name
             if word.group() in ("of", "for", "on", "and", "the", "de", "&"):
-                if all(w.group() in places for w in words[:i]):
+                before = [w.group() for w in words[:i]]
+                if " ".join(before) in places or all(w in places for w in before):
                     words = words[i:]
                     while words and words[0].group() in ("of", "for", "on", "and", "the", "de", "&"):
                         words.pop(0)
@@ -396,7 +397,7 @@ def _named(text: str) -> Iterator[dict[str, Any]]:
     places, heads = _places(), _head_words()
 
     def excluded(word: str) -> bool:
-        return word in STOP_WORDS or word in places or word in heads or word.upper() in _MONTHS_UPPER
+        return word in STOP_WORDS or word in places or word in heads or word in _MONTHS_UPPER
 
     found = (*name_rules.persons(text, excluded), *name_rules.organisations(text, places, excluded))
     for start, end, label, rank in found:

@@ -52,13 +52,18 @@ _CONTEXTS = (
     re.compile(r"\b(?:[Ss]hares|[Ss]tock|[Cc]ustomers|[Ee]mployees|[Ww]orkers|[Ss]taff) (?:of|in|at) " + _ORG_NAME),
     re.compile(_ORG_NAME + r"\s+(?P<role>[a-z]+)\b"),
 )
-_AFTER_ROLE = re.compile(r"\b(?:economist|analyst|strategist|executive|director|partner|researcher|professor|"
-                         r"fellow|official|officer|spokesman|spokeswoman|spokesperson|head|chief|chair|chairman|"
-                         r"president|founder|adviser|advisor|lawyer|partner|manager|editor)\s+(?:at|with)\s+"
-                         + _ORG_NAME)
+_AFTER_ROLE = re.compile(r"\b(?i:economists?|analysts?|strategists?|executives?|director|partners?|researchers?|"
+                         r"professor|fellow|officials?|officers?|spokesman|spokeswoman|spokesperson|head|chief|chair|"
+                         r"chairman|president|founder|advisers?|advisors?|lawyers?|manager|editor|scientists?|"
+                         r"engineers?|traders?|investors?)\s+(?:at|with)\s+" + _ORG_NAME)
 _ACRONYM = re.compile(r"(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})(?![\w&-]|['’](?!s\b)|\.\w)")
 _PERSON = re.compile(r"(?<![\w’'-])(?P<first>[A-Z][a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
                      r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?){1,3})")
+
+
+#: "Name Name, a/the/his … role …, said": a name with an apposition before a speech verb.
+_APPOSITION = re.compile(r"(?<![\w’'-])(?P<name>[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){1,2}),\s+(?:a|an|the|his|her|its|"
+                         r"their)\s+[^,.;:“”\"]{3,60},\s+(?:said|says|told|wrote|added|noted|stated|explained)\b")
 
 
 @cache
@@ -85,6 +90,9 @@ def persons(text: str, excluded: Callable[[str], bool]) -> Iterator[tuple[int, i
         if not words or any(excluded(w.group()) for w in words if w.group()[:1].isupper()):
             continue
         yield m.start(), m.start("rest") + words[-1].end(), "PERSON", 3
+    for m in _APPOSITION.finditer(text):  # "Zabihullah Mujahid, the government's chief spokesman, wrote"
+        if not any(excluded(word) for word in m["name"].split()):
+            yield m.start("name"), m.end("name"), "PERSON", 3
 
 
 def organisations(text: str, places: frozenset[str], excluded: Callable[[str], bool]) -> Iterator[

@@ -52,7 +52,7 @@ _ORG_DESCRIPTIONS = word_set("company firm group retailer lender bank insurer ai
                              "committee party court")
 #: Those of them that may name a club by its city ("Liverpool ... The club said": a GPE mention).
 _CLUB_DESCRIPTIONS = word_set("club team side")
-_SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official officials representative source sources "
+_SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official representative source "
                          "ministry office embassy department")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
 _SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because)\b")
@@ -135,6 +135,10 @@ class Attribution:
 def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The subject noun phrase in text[start:end]: after the last clause break, without leading connectives."""
     segment = text[start:end]
+    relative = re.search(r",\s+(?:who|which)\b[^,]*,\s*$", segment)  # "Mr. Smith, who spoke …, said"
+    if relative:
+        end = start + relative.start()
+        segment = text[start:end]
     bracket = re.search(r"\s*\([^()]*\)\s*$", segment)  # "The Delhi Metro Rail Corporation (DMRC) said"
     core = segment[:bracket.start()] if bracket else segment
     cut = 0
@@ -260,9 +264,15 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
                     (sent.start + trailing.start("cue"), sent.start + trailing.end("cue")),
                     (sent.start + trailing.start("source"), sent.start + trailing.end("source")), taken)
         return
-    praise = _NP_OBJECT.search(body)
+    fragments = [s for s, _ in taken if sent.start <= s < sent.end]
+    praises = [m for m in _NP_OBJECT.finditer(body) if fragments and sent.start + m.end() <= fragments[-1]]
+    praise = praises[-1] if praises else None
     if praise and any(sent.start + praise.end() <= s < sent.end for s, _ in taken):
-        source = _trim_source(text, sent.start, sent.start + praise.start("cue"))
+        if praise["cue"].endswith("ing"):  # "The EU condemned the decision, calling it “…”": the subject speaks
+            subject = _SUBJECT.match(body)
+            source = None if subject is None else (sent.start, sent.start + subject.end())
+        else:
+            source = _trim_source(text, sent.start, sent.start + praise.start("cue"))
         if source is not None:
             yield from _coordinated(text, (sent.start + praise.end(), sent.start + final),
                                     (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken,
@@ -279,7 +289,7 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         if word == "told" and not has_that:
             continue
         rest = body[clause_start:final]
-        if rest.lstrip()[:1] in (",", ";", ":", ")"):
+        if rest.lstrip()[:1] in (",", ";", ":", ")") or _TIME_AFTER_CUE.match(body, cue.end(), final):
             continue  # "…, the United Nations said, as talks resumed": the cue closes its clause
         if not has_that and not _looks_like_clause(rest):
             continue
@@ -320,15 +330,19 @@ def _coordinated(text: str, content: tuple[int, int], cue: tuple[int, int], sour
         yield _item(text, (m.end(), end), (m.start(name), m.end(name)), source, taken)
 
 
+#: The subject at a sentence start: a capitalised name (with "The") or a pronoun.
+_SUBJECT = re.compile(r"(?:(?:The|A|An)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}?[A-Z][\w’'.-]*(?=\s+[a-z])(?<!\bThe)(?<!\bA)"
+                      r"(?<!\bAn)|(?:He|She|They|It|We)\b")
+
+
 def _participle(text: str, sent: Sentence, final: int, taken: list[tuple[int, int]]) -> Iterator[dict[str, Any]]:
     """"SUBJECT …, arguing that CLAUSE": the subject at the sentence start (a name or a pronoun) is the source."""
     body = text[sent.start:sent.start + final]
     m = _PARTICIPLE.search(body)
     if m is None or not (m["that"] or _looks_like_clause(body[m.end():])):
         return
-    subject = re.match(r"(?:(?:The|A|An)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}?[A-Z][\w’'.-]*(?=\s+[a-z])|"
-                       r"(?:He|She|They|It|We)\b", body)
-    if subject is None or subject.group() in ("The", "A", "An"):
+    subject = _SUBJECT.match(body)
+    if subject is None:
         return
     cue = (sent.start + m.start("cue"), sent.start + m.end("cue"))
     yield _item(text, (sent.start + m.end(), sent.start + final), cue, (sent.start, sent.start + subject.end()), taken)
@@ -338,16 +352,29 @@ def _participle(text: str, sent: Sentence, final: int, taken: list[tuple[int, in
 _TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+"
                        r"(?:,\s+(?:[\w’'.-]+\s+){0,4}?[\w’'.-]+(?=,))?),?\s+"
                        r"(?P<cue>said|says|added|announced|noted|stated|reported|confirmed|told\s+\w+|wrote)"
-                       r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during|yesterday|today|tonight|tomorrow)\b"
-                       r"[^,]*)?(?:,\s+(?:[a-z]+ing|as|while|after|before|when|but|although|though|amid|despite)\b[^“\"]*)?"
+                       r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during|yesterday|today|tonight|tomorrow|Monday|"
+                       r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+                       r"(?:\s+(?!that\b)[\w’'.-]+){0,4})?"
+                       r"(?:,\s+(?:[a-z]+ing|as|while|after|before|when|but|although|though|amid|despite)\b[^“\"]*)?"
                        r"\s*[.!]?\s*$")
 #: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
 _NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
-                        r"labeled|criticised|criticized|condemned|highlighted|welcomed)\s+")
+                        r"labeled|criticised|criticized|condemned|highlighted|welcomed|calling|describing|terming|"
+                        r"dubbing|branding|labelling|labeling|hailing|praising)\s+")
 _TOLD_OBJECT = re.compile(r"\s+(?:(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:reporters|journalists|media|press|"
                           r"newsmen|parliament|lawmakers|the\s+house|the\s+assembly|him|her|them|us|[A-Z]\w+"
-                          r"(?:\s+[A-Z]\w+)*)\s+)?(?:(?:on|in)\s+\w+\s+)?(?P<that>that\s+)?")
-_NO_OBJECT = re.compile(r"\s+(?:(?:on|in)\s+\w+\s+)?(?P<that>that\s+)?")
+                          r"(?:\s+[A-Z]\w+)*)\s+)?"
+                          r"(?:(?:on|in|at|during)\s+(?:[A-Z][\w.-]*\s+){1,4}|(?:on|in)\s+\w+\s+)?"
+                          r"(?P<that>that\s+)?")
+#: What may stand between a cue and its clause: "said (on Truth Social|on Monday) (that)".
+_NO_OBJECT = re.compile(r"\s+(?:(?:on|in|at|during|through|via)\s+[^,.;:“\"]{1,40}?\s+(?=that\s)"
+                        r"|(?:on|in|at|during)\s+(?:[A-Z][\w.-]*\s+){1,4}|(?:on|in)\s+\w+\s+"
+                        r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\s+(?=that\s))?"
+                        r"(?P<that>that\s+)?")
+#: A time adverbial right after a cue ("said Thursday,", "said on Monday."): the cue then closes its clause.
+_TIME_AFTER_CUE = re.compile(r"\s*(?:(?:on|late|early|earlier|later)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
+                             r"Friday|Saturday|Sunday|yesterday|today|tonight|this week|last week)\b"
+                             r"(?:\s+(?:morning|afternoon|evening|night))?\s*(?:[,;:.)]|$)")
 
 
 #: Cues that take a noun-phrase object as often as a clause ("announced a plan", "admitted the charges").
