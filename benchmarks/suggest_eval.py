@@ -145,7 +145,7 @@ def table(result: dict[str, Any]) -> Any:
 
     keys = [key for key in COLUMNS if key in result["overall"]["summary"]]
     out = Table(title=f"suggest vs gold: {result['documents']} document(s), {result['cpu_seconds']} s CPU")
-    out.add_column("set / article")
+    out.add_column("set / article", no_wrap=True, min_width=30)
     for key in keys:
         out.add_column(COLUMNS[key], justify="right")
 
