@@ -38,6 +38,9 @@ def _dates(text: str, dct: str) -> list[tuple[str, str, str]]:
     ("The vote ended a monthslong standoff.", "2026-01-28", [("monthslong", "DURATION", "PXM")]),
     ("People need hundreds of trucks a day, not dozens.", "2026-03-08", [("a day", "SET", "P1D")]),
     ("She stayed in Gaza for a day.", "2026-03-08", [("a day", "DURATION", "P1D")]),
+    # a day the sentence aims at ("warnings for", "until") is the nearest one, whatever the tense
+    ("The Met Office has issued warnings for Wednesday and Thursday.", "2026-02-10",
+     [("Wednesday", "DATE", "2026-02-11"), ("Thursday", "DATE", "2026-02-12")]),
 ])
 def test_dates_of_the_held_out_styles(text: str, dct: str, expected: list) -> None:
     assert _dates(text, dct) == expected
@@ -86,6 +89,25 @@ def _quotes(text: str) -> list[tuple[Any, ...]]:
     # a description resolves to the organisation named before it; a "-based" place is not the speaker (§Q12)
     ("Shares of Target fell 7.4% on Wednesday. The Minneapolis-based company said sales dropped 2.8%.",
      [("sales dropped 2.8%", "indirect", "The Minneapolis-based company", "said", "Target")]),
+    ("Environment Secretary Steve Reed told MPs the government would spend £2.4bn.",
+     [("the government would spend £2.4bn", "indirect", "Environment Secretary Steve Reed", "told", "Steve Reed")]),
+    ("A BBC spokesperson said the remark 'fell short of our standards' and that the presenter had apologised.",
+     [("the remark 'fell short of our standards'", "mixed", "A BBC spokesperson", "said", "BBC"),
+      ("the presenter had apologised", "indirect", "A BBC spokesperson", "said", "BBC")]),
+    ("The BBC apologised after a presenter described the floods as 'nothing to worry about'.",
+     [("the floods as 'nothing to worry about'", "mixed", "a presenter", "described", None)]),
+    # a quotation resumed after an interrupting attribution keeps its source and cue
+    ("“We are ready,” said coach Imran Khan, “and the fans deserve a win.”",
+     [("We are ready", "direct", "coach Imran Khan", "said", "Imran Khan"),
+      ("and the fans deserve a win.", "direct", "coach Imran Khan", "said", "Imran Khan")]),
+    # an unnamed institution is no person quoted before it (§Q12); a relative or participle clause is no source
+    ("“We are ready,” said coach Imran Khan. “The decision is final,” the ministry said.",
+     [("We are ready", "direct", "coach Imran Khan", "said", "Imran Khan"),
+      ("The decision is final", "direct", "the ministry", "said", None)]),
+    ("“This is madness,” one resident, who asked not to be named, told AFP.",
+     [("This is madness", "direct", "one resident", "told", None)]),
+    ("The president, speaking at a rally in Lagos, said: “Nigeria will not be intimidated.”",
+     [("Nigeria will not be intimidated.", "direct", "The president", "said", None)]),
     ("The Taliban said in a statement that schools would remain closed.",
      [("schools would remain closed", "indirect", "The Taliban", "said", "Taliban")]),
     ("Analysts had expected a 1.9% decline, according to research firm Placer.ai.",
