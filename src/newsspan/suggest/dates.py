@@ -396,12 +396,18 @@ _WEEKDAY_RE = re.compile(r"\b(?P<rel>(?:last|next|this|on|coming|past)\s+)?" + _
                          + r"(?P<part>\s+(?:morning|afternoon|evening|night))?\b")
 
 
+#: Prepositions before a weekday that name a target or a deadline rather than the time of the reported event.
+_TARGET_DAY = re.compile(r"\b(?:for|until|till|by|ahead of|before)\s+(?:[A-Z][a-z]+day\s+(?:and|or)\s+)?$")
+
+
 def _weekdays(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"Tuesday", "last Monday", "Friday evening" (TIME): resolved by the sentence's tense (§D8)."""
     for m in ctx.finditer(_WEEKDAY_RE, _KEY_WEEKDAY, 12, 12):
         rel = (m["rel"] or "").strip().lower()
         weekday = WEEKDAYS[m["weekday"].lower()]
         direction = {"last": -2, "past": -2, "next": 2, "coming": 2}.get(rel, ctx.direction(m.start()))
+        if not rel and _TARGET_DAY.search(ctx.text, max(0, m.start() - 30), m.start()):
+            direction = 0  # "warnings for Wednesday", "until Friday": a day the sentence aims at, not its tense
         value = over_window(ctx.window, lambda d, w=weekday, dr=direction: _weekday_value(w, dr, d),
                             f"XXXX-WXX-{weekday}")
         start = m.start("weekday") if rel in ("", "on") else m.start()

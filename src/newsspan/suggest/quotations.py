@@ -55,7 +55,8 @@ _CLUB_DESCRIPTIONS = word_set("club team side")
 _SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official representative source "
                          "ministry office embassy department")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
-_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because)\b")
+_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because|after|"
+                          r"before|since|until|although|though|if|unless|once)\b")
 
 
 @dataclass
@@ -135,7 +136,7 @@ class Attribution:
 def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The subject noun phrase in text[start:end]: after the last clause break, without leading connectives."""
     segment = text[start:end]
-    relative = re.search(r",\s+(?:who|which)\b[^,]*,\s*$", segment)  # "Mr. Smith, who spoke …, said"
+    relative = re.search(r",\s+(?:who|which|\w+ing)\b[^,]*,\s*$", segment)  # "Mr. Smith, who spoke …, said"
     if relative:
         end = start + relative.start()
         segment = text[start:end]
@@ -172,6 +173,10 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
 _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|Fr|[A-Z])\.")
 
 
+#: An open relative or participle clause before a position ("X, who asked not to be named"): no cue in there.
+_INSIDE_RELATIVE = re.compile(r",\s+(?:who|which|\w+ing)\b[^,]*$")
+
+
 def _after(text: str, end: int, limit: int) -> Attribution | None:
     """Attribution after a closing mark: "…,” X said", "…,” said X", "…,” read the statement", "…,” X told Y"."""
     tail = text[end:limit]
@@ -180,8 +185,8 @@ def _after(text: str, end: int, limit: int) -> Attribution | None:
         return None
     rest_start = end + m.end()
     rest = text[rest_start:limit]
-    cue = _CUE.search(rest[:80])
-    if cue is None:
+    cue = next((c for c in _CUE.finditer(rest[:100]) if not _INSIDE_RELATIVE.search(rest, 0, c.start())), None)
+    if cue is None:  # "one resident, who asked not to be named, told AFP": "asked" is inside the relative clause
         return None
     before = rest[:cue.start()]
     plain = _ABBREVIATION.sub(lambda m: m.group()[:-1] + " ", before)  # "Mr. Whitaker said": no sentence end
@@ -286,9 +291,9 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         obj = (_TOLD_OBJECT if word in ("told", "informed", "assured") else _NO_OBJECT).match(after)
         clause_start = cue.end() + (obj.end() if obj else 0)
         has_that = bool(obj and obj["that"])
-        if word == "told" and not has_that:
-            continue
         rest = body[clause_start:final]
+        if word == "told" and not has_that and not _FINITE_CLAUSE.match(rest):
+            continue  # "told MPs the government would spend …" is reported; "told a story" is not
         if rest.lstrip()[:1] in (",", ";", ":", ")") or _TIME_AFTER_CUE.match(body, cue.end(), final):
             continue  # "…, the United Nations said, as talks resumed": the cue closes its clause
         if not has_that and not _looks_like_clause(rest):
@@ -310,7 +315,7 @@ _SECOND = re.compile(r",?\s+(?:and\s+)?(?P<cue>adding|saying|noting|arguing|warn
                      r"(?:that\b)?"
                      r"|\s+and\s+(?P<cue2>said|says|added|told\s+\w+|warned|urged|insisted|argued|noted)\b\s*"
                      r"(?:that\b)?|\s+and\s+(?P<stop>blamed|accused|criticised|criticized|called|urged|vowed|"
-                     r"pledged|denied|rejected|dismissed)\b")
+                     r"pledged|denied|rejected|dismissed)\b|,?\s+and\s+(?P<that>that)\b")
 #: ", arguing that …" after a sentence whose subject is its source ("Democrats had blocked …, arguing that …").
 _PARTICIPLE = re.compile(r",\s+(?P<cue>saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|"
                          r"stating)\s+(?P<that>that\s+)?")
@@ -325,9 +330,10 @@ def _coordinated(text: str, content: tuple[int, int], cue: tuple[int, int], sour
         yield _item(text, content, cue, source, taken, form)
         return
     yield _item(text, (start, m.start()), cue, source, taken, form)
-    name = "cue" if m["cue"] else "cue2" if m["cue2"] else None
-    if name is not None and _looks_like_clause(text[m.end():end]):
-        yield _item(text, (m.end(), end), (m.start(name), m.end(name)), source, taken)
+    second = (m.start("cue"), m.end("cue")) if m["cue"] else (m.start("cue2"), m.end("cue2")) if m["cue2"] else \
+        cue if m["that"] else None  # "said the remark '…' and that the presenter had apologised": the same cue
+    if second is not None and _looks_like_clause(text[m.end():end]):
+        yield _item(text, (m.end(), end), second, source, taken)
 
 
 #: The subject at a sentence start: a capitalised name (with "The") or a pronoun.
@@ -423,6 +429,9 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         before = _before(text, q.start, sent)
         opens_sentence = not text[sent.start:max(sent.start, q.start - 1)].strip()
         closes = text[q.end + 1:last.end].strip(" .!?,;”\"’»'") == ""
+        resumed = _resumes(text, quotations, q.start, sent)
+        if resumed is not None:  # "“We are ready,” said coach X, “and the fans deserve a win.”"
+            before = resumed
         if not ((opens_sentence or before) and (closes or after)):
             continue  # a fragment inside a sentence: mixed quotations come from the indirect rules below
         if len(text[start:end].split()) < 3 and not (before or after):
@@ -471,6 +480,19 @@ def _nested(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]
             item["_confidence"] = 0.6
             found.append(item)
     return found
+
+
+def _resumes(text: str, quotations: list[dict[str, Any]], start: int, sent: Sentence) -> Attribution | None:
+    """The attribution of the quotation this one continues after an interrupting ", X said, " in one sentence."""
+    if not quotations or quotations[-1]["cue"] is None or quotations[-1]["end"] < sent.start:
+        return None
+    previous = quotations[-1]
+    between = text[previous["cue"]["end"]:start - 1]
+    if previous["cue"]["start"] < previous["end"] or not between.rstrip().endswith(",") or re.search(r"[.!?;:]",
+                                                                                                   between):
+        return None
+    source, cue = previous["source"], previous["cue"]
+    return Attribution((cue["start"], cue["end"]), None if source is None else (source["start"], source["end"]))
 
 
 def _paragraph_end(text: str, offset: int) -> int:
@@ -527,8 +549,9 @@ def _referent(text: str, source: dict[str, Any], entities: list[dict[str, Any]],
     people = [e for e in earlier if e["label"] == "PERSON" and e["text"].split()[-1].lower() in words]
     if people:
         return people[-1]
-    if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:
-        return previous["speaker"] if previous is not None else None
+    if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:  # an institution's voice: the institution quoted last
+        speaker = previous["speaker"] if previous is not None else None
+        return speaker if speaker is not None and speaker["label"] != "PERSON" else None
     if head in _ORG_DESCRIPTIONS:
         return _described(text, earlier, ("ORG", "GPE") if head in _CLUB_DESCRIPTIONS else ("ORG",))
     return None
