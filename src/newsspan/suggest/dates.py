@@ -39,7 +39,7 @@ QUANTIFIERS = {"more than": "MORE_THAN", "over": "MORE_THAN", "less than": "LESS
                "nearly": "APPROX", "almost": "APPROX", "about": "APPROX", "around": "APPROX",
                "some": "APPROX", "at least": "EQUAL_OR_MORE", "up to": "EQUAL_OR_LESS", "at most": "EQUAL_OR_LESS"}
 UNITS = {"year": "Y", "month": "M", "week": "W", "day": "D", "decade": "DE", "century": "CE", "centurie": "CE",
-         "hour": "H", "minute": "MIN", "fortnight": "2W"}
+         "hour": "H", "minute": "MIN", "fortnight": "2W", "quarter": "3M"}
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 
@@ -54,13 +54,18 @@ _WEEKDAY = r"(?P<weekday>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)"
 _NUM_WORD = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBERS if w not in ("a", "an")), key=len,
                                                      reverse=True)) + r")"
 _NUM = r"(?P<num>" + _NUM_WORD + r"(?:[- ]" + _NUM_WORD + r")?|an?|another|" + "|".join(VAGUE_NUMBERS) + r")"
-_UNIT = r"(?P<unit>year|month|week|day|decade|centur(?:y|ie)|hour|minute|fortnight)"
+_UNIT = r"(?P<unit>year|month|week|day|decade|centur(?:y|ie)|hour|minute|fortnight|quarter)"
 
 #: Words showing a sentence speaks of the future or of the past (for underspecified dates, §D2).
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|is to|are to|to be held|is expected|are expected|is scheduled|"
                      r"are scheduled|is set to|are set to|plans? to|upcoming|forthcoming|next|coming|would)\b", re.I)
-_PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last|earlier|previous|former|signed|visited|held|met|"
-                   r"announced|told|took|came|began|ended|launched|\w{3,}ed)\b", re.I)
+_PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last(?=\s+(?:year|month|week|weekend|night|season|decade|"
+                   r"century|spring|summer|autumn|fall|winter|quarter|time|" + "|".join(MONTHS) + "|"
+                   + "|".join(WEEKDAYS) + r")\b)|earlier|previous|former|signed|visited|held|met|"
+                   r"announced|told|took|came|began|ended|launched|grew|fell|rose|won|lost|beat|went|gave|made|saw|hit|led|left|"
+                   r"paid|sold|bought|built|spent|kept|brought|thought|found|became|ran|struck|stood|sent|wrote|"
+                   r"spoke|broke|chose|drew|drove|flew|forgot|froze|knew|rode|sank|sang|shook|stole|swore|threw|"
+                   r"woke|wore|won|\w{3,}ed)\b", re.I)
 _AFTER_TIMEX = re.compile(r"\s*(?:morning|afternoon|evening|night)\b", re.I)
 _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
@@ -134,8 +139,11 @@ def _month_value(month: int, day: int | None, direction: int, dct: dt.date) -> s
 
 
 def _weekday_value(weekday: int, direction: int, dct: dt.date) -> str:
-    """The weekday nearest the DCT in ``direction`` (the DCT's own weekday counts as itself)."""
+    """The weekday nearest the DCT in ``direction`` (the DCT's own weekday counts as itself, except for an explicit
+    "next" or "last", ``direction`` ±2: "next Tuesday" said on a Tuesday is a week later)."""
     delta = weekday - dct.isoweekday()
+    if abs(direction) == 2 and delta == 0:
+        return (dct + dt.timedelta(days=7 if direction > 0 else -7)).isoformat()
     if direction > 0 and delta < 0:
         delta += 7
     elif direction < 0 and delta > 0:
@@ -187,6 +195,8 @@ def duration_value(number: str | None, unit: str) -> str:
     amount = None if number is None else _number(number)
     if code == "2W":
         code, amount = "W", (amount or 1) * 2
+    if code == "3M":  # a quarter of a year, as in "every quarter" (P3M)
+        code, amount = "M", None if amount is None else amount * 3
     text = "X" if amount is None else (f"{amount:g}" if amount % 1 else str(int(amount)))
     if code in ("H", "MIN"):
         return f"PT{text}{'M' if code == 'MIN' else 'H'}"
@@ -223,17 +233,31 @@ class _Context:
                     yield m
 
     def direction(self, offset: int) -> int:
+        """The tense of the clause holding ``offset`` ("…, which reports results Friday, …"), else of its sentence.
+
+        A clause of four words or more without a tense marker speaks of the present or of a schedule ("host
+        Aston Villa on Wednesday"): the nearest date is meant (0), whatever the tense of the other clauses.
+        """
         sent = sentence_of(self.sents, offset)
-        return tense(self.text[sent.start:sent.end]) if sent else 0
+        if sent is None:
+            return 0
+        cuts = [m.end() for m in _CLAUSE_BREAK.finditer(self.text, sent.start, offset)]
+        stop = _CLAUSE_BREAK.search(self.text, offset, sent.end)
+        clause = self.text[cuts[-1] if cuts else sent.start:stop.start() if stop else sent.end]
+        here = tense(clause)
+        if here or len(clause.split()) >= 4:
+            return here
+        return tense(self.text[sent.start:sent.end])
 
     def span(self, start: int, end: int, kind: str, value: str, anchor: Any, **extra: Any) -> dict[str, Any]:
         return make_span(self.text, start, end, type=kind, value=value, anchor=anchor, **extra)
 
+_CLAUSE_BREAK = re.compile(r"[,;:(]\s|\s[—–-]\s|\)")
 #: Cheap patterns whose hits mark where a recogniser can match at all.
 _KEY_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|"
                         r"NOV|DEC)")
 _KEY_YEAR = re.compile(r"(?:1[89]|20)\d\d")
-_KEY_UNIT = re.compile(r"year|month|week|day|decade|centur|hour|minute|fortnight")
+_KEY_UNIT = re.compile(r"year|month|week|day|decade|centur|hour|minute|fortnight|quarter")
 _KEY_RELATIVE = re.compile(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
                            r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
 _KEY_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
@@ -372,12 +396,18 @@ _WEEKDAY_RE = re.compile(r"\b(?P<rel>(?:last|next|this|on|coming|past)\s+)?" + _
                          + r"(?P<part>\s+(?:morning|afternoon|evening|night))?\b")
 
 
+#: Prepositions before a weekday that name a target or a deadline rather than the time of the reported event.
+_TARGET_DAY = re.compile(r"\b(?:for|until|till|by|ahead of|before)\s+(?:[A-Z][a-z]+day\s+(?:and|or)\s+)?$")
+
+
 def _weekdays(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"Tuesday", "last Monday", "Friday evening" (TIME): resolved by the sentence's tense (§D8)."""
     for m in ctx.finditer(_WEEKDAY_RE, _KEY_WEEKDAY, 12, 12):
         rel = (m["rel"] or "").strip().lower()
         weekday = WEEKDAYS[m["weekday"].lower()]
-        direction = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(rel, ctx.direction(m.start()))
+        direction = {"last": -2, "past": -2, "next": 2, "coming": 2}.get(rel, ctx.direction(m.start()))
+        if not rel and _TARGET_DAY.search(ctx.text, max(0, m.start() - 30), m.start()):
+            direction = 0  # "warnings for Wednesday", "until Friday": a day the sentence aims at, not its tense
         value = over_window(ctx.window, lambda d, w=weekday, dr=direction: _weekday_value(w, dr, d),
                             f"XXXX-WXX-{weekday}")
         start = m.start("weekday") if rel in ("", "on") else m.start()
@@ -463,15 +493,33 @@ def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
         else:
             start = m.start() + (4 if m.group().lower().startswith("the ") else 0)
             yield ctx.span(start, m.end(), "DATE", f"{m['year']}-Q{ORDINALS[m['ord'].lower()]}", None)
+    for m in ctx.finditer(_QUARTER_ALONE, _KEY_QUARTER, 12, 5):
+        quarter = ORDINALS[m["ord"].lower()]
+        direction = ctx.direction(m.start())
+        value = over_window(ctx.window, lambda d, q=quarter, dr=direction: _month_value((q - 1) * 3 + 1, None, dr, d),
+                            "XXXX-XX")
+        yield ctx.span(m.start("ord"), m.end(), "DATE", f"{value[:4]}-Q{quarter}", "dct")
+
+
+#: "the third quarter" without a year: the quarter nearest the DCT in the sentence's tense (§D2).
+_QUARTER_ALONE = re.compile(r"\bthe\s+(?P<ord>first|second|third|fourth)\s+quarter\b(?!\s+of\s+(?:1[89]|20)\d\d)",
+                            re.I)
+_KEY_QUARTER = re.compile(r"quarter")
 
 
 _DURATION = re.compile(
     r"\b(?P<quant>(?:more than|over|less than|under|nearly|almost|about|around|at least|up to|at most)\s+)?"
-    r"(?P<rel>(?:the\s+)?(?:past|last|next|coming|first|previous|following)\s+)?" + _NUM + r"[\s-]+" + _UNIT
+    r"(?P<rel>(?:the\s+)?(?:past|last|next|coming|first|previous|following)\s+)?" + _NUM + r"[\s-]+"
+    r"(?:(?:consecutive|straight|successive|full|more|further|additional)\s+)?" + _UNIT
     + r"s?(?P<suffix>[\s-]+(?:long|old))?\b(?!\s+ago\b)"
-    r"|\b(?P<plural>centuries|decades|years|months|weeks)(?P<suffix2>-(?:long|old))?\b",
+    r"|\b(?P<plural>centuries|decades|years|months|weeks)(?P<suffix2>-?(?:long|old))?\b",
     re.I,
 )
+
+
+#: Before "a day", "a week": an amount of something, so the expression is a rate ("$5 a day", "100 trucks a day").
+_RATE = re.compile(r"(?:\d|\b(?:hundreds|thousands|dozens|millions|billions|tens))[^.;,]{0,30}?[a-z]\s+$"
+                   r"(?<!\bfor\s)(?<!\bin\s)(?<!\bwithin\s)(?<!\bover\s)(?<!\bafter\s)(?<!\bthan\s)")
 
 
 def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
@@ -489,6 +537,10 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
             continue
         preceding = ctx.text[max(0, m.start() - 8):m.start()]
         if num in ("a", "an") and re.search(r"\b(?:once|twice|times|per)\s+$", preceding):
+            continue
+        if num in ("a", "an") and not m["quant"] and not m["rel"] and not m["suffix"] and _RATE.search(
+                ctx.text, max(0, m.start() - 40), m.start()):  # "hundreds of trucks a day": a rate, a SET
+            yield ctx.span(m.start(), m.end(), "SET", f"P1{UNITS[m['unit'].lower()]}", None)
             continue
         number = None if num in VAGUE_NUMBERS else ("1" if num in ("a", "an", "another") else num)
         if number is not None and _number(number) is None:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
+from . import names as name_rules
 from .common import make_span, provenance, sentences, word_set
 
 #: Labels whose names may contain other names (§E6).
@@ -42,7 +43,7 @@ REGION_ADJECTIVES = ("Central Asian", "South Asian", "East Asian", "Southeast As
                      "Scandinavian", "Pacific", "Mediterranean", "Gulf", "Muslim", "Christian", "Hindu", "Sikh",
                      "Buddhist", "Jewish", "Catholic", "Sunni", "Shia", "Islamic", "Kashmiri", "Baloch", "Pashtun",
                      "Punjabi", "Sindhi", "Uyghur", "Kurdish", "Palestinian", "Republican", "Democrat",
-                     "Democratic")
+                     "Democratic", "Republicans", "Democrats")
 #: International organisations (name and common abbreviation).
 ORGANISATIONS = ("United Nations", "UN", "UNESCO", "UNICEF", "UNHCR", "UNDP", "World Health Organization", "WHO",
                  "World Bank", "International Monetary Fund", "IMF", "World Trade Organization", "WTO", "NATO",
@@ -52,7 +53,10 @@ ORGANISATIONS = ("United Nations", "UN", "UNESCO", "UNICEF", "UNHCR", "UNDP", "W
                  "Economic Cooperation Organization", "Asian Development Bank", "ADB", "Red Cross",
                  "Red Crescent", "Amnesty International", "Human Rights Watch", "FIFA", "ICC", "Interpol",
                  "Security Council", "General Assembly", "European Commission", "Gulf Cooperation Council",
-                 "Commonwealth", "Arab League", "Reuters", "Associated Press", "AFP", "BBC", "CNN", "APP")
+                 "Commonwealth", "Arab League", "Reuters", "Associated Press", "AFP", "BBC", "CNN", "APP",
+                 "Senate", "Congress", "Pentagon", "Kremlin", "White House", "Downing Street", "Hamas", "Hezbollah",
+                 "Taliban", "Houthis", "Al Jazeera", "Al Arabiya", "Bloomberg", "Xinhua", "TASS", "PTI", "ANI",
+                 "UNRWA", "OCHA", "Greenpeace", "Oxfam", "Medecins Sans Frontieres", "Doctors Without Borders")
 #: Demonyms that do not follow the suffix rules of :func:`demonyms`.
 IRREGULAR_DEMONYMS = {
     "United States": ("American",), "United Kingdom": ("British",), "France": ("French",),
@@ -76,7 +80,8 @@ IRREGULAR_DEMONYMS = {
 EXTRA_PLACES = ("Britain", "England", "Scotland", "Wales", "Russia", "Iran", "Syria", "South Korea", "North Korea",
                 "Vietnam", "Türkiye", "Turkey", "Palestine", "Gaza", "West Bank", "Kashmir", "Taiwan", "Moscow",
                 "Tehran", "Washington", "Beijing", "Astana", "Kabul", "Kyiv", "Kiev", "Bolivia", "Venezuela",
-                "Tanzania", "Laos", "Moldova", "Czechia", "Czech Republic")
+                "Tanzania", "Laos", "Moldova", "Czechia", "Czech Republic", "New York", "UK", "US", "U.S.", "U.K.",
+                "Hong Kong", "Northern Ireland")
 #: Capitalised words that never start or end a name on their own (sentence starts, months, ...).
 STOP_WORDS = word_set(
     "The A An In On At For During Having This That These Those It Its He She They We I You But And Or As After "
@@ -107,14 +112,15 @@ HEADS = {
            "Times Post News Network Television Radio Sports TV Media Ltd Inc Airlines Airways Cabinet Secretariat "
            "Directorate "
            "Fund Trust Society Club College School Academy Commission Force Forces Division Unit Centre Center "
-           "Movement Front Alliance Coalition Tribunal Consulate Mission",
+           "Movement Front Alliance Coalition Tribunal Consulate Mission Villa Rovers Wanderers Athletic FC "
+           "Hotspur Albion",
     "EVENT": "Forum Summit Conference Games Olympics Cup Championship Championships Expo Festival Dialogue "
              "Congress Convention Meeting Session Marathon Tournament Exhibition Fair Olympiad Talks",
     "LAW": "Act Agreement Treaty Accord Accords Charter Constitution Protocol Declaration Bill Ordinance "
            "Framework Pact Amendment Code Memorandum Plan",
     "FAC": "Airport Stadium Bridge Hospital Mosque Palace Tower Port Dam Highway Motorway Road Street Square "
            "Building Hall Museum Library Station Corridor Canal Fort Temple Church Cathedral Monument Gate Mall "
-           "Park Tunnel",
+           "Park Tunnel Crossing Terminal Line",
     "WORK_OF_ART": "Prize Award Awards Medal Trophy Nishan Hilal Sitara Tamgha",
     "LOC": "Ocean Sea River Mountains Mountain Valley Desert Lake Peninsula Strait Bay Island Islands Plateau "
            "Basin Range Pass",
@@ -132,7 +138,10 @@ TITLES = (
     "governor|mayor|leader|founder|director|chief|head|economist|analyst|journalist|author|writer|poet|artist|"
     "actor|actress|singer|coach|captain|player|striker|professor|researcher|scientist|lawyer|activist|"
     "commander|officer|official|diplomat|adviser|advisor|counsellor|councillor|judge|editor|correspondent|chair|"
-    "reporter|student|teacher|doctor|farmer|resident|owner|manager|trader|CEO|founder|colleague|counterpart"
+    "reporter|student|teacher|doctor|farmer|resident|owner|manager|trader|CEO|founder|colleague|counterpart|"
+    "executive|Executive|prosecutor|Prosecutor|barrister|solicitor|attorney|boss|inspector|detective|sergeant|"
+    "constable|midfielder|defender|goalkeeper|winger|skipper|batsman|bowler|strategist|banker|lawmaker|"
+    "legislator|negotiator|MP|Senator|Congressman|Congresswoman|congressman|congresswoman"
 )
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
 _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
@@ -303,8 +312,18 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
         while words and (words[0].group() in FUNCTION_WORDS
                          or words[0].group() in ("of", "for", "on", "and", "the", "de", "&")):
             words.pop(0)
-        while words and words[-1].group() in ("of", "for", "on", "and", "the", "de", "&"):
+        while words and (words[-1].group() in ("of", "for", "on", "and", "the", "de", "&")
+                         or words[-1].group() in FUNCTION_WORDS):  # "Aston Villa on Wednesday"
             words.pop()
+        places = _places()
+        for i, word in enumerate(words[1:], 1):  # "Paris for the Champions League": a place, then the name
+            if word.group() in ("of", "for", "on", "and", "the", "de", "&"):
+                before = [w.group() for w in words[:i]]
+                if " ".join(before) in places or all(w in places for w in before):
+                    words = words[i:]
+                    while words and words[0].group() in ("of", "for", "on", "and", "the", "de", "&"):
+                        words.pop(0)
+                break
         if len(words) == 1 and re.match(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]", words[0].group()):
             start = m.start() + words[0].start()
             yield _candidate(text, start, start + len(words[0].group()), "WORK_OF_ART", 2)
@@ -351,8 +370,8 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
         while words and words[0].lower().rstrip(".") in titles:
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else m.end("name")
             words.pop(0)
-        if len(words) < 2 or any(w in places or w in STOP_WORDS for w in words):
-            continue
+        if len(words) < 2 or any(w in places or w in STOP_WORDS for w in words) or " ".join(words) in _labels():
+            continue  # "the United Nations said": a known name is no person
         yield _candidate(text, start, m.end("name"), "PERSON", 3)
 
 
@@ -371,6 +390,23 @@ def _compass(text: str) -> Iterator[dict[str, Any]]:
         if m.start() in starts or text[max(0, m.start() - 2):m.start()] in ("“", "\""):
             continue
         yield _candidate(text, m.start(), m.end(), "LOC", 4)
+
+
+def _named(text: str) -> Iterator[dict[str, Any]]:
+    """First name + surname (PERSON), organisations by context and acronyms (ORG): :mod:`.names`."""
+    places, heads = _places(), _head_words()
+
+    def excluded(word: str) -> bool:
+        return word in STOP_WORDS or word in places or word in heads or word in _MONTHS_UPPER
+
+    found = (*name_rules.persons(text, excluded), *name_rules.organisations(text, places, excluded))
+    for start, end, label, rank in found:
+        yield _candidate(text, start, end, label, rank)
+
+
+_MONTHS_UPPER = frozenset(w.upper() for w in word_set("Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec January "
+                                                       "February March April June July August September October "
+                                                       "November December"))
 
 
 def _phrase_matches(text: str, rulers: list[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
@@ -472,6 +508,7 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
         candidates += _model_matches(text, model, frozenset(entity_labels()))
     candidates += _runs(text, set())
     candidates += _persons(text)
+    candidates += _named(text)
     candidates += _languages_in(text)
     candidates += _phrase_matches(text, rulers)
     candidates += _coordinated(text)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, make_span, provenance, sentence_of, sentences, subspan, word_set
+from .common import Sentence, dateline_end, make_span, provenance, sentence_of, sentences, subspan, word_set
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|stressed|stresses|"
@@ -44,10 +44,19 @@ CLAUSE_CUES = word_set(
 PRONOUNS = word_set("he she they it we i you him her them")
 _DESCRIPTION_DOCS = word_set("statement report letter document release communique communiqué notice "
                               "announcement post tweet message press")
-_SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official officials representative source sources "
+#: Descriptions of an organisation ("the company", "the club"): they refer to the nearest earlier one (§Q12).
+_ORG_DESCRIPTIONS = word_set("company firm group retailer lender bank insurer airline carrier manufacturer maker "
+                             "producer operator developer conglomerate business club team side fund council board "
+                             "agency regulator watchdog authority charity trust union federation association "
+                             "organisation organization institute university newspaper broadcaster network "
+                             "committee party court")
+#: Those of them that may name a club by its city ("Liverpool ... The club said": a GPE mention).
+_CLUB_DESCRIPTIONS = word_set("club team side")
+_SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official representative source "
                          "ministry office embassy department")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
-_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because)\b")
+_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because|after|"
+                          r"before|since|until|although|though|if|unless|once)\b")
 
 
 @dataclass
@@ -127,8 +136,14 @@ class Attribution:
 def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The subject noun phrase in text[start:end]: after the last clause break, without leading connectives."""
     segment = text[start:end]
+    relative = re.search(r",\s+(?:who|which|\w+ing)\b[^,]*,\s*$", segment)  # "Mr. Smith, who spoke …, said"
+    if relative:
+        end = start + relative.start()
+        segment = text[start:end]
+    bracket = re.search(r"\s*\([^()]*\)\s*$", segment)  # "The Delhi Metro Rail Corporation (DMRC) said"
+    core = segment[:bracket.start()] if bracket else segment
     cut = 0
-    for m in _SOURCE_STOP.finditer(segment):
+    for m in _SOURCE_STOP.finditer(core):
         cut = m.end()
     piece = segment[cut:]
     if not piece.strip() and segment.rstrip().endswith(","):  # "Its president, Tariq Mehmood, said": an apposition
@@ -142,7 +157,9 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     offset = start + cut + (lead.end() if lead else 0)
     piece = text[offset:end]
     trailing = re.search(r"\s*(?:(?:also|further|later|then|again|earlier|previously|has|have|had|had also|"
-                         r"once|recently)\s*)+$", piece)
+                         r"once|recently|simply|only|just|repeatedly|publicly|privately|separately|reportedly|"
+                         r"allegedly|angrily|firmly|openly|finally|quietly|bluntly|candidly|flatly|promptly)\s*)+$",
+                         piece)
     if trailing:
         piece = piece[:trailing.start()]
     words = piece.split()
@@ -153,6 +170,13 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (new_start, new_end) if new_end > new_start else None
 
 
+_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Prof|Rev|St|Jr|Sr|Fr|[A-Z])\.")
+
+
+#: An open relative or participle clause before a position ("X, who asked not to be named"): no cue in there.
+_INSIDE_RELATIVE = re.compile(r",\s+(?:who|which|\w+ing)\b[^,]*$")
+
+
 def _after(text: str, end: int, limit: int) -> Attribution | None:
     """Attribution after a closing mark: "…,” X said", "…,” said X", "…,” read the statement", "…,” X told Y"."""
     tail = text[end:limit]
@@ -161,11 +185,12 @@ def _after(text: str, end: int, limit: int) -> Attribution | None:
         return None
     rest_start = end + m.end()
     rest = text[rest_start:limit]
-    cue = _CUE.search(rest[:80])
-    if cue is None:
+    cue = next((c for c in _CUE.finditer(rest[:100]) if not _INSIDE_RELATIVE.search(rest, 0, c.start())), None)
+    if cue is None:  # "one resident, who asked not to be named, told AFP": "asked" is inside the relative clause
         return None
     before = rest[:cue.start()]
-    if before.strip() and (len(before.split()) > 10 or re.search(r"[.;:“\"]", before)):
+    plain = _ABBREVIATION.sub(lambda m: m.group()[:-1] + " ", before)  # "Mr. Whitaker said": no sentence end
+    if before.strip() and (len(before.split()) > 10 or re.search(r"[.;:“\"]", plain)):
         return None
     cue_span = (rest_start + cue.start(), rest_start + cue.end())
     if before.strip():
@@ -185,6 +210,8 @@ _BEFORE = re.compile(r"(?:(?P<according>[Aa]ccording to)\s+(?P<asource>[^,:“\"
                      r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?P<obj>\s+(?:\w+\s+){0,3}?)?\s*(?:[:,]|that)?\s*$)")
 
 
+#: "X had written to the trustees in 2023: “…”": the last cue before a colon that opens the quotation.
+_COLON_CUE = re.compile(r"^.*(?P<cue>\b(?:" + CUE_VERBS + r"|written)\b)[^.:;“”\"]{0,100}:\s*$", re.S)
 _COLON = re.compile(r"^\s*(?P<source>(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*(?P<colon>:)\s*$")
 
 
@@ -204,7 +231,11 @@ def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
                            (sent.start + colon.start("source"), sent.start + colon.end("source")))
     m = _BEFORE.search(head)
     if m is None:
-        return None
+        colon_cue = _COLON_CUE.search(head)
+        if colon_cue is None:
+            return None
+        cue = (sent.start + colon_cue.start("cue"), sent.start + colon_cue.end("cue"))
+        return Attribution(cue, _trim_source(text, sent.start, cue[0]))
     if m["according"]:
         cue = (sent.start + m.start("according"), sent.start + m.end("according"))
         return Attribution(cue, _trim_source(text, sent.start + m.start("asource"), sent.start + m.end("asource")))
@@ -220,7 +251,7 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
     """Indirect (or mixed) quotations: "X said (that) CLAUSE", "CLAUSE, according to X", "According to X, CLAUSE"."""
     body = text[sent.start:sent.end]
     final = len(body.rstrip(".!?…"))
-    acc = re.search(r",\s*(according to)\s+([^,.;]+?)\s*[.;]?\s*$", body)
+    acc = re.search(r",\s*(according to)\s+((?:[^,.;]|\.(?=\w))+?)\s*[.;]?\s*$", body)
     if acc:
         content = (sent.start, sent.start + acc.start())
         source = (sent.start + acc.start(2), sent.start + acc.end(2))
@@ -238,12 +269,19 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
                     (sent.start + trailing.start("cue"), sent.start + trailing.end("cue")),
                     (sent.start + trailing.start("source"), sent.start + trailing.end("source")), taken)
         return
-    praise = _NP_OBJECT.search(body)
+    fragments = [s for s, _ in taken if sent.start <= s < sent.end]
+    praises = [m for m in _NP_OBJECT.finditer(body) if fragments and sent.start + m.end() <= fragments[-1]]
+    praise = praises[-1] if praises else None
     if praise and any(sent.start + praise.end() <= s < sent.end for s, _ in taken):
-        source = _trim_source(text, sent.start, sent.start + praise.start("cue"))
+        if praise["cue"].endswith("ing"):  # "The EU condemned the decision, calling it “…”": the subject speaks
+            subject = _SUBJECT.match(body)
+            source = None if subject is None else (sent.start, sent.start + subject.end())
+        else:
+            source = _trim_source(text, sent.start, sent.start + praise.start("cue"))
         if source is not None:
-            yield _item(text, (sent.start + praise.end(), sent.start + final),
-                        (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken, "mixed")
+            yield from _coordinated(text, (sent.start + praise.end(), sent.start + final),
+                                    (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken,
+                                    "mixed")
             return
     for cue in _CUE.finditer(body):
         word = cue.group()
@@ -253,31 +291,105 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
         obj = (_TOLD_OBJECT if word in ("told", "informed", "assured") else _NO_OBJECT).match(after)
         clause_start = cue.end() + (obj.end() if obj else 0)
         has_that = bool(obj and obj["that"])
-        if word == "told" and not has_that:
-            continue
         rest = body[clause_start:final]
+        if word == "told" and not has_that and not _FINITE_CLAUSE.match(rest):
+            continue  # "told MPs the government would spend …" is reported; "told a story" is not
+        if rest.lstrip()[:1] in (",", ";", ":", ")") or _TIME_AFTER_CUE.match(body, cue.end(), final):
+            continue  # "…, the United Nations said, as talks resumed": the cue closes its clause
         if not has_that and not _looks_like_clause(rest):
             continue
+        if not has_that and word in _NP_PRONE and not _FINITE_CLAUSE.match(rest):
+            continue  # "admitted 14 counts of fraud": a noun-phrase object, not a reported clause (§Q7)
         source = _trim_source(text, sent.start, sent.start + cue.start())
         if source is None:
             continue
-        yield _item(text, (sent.start + clause_start, sent.start + final),
-                    (sent.start + cue.start(), sent.start + cue.end()), source, taken)
+        yield from _coordinated(text, (sent.start + clause_start, sent.start + final),
+                                (sent.start + cue.start(), sent.start + cue.end()), source, taken)
         return
+    yield from _participle(text, sent, final, taken)
+
+
+#: A second attribution inside a reported clause: "…, adding that …", "… and said …" (a new quotation), or a
+#: second predicate of the speaker ("… and blamed delays on Hamas"), which ends the reported clause.
+_SECOND = re.compile(r",?\s+(?:and\s+)?(?P<cue>adding|saying|noting|arguing|warning|insisting|stressing)\b\s*"
+                     r"(?:that\b)?"
+                     r"|\s+and\s+(?P<cue2>said|says|added|told\s+\w+|warned|urged|insisted|argued|noted)\b\s*"
+                     r"(?:that\b)?|\s+and\s+(?P<stop>blamed|accused|criticised|criticized|called|urged|vowed|"
+                     r"pledged|denied|rejected|dismissed)\b|,?\s+and\s+(?P<that>that)\b")
+#: ", arguing that …" after a sentence whose subject is its source ("Democrats had blocked …, arguing that …").
+_PARTICIPLE = re.compile(r",\s+(?P<cue>saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|"
+                         r"stating)\s+(?P<that>that\s+)?")
+
+
+def _coordinated(text: str, content: tuple[int, int], cue: tuple[int, int], source: tuple[int, int],
+                 taken: list[tuple[int, int]], form: str = "indirect") -> Iterator[dict[str, Any]]:
+    """One reported clause, or two when a second cue of the same source follows ("… and said …")."""
+    start, end = content
+    m = _SECOND.search(text, start, end)
+    if m is None or m.start() - start < 12:
+        yield _item(text, content, cue, source, taken, form)
+        return
+    yield _item(text, (start, m.start()), cue, source, taken, form)
+    second = (m.start("cue"), m.end("cue")) if m["cue"] else (m.start("cue2"), m.end("cue2")) if m["cue2"] else \
+        cue if m["that"] else None  # "said the remark '…' and that the presenter had apologised": the same cue
+    if second is not None and _looks_like_clause(text[m.end():end]):
+        yield _item(text, (m.end(), end), second, source, taken)
+
+
+#: The subject at a sentence start: a capitalised name (with "The") or a pronoun.
+_SUBJECT = re.compile(r"(?:(?:The|A|An)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}?[A-Z][\w’'.-]*(?=\s+[a-z])(?<!\bThe)(?<!\bA)"
+                      r"(?<!\bAn)|(?:He|She|They|It|We)\b")
+
+
+def _participle(text: str, sent: Sentence, final: int, taken: list[tuple[int, int]]) -> Iterator[dict[str, Any]]:
+    """"SUBJECT …, arguing that CLAUSE": the subject at the sentence start (a name or a pronoun) is the source."""
+    body = text[sent.start:sent.start + final]
+    m = _PARTICIPLE.search(body)
+    if m is None or not (m["that"] or _looks_like_clause(body[m.end():])):
+        return
+    subject = _SUBJECT.match(body)
+    if subject is None:
+        return
+    cue = (sent.start + m.start("cue"), sent.start + m.end("cue"))
+    yield _item(text, (sent.start + m.end(), sent.start + final), cue, (sent.start, sent.start + subject.end()), taken)
 
 
 #: "CLAUSE, SOURCE said (on Monday)." — an attribution after the reported clause, without quotation marks.
-_TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+)\s+"
+_TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+){0,7}?[\w’'.-]+"
+                       r"(?:,\s+(?:[\w’'.-]+\s+){0,4}?[\w’'.-]+(?=,))?),?\s+"
                        r"(?P<cue>said|says|added|announced|noted|stated|reported|confirmed|told\s+\w+|wrote)"
-                       r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during|yesterday|today|tonight|tomorrow)\b"
-                       r"[^,]*)?\s*[.!]?\s*$")
+                       r"(?:\s+(?:on|in|at|late|earlier|this|last|after|during|yesterday|today|tonight|tomorrow|Monday|"
+                       r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+                       r"(?:\s+(?!that\b)[\w’'.-]+){0,4})?"
+                       r"(?:,\s+(?:[a-z]+ing|as|while|after|before|when|but|although|though|amid|despite)\b[^“\"]*)?"
+                       r"\s*[.!]?\s*$")
 #: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
 _NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
-                        r"labeled|criticised|criticized|condemned|highlighted|welcomed)\s+")
+                        r"labeled|criticised|criticized|condemned|highlighted|welcomed|calling|describing|terming|"
+                        r"dubbing|branding|labelling|labeling|hailing|praising)\s+")
 _TOLD_OBJECT = re.compile(r"\s+(?:(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:reporters|journalists|media|press|"
                           r"newsmen|parliament|lawmakers|the\s+house|the\s+assembly|him|her|them|us|[A-Z]\w+"
-                          r"(?:\s+[A-Z]\w+)*)\s+)?(?:(?:on|in)\s+\w+\s+)?(?P<that>that\s+)?")
-_NO_OBJECT = re.compile(r"\s+(?:(?:on|in)\s+\w+\s+)?(?P<that>that\s+)?")
+                          r"(?:\s+[A-Z]\w+)*)\s+)?"
+                          r"(?:(?:on|in|at|during)\s+(?:[A-Z][\w.-]*\s+){1,4}|(?:on|in)\s+\w+\s+)?"
+                          r"(?P<that>that\s+)?")
+#: What may stand between a cue and its clause: "said (on Truth Social|on Monday) (that)".
+_NO_OBJECT = re.compile(r"\s+(?:(?:on|in|at|during|through|via)\s+[^,.;:“\"]{1,40}?\s+(?=that\s)"
+                        r"|(?:on|in|at|during)\s+(?:[A-Z][\w.-]*\s+){1,4}|(?:on|in)\s+\w+\s+"
+                        r"|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\s+(?=that\s))?"
+                        r"(?P<that>that\s+)?")
+#: A time adverbial right after a cue ("said Thursday,", "said on Monday."): the cue then closes its clause.
+_TIME_AFTER_CUE = re.compile(r"\s*(?:(?:on|late|early|earlier|later)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|"
+                             r"Friday|Saturday|Sunday|yesterday|today|tonight|this week|last week)\b"
+                             r"(?:\s+(?:morning|afternoon|evening|night))?\s*(?:[,;:.)]|$)")
+
+
+#: Cues that take a noun-phrase object as often as a clause ("announced a plan", "admitted the charges").
+_NP_PRONE = word_set("admitted denied announced announces confirmed confirms reported revealed disclosed "
+                     "acknowledged highlighted alleged predicted suggested claimed declared reiterated underlined "
+                     "underscored stressed emphasised emphasized noted notes observed recalled clarified")
+#: A reported clause without "that": a short subject, then an auxiliary or modal verb.
+_FINITE_CLAUSE = re.compile(r"\s*(?:[\w’'$£€%.,-]+\s+){1,6}?(?:will|would|is|are|was|were|has|have|had|could|can|"
+                            r"should|must|may|might|did|does|do)\b")
 
 
 def _looks_like_clause(rest: str) -> bool:
@@ -317,6 +429,9 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         before = _before(text, q.start, sent)
         opens_sentence = not text[sent.start:max(sent.start, q.start - 1)].strip()
         closes = text[q.end + 1:last.end].strip(" .!?,;”\"’»'") == ""
+        resumed = _resumes(text, quotations, q.start, sent)
+        if resumed is not None:  # "“We are ready,” said coach X, “and the fans deserve a win.”"
+            before = resumed
         if not ((opens_sentence or before) and (closes or after)):
             continue  # a fragment inside a sentence: mixed quotations come from the indirect rules below
         if len(text[start:end].split()) < 3 and not (before or after):
@@ -347,7 +462,7 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
 
 
 _INNER = re.compile(r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?:\s+(?:me|us|him|her|them|reporters))?,?\s*"
-                    r"[‘'](?P<body>[^’']{3,}?)[’'](?!\w)")
+                    r"[‘'](?P<body>(?:[^’']|[’'](?=\w)){3,}?)[’'](?!\w)")
 
 
 def _nested(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -367,6 +482,19 @@ def _nested(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]
     return found
 
 
+def _resumes(text: str, quotations: list[dict[str, Any]], start: int, sent: Sentence) -> Attribution | None:
+    """The attribution of the quotation this one continues after an interrupting ", X said, " in one sentence."""
+    if not quotations or quotations[-1]["cue"] is None or quotations[-1]["end"] < sent.start:
+        return None
+    previous = quotations[-1]
+    between = text[previous["cue"]["end"]:start - 1]
+    if previous["cue"]["start"] < previous["end"] or not between.rstrip().endswith(",") or re.search(r"[.!?;:]",
+                                                                                                   between):
+        return None
+    source, cue = previous["source"], previous["cue"]
+    return Attribution((cue["start"], cue["end"]), None if source is None else (source["start"], source["end"]))
+
+
 def _paragraph_end(text: str, offset: int) -> int:
     end = text.find("\n", offset)
     return len(text) if end < 0 else end
@@ -379,7 +507,8 @@ def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[d
         source = item["source"]
         speaker = None
         if source is not None:
-            inside = [e for e in entities if source["start"] <= e["start"] and e["end"] <= source["end"]]
+            inside = [e for e in entities if source["start"] <= e["start"] and e["end"] <= source["end"]
+                      and not re.match(r"-(?:based|born|bred|headquartered)\b", text[e["end"]:e["end"] + 20])]
             speaker = _best(inside)
             if speaker is None:
                 speaker = _referent(text, source, entities, previous, before=source["start"])
@@ -420,6 +549,19 @@ def _referent(text: str, source: dict[str, Any], entities: list[dict[str, Any]],
     people = [e for e in earlier if e["label"] == "PERSON" and e["text"].split()[-1].lower() in words]
     if people:
         return people[-1]
-    if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:
-        return previous["speaker"] if previous is not None else None
+    if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:  # an institution's voice: the institution quoted last
+        speaker = previous["speaker"] if previous is not None else None
+        return speaker if speaker is not None and speaker["label"] != "PERSON" else None
+    if head in _ORG_DESCRIPTIONS:
+        return _described(text, earlier, ("ORG", "GPE") if head in _CLUB_DESCRIPTIONS else ("ORG",))
     return None
+
+
+def _described(text: str, earlier: list[dict[str, Any]], labels: tuple[str, ...]) -> dict[str, Any] | None:
+    """The organisation a description refers to: the nearest earlier sentence subject with a label of ``labels``,
+    else the nearest earlier mention with one (never the dateline's agency)."""
+    after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline_end(text)]
+    starts = {s.start for s in sentences(text)}
+    subjects = [e for e in after_dateline if e["start"] in starts]
+    found = subjects or after_dateline
+    return found[-1] if found else None
