@@ -23,7 +23,7 @@ import orjson
 from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
-from ..reading import read_regular
+from ..reading import ReadRefused, read_regular
 from ..schema import item_schema, load_schema
 from ..text import SeedDecodeError, Utf16Index, canonical_text, text_sha256
 from ..validation import Problem, codes, document_problems, pointer_parts
@@ -705,11 +705,26 @@ def write_text(path: Path, text: str, *, overwrite: bool) -> Path:
 
 # --- reading ---------------------------------------------------------------------------------
 
+def read_source(path: Path | str) -> bytes:
+    """The bytes of a source file, read as annotation files are (:func:`newsspan.reading.read_regular`): a regular
+    file within the size limit (``--max-bytes``), never a FIFO or device (raises :class:`ReadRefused`, OSError)."""
+    return read_regular(str(path))
+
+
+def read_source_text(path: Path | str, encoding: str = "utf-8") -> str:
+    """A source file decoded, line ends made ``\\n`` (as ``Path.read_text`` does); see :func:`read_source`."""
+    return read_source(path).decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def source_files(src: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """``src`` itself, or the files of folder ``src`` ending in one of ``suffixes``, sorted."""
+    """``src`` itself, or the entries of folder ``src`` ending in one of ``suffixes`` (folders excepted), sorted.
+
+    A FIFO, device or socket with such a name is listed: reading it gives a ``file-not-regular`` problem
+    instead of a silent skip.
+    """
     src = Path(src)
     if src.is_dir():
-        return sorted(p for p in src.iterdir() if p.is_file() and p.name.endswith(suffixes))
+        return sorted(p for p in src.iterdir() if p.name.endswith(suffixes) and not p.is_dir())
     return [src]
 
 
@@ -739,7 +754,10 @@ def no_input(src: Path, what: str) -> Problem:
 
 
 def unreadable(file: Path | str, expected: str, found: object, where: str = "") -> Problem:
-    """The ``import-unreadable`` problem of a file (or a part of it at ``where``) not readable as ``expected``."""
+    """The ``import-unreadable`` problem of a file (or a part of it at ``where``) not readable as ``expected``;
+    a file refused unread (:class:`ReadRefused`) gets the refusal's own code (``file-not-regular``, ...)."""
+    if isinstance(found, ReadRefused):
+        return Problem(str(file), where, found.code, f"{found.reason} (not read)")
     return Problem(str(file), where, "import-unreadable", f"expected {expected}; found {found}")
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from ..files import atomic_write_bytes
 from ..iob import outermost
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
+from ..reading import ReadRefused
 from ..text import text_sha256
 from ..tokenize import Token, sentences
 from ..validation.problems import Problem, pointer, pointer_parts
@@ -35,6 +36,7 @@ from .base import (
     ImportResult,
     SpanDraft,
     header_of,
+    read_source,
     read_sources,
     schema_order,
     slug,
@@ -188,7 +190,9 @@ def read_file(path: Path) -> ImportResult:
     from spacy.tokens import DocBin
 
     try:
-        sdocs = list(DocBin().from_disk(path).get_docs(_vocab()))
+        sdocs = list(DocBin().from_bytes(read_source(path)).get_docs(_vocab()))
+    except ReadRefused as exc:
+        return unreadable_file(path, "a spaCy DocBin file", exc)
     except Exception as exc:  # any failure here means "not a DocBin"
         return unreadable_file(path, "a spaCy DocBin file", f"{type(exc).__name__}: {exc}")
     result = ImportResult()

@@ -87,6 +87,8 @@ REGISTRY: dict[str, Code] = {
     **_codes("validate", {
         "file-unreadable": "the annotation file cannot be read",
         "file-not-regular": "a FIFO, device or folder where a file was expected (never read, never waited on)",
+        "file-outside": "an annotation file inside the corpus root that is a symbolic link (or lies under a linked "
+                        "folder) leading out of the root; it is never opened",
         "file-too-large": "a file larger than the size limit (--max-bytes, default 64 MiB); refused before reading",
         "json-malformed": "the annotation file is not well-formed JSON (or is truncated)",
         "json-too-deep": "JSON nested deeper than 64 levels (no annotation is; refused without further checks)",
