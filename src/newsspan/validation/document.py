@@ -62,6 +62,17 @@ def unreadable(file: str, error: OSError) -> Problem:
     return Problem(file, "", "file-unreadable", f"expected a readable JSON file; found {error.strerror or error}")
 
 
+def load_json(file: str, limit: int | None = None, root: str | Path | None = None) -> tuple[Any, list[Problem]]:
+    """A JSON file read and parsed as annotation files are (regular file, size limit, confined to ``root``, depth
+    limit): the data (None when it could not be had) and the problems (``file-*``, ``json-*``), printable."""
+    data = read_bytes(file, limit, root)
+    if isinstance(data, OSError):
+        return None, [unreadable(file, data).printable()]
+    doc, problems = parse(file, data)
+    problems = [p.printable() for p in problems]
+    return (None if problems and problems[0].code != "json-duplicate-key" else doc), problems
+
+
 def parse(file: str, data: bytes) -> tuple[Any, list[Problem]]:
     """The parsed JSON and its problems: ``json-malformed``, ``json-too-deep`` (then no document), or
     ``json-duplicate-key`` (the document keeps the last value of a repeated key). Never a traceback."""
