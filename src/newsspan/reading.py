@@ -123,23 +123,28 @@ def _real_of(folder: str, device: int, inode: int) -> str:
     return os.path.realpath(folder)
 
 
-def read_in_root(path: str, root: str | os.PathLike[str] | None, limit: int | None = None) -> bytes:
+def read_in_root(path: str, root: str | os.PathLike[str] | None, limit: int | None = None, *,
+                 strict: bool = False) -> bytes:
     """The bytes of an annotation file (as :func:`read_regular`), confined to the corpus ``root``.
 
     A file whose path lies inside ``root`` is read only if its real location does too: a symbolic link
     (of the file, or of a folder on its way) leading out of the root is refused (``file-outside``)
     without being opened. A file named outside the root (on the command line, by the user) is read as
-    named. Costs nothing for a plain file: the link is only resolved when ``O_NOFOLLOW`` refuses it.
+    named, unless ``strict`` (a name taken from a file, say): then it is refused too. Costs nothing for a
+    plain file: the link is only resolved when ``O_NOFOLLOW`` refuses it.
     """
     if root is None or is_url(path) or is_url(str(root)):
         return read_regular(path, limit)
     absolute, top = os.path.abspath(path), os.path.abspath(root)
     if not _inside(absolute, top):
+        if strict:
+            raise ReadRefused("file-outside", f"expected a file inside {root}; found a path leading out of it "
+                                              "(not read)", path)
         return read_regular(path, limit)
     real_top = _real(top)
     if not _inside(_real(os.path.dirname(absolute)), real_top):
-        raise ReadRefused("file-outside", "expected a file inside the corpus root; found a folder on its path that "
-                                          "is a symbolic link leading out of the root (not read)", path)
+        raise ReadRefused("file-outside", f"expected a file inside {root}; found a folder on its path that is a "
+                                          "symbolic link leading out of it (not read)", path)
     try:
         return read_regular(path, limit, follow=False)
     except OSError as exc:
@@ -147,8 +152,8 @@ def read_in_root(path: str, root: str | os.PathLike[str] | None, limit: int | No
             raise
     target = os.path.realpath(path)
     if not _inside(target, real_top):
-        raise ReadRefused("file-outside", "expected a file inside the corpus root; found a symbolic link leading "
-                                          "out of it (not read)", path)
+        raise ReadRefused("file-outside", f"expected a file inside {root}; found a symbolic link leading out of it "
+                                          "(not read)", path)
     return read_regular(target, limit)
 
 

@@ -23,7 +23,7 @@ import orjson
 from ..corpus import Corpus, new_document
 from ..files import FileExistsRefusal, atomic_write_json, atomic_write_text, dump_json
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
-from ..reading import ReadRefused, read_regular
+from ..reading import ReadRefused, read_in_root, read_regular
 from ..schema import item_schema, load_schema
 from ..text import SeedDecodeError, Utf16Index, canonical_text, text_sha256
 from ..validation import Problem, codes, document_problems, pointer_parts
@@ -82,6 +82,8 @@ class ImportOptions:
 #: Reason prefix of a line or link skipped because the span it belongs to was skipped.
 ATTACHED = "attached to skipped span"
 _OPTIONS: ContextVar[ImportOptions | None] = ContextVar("newsspan_import_options", default=None)
+#: The source of the import under way (its files are read only from inside it; see :func:`read_source`).
+_SOURCE: ContextVar[Path | None] = ContextVar("newsspan_import_source", default=None)
 
 
 def current_options() -> ImportOptions:
@@ -92,11 +94,12 @@ def current_options() -> ImportOptions:
 
 def read_with(module: Any, src: Path, options: ImportOptions) -> ImportResult:
     """``module.read(src)`` under ``options`` (label map, unknown labels, source map, seeds)."""
-    token = _OPTIONS.set(options)
+    token, source = _OPTIONS.set(options), _SOURCE.set(Path(src))
     try:
         return module.read(src)
     finally:
         _OPTIONS.reset(token)
+        _SOURCE.reset(source)
 
 
 @dataclass
@@ -706,9 +709,17 @@ def write_text(path: Path, text: str, *, overwrite: bool) -> Path:
 # --- reading ---------------------------------------------------------------------------------
 
 def read_source(path: Path | str) -> bytes:
-    """The bytes of a source file, read as annotation files are (:func:`newsspan.reading.read_regular`): a regular
-    file within the size limit (``--max-bytes``), never a FIFO or device (raises :class:`ReadRefused`, OSError)."""
-    return read_regular(str(path))
+    """The bytes of a source file, read as annotation files are: a regular file within the size limit
+    (``--max-bytes``), never a FIFO or device (raises :class:`ReadRefused`, OSError).
+
+    During an import (:func:`read_with`), a file other than the source named on the command line must lie
+    inside the source folder (``file-outside``): a stranger's export cannot pull ``../../.ssh/id_rsa`` or a
+    symbolic link leading out of it into the corpus.
+    """
+    src = _SOURCE.get()
+    if src is None or Path(path) == src:
+        return read_regular(str(path))
+    return read_in_root(str(path), src if src.is_dir() else src.parent, strict=True)
 
 
 def read_source_text(path: Path | str, encoding: str = "utf-8") -> str:
@@ -757,7 +768,10 @@ def unreadable(file: Path | str, expected: str, found: object, where: str = "") 
     """The ``import-unreadable`` problem of a file (or a part of it at ``where``) not readable as ``expected``;
     a file refused unread (:class:`ReadRefused`) gets the refusal's own code (``file-not-regular``, ...)."""
     if isinstance(found, ReadRefused):
-        return Problem(str(file), where, found.code, f"{found.reason} (not read)")
+        return Problem(str(file), where, found.code, found.reason)
+    if isinstance(found, orjson.JSONDecodeError) and ("depth" in found.msg or "recursion" in found.msg):
+        return Problem(str(file), where, "json-too-deep", "expected JSON nested at most 64 levels deep; found deeper "
+                                                          f"nesting at line {found.lineno}, column {found.colno}")
     return Problem(str(file), where, "import-unreadable", f"expected {expected}; found {found}")
 
 
