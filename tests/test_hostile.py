@@ -633,3 +633,28 @@ def test_add_is_all_or_nothing(case, tmp_path):
         assert code == 2 and "FIFO" in output and "Traceback" not in output
     assert not (root / "annotations").exists() or not any((root / "annotations").iterdir())
     assert [p.name for p in (root / "seeds").iterdir()] in ([], ["article.txt"])
+
+
+def test_the_annotation_server_reads_seeds_and_files_as_validate_does(tmp_path):
+    """``newsspan annotate``'s store: a seed link leading out and an annotation link leading out are refused unread
+    (the page would otherwise show the other file's text), a FIFO seed is refused without blocking."""
+    from newsspan.annotate.store import Store
+    from newsspan.reading import ReadRefused
+
+    root, outside = _corpus(tmp_path)
+    _seed_symlink(lambda root, outside: outside / "secret.txt")(root, outside)
+    store = Store.open(root, [])
+    doc = _doc(root)
+    with pytest.raises(ReadRefused) as refused:
+        store.seed_text(doc)
+    assert refused.value.code == "seed-outside"
+    os.mkfifo(root / "seeds" / "pipe.txt")
+    with pytest.raises(ReadRefused) as refused:
+        store.seed_text({**doc, "seed": {**doc["seed"], "file": "pipe.txt"}})
+    assert refused.value.code == "file-not-regular"
+    ANNOTATION(root).unlink()
+    ANNOTATION(root).symlink_to(outside / "secret.json")
+    with pytest.raises(ReadRefused) as refused:
+        store.read(SEED_ID)
+    assert refused.value.code == "file-outside"
+    assert [e["code"] for e in store.validate(SEED_ID, ANNOTATION(root))] == ["file-outside"]
