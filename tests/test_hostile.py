@@ -658,3 +658,36 @@ def test_the_annotation_server_reads_seeds_and_files_as_validate_does(tmp_path):
         store.read(SEED_ID)
     assert refused.value.code == "file-outside"
     assert [e["code"] for e in store.validate(SEED_ID, ANNOTATION(root))] == ["file-outside"]
+
+
+NAME_NOT_UTF8 = {  # command -> exit code; the root and --out folders are named with a byte that is not UTF-8
+    ("validate", "--no-cache"): 0,
+    ("validate", "--no-cache", "--json"): 0,
+    ("stats", "--json"): 0,
+    ("export", "--format", "brat", "--out", "{out}", "--json"): 0,
+    ("export", "--format", "brat", "--out", "{out}"): 0,
+    ("review", "--out", "{out}", "--json"): 0,
+    ("build", "--no-load", "--out", "{out}", "--json"): 1,  # pyarrow writes only UTF-8 paths: a clear refusal
+    ("suggest", "--out", "{out}", "--json"): 0,
+}
+
+
+@pytest.mark.parametrize("command", list(NAME_NOT_UTF8), ids=" ".join)
+def test_folder_names_not_utf8_print_in_every_output(command, tmp_path):
+    """A root and an --out folder whose names are not UTF-8: every output prints them (bytes as \\xNN), --json
+    is strict JSON (no lone surrogates), and nothing raises."""
+    base = os.fsencode(tmp_path)
+    root, out = Path(os.fsdecode(base + b"/r\xe9")), os.fsdecode(base + b"/o\xe9")
+    for folder in ("seeds", "annotations"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.md"))
+    args = [part.replace("{out}", out) for part in command]
+    args[1:1] = ["--root", str(root)]
+    code, output = _run(args, needs_subprocess=True)
+    assert code == NAME_NOT_UTF8[command], output[-2000:]
+    assert "Traceback" not in output and "\\udc" not in output
+    if "--json" in command:
+        import orjson
+
+        output = json.dumps(orjson.loads(output[: output.rindex("}") + 1]))  # strict: no lone surrogate escape
+    if "{out}" in command and "suggest" not in command:
+        assert "o\\xe9" in output.replace("\\\\", "\\")
