@@ -111,6 +111,10 @@ def _non_utf8_name(root: Path, outside: Path) -> None:
     os.rename(source, os.path.join(os.fsencode(root / "annotations"), b"caf\xe9.json"))
 
 
+def _escape_name(root: Path, outside: Path) -> None:
+    os.rename(ANNOTATION(root), root / "annotations" / "x\x1b]0;owned\x07\x1b[2J\n✓ 1 file(s) valid.json")
+
+
 def _fifo(where: Callable[[Path], Path]) -> Callable[[Path, Path], None]:
     def setup(root: Path, outside: Path) -> None:
         path = where(root)
@@ -285,6 +289,8 @@ HOSTILE_CORPORA: dict[str, tuple[Setup, set[str]]] = {
     "JSON 254 levels deep": (_raw(DEEP), {"json-too-deep"}),
     "duplicate key": (_duplicate_key_in_entity, {"json-duplicate-key"}),
     "file name not UTF-8": (_non_utf8_name, {"id-filename-mismatch"}),
+    "file name with a terminal escape and a newline": (_escape_name, {"id-filename-mismatch"}),
+    "folder named *.json": (_directory(ANNOTATION), {"file-not-regular"}),
 }
 COMMANDS: dict[str, tuple[tuple[str, ...], int]] = {
     "validate": (VALIDATE, 1),
@@ -298,6 +304,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], int]] = {
     "evaluate": (("evaluate", "{root}", "{root}", "--json"), 1),
     "suggest": (("suggest", "--out", "{out}", "--json"), 1),
     "train": (("train", "--out", "{out}", "--max-steps", "1", "--json"), 1),
+    "split": (("split", "--json"), 1),
 }
 
 CASES: dict[str, Case] = {
@@ -466,7 +473,7 @@ for _corpus_name, (_setup, _codes) in HOSTILE_CORPORA.items():
 
 #: Each command, as the first argument that names one (global options such as --max-bytes come before it).
 COMMAND_NAMES = {"validate", "check", "review", "build", "export", "stats", "agree", "evaluate", "suggest", "train",
-                 "import", "add", "accept"}
+                 "import", "add", "accept", "split"}
 #: Every code a case can look for (a word of the output or of a written file).
 KNOWN_CODES = sorted(set(REGISTRY) | {"schema-pattern", "schema-type"})
 
@@ -535,6 +542,7 @@ def test_hostile_case(name, tmp_path, monkeypatch):
     assert not (hostile.absent & found), output[-3000:]
     for text in hostile.expect:
         assert text in output, output[-3000:]
+    assert "\x1b" not in output and "\n✓ 1 file(s) valid" not in output  # no terminal escape, no forged line
     if name.startswith("markup in"):
         _assert_escaped(tmp_path / "out", hostile.command[0])
 

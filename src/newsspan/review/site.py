@@ -86,7 +86,7 @@ def summarise(reviewed: ReviewedDocument, page: str) -> PageSummary:
     doc = reviewed.doc if isinstance(reviewed.doc, dict) else {}
     counts = {layer: len(doc[layer]) if isinstance(doc.get(layer), list) else 0 for layer in LAYERS}
     doc_id = doc.get("id") if isinstance(doc.get("id"), str) else None
-    return PageSummary(reviewed.file, page, doc_id, document_title(doc, printable(reviewed.path.name)), counts,
+    return PageSummary(reviewed.file, page, doc_id, printable(document_title(doc, reviewed.path.name)), counts,
                        len(reviewed.problems), len(reviewed.warnings))
 
 
