@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -419,6 +420,10 @@ CASES: dict[str, Case] = {
     "import spacy: not a DocBin": case(_source("spacy", _replace_file("*.spacy", lambda p: p.write_bytes(b"\0" * 9))),
                                        ("import", "--format", "spacy", "{outside}/src", "--out", "{out}"), 1,
                                        {"import-unreadable"}),
+    "import spacy: a DocBin that inflates past --max-bytes": case(
+        _source("spacy", _replace_file("*.spacy", lambda p: p.write_bytes(zlib.compress(b"\0" * 1_000_000)))),
+        ("--max-bytes", "100000", "import", "--format", "spacy", "{outside}/src", "--out", "{out}"), 1,
+        {"file-too-large"}),
     # --- add ---
     "add /dev/zero": case(NOTHING, ("add", "/dev/zero", "--id", "new-article"), 2, expect=("device",),
                           subprocess=True),
