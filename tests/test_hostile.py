@@ -272,6 +272,13 @@ def _brat_text_link_out(src: Path) -> None:
     txt.symlink_to(src.parent / "secret.txt")
 
 
+def _target_fifo(root: Path, outside: Path) -> None:
+    """outside/src: the corpus as brat; the import's target root already holds a FIFO where the document goes."""
+    _source("brat", lambda src: None)(root, outside)
+    (root.parent / "out" / "annotations").mkdir(parents=True)
+    os.mkfifo(root.parent / "out" / "annotations" / f"{SEED_ID}.json")
+
+
 def _text_file(data: bytes, name: bytes = b"article.txt") -> Setup:
     def setup(root: Path, outside: Path) -> None:
         with open(os.path.join(os.fsencode(outside), name), "wb") as handle:
@@ -424,6 +431,9 @@ CASES: dict[str, Case] = {
         _source("spacy", _replace_file("*.spacy", lambda p: p.write_bytes(zlib.compress(b"\0" * 1_000_000)))),
         ("--max-bytes", "100000", "import", "--format", "spacy", "{outside}/src", "--out", "{out}"), 1,
         {"file-too-large"}),
+    "import into a root whose annotation is a FIFO": case(
+        _target_fifo, ("import", "--format", "brat", "{outside}/src", "--out", "{out}"), 1, subprocess=True,
+        expect=("refusing to overwrite",)),
     # --- add ---
     "add /dev/zero": case(NOTHING, ("add", "/dev/zero", "--id", "new-article"), 2, expect=("device",),
                           subprocess=True),

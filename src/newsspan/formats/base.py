@@ -609,7 +609,7 @@ def keep_existing_headers(result: ImportResult, root: Path) -> list[str]:
 def _existing_document(path: Path, sha: str) -> dict[str, Any] | None:
     """The annotation file at ``path`` when it is a document of the text hashing to ``sha``."""
     try:
-        existing = orjson.loads(path.read_bytes())
+        existing = orjson.loads(read_in_root(str(path), path.parents[1]))  # never a FIFO, a link out of the root
     except (OSError, orjson.JSONDecodeError):
         return None
     seed = existing.get("seed") if isinstance(existing, dict) else None
@@ -630,7 +630,7 @@ def _same_text(seed: Path, text: str) -> bool:
 
 def _differs(path: Path, content: str) -> bool:
     try:
-        return path.read_bytes() != content.encode("utf-8")
+        return read_regular(str(path)) != content.encode("utf-8")  # a FIFO in the target is not read
     except OSError:
         return True
 
