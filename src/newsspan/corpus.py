@@ -16,7 +16,7 @@ import orjson
 
 from .files import atomic_write_many, dump_json, remove_stale_temps
 from .model import LAYERS, Document, empty_layers
-from .reading import max_bytes, read_regular, read_seed
+from .reading import max_bytes, read_in_root, read_regular, read_seed
 from .schema import load_schema, schema_version
 from .text import canonical_text, text_sha256
 
@@ -75,8 +75,9 @@ class Corpus:
         return canonical_text(self.read_seed(seed_file))
 
     def read_annotation(self, path: Path | str) -> bytes:
-        """The bytes of an annotation file: a regular file within the size limit (raises OSError)."""
-        return read_regular(str(path), self.max_bytes)
+        """The bytes of an annotation file: a regular file within the size limit, confined to the root when it lies
+        inside it (:func:`newsspan.reading.read_in_root`; raises OSError)."""
+        return read_in_root(str(path), self.root, self.max_bytes)
 
     def load(self, path: Path | str) -> tuple[Document, str]:
         """An annotation file and its canonical text; for files that already passed validation."""

@@ -21,7 +21,7 @@ import errno
 import os
 import re
 import stat
-from functools import cache
+from functools import cache, lru_cache
 
 from .storage import filesystem, is_url, location
 
@@ -40,6 +40,9 @@ class ReadRefused(OSError):
         super().__init__(errno.EPERM, reason, path)
         self.code = code
         self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.filename}"
 
 
 def max_bytes() -> int:
@@ -100,6 +103,58 @@ def _read_url(url: str, limit: int | None) -> bytes:
         raise ReadRefused("file-too-large", f"expected at most {limit:,} bytes (--max-bytes); found "
                                             f"{info['size']:,} bytes", url)
     return fs.cat_file(inner)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _real(folder: str) -> str:
+    """The real path of a folder; cached by its identity, so a folder later replaced by a link is resolved anew."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return os.path.realpath(folder)
+    return _real_of(folder, info.st_dev, info.st_ino)
+
+
+@lru_cache(maxsize=256)
+def _real_of(folder: str, device: int, inode: int) -> str:
+    return os.path.realpath(folder)
+
+
+def read_in_root(path: str, root: str | os.PathLike[str] | None, limit: int | None = None, *,
+                 strict: bool = False) -> bytes:
+    """The bytes of an annotation file (as :func:`read_regular`), confined to the corpus ``root``.
+
+    A file whose path lies inside ``root`` is read only if its real location does too: a symbolic link
+    (of the file, or of a folder on its way) leading out of the root is refused (``file-outside``)
+    without being opened. A file named outside the root (on the command line, by the user) is read as
+    named, unless ``strict`` (a name taken from a file, say): then it is refused too. Costs nothing for a
+    plain file: the link is only resolved when ``O_NOFOLLOW`` refuses it.
+    """
+    if root is None or is_url(path) or is_url(str(root)):
+        return read_regular(path, limit)
+    absolute, top = os.path.abspath(path), os.path.abspath(root)
+    if not _inside(absolute, top):
+        if strict:
+            raise ReadRefused("file-outside", f"expected a file inside {root}; found a path leading out of it "
+                                              "(not read)", path)
+        return read_regular(path, limit)
+    real_top = _real(top)
+    if not _inside(_real(os.path.dirname(absolute)), real_top):
+        raise ReadRefused("file-outside", f"expected a file inside {root}; found a folder on its path that is a "
+                                          "symbolic link leading out of it (not read)", path)
+    try:
+        return read_regular(path, limit, follow=False)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EMLINK) or isinstance(exc, ReadRefused):
+            raise
+    target = os.path.realpath(path)
+    if not _inside(target, real_top):
+        raise ReadRefused("file-outside", f"expected a file inside {root}; found a symbolic link leading out of it "
+                                          "(not read)", path)
+    return read_regular(target, limit)
 
 
 @cache

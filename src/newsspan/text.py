@@ -36,7 +36,10 @@ def canonical_text(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise SeedDecodeError(exc.start, line, exc.reason) from None
+        reason = exc.reason
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            reason += " (the file starts with a UTF-16 byte order mark: save it as UTF-8)"
+        raise SeedDecodeError(exc.start, line, reason) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -44,15 +44,11 @@ def validation_errors(corpus: Corpus, file: str, data: bytes) -> list[dict[str, 
 
 
 def _seed_reader(corpus: Corpus) -> Callable[[str], bytes | OSError]:
-    """Reads a seed by its name inside ``seeds/``; any other name (a path) is an error, never read."""
-    def read(name: str) -> bytes | OSError:
-        if not re.fullmatch(r"[^/\\]+", name) or name in (".", ".."):
-            return FileNotFoundError(2, "not a file name inside seeds/")
-        try:
-            return (corpus.seeds_dir / name).read_bytes()
-        except OSError as exc:
-            return exc
-    return read
+    """Reads a seed as ``validate`` does (:func:`newsspan.reading.read_seed`): a plain name inside ``seeds/``, a
+    link only when it stays there, a regular file within the size limit; anything else is an error, never read."""
+    from ..validation.document import seed_reader
+
+    return seed_reader(corpus.seeds_dir, corpus.max_bytes)
 
 
 def etag(data: bytes) -> str:
@@ -143,7 +139,7 @@ class Store:
         """The bytes of a document file (None when it does not exist yet) and its ETag."""
         path = self.own_path(doc_id) if own else self.path(doc_id, annotator)
         try:
-            data = path.read_bytes()
+            data = self.corpus.read_annotation(path)  # a regular file, confined to the root, within --max-bytes
         except FileNotFoundError:
             return None, ABSENT
         return data, etag(data)
@@ -157,7 +153,7 @@ class Store:
 
     def starting_copy(self, doc_id: str) -> bytes:
         """An annotator's first copy: the gold document's metadata, empty layers, the annotator, status draft."""
-        doc = orjson.loads(self.gold[doc_id].read_bytes())
+        doc = orjson.loads(self.corpus.read_annotation(self.gold[doc_id]))
         doc.update(empty_layers())
         doc["annotation"] = {**doc["annotation"], "status": "draft", "annotators": [self.annotator],
                              "created": today(), "modified": today()}
@@ -179,10 +175,11 @@ class Store:
     def validate(self, file: str, path: Path) -> list[dict[str, str]]:
         """The validation problems of a file on disk (``file`` names it in the problems)."""
         try:
-            return validation_errors(self.corpus, file, path.read_bytes())
-        except OSError as exc:
-            return [{"file": file, "pointer": "", "code": "file-unreadable",
-                     "message": f"expected a readable JSON file; found {exc.strerror or exc}"}]
+            return validation_errors(self.corpus, file, self.corpus.read_annotation(path))
+        except OSError as exc:  # file-unreadable, or the refusal's code (file-outside, file-not-regular, ...)
+            from ..validation.document import unreadable
+
+            return [unreadable(file, exc).printable().to_dict()]
 
     def target_path(self, doc_id: str, target: str) -> Path:
         """``"own"``: the file this session edits; ``"gold"``: ``annotations/<id>.json`` (adjudication)."""
@@ -202,7 +199,7 @@ class Store:
         data = dump_json(doc).encode("utf-8")
         with self._lock:
             try:
-                current = path.read_bytes()
+                current = self.corpus.read_annotation(path)
             except FileNotFoundError:
                 current = None
             if (etag(current) if current is not None else ABSENT) != if_match:

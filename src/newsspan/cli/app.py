@@ -86,11 +86,29 @@ PathsArgument = Annotated[
 def print_json(obj: Any) -> None:
     """Machine-readable output: one JSON object on stdout (\\u escapes if stdout cannot encode a character)."""
     text = json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8: its bytes as \xNN, as in problems
+            text = json.dumps(_printable(obj), ensure_ascii=False, indent=2) + "\n"
     try:
         text.encode(sys.stdout.encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
         text = json.dumps(obj, ensure_ascii=True, indent=2) + "\n"
     sys.stdout.write(text)
+
+
+def _printable(obj: Any) -> Any:
+    """``obj`` with every string (keys too) made printable (:func:`newsspan.validation.problems.printable`)."""
+    from ..validation.problems import printable
+
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, dict):
+        return {_printable(key): _printable(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_printable(item) for item in obj]
+    return obj
 
 
 def print_error(message: str) -> None:
@@ -273,9 +291,23 @@ def environment_fault(exc: OSError) -> str:
     return f"{where}: {exc.strerror or exc}"
 
 
+def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:
+    """The ``errors`` handler of stdout and stderr: a byte of a file name that is not UTF-8 (a lone surrogate
+    ``\\udcNN``) as ``\\xNN``, as problems show it; any other character the stream cannot encode escaped."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    chunk = exc.object[exc.start:exc.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else
+                   c.encode("ascii", "backslashreplace").decode("ascii") for c in chunk), exc.end
+
+
 def tolerant_streams() -> None:
-    """Characters stdout/stderr cannot encode (e.g. PYTHONIOENCODING=ascii) are escaped instead of raising."""
+    """Characters stdout/stderr cannot encode (e.g. PYTHONIOENCODING=ascii, a file name that is not UTF-8) are
+    escaped instead of raising."""
+    import codecs
+
+    codecs.register_error("newsspan-escape", _escape_unencodable)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+            reconfigure(errors="newsspan-escape")

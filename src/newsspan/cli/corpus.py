@@ -106,10 +106,10 @@ def add_command(
         raise fail(f"{text_file}: expected a text file; found none", 2, as_json=as_json) from None
     except AddConflict as exc:
         raise fail_problem(Problem(exc.filename, "", exc.code, exc.strerror), as_json=as_json) from None
+    except SeedDecodeError as exc:  # before ValueError, which it is: the message names the file
+        raise fail(f"{text_file}: expected UTF-8 text; found bytes that are {exc}", as_json=as_json) from None
     except (FileExistsError, FileExistsRefusal, ValueError) as exc:
         raise fail(str(exc), as_json=as_json) from None
-    except SeedDecodeError as exc:
-        raise fail(f"{text_file}: expected UTF-8 text; found bytes that are {exc}", as_json=as_json) from None
     except OSError as exc:
         if exc.filename != str(text_file):  # a write into the corpus failed: main() reports it
             raise

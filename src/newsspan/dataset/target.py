@@ -30,6 +30,13 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def check_out(out: Path, root: Path, *, force: bool = False) -> None:
     """Raise :class:`BuildError` unless a build may be written to ``out`` for the corpus at ``root``."""
+    try:
+        str(out.absolute()).encode("utf-8")
+    except UnicodeEncodeError:
+        from ..validation.problems import printable
+
+        raise BuildError(f"{printable(str(out))}: expected a folder path in UTF-8 (the Parquet writer takes no other); "
+                         "found bytes that are not UTF-8 (shown as \\xNN)") from None
     if out.is_symlink():
         raise BuildError(f"{out}: is a symbolic link; expected a directory written by newsspan build, or nothing")
     if out.exists() and not out.is_dir():

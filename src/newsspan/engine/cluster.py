@@ -230,7 +230,7 @@ def check_partition(named: Sequence[tuple[str, str]], root: tuple[str, str]) -> 
     read_seed = seed_reader(f"{root[1]}/seeds" if storage.is_url(root[1]) else Path(root[1]) / "seeds")
     problems: list[Problem] = []
     for name, path in named:
-        data = read_bytes(path)
+        data = read_bytes(path, root=root[1])  # confined to the root as on the local engine
         problems += [unreadable(name, data)] if isinstance(data, OSError) else \
             check_bytes(name, data, shown_seeds, read_seed).problems
     return problems

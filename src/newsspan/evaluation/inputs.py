@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ..corpus import Corpus
 from ..model import LAYERS, Layer
+from ..reading import ReadRefused, read_regular
 from ..schema import claim_types, entity_labels, quotation_forms, timex_types
 from ..text import text_sha256
-from ..validation import Problem, codes
+from ..validation import Problem, codes, load_json, parse
+from ..validation.document import unreadable as unreadable_problem
+from ..validation.problems import printable
 
 #: Problem codes of evaluate's inputs (the catalogue is ``newsspan.validation.REGISTRY``).
 CODES: dict[str, str] = codes("evaluate")
@@ -298,23 +299,26 @@ def read_gold(path: Path, root: Path | None, inputs: Inputs) -> None:
 def read_jsonl(path: Path, inputs: Inputs, layers: Sequence[Layer] | None) -> None:
     """Partial documents, one JSON object per line (blank lines skipped)."""
     try:
-        lines = path.read_bytes().splitlines()
+        lines = read_regular(str(path)).splitlines()
     except OSError as exc:
-        inputs.problems.append(
-            Problem(str(path), "", "eval-unreadable", f"expected a readable file; found {exc.strerror or exc}")
-        )
+        inputs.problems.append(unreadable_problem(str(path), exc) if isinstance(exc, ReadRefused) else
+                               Problem(str(path), "", "eval-unreadable",
+                                       f"expected a readable file; found {exc.strerror or exc}"))
         return
     docs: list[tuple[str, Any]] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
-        try:
-            docs.append((where, orjson.loads(line)))
-        except orjson.JSONDecodeError as exc:
-            inputs.problems.append(
-                Problem(where, "", "eval-malformed", f"expected one JSON object per line; found invalid JSON ({exc})")
-            )
+        doc, problems = parse(where, line)
+        if doc is not None or problems[0].code == "json-duplicate-key":
+            inputs.problems += problems
+            docs.append((where, doc))
+        elif problems[0].code == "json-too-deep":
+            inputs.problems += problems
+        else:
+            inputs.problems.append(Problem(where, "", "eval-malformed", "expected one JSON object per line; found "
+                                                                        f"invalid JSON ({problems[0].message})"))
     for where, doc in docs:
         inputs.problems += key_problems(doc, where)
     inputs.layers = given_layers(doc for _, doc in docs)
@@ -351,12 +355,10 @@ def read_annotation_files(path: Path, root: Path | None, inputs: Inputs, layers:
     corpus, files = corpus_of(path, root)
     docs: list[tuple[str, Any]] = []
     for file in corpus.annotation_files([files]):
-        try:
-            docs.append((str(file), orjson.loads(Path(file).read_bytes())))
-        except (OSError, orjson.JSONDecodeError) as exc:
-            inputs.problems.append(
-                Problem(str(file), "", "eval-unreadable", f"expected an annotation file (JSON); found {exc}")
-            )
+        doc, problems = load_json(str(file), corpus.max_bytes, corpus.root)
+        inputs.problems += problems
+        if doc is not None:
+            docs.append((printable(str(file)), doc))
     if not docs and not inputs.problems:
         inputs.problems.append(Problem(str(path), "", "eval-unreadable", "expected annotation files; found none"))
     add_predictions(docs, inputs, layers)

@@ -30,7 +30,7 @@ from ..files import (
     remove_stale_temps,
 )
 from ..model import ID_PREFIX, LABEL_FIELD, LAYERS, REFERENCES, SUBSPANS, Layer
-from ..reading import read_regular
+from ..reading import ReadRefused, read_in_root, read_regular
 from ..schema import item_schema, load_schema
 from ..text import SeedDecodeError, Utf16Index, canonical_text, text_sha256
 from ..validation import Problem, codes, document_problems, pointer_parts
@@ -89,6 +89,8 @@ class ImportOptions:
 #: Reason prefix of a line or link skipped because the span it belongs to was skipped.
 ATTACHED = "attached to skipped span"
 _OPTIONS: ContextVar[ImportOptions | None] = ContextVar("newsspan_import_options", default=None)
+#: The source of the import under way (its files are read only from inside it; see :func:`read_source`).
+_SOURCE: ContextVar[Path | None] = ContextVar("newsspan_import_source", default=None)
 
 
 def current_options() -> ImportOptions:
@@ -99,11 +101,12 @@ def current_options() -> ImportOptions:
 
 def read_with(module: Any, src: Path, options: ImportOptions) -> ImportResult:
     """``module.read(src)`` under ``options`` (label map, unknown labels, source map, seeds)."""
-    token = _OPTIONS.set(options)
+    token, source = _OPTIONS.set(options), _SOURCE.set(Path(src))
     try:
         return module.read(src)
     finally:
         _OPTIONS.reset(token)
+        _SOURCE.reset(source)
 
 
 @dataclass
@@ -616,7 +619,7 @@ def keep_existing_headers(result: ImportResult, root: Path) -> list[str]:
 def _existing_document(path: Path, sha: str) -> dict[str, Any] | None:
     """The annotation file at ``path`` when it is a document of the text hashing to ``sha``."""
     try:
-        existing = orjson.loads(path.read_bytes())
+        existing = orjson.loads(read_in_root(str(path), path.parents[1]))  # never a FIFO, a link out of the root
     except (OSError, orjson.JSONDecodeError):
         return None
     seed = existing.get("seed") if isinstance(existing, dict) else None
@@ -637,7 +640,7 @@ def _same_text(seed: Path, text: str) -> bool:
 
 def _differs(path: Path, content: str) -> bool:
     try:
-        return path.read_bytes() != content.encode("utf-8")
+        return read_regular(str(path)) != content.encode("utf-8")  # a FIFO in the target is not read
     except OSError:
         return True
 
@@ -715,11 +718,34 @@ def write_text(path: Path, text: str, *, overwrite: bool) -> Path:
 
 # --- reading ---------------------------------------------------------------------------------
 
+def read_source(path: Path | str) -> bytes:
+    """The bytes of a source file, read as annotation files are: a regular file within the size limit
+    (``--max-bytes``), never a FIFO or device (raises :class:`ReadRefused`, OSError).
+
+    During an import (:func:`read_with`), a file other than the source named on the command line must lie
+    inside the source folder (``file-outside``): a stranger's export cannot pull ``../../.ssh/id_rsa`` or a
+    symbolic link leading out of it into the corpus.
+    """
+    src = _SOURCE.get()
+    if src is None or Path(path) == src:
+        return read_regular(str(path))
+    return read_in_root(str(path), src if src.is_dir() else src.parent, strict=True)
+
+
+def read_source_text(path: Path | str, encoding: str = "utf-8") -> str:
+    """A source file decoded, line ends made ``\\n`` (as ``Path.read_text`` does); see :func:`read_source`."""
+    return read_source(path).decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def source_files(src: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    """``src`` itself, or the files of folder ``src`` ending in one of ``suffixes``, sorted."""
+    """``src`` itself, or the entries of folder ``src`` ending in one of ``suffixes`` (folders excepted), sorted.
+
+    A FIFO, device or socket with such a name is listed: reading it gives a ``file-not-regular`` problem
+    instead of a silent skip.
+    """
     src = Path(src)
     if src.is_dir():
-        return sorted(p for p in src.iterdir() if p.is_file() and p.name.endswith(suffixes))
+        return sorted(p for p in src.iterdir() if p.name.endswith(suffixes) and not p.is_dir())
     return [src]
 
 
@@ -749,7 +775,13 @@ def no_input(src: Path, what: str) -> Problem:
 
 
 def unreadable(file: Path | str, expected: str, found: object, where: str = "") -> Problem:
-    """The ``import-unreadable`` problem of a file (or a part of it at ``where``) not readable as ``expected``."""
+    """The ``import-unreadable`` problem of a file (or a part of it at ``where``) not readable as ``expected``;
+    a file refused unread (:class:`ReadRefused`) gets the refusal's own code (``file-not-regular``, ...)."""
+    if isinstance(found, ReadRefused):
+        return Problem(str(file), where, found.code, found.reason)
+    if isinstance(found, orjson.JSONDecodeError) and ("depth" in found.msg or "recursion" in found.msg):
+        return Problem(str(file), where, "json-too-deep", "expected JSON nested at most 64 levels deep; found deeper "
+                                                          f"nesting at line {found.lineno}, column {found.colno}")
     return Problem(str(file), where, "import-unreadable", f"expected {expected}; found {found}")
 
 

@@ -37,6 +37,8 @@ from .base import (
     SpanDraft,
     escape_line,
     flat,
+    read_source,
+    read_source_text,
     read_sources,
     slug,
     timex_mods,
@@ -227,8 +229,8 @@ def read_document(ann: Path) -> ImportResult:
     """One document from ``<name>.ann`` and ``<name>.txt``."""
     txt = ann.with_suffix(".txt")
     try:
-        source = SourceText.of(txt.read_bytes())
-        lines = ann.read_text(encoding="utf-8").split("\n")
+        source = SourceText.of(read_source(txt))
+        lines = read_source_text(ann).split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         return unreadable_file(ann, f"{ann.name} and {txt.name} as UTF-8 text", exc)
     builder = DocumentBuilder(str(ann), source.canonical, None, slug(ann.stem))

@@ -31,6 +31,7 @@ from .base import (
     SpanDraft,
     current_options,
     header_of,
+    read_source_text,
     read_sources,
     slug,
     unreadable_file,
@@ -110,7 +111,7 @@ def read_file(path: Path) -> ImportResult:
     A file that cannot be read as UTF-8 gives a single ``import-unreadable`` problem.
     """
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_source_text(path, "utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         return unreadable_file(path, "a UTF-8 CoNLL file", exc)
     result = ImportResult()

@@ -42,6 +42,7 @@ from .base import (
     SpanDraft,
     header_of,
     label_of,
+    read_source_text,
     read_sources,
     slug,
     subspan_fields,
@@ -128,7 +129,7 @@ def read_file(path: Path) -> ImportResult:
     and the other lines are still read.
     """
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = read_source_text(path).split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         return unreadable_file(path, "a UTF-8 JSONL file", exc)
     result = ImportResult()

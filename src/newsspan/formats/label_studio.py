@@ -38,6 +38,8 @@ from .base import (
     header_of,
     label_of,
     read_listed,
+    read_source,
+    read_source_text,
     slug,
     source_files,
     subspan_fields,
@@ -221,7 +223,7 @@ def find_config(folder: Path) -> tuple[LabelingConfig | None, Problem | None]:
     """The labeling config saved next to an export (an ``.xml`` file whose root is ``<View>``), if any."""
     for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_source_text(path)
             if ET.fromstring(text).tag == "View":
                 return LabelingConfig.parse(text, str(path)), None
         except (OSError, UnicodeDecodeError, ET.ParseError) as exc:
@@ -261,7 +263,7 @@ def read_file(path: Path, config: LabelingConfig | None = None) -> ImportResult:
     A file that cannot be read or parsed as JSON gives one ``import-unreadable`` problem.
     """
     try:
-        tasks = orjson.loads(path.read_bytes())
+        tasks = orjson.loads(read_source(path))
     except (OSError, orjson.JSONDecodeError) as exc:
         return unreadable_file(path, "a Label Studio JSON export", exc)
     result = ImportResult()

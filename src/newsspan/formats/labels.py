@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import LAYERS, Layer
+from ..reading import read_regular
 from ..schema import claim_types, entity_labels, quotation_forms, timex_types
 
 #: A target: (layer, label), or None for "drop the span".
@@ -75,7 +76,7 @@ class LabelMap:
         try:
             import yaml
 
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.safe_load(read_regular(str(path)).decode("utf-8"))  # never a FIFO, within --max-bytes
         except OSError as exc:
             raise LabelMapError(f"--label-map {spec}: expected a preset ({', '.join(PRESETS)}) or a YAML/JSON "
                                 f"file; found {exc.strerror or exc}") from None

@@ -18,6 +18,7 @@ Nothing is lost: :func:`read` gives back the same documents. A ``DocBin`` made e
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 from ..files import atomic_write_bytes
 from ..iob import outermost
 from ..model import LABEL_FIELD, LAYERS, SUBSPANS, Layer, iter_spans
+from ..reading import ReadRefused, max_bytes
 from ..text import text_sha256
 from ..tokenize import Token, sentences
 from ..validation.problems import Problem, pointer, pointer_parts
@@ -35,6 +37,7 @@ from .base import (
     ImportResult,
     SpanDraft,
     header_of,
+    read_source,
     read_sources,
     schema_order,
     slug,
@@ -183,12 +186,29 @@ def read(src: Path) -> ImportResult:
     return read_sources(src, (SUFFIX,), f"{SUFFIX} files", read_file)
 
 
+def _inflatable(path: Path, data: bytes) -> bytes:
+    """``data`` if it inflates (a DocBin is zlib-compressed) to at most the size limit; else ``file-too-large``:
+    a few MB of zeros compressed would otherwise inflate to gigabytes in memory."""
+    limit = max_bytes()
+    inflater = zlib.decompressobj()
+    try:
+        inflated = len(inflater.decompress(data, limit + 1))
+    except zlib.error:
+        return data  # not zlib: DocBin reports it
+    if inflated > limit or inflater.unconsumed_tail:
+        raise ReadRefused("file-too-large", f"expected a DocBin that inflates to at most {limit:,} bytes "
+                                            "(--max-bytes); found one that inflates to more", str(path))
+    return data
+
+
 def read_file(path: Path) -> ImportResult:
     """The documents of one ``DocBin`` file."""
     from spacy.tokens import DocBin
 
     try:
-        sdocs = list(DocBin().from_disk(path).get_docs(_vocab()))
+        sdocs = list(DocBin().from_bytes(_inflatable(path, read_source(path))).get_docs(_vocab()))
+    except ReadRefused as exc:
+        return unreadable_file(path, "a spaCy DocBin file", exc)
     except Exception as exc:  # any failure here means "not a DocBin"
         return unreadable_file(path, "a spaCy DocBin file", f"{type(exc).__name__}: {exc}")
     result = ImportResult()

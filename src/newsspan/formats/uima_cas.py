@@ -19,10 +19,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from ..model import LABEL_FIELD, LAYERS, Layer
+from ..reading import ReadRefused
 from .base import (
     DocumentBuilder,
     DocumentWithText,
@@ -30,6 +32,7 @@ from .base import (
     Skipped,
     SpanDraft,
     read_listed,
+    read_source,
     slug,
     source_files,
     unreadable,
@@ -165,7 +168,7 @@ def _typesystem_for(folder: Path) -> tuple[Any, Any]:
     if not found:
         return ours, None
     try:
-        return merge_typesystems(ours, load_typesystem(found[0].read_bytes().decode("utf-8"))), None
+        return merge_typesystems(ours, load_typesystem(read_source(found[0]).decode("utf-8"))), None
     except Exception as exc:
         return None, unreadable(found[0], "a UIMA type system compatible with newsspan's", exc)
 
@@ -175,7 +178,9 @@ def read_file(path: Path, ts: Any) -> ImportResult:
     from cassis import load_cas_from_xmi
 
     try:
-        cas = load_cas_from_xmi(path, typesystem=ts, lenient=True)
+        cas = load_cas_from_xmi(BytesIO(read_source(path)), typesystem=ts, lenient=True)
+    except ReadRefused as exc:
+        return unreadable_file(path, "UIMA CAS XMI", exc)
     except Exception as exc:
         return unreadable_file(path, "UIMA CAS XMI", f"{type(exc).__name__}: {exc}")
     builder = DocumentBuilder(str(path), "", None, slug(path.stem))

@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 
 from ..model import LABEL_FIELD, LAYERS, REFERENCES
+from ..reading import ReadRefused, read_regular
 from ..validation.problems import pointer
 from .base import (
     DocumentBuilder,
@@ -38,6 +39,7 @@ from .base import (
     SpanDraft,
     header_of,
     label_of,
+    read_source,
     read_sources,
     slug,
     subspan_fields,
@@ -147,7 +149,7 @@ def read_file(path: Path) -> ImportResult:
     problem and gives no document.
     """
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(read_source(path))
     except (OSError, orjson.JSONDecodeError) as exc:
         return unreadable_file(path, "a JSON-LD file", exc)
     builder = DocumentBuilder(str(path), "", None, slug(path.stem))
@@ -197,10 +199,10 @@ def _source_text(builder: DocumentBuilder, path: Path, items: list[Any],
         return None
     file = mapped if mapped is not None else path.parent / name
     try:
-        source = SourceText.of(Path(file).read_bytes())
+        source = SourceText.of(read_regular(str(file)) if mapped is not None else read_source(file))
     except (OSError, UnicodeDecodeError) as exc:
         where = "given by --source-map" if mapped is not None else f"next to {path.name}"
-        builder.problem(pointer(*base), "import-unreadable",
+        builder.problem(pointer(*base), exc.code if isinstance(exc, ReadRefused) else "import-unreadable",
                         f"expected the target text {file} ({where}) as a UTF-8 file; found {exc}")
         return None
     builder.text = source.canonical

@@ -16,6 +16,7 @@ from ..corpus import Corpus
 from ..files import FileExistsRefusal, atomic_write_text
 from ..model import LAYERS
 from ..text import SeedDecodeError
+from ..validation.problems import printable
 from ..validation.runner import load_checked
 from .checks import check_document
 from .page import PageSummary, document_title, render_document_page, render_index_page
@@ -35,8 +36,9 @@ class ReviewedDocument:
 
     @property
     def file(self) -> str:
-        """The annotation file's path as text (for messages and summaries)."""
-        return str(self.path)
+        """The annotation file's path as text (for messages, pages and summaries; a name that is not UTF-8
+        shows its bytes as ``\\xNN``)."""
+        return printable(str(self.path))
 
 
 def read_seed_text(corpus: Corpus, doc: Any) -> tuple[str | None, str]:
@@ -84,7 +86,7 @@ def summarise(reviewed: ReviewedDocument, page: str) -> PageSummary:
     doc = reviewed.doc if isinstance(reviewed.doc, dict) else {}
     counts = {layer: len(doc[layer]) if isinstance(doc.get(layer), list) else 0 for layer in LAYERS}
     doc_id = doc.get("id") if isinstance(doc.get("id"), str) else None
-    return PageSummary(reviewed.file, page, doc_id, document_title(doc, reviewed.path.name), counts,
+    return PageSummary(reviewed.file, page, doc_id, printable(document_title(doc, reviewed.path.name)), counts,
                        len(reviewed.problems), len(reviewed.warnings))
 
 

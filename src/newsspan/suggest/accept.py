@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ..corpus import Corpus
 from ..files import atomic_write_json
 from ..model import ID_PREFIX, LAYERS, REFERENCES, SUBSPANS, Layer
-from ..validation import Problem, validate_parsed
+from ..validation import Problem, load_json, validate_parsed
 
 MACHINE_KINDS = ("model", "rule")
 
@@ -163,6 +162,14 @@ def renumber(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def _gold(corpus: Corpus, path: Path) -> tuple[Any, list[Problem]]:
+    """An existing gold annotation, read as ``validate`` reads it, and its problems."""
+    gold, problems = load_json(str(path), corpus.max_bytes, corpus.root)
+    if gold is not None:
+        problems += validate_parsed(path, gold, corpus)
+    return gold, problems
+
+
 def accept(corpus: Corpus, files: list[Path], *, layers: Iterable[str] = LAYERS, min_confidence: float = 0.0,
            by: str = "newsspan maintainers") -> AcceptReport:
     """Merge the chosen spans of each suggestion file into the gold annotation of its document."""
@@ -171,17 +178,18 @@ def accept(corpus: Corpus, files: list[Path], *, layers: Iterable[str] = LAYERS,
     layers = tuple(layers)
     for path in files:
         file = str(path)
-        try:
-            suggestion = orjson.loads(Path(path).read_bytes())
-        except (OSError, orjson.JSONDecodeError) as exc:
-            report.problems.append(Problem(file, "", "accept-unreadable", f"expected a suggestion file; found {exc}"))
-            continue
-        problems = validate_parsed(file, suggestion, corpus)
+        suggestion, problems = load_json(file, corpus.max_bytes, corpus.root)
+        if suggestion is not None:
+            problems += validate_parsed(file, suggestion, corpus)
         if problems:
             report.problems += problems
             continue
         gold_path = corpus.annotation_path(suggestion["id"])
-        gold = orjson.loads(gold_path.read_bytes()) if gold_path.exists() else _new_gold(suggestion, by, today)
+        gold, problems = _gold(corpus, gold_path) if os.path.lexists(gold_path) else (
+            _new_gold(suggestion, by, today), [])
+        if problems:  # a gold file that is not valid is not merged into (validate names its problems)
+            report.problems += problems
+            continue
         if gold["seed"]["text_sha256"] != suggestion["seed"]["text_sha256"]:
             report.problems.append(Problem(file, "/seed/text_sha256", "accept-other-text",
                                            f"expected the text of {gold_path} ({gold['seed']['text_sha256'][:12]}…); "

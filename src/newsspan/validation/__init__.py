@@ -11,7 +11,7 @@ rules), :mod:`.document` (one annotation: parse, structure, seed, rules), :mod:`
 
 from __future__ import annotations
 
-from .document import Checked, document_problems
+from .document import Checked, document_problems, load_json, parse
 from .problems import CODES, REGISTRY, Code, Problem, Report, codes, pointer, pointer_parts
 from .rules import RULES, Context
 from .runner import (
@@ -25,7 +25,25 @@ from .runner import (
 )
 
 __all__ = [
-    "CODES", "REGISTRY", "RULES", "Checked", "Code", "Context", "Problem", "Report", "annotation_files", "codes",
-    "document_problems", "iter_valid", "load_valid", "pointer", "pointer_parts", "validate", "validate_file",
-    "validate_parsed", "validate_record",
+    "CODES",
+    "REGISTRY",
+    "RULES",
+    "Checked",
+    "Code",
+    "Context",
+    "Problem",
+    "Report",
+    "annotation_files",
+    "codes",
+    "document_problems",
+    "iter_valid",
+    "load_json",
+    "load_valid",
+    "parse",
+    "pointer",
+    "pointer_parts",
+    "validate",
+    "validate_file",
+    "validate_parsed",
+    "validate_record",
 ]

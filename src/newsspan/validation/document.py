@@ -17,9 +17,9 @@ from typing import Any
 
 import orjson
 
-from ..reading import ReadRefused, read_regular, read_seed
+from ..reading import ReadRefused, read_in_root, read_seed
 from ..text import SeedDecodeError, canonical_text, text_sha256
-from .problems import Problem, pointer
+from .problems import Problem, pointer, pointer_parts
 from .rules import Context, rule_problems
 from .structure import is_valid, schema_problems
 
@@ -30,10 +30,14 @@ SeedReader = Callable[[str], "bytes | OSError"]
 MAX_DEPTH = 64
 
 
-def read_bytes(path: str | Path, limit: int | None = None) -> bytes | OSError:
-    """The bytes of a regular file of at most ``limit`` bytes, or the error that prevented reading it."""
+def read_bytes(path: str | Path, limit: int | None = None, root: str | Path | None = None) -> bytes | OSError:
+    """The bytes of a regular file of at most ``limit`` bytes, or the error that prevented reading it.
+
+    With ``root`` (the corpus root), a file inside it is read only if it really lies there
+    (:func:`newsspan.reading.read_in_root`: a symbolic link leading out is ``file-outside``).
+    """
     try:
-        return read_regular(str(path), limit)
+        return read_in_root(str(path), root, limit)
     except OSError as exc:
         return exc
 
@@ -56,6 +60,17 @@ def unreadable(file: str, error: OSError) -> Problem:
     if isinstance(error, ReadRefused):
         return Problem(file, "", error.code, error.reason)
     return Problem(file, "", "file-unreadable", f"expected a readable JSON file; found {error.strerror or error}")
+
+
+def load_json(file: str, limit: int | None = None, root: str | Path | None = None) -> tuple[Any, list[Problem]]:
+    """A JSON file read and parsed as annotation files are (regular file, size limit, confined to ``root``, depth
+    limit): the data (None when it could not be had) and the problems (``file-*``, ``json-*``), printable."""
+    data = read_bytes(file, limit, root)
+    if isinstance(data, OSError):
+        return None, [unreadable(file, data).printable()]
+    doc, problems = parse(file, data)
+    problems = [p.printable() for p in problems]
+    return (None if problems and problems[0].code != "json-duplicate-key" else doc), problems
 
 
 def parse(file: str, data: bytes) -> tuple[Any, list[Problem]]:
@@ -230,14 +245,68 @@ def check_parsed(file: str, doc: Any, seeds_dir: str | Path, read_seed: SeedRead
 
 
 def check_bytes(file: str, data: bytes, seeds_dir: str | Path, read_seed: SeedReader) -> Checked:
-    """Every problem of an annotation's bytes (see :func:`check_parsed`)."""
+    """Every problem of an annotation's bytes (see :func:`check_parsed`); numbers in messages as written."""
     doc, problems = parse(file, data)
     if problems and problems[0].code != "json-duplicate-key":
         return Checked(problems=problems)
     checked = check_parsed(file, doc, seeds_dir, read_seed)
     if problems:
         checked.problems = sorted(set(checked.problems + problems), key=lambda p: (p.pointer, p.code, p.message))
+    if checked.problems:
+        checked.problems = as_written(checked.problems, doc, data, checked.text)
     return checked
+
+
+class _Number(str):
+    """A JSON number token exactly as the file writes it (``12.0``, ``1e2``, a 40-digit integer)."""
+
+
+def as_written(problems: list[Problem], doc: Any, data: bytes, text: str | None) -> list[Problem]:
+    """``problems`` with every number that is not an exact integer shown as the file writes it.
+
+    The parser turns ``1e2`` into ``100.0`` and an integer too large for 64 bits into a float; a message
+    must quote ``1e2``. A float whose token is an integer (too large) is an offset out of range, not a
+    fraction. Only documents with a problem at a float pay for the second, token-keeping parse.
+    """
+    floats = [p for p in problems if isinstance(_at(doc, p.pointer), float)]
+    if not floats:
+        return problems
+    try:
+        raw = json.loads(data, parse_float=_Number, parse_int=_Number)
+    except (ValueError, RecursionError):
+        return problems
+    fixed = {p: _written(p, _at(doc, p.pointer), _at(raw, p.pointer), text) for p in floats}
+    return sorted({fixed.get(p, p) for p in problems}, key=lambda p: (p.pointer, p.code, p.message))
+
+
+def _written(problem: Problem, value: float, token: Any, text: str | None) -> Problem:
+    if not isinstance(token, _Number):
+        return problem
+    written = str(token)
+    if problem.code == "offset-not-integer" and written.lstrip("-").isdigit():  # an integer beyond 64 bits
+        within = f"0..{len(text)}" if text is not None else "the text"
+        return Problem(problem.file, problem.pointer, "offset-out-of-range",
+                       f"expected an offset within {within}; found {written}")
+    head, found, tail = problem.message.rpartition("found ")
+    if not found:
+        return problem
+    for shown in (repr(value), orjson.dumps(value).decode()):
+        if tail.startswith(shown):
+            return Problem(problem.file, problem.pointer, problem.code, head + found + written + tail[len(shown):])
+    return problem
+
+
+def _at(doc: Any, ptr: str) -> Any:
+    """The value at a JSON pointer, or None when there is none."""
+    node = doc
+    for part in pointer_parts(ptr):
+        if isinstance(node, dict) and str(part) in node:
+            node = node[str(part)]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
 
 
 def document_problems(file: str, doc: Any, text: str) -> list[Problem]:

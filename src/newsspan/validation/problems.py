@@ -7,6 +7,7 @@ stable: tools and CI may match on them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -33,18 +34,23 @@ class Problem:
 
 
 def printable(text: str) -> str:
-    """``text`` as valid Unicode: bytes of a file name that are not UTF-8 (kept by Python as lone surrogates)
-    are shown as ``\\xNN``, so printing or JSON-encoding a name never fails."""
-    if text.isascii():
+    """``text`` safe to print and to JSON-encode: bytes of a file name that are not UTF-8 (kept by Python as lone
+    surrogates) are shown as ``\\xNN``, and so are control characters (an escape sequence in a file name must
+    not reach the terminal, a newline must not forge a line of output)."""
+    if text.isprintable():
         return text
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        try:
-            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        except UnicodeEncodeError:
-            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNSAFE.sub(_escaped, text)
+
+
+#: Characters :func:`printable` escapes: C0 and C1 controls, DEL, surrogates (bytes that are not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass
@@ -87,6 +93,8 @@ REGISTRY: dict[str, Code] = {
     **_codes("validate", {
         "file-unreadable": "the annotation file cannot be read",
         "file-not-regular": "a FIFO, device or folder where a file was expected (never read, never waited on)",
+        "file-outside": "an annotation file inside the corpus root that is a symbolic link (or lies under a linked "
+                        "folder) leading out of the root; it is never opened",
         "file-too-large": "a file larger than the size limit (--max-bytes, default 64 MiB); refused before reading",
         "json-malformed": "the annotation file is not well-formed JSON (or is truncated)",
         "json-too-deep": "JSON nested deeper than 64 levels (no annotation is; refused without further checks)",

@@ -22,7 +22,7 @@ from ..corpus import Corpus
 from ..schema import schema_path
 from .cache import CacheReader, CacheWriter, Entry, cache_path, digest
 from .document import Checked, check_bytes, check_parsed, read_bytes, seed_reader, unreadable
-from .problems import Problem, Report
+from .problems import Problem, Report, printable
 
 # --- files -------------------------------------------------------------------------------
 
@@ -72,13 +72,14 @@ class Outcome:
 
 
 def cache_key(file: str) -> str:
-    """The cache's name for an annotation file: its absolute path."""
-    return os.path.abspath(file)
+    """The cache's name for an annotation file: its absolute path (bytes of a name that are not UTF-8 as ``\\xNN``:
+    SQLite stores only valid Unicode; an entry is used only when the file's bytes match it anyway)."""
+    return printable(os.path.abspath(file))
 
 
 def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_entry: bool = False) -> Outcome:
     """Validate one file; skip it when ``cached`` matches its bytes and its seed's bytes exactly."""
-    data = read_bytes(file, corpus.max_bytes)
+    data = read_bytes(file, corpus.max_bytes, corpus.root)
     if isinstance(data, OSError):
         return Outcome([unreadable(file, data).printable()])
     ann_digest = digest(data) if want_entry or cached else b""
@@ -268,7 +269,7 @@ def load_valid(corpus: Corpus, paths: Iterable[Path | str] = (), *,
 
 def load_checked(file: str, corpus: Corpus) -> Checked:
     """One file read, parsed and validated: its document, canonical text and problems."""
-    data = read_bytes(file, corpus.max_bytes)
+    data = read_bytes(file, corpus.max_bytes, corpus.root)
     if isinstance(data, OSError):
         return Checked(problems=[unreadable(file, data).printable()])
     checked = check_bytes(file, data, corpus.seeds_dir, seed_reader(corpus.seeds_dir, corpus.max_bytes))
