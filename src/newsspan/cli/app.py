@@ -21,6 +21,7 @@ from ..corpus import Corpus
 from ..engine import ENGINES, LOCAL, Engine, EngineError, open_engine
 from ..model import LAYERS
 from ..validation import Problem, Report, annotation_files
+from ..validation.problems import printable
 
 app = typer.Typer(
     name="newsspan",
@@ -100,8 +101,6 @@ def print_json(obj: Any) -> None:
 
 def _printable(obj: Any) -> Any:
     """``obj`` with every string (keys too) made printable (:func:`newsspan.validation.problems.printable`)."""
-    from ..validation.problems import printable
-
     if isinstance(obj, str):
         return printable(obj)
     if isinstance(obj, dict):

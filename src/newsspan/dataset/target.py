@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from ..files import NO_SPACE, process_alive
+from ..validation.problems import printable
 from .features import MARKER
 from .manifest import UNLISTED, has_marker, listed_files, read_manifest, write_marker
 
@@ -33,8 +34,6 @@ def check_out(out: Path, root: Path, *, force: bool = False) -> None:
     try:
         str(out.absolute()).encode("utf-8")
     except UnicodeEncodeError:
-        from ..validation.problems import printable
-
         raise BuildError(f"{printable(str(out))}: expected a folder path in UTF-8 (the Parquet writer takes no other); "
                          "found bytes that are not UTF-8 (shown as \\xNN)") from None
     if out.is_symlink():
