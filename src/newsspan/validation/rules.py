@@ -21,8 +21,8 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache, partial
-from itertools import accumulate, chain, repeat
-from operator import eq, ge, is_not, itemgetter, le, neg, or_, sub
+from itertools import chain, repeat
+from operator import eq, is_not, itemgetter, neg, sub
 from typing import Any, NamedTuple
 
 from ..model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
@@ -293,27 +293,14 @@ def _id_index(file: str, doc: Doc) -> Iterator[Problem]:
 
 def nested(keys: list[tuple[int, int]]) -> bool:
     """Spans given as (start, -end) pairs nest or are disjoint (no two cross)."""
-    ordered = sorted(keys)
-    if _simply_nested(ordered):
-        return True
     enclosing: list[float] = [math.inf]  # ends of the spans around the current one (inf: the whole text)
-    for start, neg_end in ordered:
+    for start, neg_end in sorted(keys):
         while enclosing[-1] <= start:
             enclosing.pop()
         if enclosing[-1] < -neg_end:
             return False
         enclosing.append(-neg_end)
     return True
-
-
-def _simply_nested(ordered: list[tuple[int, int]]) -> bool:
-    """A C-level sufficient test for :func:`nested` on sorted keys: each span starts at or after the end of
-    every span before it, or lies inside the span just before it (text order, the common case)."""
-    if len(ordered) < 2:
-        return True
-    starts, neg_ends = zip(*ordered, strict=True)
-    ends = list(map(neg, neg_ends))
-    return all(map(or_, map(ge, starts[1:], accumulate(ends, max)), map(le, ends[1:], ends)))
 
 
 def _layer_nesting_holds(doc: Doc, ctx: Context, layer: Layer) -> bool:
@@ -410,6 +397,13 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
 _CALENDAR = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 
+#: Values that :func:`calendar_error` surely accepts (no YYYY-MM start, a real month without a day, or a day
+#: every such month has; 29 February goes to :func:`calendar_error`): a C-level test that needs no cache.
+_ON_CALENDAR = re.compile(r"(?![0-9]{4}-[0-9]{2})|[0-9]{4}-(?:(?:0[1-9]|1[0-2])(?!-[0-9]{2})"
+                          r"|(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+                          r"|(?:0[13578]|1[02])-31)").match
+
+
 @lru_cache(maxsize=1 << 12)
 def calendar_error(value: str) -> str | None:
     """Why a date written YYYY-MM or YYYY-MM-DD (at the start of ``value``) is not on the calendar, or None."""
@@ -450,8 +444,8 @@ def _metadata_dates(doc: Doc) -> tuple[Any, ...]:
 def calendar_dates(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Dates exist on the calendar: no 2026-02-31, no month 13."""
     try:
-        values_hold = not any(map(calendar_error, map(_VALUE, doc["dates"])))
-        if values_hold and not any(map(calendar_error, filter(str.__instancecheck__, _metadata_dates(doc)))):
+        values_hold = all(map(_ON_CALENDAR, map(_VALUE, doc["dates"])))
+        if values_hold and all(map(_ON_CALENDAR, filter(str.__instancecheck__, _metadata_dates(doc)))):
             return
     except _SHAPE_ERRORS:
         values_hold = False
