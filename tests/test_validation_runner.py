@@ -109,4 +109,5 @@ def test_the_compact_listing_is_the_listing(tmp_path):
     assert [listed[i] for i in range(-len(listed), len(listed))] == expected + expected
     assert listed[1:3] == expected[1:3] and listed[::-1] == expected[::-1]
     assert listed_files(corpus, [folder / "a.json"]) == [str(folder / "a.json")]
+    assert listed_files(corpus, listed) is listed
     assert list(listed_files(Corpus(tmp_path / "absent"))) == []

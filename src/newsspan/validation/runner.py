@@ -84,6 +84,8 @@ class FileNames(Sequence[str]):
 
 def listed_files(corpus: Corpus, paths: Iterable[Path | str] = ()) -> Sequence[str]:
     """:func:`annotation_files`; the whole of a local corpus held compactly (:class:`FileNames`)."""
+    if isinstance(paths, FileNames):
+        return paths
     named = paths if isinstance(paths, (list, tuple)) else list(paths)
     folder = str(corpus.annotations_dir)
     if named or storage.is_url(folder):
