@@ -31,8 +31,9 @@ ODD_VALUES = [None, True, False, 0, -1, 7, 2.5, 3.0, "", " ", "x", "e1", "e1\n",
               "0" * 64, [], ["x"], [""], {}, {"start": 0, "end": 1, "text": "x"}, {"start": 0, "end": 1}]
 
 #: The whole-layer tests of the rules (each answers "nothing to report here" or "walk the items").
-LAYER_TESTS = ("spans_hold", "_columns_hold", "_layer_offsets_hold", "_references_hold", "_layer_nesting_holds",
-               "_timex_holds", "_claimants_hold", "_anchors_hold")
+LAYER_TESTS = ("spans_hold", "_columns_hold", "_layer_offsets_hold", "_all_offsets_hold", "_references_hold",
+               "_layer_nesting_holds", "_timex_holds", "_claimants_hold", "_anchors_hold", "_suggestions_accepted",
+               "_ON_CALENDAR")
 
 
 def _paths(node: Any, path: tuple = ()) -> list[tuple]:
@@ -166,3 +167,12 @@ def test_duplicate_keys_are_found_exactly(pairs, nested, ascii_only, indent):
     assert bool(problems) == repeated, raw
     if repeated:
         assert {p.pointer for p in problems} == {"/outer/1" if nested else ""}
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.from_regex(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?[0-9T:X-]{0,4}", fullmatch=True),
+                 st.text(alphabet="0123456789-TXWQ:", max_size=14)))
+def test_the_calendar_fast_test_accepts_only_real_dates(value):
+    """Whatever the C-level regex lets through, calendar_error finds nothing wrong with."""
+    if rules_module._ON_CALENDAR(value):
+        assert rules_module.calendar_error(value) is None

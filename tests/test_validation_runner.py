@@ -90,3 +90,24 @@ def test_load_valid_yields_valid_documents_and_collects_the_problems_of_the_othe
 def test_load_valid_takes_files_or_folders(corpus_copy, seed_document, paths):
     named = [corpus_copy.root / p for p in paths]
     assert list(load_valid(Corpus(corpus_copy.root), named)) == [seed_document]
+
+
+def test_the_compact_listing_is_the_listing(tmp_path):
+    """validate's whole-corpus listing (names held in one string) names the same files, in the same order."""
+    from newsspan.validation import annotation_files
+    from newsspan.validation.runner import listed_files
+
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    for name in ("b.json", "a.json", "é-ü.json", "z.json.bak", "notes.txt"):
+        (folder / name).write_text("{}", encoding="utf-8")
+    (folder / "d.json").mkdir()  # a folder named *.json is listed (and reported as not a file)
+    corpus = Corpus(tmp_path)
+    listed, expected = listed_files(corpus), annotation_files(corpus)
+    assert len(expected) == 4
+    assert list(listed) == expected and len(listed) == len(expected)
+    assert [listed[i] for i in range(-len(listed), len(listed))] == expected + expected
+    assert listed[1:3] == expected[1:3] and listed[::-1] == expected[::-1]
+    assert listed_files(corpus, [folder / "a.json"]) == [str(folder / "a.json")]
+    assert listed_files(corpus, listed) is listed
+    assert list(listed_files(Corpus(tmp_path / "absent"))) == []

@@ -136,10 +136,31 @@ def _layer_offsets_hold(doc: Doc, ctx: Context, layer: Layer, text: str) -> bool
         return False
 
 
+def _all_offsets_hold(doc: Doc, ctx: Context, text: str) -> bool:
+    """:func:`spans_hold` for every span of the document at once: every layer's items, their sub-spans and the
+    dateline in one set of columns (one C-level pass; False sends each layer to its own test)."""
+    try:
+        columns = list(ctx.columns(doc).values())
+        starts = list(chain.from_iterable(c.start for c in columns))  # AttributeError: a layer without shape
+        ends = list(chain.from_iterable(c.end for c in columns))
+        covered = list(chain.from_iterable(c.text for c in columns))
+        extra = [span for layer, names in SUBSPANS.items() for name in names
+                 for span in map(itemgetter(name), doc[layer]) if span is not None]
+        meta = doc.get("metadata")
+        if isinstance(meta, dict) and isinstance(meta.get("dateline"), dict):
+            extra.append(meta["dateline"])
+        starts += map(_START, extra)
+        ends += map(_END, extra)
+        covered += map(_TEXT, extra)
+        return _columns_hold(starts, ends, covered, text)
+    except _SHAPE_ERRORS:
+        return False
+
+
 def offsets(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Offsets are integers in range, start < end, the span's text is the text's slice, no edge whitespace."""
     text = ctx.text
-    if text is None:
+    if text is None or _all_offsets_hold(doc, ctx, text):
         return
     for layer in LAYERS:
         items = doc.get(layer)
@@ -327,7 +348,7 @@ _TIME_PART = re.compile(r"T([0-9X]{2}|MO|MI|AF|EV|NI|DT)")
 _REFS = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
 
 
-@lru_cache(maxsize=1 << 16)  # values recur (PRESENT_REF, P2D, a year): a pure function worth memoising
+@lru_cache(maxsize=1 << 12)  # values recur (PRESENT_REF, P2D, a year); bounded: 2^16 entries cost ~13 MB
 def timex_expectation(kind: Any, value: str) -> str | None:
     """What a value of this TIMEX3 type should look like, or None when it does."""
     duration = bool(_DURATION.match(value))
@@ -376,7 +397,14 @@ def timex(doc: Doc, ctx: Context) -> Iterator[Problem]:
 _CALENDAR = re.compile(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?")
 
 
-@lru_cache(maxsize=1 << 16)
+#: Values that :func:`calendar_error` surely accepts (no YYYY-MM start, a real month without a day, or a day
+#: every such month has; 29 February goes to :func:`calendar_error`): a C-level test that needs no cache.
+_ON_CALENDAR = re.compile(r"(?![0-9]{4}-[0-9]{2})|[0-9]{4}-(?:(?:0[1-9]|1[0-2])(?!-[0-9]{2})"
+                          r"|(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+                          r"|(?:0[13578]|1[02])-31)").match
+
+
+@lru_cache(maxsize=1 << 12)
 def calendar_error(value: str) -> str | None:
     """Why a date written YYYY-MM or YYYY-MM-DD (at the start of ``value``) is not on the calendar, or None."""
     found = _CALENDAR.match(value)
@@ -416,8 +444,8 @@ def _metadata_dates(doc: Doc) -> tuple[Any, ...]:
 def calendar_dates(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Dates exist on the calendar: no 2026-02-31, no month 13."""
     try:
-        values_hold = not any(map(calendar_error, map(_VALUE, doc["dates"])))
-        if values_hold and not any(map(calendar_error, filter(str.__instancecheck__, _metadata_dates(doc)))):
+        values_hold = all(map(_ON_CALENDAR, map(_VALUE, doc["dates"])))
+        if values_hold and all(map(_ON_CALENDAR, filter(str.__instancecheck__, _metadata_dates(doc)))):
             return
     except _SHAPE_ERRORS:
         values_hold = False
@@ -519,10 +547,24 @@ GOLD_STATUSES = frozenset({"reviewed", "adjudicated"})
 MACHINE_KINDS = frozenset({"model", "rule"})
 
 
+def _suggestions_accepted(doc: Doc) -> bool:
+    """No span has a machine provenance without ``accepted_by`` (one C-level pass over the spans' provenance)."""
+    try:
+        made = list(filter(None, chain.from_iterable(map(dict.get, doc[layer], repeat("provenance"))
+                                                     for layer in LAYERS)))
+        if not made or MACHINE_KINDS.isdisjoint(map(dict.get, made, repeat("kind"))):
+            return True
+        return all("accepted_by" in p for p in made if p.get("kind") in MACHINE_KINDS)
+    except _SHAPE_ERRORS:
+        return False
+
+
 def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Guidelines §G7: a reviewed or adjudicated document holds no machine span without ``accepted_by``."""
     note = doc.get("annotation")
     if not isinstance(note, dict) or not isinstance(note.get("status"), str) or note["status"] not in GOLD_STATUSES:
+        return
+    if _suggestions_accepted(doc):
         return
     for layer, index, span in iter_spans(doc):
         made = span.get("provenance")
