@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import make_span, provenance, sentence_of, sentences, without_overlaps
+from .matching import cue_pattern
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -644,3 +645,9 @@ def _confidence(date: dict[str, Any]) -> float:
     if "X" in value:
         return 0.7
     return 0.9 if date["anchor"] is None else 0.8
+
+
+# Speed: the cue-word and key patterns above, matched from the words of the text (same matches as re; see matching.py).
+_FUTURE, _PAST, _KEY_MONTH, _KEY_UNIT, _KEY_RELATIVE, _KEY_WEEKDAY, _KEY_SET, _KEY_PERIOD = (
+    cue_pattern(p.pattern, p.flags) for p in (_FUTURE, _PAST, _KEY_MONTH, _KEY_UNIT, _KEY_RELATIVE, _KEY_WEEKDAY,
+                                              _KEY_SET, _KEY_PERIOD))

@@ -81,6 +81,7 @@ class CuePattern:
         self.heads: dict[str, list[tuple[str, bool]]] = {}  # first word -> \b-started alternatives (end bounded?)
         self.loose: list[tuple[str, bool, bool]] = []  # other alternatives: str.find (bounded start, end)
         self.rest: re.Pattern[str] | None = self.regex  # what stays a regex (all of it until read)
+        self.firsts: frozenset[str] = frozenset()
         if self.flags & (re.ASCII | re.LOCALE):
             return
         try:
@@ -102,6 +103,7 @@ class CuePattern:
             else:
                 loose.append((phrase, start_bound, end_bound))
         self.single, self.heads, self.loose, self.rest = frozenset(single), heads, loose, rest
+        self.firsts = self.single | frozenset(heads)  # words an alternative can start with
 
     def _low(self, text: str) -> str | None:
         """The text as the literals are compared with it (lower-cased under IGNORECASE), or None when only ``re``
@@ -138,7 +140,10 @@ class CuePattern:
         if low is None:
             yield from self.regex.finditer(text)
             return
-        starts = {m.start() for m in _TOKEN.finditer(low) if m.group() in self.single or m.group() in self.heads}
+        starts: set[int] = set()
+        if self.single or self.heads:
+            firsts = self.firsts
+            starts.update(m.start() for m in _TOKEN.finditer(low) if m.group() in firsts)
         for phrase, _, _ in self.loose:
             at = low.find(phrase)
             while at >= 0:

@@ -63,12 +63,18 @@ def number(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, A
     return out
 
 
+#: The keys of each layer that hold references to other spans.
+_REFERENCE_KEYS: dict[str, frozenset[str]] = {
+    layer: frozenset(key for (of, key) in REFERENCES if of == layer) for layer in LAYERS}
+
+
 def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str]) -> dict[str, Any]:
     item: dict[str, Any] = {"id": ids[id(span)]}
+    references = _REFERENCE_KEYS[layer]
     for key, value in span.items():
         if key.startswith("_"):
             continue
-        if (layer, key) in REFERENCES and isinstance(value, dict):
+        if key in references and isinstance(value, dict):
             value = ids.get(id(value))
             if value is None and key == "anchor":
                 value = "dct"
