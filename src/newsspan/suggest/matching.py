@@ -1,20 +1,23 @@
-"""Fast yes/no tests for cue-word regular expressions (``\\b(?:said|told|…)\\b``), same answers as ``re``.
+"""Faster matching of cue-word regular expressions (``\\b(?:said|told|…)\\b``), with re's exact matches.
 
-The rules are written as regular expressions over word lists; ``re`` tries every alternative at every
-position, which makes a 40-word cue list cost about 15 µs per sentence. :func:`cue_pattern` compiles the
-same source into a :class:`CuePattern` whose :meth:`CuePattern.search` answers "does the text hold a match"
-from the text's words instead: a set lookup for each one-word alternative, a ``str.find`` for each
-several-word one, and ``re`` only for what is not a fixed string (``\\w+est``, ``\\d``). The answer is the
-same as ``bool(re.search(source, text, flags))``:
+Under ``re.IGNORECASE``, ``re`` compares every alternative of a long word list at every position of the text
+case-insensitively, which makes a 40-word cue list cost about 15 µs per sentence. :func:`cue_pattern` reads
+the same source into a :class:`CuePattern` whose :meth:`CuePattern.search` first decides from the text's
+words whether a match exists (a set lookup for each one-word alternative, ``str.find`` for each
+several-word one, ``re`` only for what is not a fixed string such as ``\\w+est``) and asks ``re`` for the
+match only then; :meth:`CuePattern.finditer` lets ``re`` try only where an alternative starts. The
+matches are those of ``re``:
 
 - the alternatives are read from ``re``'s own parse of the source (``re._parser``); each alternative that
-  spells a finite set of strings bounded by ``\\b`` on both sides is looked up, the others stay a regular
-  expression (the union of alternatives matches somewhere iff one of them does);
-- with ``re.IGNORECASE``, the lookup compares lower-cased text with ASCII alternatives; a text holding one of
-  the four characters ``re`` folds onto an ASCII letter (``İ``, ``ı``, ``ſ``, the Kelvin sign) is given to
-  ``re`` as it is;
-- a source this module cannot read (any construct outside literals, classes, repeats, groups and
-  alternation) is compiled and searched by ``re`` unchanged.
+  spells a finite set of strings is looked up, with a ``\\b`` before or after it where the source has
+  one, the others stay a regular expression (the alternatives match somewhere iff one of them does);
+- with ``re.IGNORECASE``, the lookup compares the lower-cased text with the ASCII alternatives; a text
+  holding one of the four characters ``re`` folds onto an ASCII letter (``İ``, ``ı``, ``ſ``, the Kelvin
+  sign) is given to ``re`` as it is;
+- a source this module cannot read (back-references, inline flags, ...) is left to ``re`` unchanged.
+
+Case-sensitive word lists gain little or nothing (``re`` is fast there); the suggesters use this for the
+case-insensitive lists only, and where a measurement showed a gain.
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import Sentence, make_span, provenance, sentence_of, sentences, subspan, word_set
-from .matching import cue_pattern
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|stressed|stresses|"
@@ -424,7 +423,3 @@ def _referent(text: str, source: dict[str, Any], entities: list[dict[str, Any]],
     if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:
         return previous["speaker"] if previous is not None else None
     return None
-
-
-# Speed: the cue-word patterns above, matched from the words of the text (same matches as re; see matching.py).
-_CUE, _SOURCE_STOP = (cue_pattern(p.pattern, p.flags) for p in (_CUE, _SOURCE_STOP))
