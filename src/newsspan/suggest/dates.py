@@ -647,7 +647,6 @@ def _confidence(date: dict[str, Any]) -> float:
     return 0.9 if date["anchor"] is None else 0.8
 
 
-
 # Speed: the key patterns above, matched with str.find (same matches as re; see matching.py).
 _KEY_MONTH, _KEY_RELATIVE, _KEY_SET, _KEY_PERIOD = (
     cue_pattern(p.pattern, p.flags) for p in (_KEY_MONTH, _KEY_RELATIVE, _KEY_SET, _KEY_PERIOD))
