@@ -188,3 +188,33 @@ def dump_json(obj: Any) -> str:
 def atomic_write_json(path: Path, obj: Any, *, overwrite: bool = False) -> None:
     """Write ``obj`` as JSON atomically (see :func:`atomic_write_bytes`)."""
     atomic_write_text(path, dump_json(obj), overwrite=overwrite)
+
+
+def _orjson_safe(obj: Any) -> bool:
+    """True when orjson writes ``obj`` exactly as :func:`dump_json` does: no float in exponent form below
+    1e-4 (orjson writes ``1e-7``, json ``1e-07``), no NaN or infinity, string keys only."""
+    if isinstance(obj, float):
+        return obj == obj and abs(obj) != float("inf") and (obj == 0 or abs(obj) >= 1e-4)
+    if isinstance(obj, dict):
+        return all(isinstance(k, str) and _orjson_safe(v) for k, v in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return all(_orjson_safe(v) for v in obj)
+    return True
+
+
+def dump_json_bytes(obj: Any, *, checked: Any = None) -> bytes:
+    """:func:`dump_json` as UTF-8 bytes, ten times faster (orjson), byte for byte the same output.
+
+    ``checked`` is the part of ``obj`` that may hold values orjson writes differently (floats in exponent
+    form, NaN, non-string keys); it is inspected first and the standard library writes ``obj`` when it does.
+    Without ``checked``, all of ``obj`` is inspected. Values orjson refuses (lone surrogates, integers
+    beyond 64 bits) fall back to the standard library too.
+    """
+    import orjson
+
+    if _orjson_safe(obj if checked is None else checked):
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n"
+        except TypeError:
+            pass
+    return dump_json(obj).encode("utf-8")

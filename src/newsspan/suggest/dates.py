@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import make_span, provenance, sentence_of, sentences, without_overlaps
+from .matching import cue_pattern
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -696,3 +697,8 @@ def _confidence(date: dict[str, Any]) -> float:
     if "X" in value:
         return 0.7
     return 0.9 if date["anchor"] is None else 0.8
+
+
+# Speed: the key patterns above, matched with str.find (same matches as re; see matching.py).
+_KEY_MONTH, _KEY_RELATIVE, _KEY_SET, _KEY_PERIOD = (
+    cue_pattern(p.pattern, p.flags) for p in (_KEY_MONTH, _KEY_RELATIVE, _KEY_SET, _KEY_PERIOD))

@@ -385,6 +385,8 @@ def _languages_in(text: str) -> Iterator[dict[str, Any]]:
 
 def _compass(text: str) -> Iterator[dict[str, Any]]:
     """Capitalised compass words used as regions ("the West", "East and West"), not at a sentence start (§E14)."""
+    if not any(word in text for word in ("East", "West", "North", "South")):
+        return  # speed: no regex scan of a text without compass words
     starts = {s.start for s in sentences(text)}
     for m in _COMPASS.finditer(text):
         if m.start() in starts or text[max(0, m.start() - 2):m.start()] in ("“", "\""):

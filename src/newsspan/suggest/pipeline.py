@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import GUIDELINES_VERSION, Corpus
-from ..files import atomic_write_json
+from ..files import atomic_write_bytes, dump_json_bytes
 from ..model import ID_PREFIX, LAYERS, REFERENCES, Layer
 from .claims import suggest_claims
 from .common import RULES_VERSION
@@ -63,12 +63,18 @@ def number(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, A
     return out
 
 
+#: The keys of each layer that hold references to other spans.
+_REFERENCE_KEYS: dict[str, frozenset[str]] = {
+    layer: frozenset(key for (of, key) in REFERENCES if of == layer) for layer in LAYERS}
+
+
 def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str]) -> dict[str, Any]:
     item: dict[str, Any] = {"id": ids[id(span)]}
+    references = _REFERENCE_KEYS[layer]
     for key, value in span.items():
         if key.startswith("_"):
             continue
-        if (layer, key) in REFERENCES and isinstance(value, dict):
+        if key in references and isinstance(value, dict):
             value = ids.get(id(value))
             if value is None and key == "anchor":
                 value = "dct"
@@ -157,7 +163,9 @@ def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] =
         doc, text = corpus.load(path)
         spans = suggest_layers(doc, text, layers, gazetteer, model)
         target = Path(out) / f"{doc['id']}.json"
-        atomic_write_json(target, suggestion_document(doc, spans), overwrite=overwrite)
+        suggestion = suggestion_document(doc, spans)
+        data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
+        atomic_write_bytes(target, data, overwrite=overwrite)
         result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
         if progress is not None:
             progress()
