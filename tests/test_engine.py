@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_build_still_gives_the_identical_folder(synthetic: C
     watcher.join()
     assert killed  # the kill happened during the build
     assert folder_differences(out, local_build) == []
-    engine.client.wait_for_workers(2, timeout=60)
+    engine.client.wait_for_workers(2, timeout=240)  # a restarted worker imports slowly on a loaded machine
 
 
 def test_a_cluster_restarted_mid_build_fails_clearly_and_leaves_out_untouched(synthetic: Corpus,
@@ -156,7 +156,7 @@ def test_a_cluster_restarted_mid_build_fails_clearly_and_leaves_out_untouched(sy
     watcher.join()
     assert not out.exists()
     assert not list(tmp_path.iterdir())  # no staging folder left either
-    engine.client.wait_for_workers(2, timeout=60)
+    engine.client.wait_for_workers(2, timeout=240)  # a restarted worker imports slowly on a loaded machine
 
 
 def test_the_cli_runs_both_commands_on_a_dask_scheduler(cli: Any, cluster: Any, corpus_copy: Corpus,
