@@ -25,6 +25,9 @@ With ``--engines``, the build is also timed in-process on each engine (``--stage
 ``--stage build-dask``: validate without cache, then write the dataset folder): the local engine with one
 worker per core, the Dask engine on a ``LocalCluster`` of 2 single-threaded workers (its start-up timed
 apart). The Dask rows report each worker's peak RSS (``ru_maxrss`` read on the worker) and the client's.
+Both rows report the CPU seconds of every process that did the work (``build_*_cpu_seconds``: the stage
+process and its reaped pool workers, or the client plus the Dask workers) and ``dask_vs_local_cpu``,
+the ratio to read on a shared machine, and the load average at the end.
 
 CPU-time throughputs (``*_cpu_docs_per_s``) are reported too: on a shared machine they are the
 fairer comparison between one-process stages.
