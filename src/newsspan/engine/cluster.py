@@ -77,7 +77,7 @@ def connect(scheduler: str) -> Iterator[Any]:
             yield client
         return
     try:
-        client = Client(scheduler)  # waits distributed.comm.timeouts.connect (30 s; DASK_DISTRIBUTED__COMM__...)
+        client = Client(scheduler)  # gives up after Dask's distributed.comm.timeouts.connect (30 s by default)
     except (OSError, ValueError, TypeError) as exc:
         raise EngineError(f"--scheduler {scheduler}: expected a running Dask scheduler (tcp://HOST:8786) or "
                           f"'local'; could not connect ({exc})") from None
