@@ -26,6 +26,9 @@ With ``--engines``, the build is also timed in-process on each engine (``--stage
 ``--stage build-dask``: validate without cache, then write the dataset folder): the local engine with one
 worker per core, the Dask engine on a ``LocalCluster`` of 2 single-threaded workers (its start-up timed
 apart). The Dask rows report each worker's peak RSS (``ru_maxrss`` read on the worker) and the client's.
+Both rows report the CPU seconds of every process that did the work (``build_*_cpu_seconds``: the stage
+process and its reaped pool workers, or the client plus the Dask workers) and ``dask_vs_local_cpu``,
+the ratio to read on a shared machine, and the load average at the end.
 
 CPU-time throughputs (``*_cpu_docs_per_s``) are reported too: on a shared machine they are the
 fairer comparison between one-process stages.
@@ -119,9 +122,19 @@ def _prepare_suggest() -> None:
     suggest_layers({"id": "warm-up", "metadata": {}}, "Warm-up: the minister said on Tuesday “it works”.")
 
 
+def _cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def stage_build_engine(root: Path, engine_name: str) -> dict[str, Any]:
-    """Validate (no cache) and build ``root`` into a temporary folder on one engine; Dask workers' peak RSS."""
+    """Validate (no cache) and build ``root`` into a temporary folder on one engine.
+
+    Reports wall seconds, the CPU seconds of every process that did the work (this one, its reaped
+    process-pool children, or the Dask workers) and the Dask workers' peak RSS.
+    """
     import tempfile
+    from contextlib import ExitStack
 
     from newsspan.corpus import Corpus
     from newsspan.dataset.build import build_dataset
@@ -130,31 +143,33 @@ def stage_build_engine(root: Path, engine_name: str) -> dict[str, Any]:
     corpus = Corpus(root)
     files = _files(root)
     extra: dict[str, Any] = {}
-    cluster = client = None
+    client = None
     engine: Any = LOCAL
-    if engine_name == "dask":
-        from distributed import Client, LocalCluster
+    with ExitStack() as stack:
+        if engine_name == "dask":
+            from distributed import Client
 
-        from newsspan.engine.cluster import DaskEngine
+            from newsspan.engine.cluster import DaskEngine, local_cluster
 
-        began = time.perf_counter()
-        cluster = LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None)
-        client = Client(cluster)
-        extra["cluster_start_seconds"] = round(time.perf_counter() - began, 2)
-        engine = DaskEngine(client)
-    wall, cpu = time.perf_counter(), time.process_time()
-    with tempfile.TemporaryDirectory(prefix="newsspan-bench-") as tmp:
-        report = engine.validate(corpus, files, jobs=0)
-        if not report.ok:
-            raise SystemExit(f"benchmark corpus is invalid: {report.problems[:3]}")
-        build_dataset(corpus, files, Path(tmp) / "dataset", engine=engine)
-    seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
-    if client is not None:
-        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-        extra["worker_peak_rss_mb"] = sorted(round(v, 1) for v in peaks.values())
-        extra["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        client.close()
-        cluster.close()
+            began = time.perf_counter()
+            cluster = stack.enter_context(local_cluster(n_workers=2))
+            client = stack.enter_context(Client(cluster))
+            extra["cluster_start_seconds"] = round(time.perf_counter() - began, 2)
+            engine = DaskEngine(client)
+        workers_cpu = sum(client.run(_cpu_seconds).values()) if client else 0.0
+        wall, cpu = time.perf_counter(), _cpu_seconds() + _cpu_seconds(resource.RUSAGE_CHILDREN)
+        with tempfile.TemporaryDirectory(prefix="newsspan-bench-") as tmp:
+            report = engine.validate(corpus, files, jobs=0)
+            if not report.ok:
+                raise SystemExit(f"benchmark corpus is invalid: {report.problems[:3]}")
+            build_dataset(corpus, files, Path(tmp) / "dataset", engine=engine)
+        seconds = time.perf_counter() - wall
+        cpu_seconds = _cpu_seconds() + _cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+        if client is not None:
+            cpu_seconds += sum(client.run(_cpu_seconds).values()) - workers_cpu
+            peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            extra["worker_peak_rss_mb"] = sorted(round(v, 1) for v in peaks.values())
+            extra["client_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return {"docs": len(files), "seconds": seconds, "cpu_seconds": cpu_seconds, **extra}
 
 
@@ -243,10 +258,13 @@ def bench_engines(docs: int, workdir: Path) -> dict[str, Any]:
         figures[f"build_{name}_seconds"] = round(output["seconds"], 1)
         figures[f"build_{name}_docs_per_s"] = round(output["docs"] / output["seconds"], 1)
         figures[f"build_{name}_peak_rss_mb"] = peak
+        figures[f"build_{name}_cpu_seconds"] = round(output["cpu_seconds"], 1)
         for key in ("cluster_start_seconds", "worker_peak_rss_mb", "client_peak_rss_mb"):
             if key in output:
                 figures[f"dask_{key}"] = output[key]
     figures["dask_vs_local_time"] = round(figures["build_dask_seconds"] / figures["build_local_seconds"], 2)
+    figures["dask_vs_local_cpu"] = round(figures["build_dask_cpu_seconds"] / figures["build_local_cpu_seconds"], 2)
+    figures["load_average"] = [round(x, 1) for x in os.getloadavg()]  # the 1, 5, 15-minute load at the end
     return figures
 
 

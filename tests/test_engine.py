@@ -1,6 +1,8 @@
 """The Dask engine on a real 2-worker LocalCluster: the same problems in the same order and a byte-identical
 dataset folder as the local engine; a worker killed mid-build still gives the identical folder; a cluster
-restarted mid-build is a clear failure that leaves --out untouched."""
+restarted mid-build is a clear failure that leaves --out untouched.
+
+One cluster serves the module; the synthetic corpus and its local build are made once."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -18,7 +21,7 @@ import pytest
 from newsspan.corpus import Corpus
 from newsspan.dataset.build import build_dataset, folder_differences
 from newsspan.engine import LOCAL, EngineError, open_engine
-from newsspan.engine.cluster import SCRATCH, DaskEngine, cut, partitions
+from newsspan.engine.cluster import SCRATCH, DaskEngine, ShardCutter, cut, local_cluster, partitions
 from newsspan.validation import annotation_files, validate
 
 from .conftest import load_synthetic_generator
@@ -26,15 +29,16 @@ from .test_scale import BREAKAGES, _edit, _seed_of
 
 distributed = pytest.importorskip("distributed")  # the [scale] extra; installed with [dev]
 
-DOCS = 1000
-SHARD_ROWS = 300  # several shards per config, so shard boundaries fall inside partitions
+DOCS = 2000
+#: Several shards per token and span config (a partition of 97 files holds ~9,000 span rows, so shard boundaries
+#: fall inside partitions, and 5,000 is no multiple of the 2,048/4,096-row row groups); one per documents split.
+SHARD_ROWS = 5000
 PARTITION = 97  # partitions that do not line up with shards or row groups
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Any:
-    with distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0",
-                                  silence_logs=40) as local, distributed.Client(local) as client:
+    with local_cluster(n_workers=2) as local, distributed.Client(local) as client:
         yield client
 
 
@@ -62,6 +66,17 @@ def test_partitions_keep_file_order_and_shards_are_cut_like_the_local_writer() -
     pieces = [("a", 5), ("b", 0), ("c", 4)]
     assert cut(pieces, 4) == [[("a", 0, 4)], [("a", 4, 1), ("c", 0, 3)], [("c", 3, 1)]]
     assert cut([("a", 4)], 4) == [[("a", 0, 4)]]
+    streamed = ShardCutter(4)  # the same shards when the counts arrive one partition at a time
+    assert [streamed.add(*piece) for piece in pieces] == [[[("a", 0, 4)]], [], [[("a", 4, 1), ("c", 0, 3)]]]
+    assert streamed.rest() == [[("c", 3, 1)]]
+
+
+def test_the_cluster_scratch_space_is_a_temporary_folder(cluster: Any) -> None:
+    folders = cluster.run(lambda dask_worker: dask_worker.local_directory).values()
+    assert len(folders) == 2
+    for folder in folders:
+        assert Path(folder).is_relative_to(Path(tempfile.gettempdir()).resolve())
+        assert not Path(folder).is_relative_to(Path.cwd())
 
 
 def test_the_dask_build_is_byte_identical_to_the_local_build(synthetic: Corpus, local_build: Path,
@@ -70,6 +85,8 @@ def test_the_dask_build_is_byte_identical_to_the_local_build(synthetic: Corpus, 
     result = build_dataset(synthetic, [], out, shard_rows=SHARD_ROWS, engine=engine)
     assert result.tables.documents == DOCS
     assert len(result.tables.configs["spans"]["train"].files) > 1  # more than one shard was cut
+    assert set(result.tables.counted) == {name for config in ("documents", "ner", "spans")  # counted on workers
+                                          for files in result.tables.configs[config].values() for name in files.files}
     assert sorted(p.name for p in out.rglob("*.parquet")) == sorted(p.name for p in local_build.rglob("*.parquet"))
     assert folder_differences(out, local_build) == []
     assert not list(tmp_path.glob(".*"))  # no staging or scratch left
@@ -126,7 +143,7 @@ def test_a_worker_killed_mid_build_still_gives_the_identical_folder(synthetic: C
     watcher.join()
     assert killed  # the kill happened during the build
     assert folder_differences(out, local_build) == []
-    engine.client.wait_for_workers(2, timeout=60)
+    engine.client.wait_for_workers(2, timeout=240)  # a restarted worker imports slowly on a loaded machine
 
 
 def test_a_cluster_restarted_mid_build_fails_clearly_and_leaves_out_untouched(synthetic: Corpus,
@@ -139,7 +156,7 @@ def test_a_cluster_restarted_mid_build_fails_clearly_and_leaves_out_untouched(sy
     watcher.join()
     assert not out.exists()
     assert not list(tmp_path.iterdir())  # no staging folder left either
-    engine.client.wait_for_workers(2, timeout=60)
+    engine.client.wait_for_workers(2, timeout=240)  # a restarted worker imports slowly on a loaded machine
 
 
 def test_the_cli_runs_both_commands_on_a_dask_scheduler(cli: Any, cluster: Any, corpus_copy: Corpus,
@@ -179,7 +196,7 @@ def test_scheduler_local_starts_a_local_cluster_from_the_command(corpus_copy: Co
     assert done.returncode == 0, done.stderr
     assert '"ok": true' in done.stdout
     unreachable = newsspan("validate", "--root", corpus_copy.root, "--engine", "dask", "--scheduler",
-                           "tcp://127.0.0.1:9")
+                           "tcp://127.0.0.1:9", DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s")
     assert unreachable.returncode == 1 and "Traceback" not in unreachable.stderr
     assert "--scheduler tcp://127.0.0.1:9: expected a running Dask scheduler" in unreachable.stderr
 

@@ -139,6 +139,9 @@ class Tables:
 
     configs: dict[str, dict[str, SplitFiles]]
     documents: int
+    #: Statistics of some files counted where they were written (file -> :func:`.stats.file_counts`), so the
+    #: caller need not read them again; files not in it are read by :func:`.stats.compute`.
+    counted: dict[str, Any] = field(default_factory=dict)
 
     def splits(self, config: str) -> list[str]:
         return list(self.configs[config])

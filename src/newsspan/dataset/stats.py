@@ -147,19 +147,47 @@ def _length_summary(histogram: Counter[int]) -> dict[str, float | int | None]:
             "max": max(histogram)}
 
 
+#: The configs whose files :func:`compute` reads.
+COUNTED_CONFIGS = ("documents", "ner", "spans")
+
+
+def file_counts(folder: Path, config: str, name: str) -> Any:
+    """What :func:`compute` counts in one file of ``config`` (one of :data:`COUNTED_CONFIGS`): it adds these up,
+    so they may be counted anywhere the file is, e.g. by the worker that wrote it."""
+    files = (name,)
+    if config == "documents":
+        return document_counts(folder, files)
+    if config == "ner":
+        return token_counts(folder, files)
+    return span_counts(folder, files), span_lengths(folder, files)
+
+
 def compute(folder: Path, tables: Tables | None = None) -> dict[str, Any]:
-    """The corpus statistics of a dataset folder (``tables``: the files just written, if known)."""
+    """The corpus statistics of a dataset folder (``tables``: the files just written, if known; the files it has
+    counted already are not read again)."""
+    counted = tables.counted if tables is not None else {}
+
+    def counts(config: str, names: tuple[str, ...]) -> Iterator[Any]:
+        for name in names:
+            yield counted[name] if name in counted else file_counts(folder, config, name)
+
     per_split: dict[str, dict[str, Any]] = {}
     totals: Counter[str] = Counter()
     spans: Counter[tuple[str, ...]] = Counter()
     lengths: dict[str, Counter[int]] = {layer: Counter() for layer in LAYERS}
-    documents, ner, span_files = (_split_files(tables, folder, c) for c in ("documents", "ner", "spans"))
+    documents, ner, span_files = (_split_files(tables, folder, c) for c in COUNTED_CONFIGS)
     for split in documents:
-        for layer, histogram in span_lengths(folder, span_files.get(split, ())).items():
-            lengths[layer].update(histogram)
-        docs = document_counts(folder, documents[split])
-        tokens = token_counts(folder, ner.get(split, ()))
-        split_spans = span_counts(folder, span_files.get(split, ()))
+        docs: Counter[str] = Counter()
+        tokens: Counter[str] = Counter()
+        split_spans: Counter[tuple[str, ...]] = Counter()
+        for found, histograms in counts("spans", span_files.get(split, ())):
+            split_spans.update(found)
+            for layer, histogram in histograms.items():
+                lengths[layer].update(histogram)
+        for found in counts("documents", documents[split]):
+            docs.update(found)
+        for found in counts("ner", ner.get(split, ())):
+            tokens.update(found)
         totals.update(docs)
         totals.update(tokens)
         spans.update(split_spans)

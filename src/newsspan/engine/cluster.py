@@ -1,31 +1,39 @@
 """The Dask engine: files partitioned over the workers of a Dask ``distributed`` cluster (extra ``[scale]``).
 
-Partitions are consecutive runs of :data:`PARTITION_FILES` files in file order. Validation maps a
-partition to its problems; the client concatenates them in partition order, so the report is the
-local engine's. The build has two steps, so that the shards are the local writer's whatever the
-partitions:
+Partitions are consecutive runs of :data:`PARTITION_FILES` files in file order; only file names go
+through the scheduler, and only small summaries come back. Validation maps a partition to its
+problems; the client concatenates them in partition order, so the report is the local engine's.
+The build writes the local writer's shards whatever the partitions, in two kinds of task that overlap:
 
-1. each worker reads, converts and writes its partition's rows per config and split as Arrow IPC
-   files into a scratch folder inside the staging folder, and sends back row counts and headers;
-2. the client, knowing every partition's row counts, cuts each config and split into the same
-   shards the local writer cuts (``shard_rows`` rows each, in document order) and sends one task per
-   shard; the worker writes it with the local engine's :class:`~newsspan.dataset.parquet.ShardedWriter`
-   (same row groups, same parquet options), reading only the record batches it needs, and moves it
-   to its final name.
+1. a partition task reads, converts and writes its partition's rows per config and split as Arrow
+   IPC files into a scratch folder inside the staging folder, and sends back row counts and the
+   documents' headers (for the card's facts);
+2. as the row counts arrive in partition order, the client cuts each config and split into the
+   shards the local writer cuts (``shard_rows`` rows each, in document order) and submits a shard
+   task as soon as a shard's rows are all written (the last, shorter shards at the end); the worker
+   writes it with the local engine's :class:`~newsspan.dataset.parquet.ShardedWriter` (same row
+   groups, same parquet options), reading only the record batches it needs, counts the card's
+   statistics in it, and sends back its row and byte counts and those statistics. Scratch files are
+   removed as soon as every shard reading them is written, so the scratch folder holds a few
+   partitions, not the corpus.
 
-Every task writes under a fresh temporary name and renames when done, so a task that Dask reruns
-after a worker died writes the same bytes again and nothing half-written is kept. The scratch
-folder is removed before the client writes the card, Croissant and checksums.
+Shards are written under their index and renamed by the client to their final names
+(``<split>-0000k-of-0000n.parquet``) once the total is known. Every task writes under a fresh
+temporary name and renames when done, so a task that Dask reruns after a worker died writes the
+same bytes again and nothing half-written is kept. The scratch folder is removed before the client
+writes the card, Croissant and checksums.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
+import tempfile
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,20 +51,33 @@ IN_FLIGHT = 4
 SCRATCH = ".engine-parts"
 
 Key = tuple[str, str]  # (config, split)
+Piece = tuple[str, int, int]  # rows of a partition's scratch file: (file, offset, length)
+
+
+@contextmanager
+def local_cluster(**options: Any) -> Iterator[Any]:
+    """A ``distributed.LocalCluster`` of single-threaded worker processes whose scratch space (spilled data,
+    worker folders) is a fresh temporary folder, removed on exit: never the current folder or the repository."""
+    from distributed import LocalCluster
+
+    settings: dict[str, Any] = {"processes": True, "threads_per_worker": 1, "dashboard_address": None,
+                                "silence_logs": logging.ERROR, **options}
+    with tempfile.TemporaryDirectory(prefix="newsspan-dask-", ignore_cleanup_errors=True) as scratch, \
+            LocalCluster(local_directory=scratch, **settings) as cluster:
+        yield cluster
 
 
 @contextmanager
 def connect(scheduler: str) -> Iterator[Any]:
-    """A ``distributed.Client`` of the scheduler at ``scheduler``, or of a new ``LocalCluster`` for ``local``."""
-    from distributed import Client, LocalCluster
+    """A ``distributed.Client`` of the scheduler at ``scheduler``, or of a new :func:`local_cluster` for ``local``."""
+    from distributed import Client
 
     if scheduler == "local":
-        with LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        with local_cluster() as cluster, Client(cluster) as client:
             yield client
         return
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler)  # gives up after Dask's distributed.comm.timeouts.connect (30 s by default)
     except (OSError, ValueError, TypeError) as exc:
         raise EngineError(f"--scheduler {scheduler}: expected a running Dask scheduler (tcp://HOST:8786) or "
                           f"'local'; could not connect ({exc})") from None
@@ -78,7 +99,7 @@ class DaskEngine:
         self.client = client
         self.partition_files = partition_files
 
-    def _results(self, function: Callable[..., Any], parts: list[Any], *args: Any) -> Iterator[Any]:
+    def _results(self, function: Callable[..., Any], parts: Iterable[Any], *args: Any) -> Iterator[Any]:
         """``function(part, *args)`` for every part on the cluster; results in part order.
 
         At most :data:`IN_FLIGHT` tasks per worker are submitted ahead of the result being read, so
@@ -125,49 +146,136 @@ class DaskEngine:
             raise ValueError(f"shard_rows: expected a positive number of rows; found {shard_rows}")
         scratch = folder / SCRATCH
         scratch.mkdir(parents=True, exist_ok=True)
+        shards = ShardTasks(self.client, str(scratch), shard_rows)
+        documents = 0
         try:
-            parts = partitions([os.path.abspath(file) for file in files], self.partition_files)
-            counts: dict[Key, list[tuple[str, int]]] = {}
-            documents = 0
+            parts = enumerate([os.path.abspath(f) for f in part] for part in partitions(files, self.partition_files))
             args = (os.path.abspath(corpus.root), str(scratch))
-            for index, (rows, headers) in enumerate(self._results(convert_partition, _indexed(parts), *args)):
+            for index, (rows, headers) in enumerate(self._results(convert_partition, parts, *args)):
                 for key, n in rows.items():
-                    counts.setdefault(key, []).append((part_file(str(scratch), key, index), n))
+                    shards.add(key, part_file(str(scratch), key, index), n)
+                shards.collect()
                 documents += len(headers)
                 for header in headers if on_document else ():
                     on_document(header)
-            written = self._write_shards(counts, folder, shard_rows)
+            written = shards.finish()
+            counted: dict[str, Any] = {}
+            for (config, split), done in written.items():
+                (folder / "data" / config).mkdir(parents=True, exist_ok=True)
+                for index, (_, _, counts) in enumerate(done):
+                    name = f"data/{config}/{shard_name(split, index, len(done))}"
+                    os.replace(shards.target(config, split, index), folder / name)
+                    if counts is not None:
+                        counted[name] = counts
         finally:
+            shards.cancel()
             shutil.rmtree(scratch, ignore_errors=True)
         configs: dict[str, dict[str, Any]] = {config: {} for config in CONFIGS}
         for split in splits():
             for config in CONFIGS:
-                shards = written.get((config, split))
-                if shards:
-                    names = tuple(f"data/{config}/{shard_name(split, i, len(shards))}" for i in range(len(shards)))
-                    configs[config][split] = SplitFiles(sum(r for r, _ in shards), sum(b for _, b in shards), names)
-        return Tables(configs, documents)
+                done = written.get((config, split))
+                if done:
+                    names = tuple(f"data/{config}/{shard_name(split, i, len(done))}" for i in range(len(done)))
+                    configs[config][split] = SplitFiles(sum(r for r, _, _ in done), sum(b for _, b, _ in done),
+                                                        names)
+        return Tables(configs, documents, counted)
 
-    def _write_shards(self, counts: dict[Key, list[tuple[str, int]]], folder: Path,
-                      shard_rows: int) -> dict[Key, list[tuple[int, int]]]:
-        """One task per shard; ``(rows, bytes)`` of every shard per config and split, in shard order."""
-        from ..dataset.parquet import shard_name
 
-        tasks: list[tuple[Key, Any]] = []
-        for (config, split), pieces in counts.items():
-            shards = cut(pieces, shard_rows)
-            (folder / "data" / config).mkdir(parents=True, exist_ok=True)
-            for index, shard in enumerate(shards):
-                target = str(folder / "data" / config / shard_name(split, index, len(shards)))
-                tasks.append(((config, split), self.client.submit(
-                    write_shard, shard, config, split, shard_rows, target, str(folder / SCRATCH), pure=False)))
-        written: dict[Key, list[tuple[int, int]]] = {}
-        try:
-            for key, future in tasks:
-                written.setdefault(key, []).append(_result(future))
-        finally:
-            self.client.cancel([future for _, future in tasks])
-        return written
+class ShardCutter:
+    """Cuts one config and split into shards of ``shard_rows`` rows, in order, as partitions' row counts arrive."""
+
+    def __init__(self, shard_rows: int):
+        self.shard_rows = shard_rows
+        self.current: list[Piece] = []  # the shard being filled
+        self.room = shard_rows
+
+    def add(self, file: str, rows: int) -> list[list[Piece]]:
+        """Lay ``rows`` rows of ``file`` after those seen so far; the shards this completes."""
+        full: list[list[Piece]] = []
+        offset = 0
+        while offset < rows:
+            take = min(self.room, rows - offset)
+            self.current.append((file, offset, take))
+            offset += take
+            self.room -= take
+            if self.room == 0:
+                full.append(self.current)
+                self.current, self.room = [], self.shard_rows
+        return full
+
+    def rest(self) -> list[list[Piece]]:
+        """The last, shorter shard (none when the rows filled whole shards)."""
+        return [self.current] if self.current else []
+
+
+def cut(pieces: list[tuple[str, int]], shard_rows: int) -> list[list[Piece]]:
+    """The shards of one config and split: ``(file, offset, length)`` pieces of ``shard_rows`` rows each,
+    from the partitions' files of ``(file, rows)`` laid end to end in order."""
+    cutter = ShardCutter(shard_rows)
+    return [shard for file, rows in pieces for shard in cutter.add(file, rows)] + cutter.rest()
+
+
+class ShardTasks:
+    """The client's side of the shards: a task per shard as soon as its rows are known, scratch files removed
+    once every shard that reads them is written.
+
+    Shards are written under their index in the scratch folder (the total, part of the final name, is known
+    only at the end); :meth:`finish` returns ``(rows, bytes)`` per shard, and the caller renames them.
+    """
+
+    def __init__(self, client: Any, scratch: str, shard_rows: int):
+        self.client, self.scratch, self.shard_rows = client, scratch, shard_rows
+        self.cutters: dict[Key, ShardCutter] = {}
+        self.running: dict[tuple[Key, int], tuple[Any, set[str]]] = {}
+        self.written: dict[Key, dict[int, tuple[int, int, Any]]] = {}
+        self.readers: dict[str, int] = {}  # scratch file -> shards submitted and not yet written that read it
+
+    def target(self, config: str, split: str, index: int) -> str:
+        """Where shard ``index`` of a config and split is written before it gets its final name."""
+        return os.path.join(self.scratch, f"shard-{config}-{split}-{index:05d}.parquet")
+
+    def add(self, key: Key, file: str, rows: int) -> None:
+        """``rows`` more rows of ``key`` in ``file``: submit every shard they complete."""
+        for pieces in self.cutters.setdefault(key, ShardCutter(self.shard_rows)).add(file, rows):
+            self._submit(key, pieces)
+
+    def _submit(self, key: Key, pieces: list[Piece]) -> None:
+        index = len(self.written.setdefault(key, {})) + sum(1 for k, _ in self.running if k == key)
+        future = self.client.submit(write_shard, pieces, key[0], key[1], self.shard_rows,
+                                    self.target(*key, index), self.scratch, pure=False, priority=1)
+        files = {file for file, _, _ in pieces}
+        for file in files:
+            self.readers[file] = self.readers.get(file, 0) + 1
+        self.running[key, index] = (future, files)
+
+    def collect(self, wait: bool = False) -> None:
+        """Record the shards written (all of them when ``wait``); remove scratch files no shard needs any more."""
+        for (key, index), (future, files) in list(self.running.items()):
+            if not (wait or future.done()):
+                continue
+            self.written[key][index] = _result(future)
+            del self.running[key, index]
+            future.release()
+            needed = {file for file, _, _ in self.cutters[key].current}
+            for file in files:
+                self.readers[file] -= 1
+                if not self.readers[file] and file not in needed:
+                    with contextlib.suppress(OSError):
+                        os.remove(file)
+
+    def finish(self) -> dict[Key, list[tuple[int, int, Any]]]:
+        """Submit the last shard of every config and split (the documents' first: the largest rows), wait for all
+        shards; ``(rows, bytes, statistics)`` of every shard per config and split, in shard order."""
+        for key in sorted(self.cutters, key=lambda key: key[0] != "documents"):
+            for pieces in self.cutters[key].rest():
+                self._submit(key, pieces)
+            self.cutters[key].current = []
+        self.collect(wait=True)
+        return {key: [done[i] for i in range(len(done))] for key, done in self.written.items()}
+
+    def cancel(self) -> None:
+        """Cancel the shards still running (the work was abandoned)."""
+        self.client.cancel([future for future, _ in self.running.values()])
 
 
 def _result(future: Any) -> Any:
@@ -190,28 +298,6 @@ def _result(future: Any) -> Any:
 def _absolute(path: str | Path) -> str:
     """A local path made absolute (workers may run elsewhere); an fsspec URL as it is."""
     return storage.location(path) if storage.is_url(path) else os.path.abspath(path)
-
-
-def _indexed(parts: list[Sequence[str]]) -> list[tuple[int, Sequence[str]]]:
-    return list(enumerate(parts))
-
-
-def cut(pieces: list[tuple[str, int]], shard_rows: int) -> list[list[tuple[str, int, int]]]:
-    """The shards of one config and split: ``(file, offset, length)`` pieces of ``shard_rows`` rows each,
-    from the partitions' files of ``(file, rows)`` laid end to end in order."""
-    shards: list[list[tuple[str, int, int]]] = [[]]
-    room = shard_rows
-    for file, rows in pieces:
-        offset = 0
-        while offset < rows:
-            if room == 0:
-                shards.append([])
-                room = shard_rows
-            take = min(room, rows - offset)
-            shards[-1].append((file, offset, take))
-            offset += take
-            room -= take
-    return [shard for shard in shards if shard]
 
 
 def part_file(scratch: str, key: Key, index: int) -> str:
@@ -268,12 +354,14 @@ def convert_partition(indexed: tuple[int, Sequence[str]], root: str, scratch: st
     return rows, headers
 
 
-def write_shard(pieces: list[tuple[str, int, int]], config: str, split: str, shard_rows: int, target: str,
-                scratch: str) -> tuple[int, int]:
-    """Write one shard from its pieces with the local engine's writer; ``(rows, bytes)`` as it counts them."""
-
+def write_shard(pieces: list[Piece], config: str, split: str, shard_rows: int, target: str,
+                scratch: str) -> tuple[int, int, Any]:
+    """Write one shard from its pieces with the local engine's writer; ``(rows, bytes)`` as it counts them and
+    the statistics the card needs of it (:func:`newsspan.dataset.stats.file_counts`), so the client need not
+    read it again."""
     from ..dataset.features import config_features
     from ..dataset.parquet import ROW_GROUP_ROWS, ShardedWriter
+    from ..dataset.stats import COUNTED_CONFIGS, file_counts
 
     folder = Path(scratch) / f"shard-{uuid.uuid4().hex}"
     folder.mkdir()
@@ -284,7 +372,8 @@ def write_shard(pieces: list[tuple[str, int, int]], config: str, split: str, sha
     [written] = writer.close()
     os.replace(written, target)
     shutil.rmtree(folder, ignore_errors=True)
-    return writer.rows, writer.num_bytes
+    counts = file_counts(Path(target).parent, config, Path(target).name) if config in COUNTED_CONFIGS else None
+    return writer.rows, writer.num_bytes, counts
 
 
 def _rows(file: str, offset: int, length: int) -> Iterator[Any]:
