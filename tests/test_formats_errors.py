@@ -301,3 +301,22 @@ def test_unknown_timex_placeholders_cover_every_schema_type_and_pass_validation(
     assert set(UNKNOWN_TIMEX_VALUE) == set(timex_types())
     for kind, value in UNKNOWN_TIMEX_VALUE.items():
         assert _timex_expectation(kind, value) is None, (kind, value)
+
+
+def test_label_studio_link_to_a_rejected_region_is_no_follow_on_problem(tmp_path, seed_document):
+    """A speaker relation to a region with a wrong text: the region's problem is reported, not a dangling link
+    as well (that one would ask to fix the relation); a relation to an id no region has stays a problem."""
+    label_studio.export([seed_document], tmp_path)
+    path = tmp_path / "tasks.json"
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    result = tasks[0]["annotations"][0]["result"]
+    speaker = next(r for r in result if r.get("type") == "relation" and r.get("labels") == ["speaker"])
+    index, region = next((k, r) for k, r in enumerate(result) if r.get("id") == speaker["to_id"])
+    region["value"]["text"] = region["value"]["text"] + "x"
+    result.append({**speaker, "to_id": "no-such-region"})
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    problems = label_studio.read(path).problems
+    assert codes(problems) == {
+        (f"/0/annotations/0/result/{index}/value", "import-text-mismatch"),
+        (f"/0/annotations/0/result/{len(result) - 1}/to_id", "import-dangling-link"),
+    }

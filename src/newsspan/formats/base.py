@@ -308,6 +308,7 @@ class DocumentBuilder:
         self.source: SourceText | None = None
         self.options = current_options()
         self.skipped_keys: set[str] = set()
+        self.rejected_keys: set[str] = set()
         self._utf16: tuple[str, Utf16Index] | None = None
         self._by_key: dict[str, SpanDraft] = {}
 
@@ -352,6 +353,16 @@ class DocumentBuilder:
             self.problem(where, code, f"expected {expected}; found {label!r} on {quoted(text)}")
         else:
             self.skip(where, label, text, reason if code == "import-unknown-label" else f"{code}: {reason}", key)
+
+    def reject(self, key: str) -> None:
+        """Note that the span with source key ``key`` had a problem of its own."""
+        self.rejected_keys.add(key)
+
+    def dangling(self, where: str, keys: tuple[str, ...], message: str) -> None:
+        """An ``import-dangling-link`` problem, unless a key names a rejected span: its own problem is the one
+        to fix, and a second one would ask to fix the link instead (a follow-on)."""
+        if not any(key in self.rejected_keys for key in keys):
+            self.problem(where, "import-dangling-link", message)
 
     def attached_to_skipped(self, where: str, key: str, what: str) -> bool:
         """True (and listed) when ``key`` names a skipped span: a line about it is skipped, not an error."""
@@ -500,8 +511,8 @@ class DocumentBuilder:
             if target is None and self.attached_to_skipped(draft.where, key, name):
                 continue
             if target is None:
-                self.problem(draft.where, "import-dangling-link", f"expected {name} to name a span of the source; "
-                                                                 f"found {key!r}, which no usable span has")
+                self.dangling(draft.where, (key,), f"expected {name} to name a span of the source; "
+                                                   f"found {key!r}, which no usable span has")
             elif expected is not None and target.layer != expected:
                 self.problem(draft.where, "import-unknown-label",
                              f"expected {name} to point to an item of {expected}; found one of {target.layer} ({key})")

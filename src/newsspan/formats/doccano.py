@@ -179,11 +179,12 @@ def _spans(builder: DocumentBuilder, where: str, obj: dict[str, Any]) -> Found:
     label_map = builder.options.label_map
     for k, (ptr, span_id, start, end, label) in enumerate(rows):
         place = f"{where} {ptr}"
+        key = str(span_id if span_id is not None else f"#{k}")
         offsets = builder.source_span(place, start, end, utf16=True)
         if offsets is None:
+            builder.reject(key)
             continue
         start, end = offsets
-        key = str(span_id if span_id is not None else f"#{k}")
         own = label_table().get(label) if isinstance(label, str) else None
         if own is None or (label_map and label in label_map.entries):
             mapped = builder.target(place, label, builder.text[start:end], key=key)
@@ -210,7 +211,7 @@ def _relations(builder: DocumentBuilder, where: str, relations: list[Any], spans
         if any(builder.attached_to_skipped(place, str(rel.get(end)), str(kind)) for end in ("from_id", "to_id")):
             continue
         if not isinstance(source, SpanDraft) or target is None:
-            builder.problem(place, "import-dangling-link",
+            builder.dangling(place, (str(rel.get("from_id")), str(rel.get("to_id"))),
                             f"expected from_id and to_id naming spans of this line (from_id a layer span); "
                             f"found {rel.get('from_id')!r} -> {rel.get('to_id')!r}")
         elif kind in subspan_fields(source.layer) and isinstance(target, tuple) and target[0] == kind:

@@ -397,6 +397,13 @@ class _Regions:
                                         stated if isinstance(stated, str) else None)
 
     def _region(self, where: str, r: dict[str, Any]) -> None:
+        """One labelled region; when it has a problem, links to it are no follow-on problem."""
+        known = len(self.builder.problems)
+        self._add_region(where, r)
+        if len(self.builder.problems) > known:
+            self.builder.reject(str(r.get("id")))
+
+    def _add_region(self, where: str, r: dict[str, Any]) -> None:
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
         labels = value.get("labels")
         control, region_id = r.get("from_name"), str(r.get("id"))
@@ -449,8 +456,8 @@ class _Regions:
             return
         draft = self.drafts.get(str(r.get("id")))
         if draft is None or target not in (None, draft.layer):
-            self.builder.problem(where + "/id", "import-dangling-link",
-                                 f"expected {control} on a region of {target or 'a layer'}; "
+            self.builder.dangling(where + "/id", (str(r.get("id")),),
+                                  f"expected {control} on a region of {target or 'a layer'}; "
                                  f"found it on {r.get('id')!r}")
             return
         values = value.get("text") if r.get("type") == "textarea" else value.get("choices")
@@ -476,18 +483,18 @@ class _Regions:
             return
         draft = self.drafts.get(from_id)
         if draft is None:
-            self.builder.problem(where + "/from_id", "import-dangling-link",
+            self.builder.dangling(where + "/from_id", (from_id,),
                                  f"expected the id of a layer region; found {from_id!r}")
         elif label in subspan_fields(draft.layer):
             part = self.parts.get(to_id)
             if part is None or part[0] != label:
-                self.builder.problem(where + "/to_id", "import-dangling-link",
+                self.builder.dangling(where + "/to_id", (to_id,),
                                      f"expected the id of a {PARTS[label]} region; found {to_id!r}")
             else:
                 draft.subspans[label] = part[1]
         elif (draft.layer, label) in REFERENCES:
             if to_id not in self.drafts:
-                self.builder.problem(where + "/to_id", "import-dangling-link",
+                self.builder.dangling(where + "/to_id", (to_id,),
                                      f"expected the id of a region of {REFERENCES[(draft.layer, label)]}; "
                                      f"found {to_id!r}")
             else:

@@ -192,6 +192,8 @@ def read_file(path: Path, ts: Any) -> ImportResult:
         for fs in cas.select(TYPE[layer]):
             where = f"xmi:id {fs.xmiID}"
             offsets = builder.source_span(where, fs.begin, fs.end)
+            if offsets is None:
+                builder.reject(str(fs.xmiID))
             draft = _draft(builder, layer, fs, where, offsets) if offsets else None
             if draft is not None:
                 drafts[fs.xmiID] = (draft, fs)
@@ -300,7 +302,7 @@ def _resolve(builder: DocumentBuilder, draft: SpanDraft, fs: Any, drafts: dict[i
         if target.xmiID in drafts:
             draft.links[name] = str(target.xmiID)
         else:
-            builder.problem(draft.where, "import-dangling-link",
+            builder.dangling(draft.where, (str(target.xmiID),),
                             f"expected {feature} to name a span of this document; found xmi:id {target.xmiID}")
     for name in ("source", "cue") if draft.layer == "quotations" else ():
         part = fs.get(name)
