@@ -6,13 +6,12 @@ articles these rules came from are in tests/fixtures/suggest_heldout.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from newsspan.suggest.dates import suggest_dates
 from newsspan.suggest.entities import suggest_entities
-from newsspan.suggest.pipeline import suggest_layers
+
+from .test_suggest import _quotes
 
 
 def _dates(text: str, dct: str) -> list[tuple[str, str, str]]:
@@ -44,14 +43,6 @@ def _dates(text: str, dct: str) -> list[tuple[str, str, str]]:
 ])
 def test_dates_of_the_held_out_styles(text: str, dct: str, expected: list) -> None:
     assert _dates(text, dct) == expected
-
-
-def _quotes(text: str) -> list[tuple[Any, ...]]:
-    doc = {"id": "x", "metadata": {"published": {"date": "2026-02-04", "earliest": None, "latest": None}}}
-    spans = suggest_layers(doc, text, ("entities", "quotations"))
-    names = {e["id"]: e["text"] for e in spans["entities"]}
-    return [(q["text"], q["form"], (q["source"] or {}).get("text"), (q["cue"] or {}).get("text"),
-             names.get(q["speaker"])) for q in spans["quotations"]]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

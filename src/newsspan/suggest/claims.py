@@ -19,25 +19,27 @@ from .common import make_span, provenance, sentences
 from .matching import cue_pattern
 from .matching import search as _search
 
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|"
-                     r"trillion|dozen|half|percent|per cent)\b", re.I)
+#: Cue lists of the check-worthiness rules. The case-insensitive word lists are ``cue_pattern``s (the same
+#: matches as re, looked up in the words of the text; see matching.py); the rest stay plain regexes.
+_NUMBER = cue_pattern(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|"
+                      r"trillion|dozen|half|percent|per cent)\b", re.I)
 _SUPERLATIVE = re.compile(r"\b(?:largest|biggest|highest|lowest|smallest|top|most|least|best|worst|first|last|only|"
                           r"record|fastest|slowest|oldest|newest|longest|\w+est)\b", re.I)
-_COMPARISON = re.compile(r"\b(?:more|less|fewer|higher|lower|larger|smaller|greater|increase[sd]?|decrease[sd]?|"
-                         r"rose|risen|fell|fallen|grew|grown|doubled|tripled|halved|surged|dropped|declined|"
-                         r"compared|than)\b", re.I)
-_CAUSATION = re.compile(r"\b(?:because|due to|led to|leads to|lead to|caused|causes|resulted in|results in|"
-                        r"as a result|owing to|thanks to|blamed|triggered|responsible for)\b", re.I)
+_COMPARISON = cue_pattern(r"\b(?:more|less|fewer|higher|lower|larger|smaller|greater|increase[sd]?|decrease[sd]?|"
+                          r"rose|risen|fell|fallen|grew|grown|doubled|tripled|halved|surged|dropped|declined|"
+                          r"compared|than)\b", re.I)
+_CAUSATION = cue_pattern(r"\b(?:because|due to|led to|leads to|lead to|caused|causes|resulted in|results in|"
+                         r"as a result|owing to|thanks to|blamed|triggered|responsible for)\b", re.I)
 _RULES = re.compile(r"\b(?:law|laws|act|constitution|regulation|regulations|rule|rules|requires?|prohibits?|"
                     r"bans?|banned|mandates?|illegal|legal|under the|article \d+|court ruled|ordinance)\b", re.I)
 _UNCERTAIN = re.compile(r"\b(?:will help|will boost|will strengthen|will improve|will increase|will lead|"
                         r"will create|will bring|will make|will become|could|might|may|would|likely|expected to "
                         r"(?:grow|rise|fall|increase|reach|boost)|forecasts?|projected|predicts?|is set to become)\b",
                         re.I)
-_OPINION = re.compile(r"\b(?:friendly|excellent|important|significant|historic|unique|strong|great|win-win|crucial|"
-                      r"vital|remarkable|valuable|timely|brotherly|cordial|deep|successful|good|bad|best|beautiful|"
-                      r"wonderful|commendable|impressive|terrible|unfortunate|welcome|should|must|believe|"
-                      r"think|feel|hope|convinced|proud|happy|glad|seen as|regarded as|considered)\b", re.I)
+_OPINION = cue_pattern(r"\b(?:friendly|excellent|important|significant|historic|unique|strong|great|win-win|crucial|"
+                       r"vital|remarkable|valuable|timely|brotherly|cordial|deep|successful|good|bad|best|beautiful|"
+                       r"wonderful|commendable|impressive|terrible|unfortunate|welcome|should|must|believe|"
+                       r"think|feel|hope|convinced|proud|happy|glad|seen as|regarded as|considered)\b", re.I)
 _FRAME = re.compile(r"^\s*(?:I|We)\s+(?:am|are|was|were|have|had)?\s*(?:firmly\s+|strongly\s+|fully\s+)?"
                     r"(?:convinced|confident|sure|certain|believe|think|feel|hope|know|expect|trust|understand)"
                     r"\s+(?:that\s+)?", re.I)
@@ -136,9 +138,3 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
     for claim in claims:
         claim["provenance"] = provenance("claims")
     return sorted(claims, key=lambda c: c["start"])
-
-
-# Speed: the case-insensitive cue-word lists above, looked up in the words of the text (same matches as re;
-# see matching.py). Case-sensitive lists and patterns with few fixed words are as fast in re and stay there.
-_NUMBER, _COMPARISON, _CAUSATION, _OPINION = (
-    cue_pattern(p.pattern, p.flags) for p in (_NUMBER, _COMPARISON, _CAUSATION, _OPINION))
