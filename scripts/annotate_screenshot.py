@@ -19,33 +19,27 @@ import time
 from pathlib import Path
 
 import uvicorn
+from browser import CHROMIUM  # scripts/browser.py: the one way scripts and tests start chromium
+from browser import chromium as browser_of
 
 from newsspan.annotate.app import create_app
 from newsspan.files import FileExistsRefusal, atomic_write_bytes
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def screenshot(url: str, span: str, width: int, height: int, chromium: str) -> bytes:
     """PNG of the page's viewport with the span ``span`` (layer:id) selected."""
-    from playwright.sync_api import sync_playwright
-
     layer, span_id = span.split(":")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
-            page.goto(url)
-            page.wait_for_selector("#text .seg")
-            page.check(f"input[name=layer][value={layer}]")
-            page.click(f"#span-list button:text-is('{span_id}')")
-            page.evaluate("document.activeElement.blur(); document.querySelector('.side').scrollTop = 0")
-            page.wait_for_timeout(300)
-            return page.screenshot()
-        finally:
-            browser.close()
+    with browser_of(chromium) as browser:
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+        page.goto(url)
+        page.wait_for_selector("#text .seg")
+        page.check(f"input[name=layer][value={layer}]")
+        page.click(f"#span-list button:text-is('{span_id}')")
+        page.evaluate("document.activeElement.blur(); document.querySelector('.side').scrollTop = 0")
+        page.wait_for_timeout(300)
+        return page.screenshot()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--span", default="quotations:q3", help="layer:id of the span to select (default q3)")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=800)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--force", action="store_true", help="replace an existing screenshot")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:

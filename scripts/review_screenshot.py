@@ -13,30 +13,25 @@ import sys
 import tempfile
 from pathlib import Path
 
+from browser import CHROMIUM  # scripts/browser.py: the one way scripts and tests start chromium
+from browser import chromium as browser_of
+
 from newsspan.corpus import Corpus
 from newsspan.files import FileExistsRefusal, atomic_write_bytes
 from newsspan.review.site import write_review
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_ID = "islamabadpost-214638"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def screenshot(page_file: Path, focus: str, width: int, height: int, chromium: str) -> bytes:
     """PNG of the page's viewport with the chip ``focus`` focused (its tooltip open)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
-            page.goto(page_file.as_uri())
-            page.focus(focus)
-            page.evaluate("window.scrollTo(0, 0)")
-            return page.screenshot()
-        finally:
-            browser.close()
+    with browser_of(chromium) as browser:
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+        page.goto(page_file.as_uri())
+        page.focus(focus)
+        page.evaluate("window.scrollTo(0, 0)")
+        return page.screenshot()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--focus", default="#q1", help="CSS selector of the chip to focus (default: #q1)")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=900)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--chromium", default=CHROMIUM)
     parser.add_argument("--force", action="store_true", help="replace an existing screenshot")
     args = parser.parse_args(argv)
     out = args.out.resolve()

@@ -59,6 +59,28 @@ def copy_corpus(root: Path) -> Corpus:
     return Corpus(root)
 
 
+def load_script(name: str):
+    """scripts/<name>.py as a module, registered under ``name`` (loaded once)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, started as the screenshot scripts start it (scripts/browser.py)."""
+    helper = load_script("browser")
+    if not Path(helper.CHROMIUM).exists():
+        pytest.fail(f"the browser tests need Debian's chromium at {helper.CHROMIUM}: apt-get install chromium "
+                    "(or set NEWSSPAN_CHROMIUM to a Chromium executable)", pytrace=False)
+    with helper.chromium() as chromium:
+        yield chromium
+
+
 @pytest.fixture(scope="session")
 def seed_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's corpus built once per session (``build --no-load``, from a copy: nothing is written
@@ -111,14 +133,7 @@ def mutated(doc: dict[str, Any]) -> dict[str, Any]:
 
 def load_synthetic_generator():
     """scripts/make_synthetic_corpus.py as a module (registered by name: its process pool pickles functions)."""
-    if "make_synthetic_corpus" in sys.modules:  # load once: pickled functions must resolve to the same module
-        return sys.modules["make_synthetic_corpus"]
-    script = REPO / "scripts" / "make_synthetic_corpus.py"
-    spec = importlib.util.spec_from_file_location("make_synthetic_corpus", script)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("make_synthetic_corpus")  # once: pickled functions must resolve to the same module
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ Playwright needs its own Firefox build, which cannot be downloaded in this envir
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,6 @@ from newsspan.validation import validate
 from .annotate_support import copy_corpus, serve
 from .conftest import REPO, SEED_ID
 
-CHROMIUM = Path(os.environ.get("NEWSSPAN_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 pytestmark = pytest.mark.browser
 
 ARTICLE = ("WASHINGTON: President Joe Biden said on Monday that the economy grew 3% in 2025.\n"
@@ -54,19 +50,6 @@ RANGE_POINTS = """([start, end]) => {
   const x1 = rtl(c1) ? first.right - 1 : first.left + 1, x2 = rtl(c2) ? last.left + 1 : last.right - 1;
   return [x1, first.top + first.height / 2, x2, last.top + last.height / 2];
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"the annotate page tests need Debian's chromium at {CHROMIUM}: apt-get install chromium "
-                    "(or set NEWSSPAN_CHROMIUM to a Chromium executable)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Page:

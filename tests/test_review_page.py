@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 import subprocess
 import sys
@@ -35,9 +34,6 @@ from newsspan.validation import Problem
 from .conftest import REPO, SEED_ID, invoke, mutated, write_annotation
 
 XSS_ROOT = REPO / "tests" / "fixtures" / "review_xss"
-CHROMIUM = Path(os.environ.get("NEWSSPAN_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 runner = CliRunner()
 
 
@@ -342,19 +338,6 @@ def test_review_without_the_review_extra_names_the_extra_to_install(tmp_path):
 
 
 # --- a real browser ------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"the review-page tests need Debian's chromium at {CHROMIUM}: apt-get install chromium "
-                    "(or set NEWSSPAN_CHROMIUM to a Chromium executable)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:

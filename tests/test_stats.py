@@ -115,3 +115,8 @@ def test_stats_refuses_invalid_input_and_missing_folders(corpus: Corpus, tmp_pat
     result = invoke(["stats", "--root", str(tmp_path), "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["errors"][0]["code"] == "json-malformed"
+    people = invoke(["stats", "--root", str(tmp_path)])
+    assert people.exit_code == 1 and "refusing to count invalid annotations" in people.output, people.output
+    split = invoke(["split", "--root", str(tmp_path)])
+    assert split.exit_code == 1 and "refusing to split invalid annotations" in split.output, split.output
+    assert broken.read_text(encoding="utf-8") == "{not json"  # split changed nothing

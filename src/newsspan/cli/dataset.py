@@ -37,13 +37,14 @@ DistAlias = Annotated[
     typer.Option("--dist", hidden=True, help="Old name of --out."),
 ]
 
-REFUSAL = "refusing to build from invalid annotations (fix the problems above)"
+#: The last line of a command that will not work on invalid annotations; {task} says what it would have done.
+REFUSAL = "refusing to {task} invalid annotations (fix the problems above)"
 
 
 def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, use_cache: bool = True,
-                    engine: Engine = LOCAL) -> list[str]:
+                    engine: Engine = LOCAL, task: str = "build from") -> list[str]:
     """The annotation files to build from, validated (incrementally with ``use_cache``); exits 1 (printing the
-    problems) if any is invalid.
+    problems, then "refusing to ``task`` invalid annotations") if any is invalid.
 
     With ``use_cache``, incremental: files unchanged since they last passed are not checked again (and the
     cache in ROOT/.newsspan-cache/ is updated). File names are strings: 100,000 ``Path`` objects held
@@ -53,8 +54,8 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, 
 
     files = selected_files(corpus, paths, as_json, names=True)
     jobs = 0 if len(files) >= PARALLEL_FROM else 1
-    validate_or_exit(corpus, files, as_json, refusal=REFUSAL, jobs=jobs, use_cache=use_cache, progress="validating",
-                     engine=engine)
+    validate_or_exit(corpus, files, as_json, refusal=REFUSAL.replace("{task}", task), jobs=jobs, use_cache=use_cache,
+                     progress="validating", engine=engine)
     return files
 
 
@@ -180,7 +181,7 @@ def stats_command(
         numbers = stats.compute(folder)
     else:
         corpus = Corpus(root)
-        files = validated_files(corpus, paths, as_json)
+        files = validated_files(corpus, paths, as_json, task="count")
         with progress_bar("counting", len(files), as_json) as advance:
             numbers = stats.of_annotations(corpus, files, on_document=advance)
     if as_json:
@@ -261,7 +262,7 @@ def split_command(
             raise ValueError(f"--by: expected one of {', '.join(GROUPINGS)}; found {by!r}")
     except ValueError as exc:
         raise fail(str(exc), 2, as_json=as_json) from None
-    files = validated_files(Corpus(root), paths, as_json)
+    files = validated_files(Corpus(root), paths, as_json, task="split")
     result = split_corpus(files, ratios=parsed, seed=seed, by=by, dry_run=dry_run)
     if as_json:
         print_json({"ok": True, "dry_run": dry_run, **result.to_dict()})

@@ -6,11 +6,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
+from rich import table as rich_table
 from rich.text import Text
 
 from ..model import LAYERS
+from ..validation.problems import printable
 from .app import console
+
+
+class Table(rich_table.Table):
+    """A rich table whose title and text cells are made printable (:func:`newsspan.validation.problems.printable`):
+    a control character from a document or a file name is shown as ``\\x1b``, never sent to the terminal (rich
+    itself passes ESC sequences through)."""
+
+    def __init__(self, *columns: Any, title: str | None = None, **options: Any) -> None:
+        super().__init__(*columns, title=printable(title) if isinstance(title, str) else title, **options)
+
+    def add_row(self, *cells: Any, **options: Any) -> None:
+        """A row; ``str`` cells made printable."""
+        super().add_row(*(printable(cell) if isinstance(cell, str) else cell for cell in cells), **options)
 
 
 def summary_table(summary: dict[str, Any]) -> Table:
