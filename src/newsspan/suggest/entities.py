@@ -26,6 +26,7 @@ from typing import Any
 
 from . import names as name_rules
 from .common import make_span, provenance, sentences, word_set
+from .phrases import PhraseTable
 
 #: Labels whose names may contain other names (§E6).
 CONTAINERS = frozenset({"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT"})
@@ -235,14 +236,25 @@ def _languages() -> frozenset[str]:
 
 
 @cache
-def ruler() -> Any:
-    """A blank English pipeline with an EntityRuler holding :func:`data_patterns`."""
+def blank() -> Any:
+    """A blank English spaCy pipeline: the tokenizer that phrase patterns and texts are cut with."""
     import spacy
 
-    nlp = spacy.blank("en")
-    entity_ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
-    entity_ruler.add_patterns([{"label": label, "pattern": phrase} for phrase, label in data_patterns()])
-    return nlp
+    return spacy.blank("en")
+
+
+@cache
+def phrase_table() -> PhraseTable:
+    """:func:`data_patterns` as a :class:`.phrases.PhraseTable` (what an EntityRuler of them would match)."""
+    table = PhraseTable(blank(), data_patterns())
+    assert table.exact, "data patterns need the EntityRuler"
+    return table
+
+
+def ruler() -> Any:
+    """The blank English pipeline with :func:`phrase_table` built (the start-up work of the rules)."""
+    phrase_table()
+    return blank()
 
 
 @cache
@@ -286,12 +298,19 @@ class Gazetteer:
         """Each mention text with its most frequent label."""
         return {text: counter.most_common(1)[0][0] for text, counter in self.counts.items()}
 
+    def matcher(self) -> PhraseTable | Any:
+        """The gazetteer's mentions as a phrase table (built once), or an EntityRuler where a table is not exact."""
+        if getattr(self, "_matcher", None) is None:
+            table = PhraseTable(blank(), self.labels().items())
+            self._matcher = table if table.exact else self.ruler()
+        return self._matcher
+
     def ruler(self) -> Any:
-        """An EntityRuler over the gazetteer's mentions, sharing the vocabulary of :func:`ruler` (built once)."""
+        """An EntityRuler over the gazetteer's mentions, on the tokenizer of :func:`blank` (built once)."""
         if getattr(self, "_ruler", None) is None:
             from spacy.pipeline import EntityRuler
 
-            self._ruler = EntityRuler(ruler(), name="gazetteer", phrase_matcher_attr="ORTH")
+            self._ruler = EntityRuler(blank(), name="gazetteer", phrase_matcher_attr="ORTH")
             patterns = [{"label": label, "pattern": text} for text, label in self.labels().items()]
             if patterns:
                 self._ruler.add_patterns(patterns)
@@ -411,11 +430,15 @@ _MONTHS_UPPER = frozenset(w.upper() for w in word_set("Jan Feb Mar Apr May Jun J
                                                        "November December"))
 
 
-def _phrase_matches(text: str, rulers: list[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
-    """Matches of each EntityRuler (all of them, nested too) with the rank of its source."""
-    doc = ruler().make_doc(text)
-    for entity_ruler, rank in rulers:
-        for match_id, start, end in entity_ruler.match(doc):
+def _phrase_matches(text: str, matchers: list[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
+    """Matches of each phrase table or EntityRuler (all of them, nested too) with the rank of its source."""
+    for matcher, rank in matchers:
+        if isinstance(matcher, PhraseTable):
+            for label, start, end in matcher.matches(text):
+                yield _candidate(text, start, end, label, rank)
+            continue
+        doc = blank().make_doc(text)
+        for match_id, start, end in matcher.match(doc):
             span = doc[start:end]
             yield _candidate(text, span.start_char, span.end_char, doc.vocab.strings[match_id], rank)
 
@@ -503,9 +526,9 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
     from ..schema import entity_labels
 
     candidates: list[dict[str, Any]] = []
-    rulers = [(ruler().get_pipe("entity_ruler"), 4)]
+    rulers: list[tuple[Any, int]] = [(phrase_table(), 4)]
     if gazetteer is not None and gazetteer.counts:
-        rulers.insert(0, (gazetteer.ruler(), 0))
+        rulers.insert(0, (gazetteer.matcher(), 0))
     if model is not None:
         candidates += _model_matches(text, model, frozenset(entity_labels()))
     candidates += _runs(text, set())
