@@ -146,18 +146,27 @@ TITLES = (
 )
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
 _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
-_NAME = _NAME_WORD + r"(?:\s+(?:" + _PARTICLE + r"[\s-])?" + _NAME_WORD + r"){0,3}"
-_TITLED = re.compile(r"\b(?:" + TITLES + "|" + "|".join(t[:1].upper() + t[1:] for t in TITLES.split("|")) + r")"
-                     r",?\s+(?P<name>" + _NAME + r")")
-_NAME_RUN = re.compile(r"(?<![\w’'-])" + _NAME_WORD + r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
+# Patterns that open with a character set, not a look-behind, a word boundary or an alternation: the regex
+# engine then skips to the candidate characters instead of trying the pattern at every position. Each says
+# in a comment the plain form it is equal to (tests/test_suggest_entities_speed.py checks the pairs).
+#: _NAME_WORD with its capital factored out of the alternation.
+_NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
+#: (?<![\w’'-])_NAME_WORD(...): the look-behind is checked behind the first capital.
+_NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)(?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
+                       r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
 _WORD_BEFORE = re.compile(r"([\w.-]+),?\s+\Z")
-_SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
+_SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
                    r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
-_RUN = re.compile(r"(?:" + _CAP + r")(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
-_LANGUAGE_CONTEXT = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>[A-Z][a-z]+)\b"
-                               r"|\b(?P<lang2>[A-Z][a-z]+)\s+(?:language|translation|version|verse|poem|couplet|"
-                               r"line|text|script|original)\b")
+#: (?:_CAP)(...): the capital factored out.
+_RUN = re.compile(r"[A-Z](?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
+                  r"(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
+#: A language after "in", "from", "speaks" ..., as \b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>...).
+_LANGUAGE_AFTER = re.compile(r"(?:i(?<!\wi)(?:n|nto)|f(?<!\wf)rom|s(?<!\ws)(?:peaks?|poke|peaking|poken))"
+                             r"\s+(?P<lang>[A-Z][a-z]+)\b")
+#: A language before "language", "translation" ..., as \b(?P<lang>[A-Z][a-z]+)\s+(?:language|...)\b.
+_LANGUAGE_BEFORE = re.compile(r"(?P<lang>[A-Z](?<!\w.)[a-z]+)\s+(?:language|translation|version|verse|poem|"
+                              r"couplet|line|text|script|original)\b")
 _COMPASS = re.compile(r"\b(?P<word>East|West|North|South)\b(?!\s*[A-Z-])")
 
 
@@ -395,11 +404,25 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
 
 
 def _languages_in(text: str) -> Iterator[dict[str, Any]]:
+    """Language names after "in", "speaks" ... or before "translation", "version" ... (§E15)."""
     languages = _languages()
-    for m in _LANGUAGE_CONTEXT.finditer(text):
-        group = "lang" if m["lang"] else "lang2"
-        if m[group] in languages:
-            yield _candidate(text, m.start(group), m.end(group), "LANGUAGE", 1)
+    for m in _language_contexts(text):
+        if m["lang"] in languages:
+            yield _candidate(text, m.start("lang"), m.end("lang"), "LANGUAGE", 1)
+
+
+def _language_contexts(text: str) -> list[re.Match[str]]:
+    """The matches the alternation ``_LANGUAGE_AFTER|_LANGUAGE_BEFORE`` would give, left to right, none overlapping.
+
+    Neither pattern overlaps itself, and at one position only one can match (lower case against a capital),
+    so taking the union by position and dropping what overlaps an earlier match is what ``finditer`` does.
+    """
+    found, end = [], 0
+    for m in sorted((*_LANGUAGE_AFTER.finditer(text), *_LANGUAGE_BEFORE.finditer(text)), key=lambda m: m.start()):
+        if m.start() >= end:
+            found.append(m)
+            end = m.end()
+    return found
 
 
 def _compass(text: str) -> Iterator[dict[str, Any]]:
@@ -452,8 +475,8 @@ def _model_matches(text: str, model: Any, labels: frozenset[str]) -> Iterator[di
             yield span
 
 
-_COORDINATED = re.compile(r"\b(?P<first>[A-Z][a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
-_WAR = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b")
+_COORDINATED = re.compile(r"(?P<first>[A-Z](?<!\w.)[a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
+_WAR = re.compile(r"(?P<name>[A-Z](?<!\w.)[A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b")
 
 
 def _coordinated(text: str) -> Iterator[dict[str, Any]]:
@@ -467,6 +490,8 @@ def _coordinated(text: str) -> Iterator[dict[str, Any]]:
 
 def _wars(text: str) -> Iterator[dict[str, Any]]:
     """"the Russia-Ukraine war": a war named by its places or peoples is an EVENT (§E6)."""
+    if " war" not in text:
+        return  # speed: no regex scan of a text without the word
     places = _places()
     for m in _WAR.finditer(text):
         if all(part in places for part in m["name"].split("-")):

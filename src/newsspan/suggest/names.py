@@ -46,24 +46,54 @@ SPORT_ROLES = word_set("manager boss coach striker midfielder defender goalkeepe
 _CAPWORD = r"[A-Z][\w&'’.]*(?:-[A-Z][\w&'’.]*)*[\w&]"
 _ORG_NAME = r"(?P<org>" + _CAPWORD + r"(?:\s+(?:of\s+|&\s+)?" + _CAPWORD + r"){0,3})"
 _CONTEXTS = (
-    re.compile(r"\baccording to (?:(?:data|figures|research|a (?:report|survey|statement|note|study)) "
+    # a literal start with the word boundary checked behind it: the regex engine skips to each "according to"
+    re.compile(r"according to(?<!\waccording to) (?:(?:data|figures|research|a (?:report|survey|statement|note|study)) "
                r"(?:from|by) )?(?:(?:research|data|consulting|consultancy|analytics|law|brokerage|investment) "
                r"(?:firm|company|provider|group) )?" + _ORG_NAME),
-    re.compile(r"\b(?:[Ss]hares|[Ss]tock|[Cc]ustomers|[Ee]mployees|[Ww]orkers|[Ss]taff) (?:of|in|at) " + _ORG_NAME),
+    # r"\b(?:[Ss]hares|[Ss]tock|[Cc]ustomers|[Ee]mployees|[Ww]orkers|[Ss]taff) (?:of|in|at) ", starting with a
+    # character set (which the regex engine scans for quickly) and the word boundary checked behind it
+    re.compile(r"[SsCcEeWw](?<!\w[SsCcEeWw])(?:(?<=[Ss])(?:hares|tock|taff)|(?<=[Cc])ustomers|(?<=[Ee])mployees|"
+               r"(?<=[Ww])orkers) (?:of|in|at) " + _ORG_NAME),
     re.compile(_ORG_NAME + r"\s+(?P<role>[a-z]+)\b"),
 )
 _AFTER_ROLE = re.compile(r"\b(?i:economists?|analysts?|strategists?|executives?|director|partners?|researchers?|"
                          r"professor|fellow|officials?|officers?|spokesman|spokeswoman|spokesperson|head|chief|chair|"
                          r"chairman|president|founder|advisers?|advisors?|lawyers?|manager|editor|scientists?|"
                          r"engineers?|traders?|investors?)\s+(?:at|with)\s+" + _ORG_NAME)
-_ACRONYM = re.compile(r"(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})(?![\w&-]|['’](?!s\b)|\.\w)")
-_PERSON = re.compile(r"(?<![\w’'-])(?P<first>[A-Z][a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
+#: ``(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})``, written to start with a character set (which the
+#: regex engine scans for quickly) and check the character before it behind the first letter.
+_ACRONYM = re.compile(r"(?P<org>[A-Z](?<![\w.&'’-].)(?:[A-Z&]{1,5}|[a-z]?[A-Z]{1,4}))(?![\w&-]|['’](?!s\b)|\.\w)")
+_PERSON = re.compile(r"(?P<first>[A-Z](?<![\w’'-].)[a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
                      r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?){1,3})")
 
 
 #: "Name Name, a/the/his … role …, said": a name with an apposition before a speech verb.
-_APPOSITION = re.compile(r"(?<![\w’'-])(?P<name>[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){1,2}),\s+(?:a|an|the|his|her|its|"
+_APPOSITION = re.compile(r"(?P<name>[A-Z](?<![\w’'-].)[a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){1,2}),\s+(?:a|an|the|his|her|its|"
                          r"their)\s+[^,.;:“”\"]{3,60},\s+(?:said|says|told|wrote|added|noted|stated|explained)\b")
+
+
+#: "at" or "with" after whitespace and before a capital (the look-behinds let the engine skip to each "a" and "w").
+_ROLE_ANCHOR = re.compile(r"a(?<=\sa)t\s+[A-Z]|w(?<=\sw)ith\s+[A-Z]")
+_WORD_CHARS = re.compile(r"\w*")
+
+
+def _after_role(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_AFTER_ROLE`'s ``finditer``, found from each " at "/" with " before a capital.
+
+    A match is a role word, then that anchor: the word ending where the anchor starts is the only place
+    one can start, so the (slow to scan) pattern is only tried there.
+    """
+    end = 0
+    for anchor in _ROLE_ANCHOR.finditer(text):
+        at = anchor.start() - 1
+        while at > 0 and text[at - 1].isspace():
+            at -= 1
+        start = at - _WORD_CHARS.match(text[max(0, at - 13):at][::-1]).end()
+        if start < at and start >= end:
+            m = _AFTER_ROLE.match(text, start)
+            if m:
+                end = m.end()
+                yield m
 
 
 @cache
@@ -115,7 +145,7 @@ def organisations(text: str, places: frozenset[str], excluded: Callable[[str], b
                 continue
             start = m.start("org") + name.index(words[0])
             yield start, m.end("org"), "ORG", 3
-    for m in _AFTER_ROLE.finditer(text):
+    for m in _after_role(text):
         if m["org"] not in places and not all(map(excluded, m["org"].split())):
             yield m.start("org"), m.end("org"), "ORG", 3
     for m in _ACRONYM.finditer(text):
