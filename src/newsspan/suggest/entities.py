@@ -154,7 +154,7 @@ _NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
 #: (?<![\w’'-])_NAME_WORD(...): the look-behind is checked behind the first capital.
 _NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)(?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
                        r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
-_WORD_BEFORE = re.compile(r"([\w.-]+),?\s+\Z")
+_WORD_CHARS = re.compile(r"[\w.-]+")
 _SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
                    r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
@@ -332,11 +332,24 @@ def _candidate(text: str, start: int, end: int, label: str, rank: int) -> dict[s
     return span
 
 
+_NON_SPACE = re.compile(r"\S+")
+_DECORATION = re.compile(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]")
+
+
+@cache
+def _heads_by_word() -> dict[str, str]:
+    """Each head word of :data:`HEADS` with its label."""
+    return {word: label for label, words in HEADS.items() for word in words.split()}
+
+
 def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     """Capitalised runs with a head word: ORG, EVENT, LAW, FAC, WORK_OF_ART, LOC (rank 2)."""
-    heads = {word: label for label, words in HEADS.items() for word in words.split()}
+    heads = _heads_by_word()
     for m in _RUN.finditer(text):
-        words = list(re.finditer(r"\S+", m.group()))
+        run = m.group()
+        if "-" not in run and heads.keys().isdisjoint(run.split()):
+            continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
+        words = list(_NON_SPACE.finditer(run))
         while words and (words[0].group() in FUNCTION_WORDS
                          or words[0].group() in ("of", "for", "on", "and", "the", "de", "&")):
             words.pop(0)
@@ -352,7 +365,7 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
                     while words and words[0].group() in ("of", "for", "on", "and", "the", "de", "&"):
                         words.pop(0)
                 break
-        if len(words) == 1 and re.match(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]", words[0].group()):
+        if len(words) == 1 and _DECORATION.match(words[0].group()):
             start = m.start() + words[0].start()
             yield _candidate(text, start, start + len(words[0].group()), "WORK_OF_ART", 2)
             continue
@@ -369,29 +382,51 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
         yield _candidate(text, start, end, label, 2)
 
 
+def _word_before(text: str, at: int) -> str | None:
+    """The word before ``at``, past one comma and whitespace (there must be some), within 30 characters.
+
+    What ``re.compile(r"([\\w.-]+),?\\s+\\Z").search(text, max(0, at - 30), at)`` gives as group 1, without trying
+    the pattern at each of the 30 positions.
+    """
+    window = text[max(0, at - 30):at]
+    stripped = window.rstrip()
+    if len(stripped) == len(window):
+        return None
+    if stripped.endswith(","):
+        stripped = stripped[:-1]
+    word = _WORD_CHARS.match(stripped[::-1])
+    return word.group()[::-1] if word else None
+
+
+@cache
+def _not_name_words() -> frozenset[str]:
+    """Words that are no part of a titled person's name: places, stop words and head words."""
+    return _places() | STOP_WORDS | _head_words()
+
+
 def _persons(text: str) -> Iterator[dict[str, Any]]:
     """Title + capitalised names, and "Name Name said" (PERSON, rank 2 and 3).
 
     A capitalised run is a titled name when it holds a title word ("Finance Minister Aisha Rahman": the name is
     what follows the last one) or the word before it is one ("economist Sana Qureshi", "chair, Tom Bradley").
     """
-    places, titles, heads = _places(), _title_words(), _head_words()
+    titles, not_names = _title_words(), _not_name_words()
     for m in _NAME_RUN.finditer(text):
         words = m.group().split()
         cut = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
-        if cut < 0:
-            before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
-            if before is None or before.group(1).lower().rstrip(".") not in titles:
-                continue
         name = words[cut + 1:]
-        while name and (name[-1] in places or name[-1] in STOP_WORDS or name[-1] in heads):
+        while name and name[-1] in not_names:
             name.pop()
-        if not name or len(name) > 4 or any(w in places or w in STOP_WORDS or w in heads for w in name):
-            continue
+        if not name or len(name) > 4 or not not_names.isdisjoint(name):
+            continue  # checked before the title: most runs are places or common words
+        if cut < 0:
+            before = _word_before(text, m.start())
+            if before is None or before.lower().rstrip(".") not in titles:
+                continue
         offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)
         offset = text.index(name[0], offset)
         yield _candidate(text, offset, offset + len(" ".join(name)), "PERSON", 2)
-    titles = _title_words()
+    places = _places()
     for m in _SAID.finditer(text):
         words = m.group("name").split()
         start = m.start("name")
