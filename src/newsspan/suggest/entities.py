@@ -19,6 +19,7 @@ refers to them. Names nest only inside organisation, event, law, facility, award
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -413,14 +414,15 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
     titles, not_names = _title_words(), _not_name_words()
     for m in _NAME_RUN.finditer(text):
         words = m.group().split()
-        cut = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
+        cut = -1 if len(words) == 1 else max(
+            (i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
         name = words[cut + 1:]
         while name and name[-1] in not_names:
             name.pop()
         if not name or len(name) > 4 or not not_names.isdisjoint(name):
             continue  # checked before the title: most runs are places or common words
         if cut < 0:
-            before = _word_before(text, m.start())
+            before = _word_before(text, m.start()) if text[m.start() - 1:m.start()].isspace() else None
             if before is None or before.lower().rstrip(".") not in titles:
                 continue
         offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)
@@ -536,20 +538,26 @@ def _wars(text: str) -> Iterator[dict[str, Any]]:
 def _select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Keep the longest of each stretch, then the strongest source; nest only inside container labels; never cross."""
     kept: list[dict[str, Any]] = []
+    starts: list[int] = []  # the kept spans' starts, sorted, and their (start, end, is a container) alongside
+    bounds: list[tuple[int, int, bool]] = []
     order = sorted(candidates, key=lambda c: (-(c["end"] - c["start"]), c["_rank"], c["start"]))
+    longest = order[0]["end"] - order[0]["start"] if order else 0  # no kept span is longer: the first is kept
     for cand in order:
-        ok = True
-        for other in kept:
-            if cand["end"] <= other["start"] or cand["start"] >= other["end"]:
+        start, end, container = cand["start"], cand["end"], cand["label"] in CONTAINERS
+        near = bounds[bisect_right(starts, start - longest):bisect_left(starts, end)]  # all that may overlap
+        for other_start, other_end, other_container in near:
+            if end <= other_start or start >= other_end:
                 continue
-            inside = other["start"] <= cand["start"] and cand["end"] <= other["end"]
-            around = cand["start"] <= other["start"] and other["end"] <= cand["end"]
-            same = (cand["start"], cand["end"]) == (other["start"], other["end"])
-            if same or not ((inside and other["label"] in CONTAINERS) or (around and cand["label"] in CONTAINERS)):
-                ok = False
+            inside = other_start <= start and end <= other_end
+            around = start <= other_start and other_end <= end
+            same = start == other_start and end == other_end
+            if same or not ((inside and other_container) or (around and container)):
                 break
-        if ok:
+        else:
             kept.append(cand)
+            at = bisect_right(starts, start)
+            starts.insert(at, start)
+            bounds.insert(at, (start, end, container))
     return kept
 
 
@@ -599,7 +607,8 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
     candidates += _coordinated(text)
     candidates += _wars(text)
     candidates += _compass(text)
-    candidates = [c for c in candidates if c["text"] and c["label"] in entity_labels()]
+    labels = frozenset(entity_labels())
+    candidates = [c for c in candidates if c["text"] and c["label"] in labels]
     kept = _spread(text, _select(candidates))
     for span in kept:
         rank = span.pop("_rank")

@@ -31,7 +31,7 @@ class PhraseTable:
         self.root: dict[str, Node] = {}
         self.exact = True
         self._chunks: dict[str, tuple[tuple[int, str], ...]] = {}
-        self._starts: dict[str, tuple[tuple[int, int, int], ...]] = {}
+        self._starts: dict[str, tuple[tuple[int, int, int, str], ...]] = {}
         self._with_start: set[str] = set()
         for phrase, label in patterns:
             self._add(tuple(token.text for token in nlp.make_doc(phrase)), label)
@@ -61,17 +61,17 @@ class PhraseTable:
             found = self._chunks[chunk] = tuple((t.idx, t.text) for t in self.nlp.tokenizer(chunk))
         return found
 
-    def _piece_starts(self, piece: str) -> tuple[tuple[int, int, int], ...]:
-        """Where a phrase may start in a space-free piece: (chunk offset, token index, token offset)."""
+    def _piece_starts(self, piece: str) -> tuple[tuple[int, int, int, str], ...]:
+        """Where a phrase may start in a space-free piece: (chunk offset, token index, token offset, token)."""
         found = []
         for chunk in _NON_SPACE.finditer(piece):
             for index, (offset, token) in enumerate(self.tokens(chunk.group())):
                 if token in self.root:
-                    found.append((chunk.start(), index, chunk.start() + offset))
+                    found.append((chunk.start(), index, chunk.start() + offset, token))
         return tuple(found)
 
-    def _candidates(self, text: str) -> Iterator[tuple[int, int]]:
-        """(chunk start, token index) of every token of ``text`` that starts some phrase, in text order."""
+    def _candidates(self, text: str) -> Iterator[tuple[int, int, int, str]]:
+        """(chunk start, token index, token start, token) of each token of ``text`` that starts a phrase."""
         pieces = text.split(" ")
         unique = set(pieces)
         new = unique.difference(self._starts)
@@ -90,8 +90,8 @@ class PhraseTable:
         ends = list(accumulate(map(len, pieces)))
         for i in compress(range(len(pieces)), map(hits.__contains__, pieces)):
             base = ends[i] - len(pieces[i]) + i
-            for chunk, index, _ in self._starts[pieces[i]]:
-                yield base + chunk, index
+            for chunk, index, offset, token in self._starts[pieces[i]]:
+                yield base + chunk, index, base + offset, token
 
     def _stream(self, text: str, chunk_start: int, index: int) -> Iterator[tuple[int, int, str]]:
         """The tokens from token ``index`` of the chunk at ``chunk_start`` on, up to a break other than one space."""
@@ -110,14 +110,16 @@ class PhraseTable:
     def matches(self, text: str) -> list[tuple[str, int, int]]:
         """(label, start_char, end_char) of every phrase in ``text``, nested and overlapping ones too."""
         found: list[tuple[int, int, str, int, int]] = []
-        for chunk_start, index in self._candidates(text):
-            children, start = self.root, -1
-            for count, (token_start, token_end, token) in enumerate(self._stream(text, chunk_start, index), 1):
+        for chunk_start, index, start, token in self._candidates(text):
+            children, labels = self.root[token]
+            for label in labels:
+                found.append((-1, start, label, start, start + len(token)))
+            if not children:
+                continue
+            for count, (_, token_end, token) in enumerate(self._stream(text, chunk_start, index + 1), 2):
                 node = children.get(token)
                 if node is None:
                     break
-                if start < 0:
-                    start = token_start
                 children, labels = node
                 for label in labels:
                     found.append((-count, start, label, start, token_end))
