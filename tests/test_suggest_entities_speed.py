@@ -124,6 +124,8 @@ def test_rewritten_patterns_match_as_their_plain_forms(text: str) -> None:
     for fast, plain in zip(names._CONTEXTS, PLAIN_CONTEXTS, strict=False):
         assert spans(fast.finditer(text)) == spans(re.finditer(plain, text))
     assert spans(names._after_role(text)) == spans(names._AFTER_ROLE.finditer(text))
+    with_role = [m for m in names._CONTEXTS[2].finditer(text) if m["role"] in names._ROLES]
+    assert spans(names._before_roles(text)) == spans(with_role)
     plain_languages = [(m.span(), m.span("lang") if m["lang"] else m.span("lang2"))
                        for m in re.finditer(PLAIN_LANGUAGE, text)]
     assert [(m.span(), m.span("lang")) for m in entities._language_contexts(text)] == plain_languages

@@ -390,12 +390,14 @@ def _word_before(text: str, at: int) -> str | None:
     the pattern at each of the 30 positions.
     """
     window = text[max(0, at - 30):at]
-    stripped = window.rstrip()
-    if len(stripped) == len(window):
+    if not window[-1:].isspace():
         return None
-    if stripped.endswith(","):
-        stripped = stripped[:-1]
-    word = _WORD_CHARS.match(stripped[::-1])
+    last = window.rsplit(None, 1)[-1] if window.strip() else ""
+    if last.endswith(","):
+        last = last[:-1]
+    if last.isalpha():
+        return last  # the usual case: letters only (all of them word characters)
+    word = _WORD_CHARS.match(last[::-1])
     return word.group()[::-1] if word else None
 
 
@@ -414,6 +416,8 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
     titles, not_names = _title_words(), _not_name_words()
     for m in _NAME_RUN.finditer(text):
         words = m.group().split()
+        if len(words) == 1 and words[0] in not_names:
+            continue  # speed: the most frequent case, a lone place or common word
         cut = -1 if len(words) == 1 else max(
             (i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
         name = words[cut + 1:]
@@ -422,7 +426,7 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
         if not name or len(name) > 4 or not not_names.isdisjoint(name):
             continue  # checked before the title: most runs are places or common words
         if cut < 0:
-            before = _word_before(text, m.start()) if text[m.start() - 1:m.start()].isspace() else None
+            before = _word_before(text, m.start())
             if before is None or before.lower().rstrip(".") not in titles:
                 continue
         offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)

@@ -59,6 +59,9 @@ _CONTEXTS = (
 )
 #: Substrings of which every match of the :data:`_CONTEXTS` pattern at the same place holds one.
 _CONTEXT_WORDS = (("according to",), ("hares ", "tock ", "ustomers ", "mployees ", "orkers ", "taff "), ("",))
+#: A role word of :data:`_ROLES` after whitespace, and any lower-case word but "of" after whitespace.
+_ROLE_WORD = re.compile(r"\s(?:" + "|".join(sorted(_ROLES)) + r")\b")
+_LOWER_WORD = re.compile(r"\s(?!of\b)[a-z]+\b")
 _AFTER_ROLE = re.compile(r"\b(?i:economists?|analysts?|strategists?|executives?|director|partners?|researchers?|"
                          r"professor|fellow|officials?|officers?|spokesman|spokeswoman|spokesperson|head|chief|chair|"
                          r"chairman|president|founder|advisers?|advisors?|lawyers?|manager|editor|scientists?|"
@@ -78,6 +81,23 @@ _APPOSITION = re.compile(r"(?P<name>[A-Z](?<![\w’'-].)[a-zà-ÿ]+(?:[ -][A-Z][
 #: "at" or "with" after whitespace and before a capital (the look-behinds let the engine skip to each "a" and "w").
 _ROLE_ANCHOR = re.compile(r"a(?<=\sa)t\s+[A-Z]|w(?<=\sw)ith\s+[A-Z]")
 _WORD_CHARS = re.compile(r"\w*")
+
+
+def _before_roles(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_CONTEXTS[2]`` ("Jefferies analyst") that end in a role word, as its ``finditer`` gives them.
+
+    A lower-case word after whitespace other than "of" can only end a match (as its role), so no match
+    crosses the end of one: the pattern is run from the last such word before each role word to that role.
+    """
+    pattern, done = _CONTEXTS[2], 0
+    for role in _ROLE_WORD.finditer(text):
+        start = done
+        for word in _LOWER_WORD.finditer(text, max(done, role.start() - 300), role.start() + 1):
+            start = word.end()
+        for m in pattern.finditer(text, start, role.end()):
+            if m.end() == role.end():
+                yield m
+        done = role.end()
 
 
 def _after_role(text: str) -> Iterator[re.Match[str]]:
@@ -141,7 +161,7 @@ def organisations(text: str, places: frozenset[str], excluded: Callable[[str], b
         if not any(word in text for word in needs):
             continue  # speed: a substring test rules out the regex scan
         with_role = "role" in pattern.groupindex
-        for m in pattern.finditer(text):
+        for m in _before_roles(text) if with_role else pattern.finditer(text):
             club = False
             if with_role:
                 role = m["role"]
