@@ -178,3 +178,21 @@ def test_real_suggestions_on_a_known_text() -> None:
     found = {(span["text"], span["label"]) for span in suggest_entities(text)}
     assert {("Aisha Rahman", "PERSON"), ("Saudi Arabia", "GPE"), ("FactSet", "ORG"), ("Urdu", "LANGUAGE"),
             ("Pakistan-Kazakhstan Business Forum", "EVENT"), ("Rahman", "PERSON")} <= found
+
+
+
+def test_phrase_table_caches_are_bounded_and_match_after_clearing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    from newsspan.suggest import phrases
+
+    patterns = (*entities.data_patterns()[:2000], ("Saudi Arabia", "GPE"), ("U.S.", "GPE"), ("Riyadh", "GPE"))
+    ruler = spacy.blank("en").add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns([{"label": label, "pattern": phrase} for phrase, label in patterns])
+    monkeypatch.setattr(phrases, "CACHE_LIMIT", 3)
+    table = PhraseTable(entities.blank(), patterns)
+    texts = ["Saudi Arabia and Pakistan signed in Riyadh.", "The U.S. and U.K. met (Saudi Arabia's envoy).",
+             "Saudi  Arabia, Saudi\nArabia and Saudi Arabia."] * 3
+    for text in texts:
+        assert table.matches(text) == ruler_matches(ruler, text)
+        assert len(table._starts) <= 3 + len(set(text.split(" "))) and len(table._chunks) <= 4

@@ -17,8 +17,8 @@ from itertools import accumulate, compress
 from typing import Any
 
 _NON_SPACE = re.compile(r"\S+")
-#: Bound on the per-process caches of chunk tokenisations (cleared when exceeded).
-CACHE_LIMIT = 200_000
+#: Bound on each per-process cache of pieces and chunk tokenisations (cleared when exceeded; ~0.7 kB an entry).
+CACHE_LIMIT = 20_000
 
 Node = tuple[dict[str, Any], list[str]]  # children by token, labels of the phrase ending here
 
