@@ -75,18 +75,55 @@ def folds_onto_ascii(text: str) -> bool:
     return not text.isascii() and _FOLDS_ONTO_ASCII.search(text) is not None
 
 
-def literal_hits(words: Sequence[str], rank: int = 0) -> Callable[[str], list[tuple[int, int, int]]]:
-    """Every occurrence of each of ``words`` in a (lower-cased) text, as ``(start, rank, end)`` for
-    :func:`leftmost`; ranks follow the order of ``words`` after ``rank``."""
-    def find(low: str) -> list[tuple[int, int, int]]:
-        found = []
-        for n, word in enumerate(words, rank):
-            at = low.find(word)
-            while at >= 0:
-                found.append((at, n, at + len(word)))
-                at = low.find(word, at + 1)
+class Vocabulary:
+    """The occurrences of a fixed set of strings in a text (overlapping ones included), each looked up once per
+    text with ``str.find``; a string holding a shorter one of the set is found among that one's occurrences.
+    Keeps the lists of the last text asked about (several keys ask about the same text in turn)."""
+
+    def __init__(self, words: Sequence[str]):
+        self.words = tuple(dict.fromkeys(words))
+        self.base: dict[str, tuple[str, int]] = {}  # word -> (shortest other word inside it, its offset)
+        for word in self.words:
+            inner = [(len(b), b) for b in self.words if b != word and b in word]
+            if inner:
+                base = min(inner)[1]
+                self.base[word] = (base, word.index(base))
+        self._text: str | None = None
+        self._found: dict[str, list[int]] = {}
+
+    def occurrences(self, text: str, word: str) -> list[int]:
+        """Every offset where ``word`` (one of the set) occurs in ``text``, in order."""
+        if text is not self._text:
+            self._text, self._found = text, {}
+        found = self._found.get(word)
+        if found is None:
+            if word in self.base:
+                base, offset = self.base[word]
+                found = [at - offset for at in self.occurrences(text, base)
+                         if at >= offset and text.startswith(word, at - offset)]
+            else:
+                found = []
+                at = text.find(word)
+                while at >= 0:
+                    found.append(at)
+                    at = text.find(word, at + 1)
+            self._found[word] = found
         return found
-    return find
+
+    def ranked(self, text: str, words: Sequence[str], rank: int = 0) -> list[tuple[int, int, int]]:
+        """Every occurrence of each of ``words`` in ``text`` as ``(start, rank, end)`` for :func:`leftmost`;
+        ranks follow the order of ``words`` from ``rank``."""
+        return [(at, n, at + len(word)) for n, word in enumerate(words, rank) for at in self.occurrences(text, word)]
+
+    def key(self, source: str) -> Key:
+        """The :class:`Key` of ``source``, an alternation of strings of the set (``"year|month"``)."""
+        words = tuple(source.split("|"))
+        if not all(_PLAIN.fullmatch(word) and word in self.words for word in words):
+            raise ValueError(f"not an alternation of the vocabulary's words: {source!r}")
+        return Key(source, find=lambda text: leftmost(self.ranked(text, words)))
+
+
+_PLAIN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
 def scan(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
-from .date_scan import Key, folds_onto_ascii, leftmost, literal_hits, scan, word_start_hits
-from .matching import CuePattern, cue_pattern
+from .date_scan import Key, Vocabulary, folds_onto_ascii, leftmost, scan, word_start_hits
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -235,17 +234,17 @@ class _Context:
             self._sents = sentences(self.text)
         return self._sents
 
-    def hits(self, key: Key | CuePattern) -> list[tuple[int, int]]:
+    def hits(self, key: Key) -> list[tuple[int, int]]:
         """The spans of ``key``'s matches (kept for the recognisers sharing a key); a key written in lower case
         without re.IGNORECASE is matched in the lower-cased text."""
         found = self._hits.get(id(key))
         if found is None:
             subject = self.lower if key.flags & re.IGNORECASE == 0 and key.pattern.islower() else self.text
-            found = key.spans(subject) if isinstance(key, Key) else [m.span() for m in key.finditer(subject)]
+            found = key.spans(subject)
             self._hits[id(key)] = found
         return found
 
-    def finditer(self, pattern: re.Pattern[str], key: Key | CuePattern, before: int, after: int,
+    def finditer(self, pattern: re.Pattern[str], key: Key, before: int, after: int,
                  starts: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
         """``pattern``'s matches near the hits of the cheap ``key`` pattern only (most of a text has no date);
         ``starts``: where in the lower-cased text a match can begin (see :func:`date_scan.scan`)."""
@@ -287,20 +286,27 @@ class _Context:
 
 _CLAUSE_BREAK = re.compile(r"[,;:(]\s|\s[—–-]\s|\)")
 #: Cheap patterns whose hits mark where a recogniser can match at all.
-#: Some are matched with str.find rather than re (``cue_pattern``: the same matches, faster; see matching.py),
-#: some with a faster equivalent (:class:`date_scan.Key`: the same hits; see date_scan.py).
+#: Each is a :class:`date_scan.Key`: its hits are re's, found with a faster equivalent where re is slow (word
+#: lists by str.find, see date_scan.py). A key written in lower case is matched in the lower-cased text.
 _KEY_MONTH = Key(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
                  r"JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)",
                  find=word_start_hits(re.compile(r"J(?:an|un|ul|AN|UN|UL)|F(?:eb|EB)|M(?:ar|ay|AR|AY)|"
                                                  r"A(?:pr|ug|PR|UG)|S(?:ep|EP)|O(?:ct|CT)|N(?:ov|OV)|D(?:ec|EC)")))
 _KEY_YEAR = Key(r"(?:1[89]|20)\d\d")
-_KEY_UNIT = Key(r"year|month|week|day|decade|centur|hour|minute|fortnight|quarter")
-_KEY_RELATIVE = cue_pattern(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
-                            r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
+#: The words the keys below look for in the lower-cased text, each looked up once per text.
+_KEY_WORDS = Vocabulary((
+    "year", "month", "week", "day", "decade", "centur", "hour", "minute", "fortnight", "quarter", "century",
+    "spring", "summer", "autumn", "fall", "winter", "today", "yesterday", "tomorrow", "tonight", "ago", "current",
+    "present", "nowadays", "now", "recent", "past", "future", "soon", "every", "each", "annually", "yearly",
+    "monthly", "weekly", "daily", "quarterly", "once", "twice", "times", "end of", "beginning of", "start of",
+    "middle of", "noon", "midnight", "morning", "afternoon", "evening", "night"))
+_KEY_UNIT = _KEY_WORDS.key(r"year|month|week|day|decade|centur|hour|minute|fortnight|quarter")
+_KEY_RELATIVE = _KEY_WORDS.key(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
+                               r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
 _KEY_WEEKDAY = Key(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
-_KEY_SET = cue_pattern(r"every|each|annually|yearly|monthly|weekly|daily|quarterly|once|twice|times")
+_KEY_SET = _KEY_WORDS.key(r"every|each|annually|yearly|monthly|weekly|daily|quarterly|once|twice|times")
 _AM_PM = re.compile(r"[mM](?!\w)")
-_TIME_WORDS = literal_hits(("noon", "midnight", "morning", "afternoon", "evening", "night"), rank=1)
+_TIME_WORDS = ("noon", "midnight", "morning", "afternoon", "evening", "night")
 
 
 def _time_key_hits(text: str) -> list[tuple[int, int]] | None:
@@ -308,7 +314,7 @@ def _time_key_hits(text: str) -> list[tuple[int, int]] | None:
     a space), and the words of the day; None when only ``re`` can tell (a character it folds onto ASCII)."""
     if folds_onto_ascii(text):
         return None
-    found = _TIME_WORDS(text)
+    found = _KEY_WORDS.ranked(text, _TIME_WORDS, rank=1)
     for m in _AM_PM.finditer(text):
         at = m.start()
         for start in (at - 3, at - 2, at - 1):  # [ap]\.?\s?m: leftmost start first, at most one fits
@@ -325,7 +331,6 @@ def _am_pm_middle(between: str) -> bool:
 
 _KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)", find=_time_key_hits)
 _DECADE_END = re.compile(r"0s(?!\w)")
-_CENTURY = literal_hits(("century",), rank=1)
 
 
 def _decade_key_hits(text: str) -> list[tuple[int, int]] | None:
@@ -333,7 +338,8 @@ def _decade_key_hits(text: str) -> list[tuple[int, int]] | None:
     can tell (a character it folds onto ASCII)."""
     if folds_onto_ascii(text):
         return None
-    return leftmost([(m.start(), 0, m.end()) for m in _DECADE_END.finditer(text)] + _CENTURY(text))
+    return leftmost([(m.start(), 0, m.end()) for m in _DECADE_END.finditer(text)]
+                    + _KEY_WORDS.ranked(text, ("century",), rank=1))
 
 
 _KEY_DECADE = Key(r"0s\b|(?i:century)", find=_decade_key_hits)
@@ -588,7 +594,7 @@ def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
 #: "the third quarter" without a year: the quarter nearest the DCT in the sentence's tense (§D2).
 _QUARTER_ALONE = re.compile(r"\bthe\s+(?P<ord>first|second|third|fourth)\s+quarter\b(?!\s+of\s+(?:1[89]|20)\d\d)",
                             re.I)
-_KEY_QUARTER = Key(r"quarter")
+_KEY_QUARTER = _KEY_WORDS.key(r"quarter")
 
 
 _DURATION = re.compile(
@@ -706,7 +712,7 @@ _PERIOD = re.compile(
     r"|\b(?P<part>end|beginning|start|middle)\s+of\s+(?P<which>the|this|next|last)\s+(?P<unit>year|month|week)\b",
     re.I)
 _PART_MODS = {"end": "END", "beginning": "START", "start": "START", "middle": "MID"}
-_KEY_PERIOD = cue_pattern(r"spring|summer|autumn|fall|winter|end of|beginning of|start of|middle of")
+_KEY_PERIOD = _KEY_WORDS.key(r"spring|summer|autumn|fall|winter|end of|beginning of|start of|middle of")
 
 
 def _periods(ctx: _Context) -> Iterator[dict[str, Any]]:
