@@ -126,6 +126,15 @@ class Vocabulary:
 _PLAIN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
+def starts_pattern(alternatives: str) -> re.Pattern[str]:
+    """``\\b(?:alternatives)`` for :func:`scan`, each alternative (``|``-separated, no groups) starting with a
+    lower-case letter or ``\\d``; a look-ahead for their first characters lets ``re`` skip most positions fast."""
+    firsts = sorted({r"\d" if alt.startswith(r"\d") else alt[0] for alt in alternatives.split("|")})
+    if not all(first == r"\d" or first.islower() for first in firsts):
+        raise ValueError(f"an alternative starts with neither a lower-case letter nor \\d: {alternatives!r}")
+    return re.compile(r"\b(?=[" + "".join(firsts) + "])(?:" + alternatives + ")")
+
+
 def scan(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
          lo: int, hi: int) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``.

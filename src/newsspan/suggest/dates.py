@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
-from .date_scan import Key, Vocabulary, folds_onto_ascii, leftmost, scan, word_start_hits
+from .date_scan import Key, Vocabulary, folds_onto_ascii, leftmost, scan, starts_pattern, word_start_hits
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -416,7 +416,7 @@ _MONTH_ALONE = re.compile(
     r"mid|late|end of|beginning of)[\s-]+)?\b(?P<mod>(?i:early|mid|late|last|next|this)[\s-]+)?" + _MONTH
     + r"(?:,?\s+" + _YEAR + r")?\b(?!\s*[0-3]?\d\b)"
 )
-_MONTH_ALONE_STARTS = re.compile(r"\b(?:" + _PREPOSITIONS + "|on|last|next|this|end|beginning|" + _MONTH_STARTS + ")")
+_MONTH_ALONE_STARTS = starts_pattern(_PREPOSITIONS + "|on|last|next|this|end|beginning|" + _MONTH_STARTS)
 _MODS = {"early": "START", "mid": "MID", "late": "END"}
 
 
@@ -448,7 +448,7 @@ _YEAR_RE = re.compile(
     r"|\b" + _YEAR.replace("?P<year>", "?P<year2>") + r"\s*[-–]\s*(?P<year3>(?:1[89]|20)\d\d)\b"
 )
 
-_YEAR_STARTS = re.compile(r"\b(?:" + _PREPOSITIONS + r"|year|fiscal|fy|\d)")
+_YEAR_STARTS = starts_pattern(_PREPOSITIONS + r"|year|fiscal|fy|\d")
 
 
 def _years(ctx: _Context) -> Iterator[dict[str, Any]]:
@@ -512,9 +512,9 @@ _RELATIVE = re.compile(
     r"in the past|in the future|in the coming (?:years|months|weeks|days)|soon)\b",
     re.I,
 )
-_RELATIVE_STARTS = re.compile(r"\b(?:later|earlier|last|next|this|coming|previous|past|the|today|yesterday|tomorrow|"
-                              r"tonight|\d|" + _NUMBER_WORDS + r"|an?\s|several|currently|at |nowadays|now|recently|"
-                              r"in |soon)")
+_RELATIVE_STARTS = starts_pattern(r"later|earlier|last|next|this|coming|previous|past|the|today|yesterday|"
+                                  r"tomorrow|tonight|\d|" + _NUMBER_WORDS + r"|an?\s|several|currently|at |nowadays|"
+                                  r"now|recently|in |soon")
 _REFS = {"currently": "PRESENT_REF", "now": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
          "recently": "PAST_REF", "in the past": "PAST_REF", "in the future": "FUTURE_REF", "soon": "FUTURE_REF"}
 
@@ -572,7 +572,7 @@ def _quarter(day: dt.date, shift: int) -> str:
 _QUARTER = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+"
                       + _YEAR + r"\b|\bQ(?P<q>[1-4])\s+" + _YEAR.replace("?P<year>", "?P<qyear>") + r"\b", re.I)
 
-_QUARTER_STARTS = re.compile(r"\b(?:the|first|second|third|fourth|\d|q)")
+_QUARTER_STARTS = starts_pattern(r"the|first|second|third|fourth|\d|q")
 
 
 def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
@@ -606,9 +606,9 @@ _DURATION = re.compile(
     re.I,
 )
 
-_DURATION_STARTS = re.compile(r"\b(?:more|over|less|under|nearly|almost|about|around|at |up |the|past|last|next|coming|"
-                              r"first|previous|following|\d|" + _NUMBER_WORDS + r"|an?[\s-]|another|several|few|many|"
-                              r"some|numerous|multiple|centuries|decades|years|months|weeks)")
+_DURATION_STARTS = starts_pattern(r"more|over|less|under|nearly|almost|about|around|at |up |the|past|last|next|"
+                                  r"coming|first|previous|following|\d|" + _NUMBER_WORDS + r"|an?[\s-]|another|several|"
+                                  r"few|many|some|numerous|multiple|centuries|decades|years|months|weeks")
 
 #: Before "a day", "a week": an amount of something, so the expression is a rate ("$5 a day", "100 trucks a day").
 _RATE = re.compile(r"(?:\d|\b(?:hundreds|thousands|dozens|millions|billions|tens))[^.;,]{0,30}?[a-z]\s+$"
