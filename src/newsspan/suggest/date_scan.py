@@ -51,6 +51,8 @@ class Key:
     def __init__(self, source: str, flags: int = 0, find: Callable[[str], Spans | None] | None = None):
         self.regex = re.compile(source, flags)
         self.pattern, self.flags = source, self.regex.flags  # as re.Pattern has them
+        #: Written in lower case without re.IGNORECASE: the recognisers match it in the lower-cased text.
+        self.lower_case = self.flags & re.IGNORECASE == 0 and source.islower()
         self.find = find
 
     def spans(self, text: str) -> Spans:

@@ -70,6 +70,13 @@ _PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last(?=\s+(?:year|month|week
                    r"paid|sold|bought|built|spent|kept|brought|thought|found|became|ran|struck|stood|sent|wrote|"
                    r"spoke|broke|chose|drew|drove|flew|forgot|froze|knew|rode|sank|sang|shook|stole|swore|threw|"
                    r"woke|wore|won|\w{3,}ed)\b", re.I)
+_DIGIT = re.compile(r"\d")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER_PARTS = re.compile(r"[- ]")
+_SPACES = re.compile(r"\s+")
+_SPAN_PREPOSITION = re.compile(r"\b(?:for|over|in|within|after)\s+$")
+_FREQUENCY = re.compile(r"\b(?:once|twice|times|per)\s+$")
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AFTER_TIMEX = re.compile(r"\s*(?:morning|afternoon|evening|night)\b", re.I)
 _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
@@ -100,11 +107,11 @@ def agree(values: list[str]) -> str:
         return first
     parts = [v.split("-") for v in values]
     if len({len(p) for p in parts}) != 1:
-        return re.sub(r"\d", "X", first)
+        return _DIGIT.sub("X", first)
     out = []
     for column in zip(*parts, strict=True):
         same = all(c == column[0] for c in column)
-        out.append(column[0] if same else re.sub(r"\d", "X", column[0]))
+        out.append(column[0] if same else _DIGIT.sub("X", column[0]))
     return "-".join(out)
 
 
@@ -183,10 +190,10 @@ def _number(word: str) -> float | None:
     word = word.lower().strip()
     if word in VAGUE_NUMBERS:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+    if _DECIMAL.fullmatch(word):
         return float(word)
     total = 0.0
-    for part in re.split(r"[- ]", word):
+    for part in _NUMBER_PARTS.split(word):
         if part not in NUMBERS:
             return None
         total = total * NUMBERS[part] if NUMBERS[part] == 100 else total + NUMBERS[part]
@@ -239,8 +246,7 @@ class _Context:
         without re.IGNORECASE is matched in the lower-cased text."""
         found = self._hits.get(id(key))
         if found is None:
-            subject = self.lower if key.flags & re.IGNORECASE == 0 and key.pattern.islower() else self.text
-            found = key.spans(subject)
+            found = key.spans(self.lower if key.lower_case else self.text)
             self._hits[id(key)] = found
         return found
 
@@ -547,7 +553,7 @@ def _relative(ctx: _Context) -> Iterator[dict[str, Any]]:
 
 
 def _relative_unit(ctx: _Context, m: re.Match[str]) -> Iterator[dict[str, Any]]:
-    which = re.sub(r"\s+", " ", m["which"].lower()).replace("the ", "")
+    which = _SPACES.sub(" ", m["which"].lower()).replace("the ", "")
     unit = m["unit"].lower()
     shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(which, 0)
     start = m.start() + (4 if m["which"].lower().startswith("the ") else 0)
@@ -620,7 +626,7 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
     for m in ctx.finditer(_DURATION, _KEY_UNIT, 70, 15, _DURATION_STARTS):
         if m["plural"]:
             before = ctx.text[max(0, m.start() - 12):m.start()].lower()
-            if not (m["suffix2"] or re.search(r"\b(?:for|over|in|within|after)\s+$", before)):
+            if not (m["suffix2"] or _SPAN_PREPOSITION.search(before)):
                 continue
             value = duration_value(None, m["plural"].lower().rstrip("s").replace("ie", "y"))
             yield ctx.span(m.start(), m.end(), "DURATION", value, None)
@@ -629,7 +635,7 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
         if num in ("a", "an") and ctx.text[m.end():m.end() + 1] == "-":
             continue
         preceding = ctx.text[max(0, m.start() - 8):m.start()]
-        if num in ("a", "an") and re.search(r"\b(?:once|twice|times|per)\s+$", preceding):
+        if num in ("a", "an") and _FREQUENCY.search(preceding):
             continue
         if num in ("a", "an") and not m["quant"] and not m["rel"] and not m["suffix"] and _RATE.search(
                 ctx.text, max(0, m.start() - 40), m.start()):  # "hundreds of trucks a day": a rate, a SET
@@ -642,7 +648,7 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
         start = m.start()
         extra = {}
         if m["quant"] and not (m["quant"].strip().lower() == "over" and m["rel"]):
-            extra["mod"] = QUANTIFIERS[re.sub(r"\s+", " ", m["quant"].strip().lower())]
+            extra["mod"] = QUANTIFIERS[_SPACES.sub(" ", m["quant"].strip().lower())]
         else:
             start = m.start("rel") if m["rel"] else m.start("num")
             if m["rel"] and m["rel"].lower().startswith("the "):
@@ -750,12 +756,12 @@ def _link_ranges(ctx: _Context, dates: list[dict[str, Any]]) -> None:
 
 def _time_dates(ctx: _Context, dates: list[dict[str, Any]]) -> None:
     """A clock time takes the full date of its sentence when there is exactly one."""
+    full_days = [d for d in dates if d["type"] == "DATE" and _FULL_DATE.fullmatch(d["value"])]
     for time in dates:
         if time["type"] != "TIME" or not time["value"].startswith("XXXX-XX-XXT"):
             continue
         sent = sentence_of(ctx.sents, time["start"])
-        days = [d for d in dates if d["type"] == "DATE" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d["value"])
-                and sent is not None and sent.start <= d["start"] < sent.end]
+        days = [d for d in full_days if sent is not None and sent.start <= d["start"] < sent.end]
         if len(days) == 1:
             time["value"] = days[0]["value"] + time["value"][10:]
             time["anchor"] = days[0]
