@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import make_span, provenance, sentence_of, sentences, without_overlaps
-from .matching import cue_pattern
+from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
+from .date_scan import Key, Vocabulary, folds_onto_ascii, leftmost, scan, starts_pattern, word_start_hits
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
@@ -56,6 +56,9 @@ _NUM_WORD = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted((w for w in NUMBERS if w not 
                                                      reverse=True)) + r")"
 _NUM = r"(?P<num>" + _NUM_WORD + r"(?:[- ]" + _NUM_WORD + r")?|an?|another|" + "|".join(VAGUE_NUMBERS) + r")"
 _UNIT = r"(?P<unit>year|month|week|day|decade|centur(?:y|ie)|hour|minute|fortnight|quarter)"
+_NUMBER_WORDS = "|".join(w for w in NUMBERS if w not in ("a", "an"))
+_MONTH_STARTS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_PREPOSITIONS = "in|since|by|until|till|from|during|before|after|through|of|to|and|early|mid|late"
 
 #: Words showing a sentence speaks of the future or of the past (for underspecified dates, §D2).
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|is to|are to|to be held|is expected|are expected|is scheduled|"
@@ -67,6 +70,13 @@ _PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last(?=\s+(?:year|month|week
                    r"paid|sold|bought|built|spent|kept|brought|thought|found|became|ran|struck|stood|sent|wrote|"
                    r"spoke|broke|chose|drew|drove|flew|forgot|froze|knew|rode|sank|sang|shook|stole|swore|threw|"
                    r"woke|wore|won|\w{3,}ed)\b", re.I)
+_DIGIT = re.compile(r"\d")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER_PARTS = re.compile(r"[- ]")
+_SPACES = re.compile(r"\s+")
+_SPAN_PREPOSITION = re.compile(r"\b(?:for|over|in|within|after)\s+$")
+_FREQUENCY = re.compile(r"\b(?:once|twice|times|per)\s+$")
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AFTER_TIMEX = re.compile(r"\s*(?:morning|afternoon|evening|night)\b", re.I)
 _PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
@@ -97,11 +107,11 @@ def agree(values: list[str]) -> str:
         return first
     parts = [v.split("-") for v in values]
     if len({len(p) for p in parts}) != 1:
-        return re.sub(r"\d", "X", first)
+        return _DIGIT.sub("X", first)
     out = []
     for column in zip(*parts, strict=True):
         same = all(c == column[0] for c in column)
-        out.append(column[0] if same else re.sub(r"\d", "X", column[0]))
+        out.append(column[0] if same else _DIGIT.sub("X", column[0]))
     return "-".join(out)
 
 
@@ -180,10 +190,10 @@ def _number(word: str) -> float | None:
     word = word.lower().strip()
     if word in VAGUE_NUMBERS:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+    if _DECIMAL.fullmatch(word):
         return float(word)
     total = 0.0
-    for part in re.split(r"[- ]", word):
+    for part in _NUMBER_PARTS.split(word):
         if part not in NUMBERS:
             return None
         total = total * NUMBERS[part] if NUMBERS[part] == 100 else total + NUMBERS[part]
@@ -207,28 +217,55 @@ def duration_value(number: str | None, unit: str) -> str:
 # --- the recognisers: each yields candidate spans (dicts), possibly several per match ----------
 
 class _Context:
-    """What the recognisers need: the text, its sentences and the DCT window."""
+    """What the recognisers need: the text, its lower-cased form, its sentences and the DCT window."""
 
     def __init__(self, text: str, window: Window | None):
         self.text = text
         self.lower = text.lower()
         self.window = window
-        self.sents = sentences(text)
+        self._low: str | bool | None = False  # not computed yet
+        self._sents: list[Sentence] | None = None
+        self._hits: dict[int, list[tuple[int, int]]] = {}
 
-    def finditer(self, pattern: re.Pattern[str], key: re.Pattern[str], before: int,
-                 after: int) -> Iterator[re.Match[str]]:
-        """``pattern``'s matches near the hits of the cheap ``key`` pattern only (most of a text has no date)."""
+    @property
+    def low(self) -> str | None:
+        """The lower-cased text where it stands for the text under re.IGNORECASE, else None (:func:`lowered`)."""
+        if self._low is False:
+            self._low = None if folds_onto_ascii(self.text) else self.lower
+        return self._low  # type: ignore[return-value]
+
+    @property
+    def sents(self) -> list[Sentence]:
+        """The sentences of the text (computed when first asked for)."""
+        if self._sents is None:
+            self._sents = sentences(self.text)
+        return self._sents
+
+    def hits(self, key: Key) -> list[tuple[int, int]]:
+        """The spans of ``key``'s matches (kept for the recognisers sharing a key); a key written in lower case
+        without re.IGNORECASE is matched in the lower-cased text."""
+        found = self._hits.get(id(key))
+        if found is None:
+            found = key.spans(self.lower if key.lower_case else self.text)
+            self._hits[id(key)] = found
+        return found
+
+    def finditer(self, pattern: re.Pattern[str], key: Key, before: int, after: int,
+                 starts: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
+        """``pattern``'s matches near the hits of the cheap ``key`` pattern only (most of a text has no date);
+        ``starts``: where in the lower-cased text a match can begin (see :func:`date_scan.scan`)."""
         windows: list[list[int]] = []
-        for hit in key.finditer(self.lower if key.flags & re.IGNORECASE == 0 and key.pattern.islower() else
-                                self.text):
-            lo, hi = max(0, hit.start() - before), min(len(self.text), hit.end() + after)
+        size = len(self.text)
+        for start, end in self.hits(key):
+            lo, hi = max(0, start - before), min(size, end + after)
             if windows and lo <= windows[-1][1]:
                 windows[-1][1] = max(windows[-1][1], hi)
             else:
                 windows.append([lo, hi])
         last_end = -1
+        low = self.low if starts is not None and windows else None
         for lo, hi in windows:
-            for m in pattern.finditer(self.text, lo, hi):
+            for m in scan(pattern, starts, self.text, low, lo, hi):
                 if m.start() >= last_end:
                     last_end = m.end()
                     yield m
@@ -255,17 +292,63 @@ class _Context:
 
 _CLAUSE_BREAK = re.compile(r"[,;:(]\s|\s[—–-]\s|\)")
 #: Cheap patterns whose hits mark where a recogniser can match at all.
-#: Some are matched with str.find rather than re (``cue_pattern``: the same matches, faster; see matching.py).
-_KEY_MONTH = cue_pattern(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
-                         r"JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
-_KEY_YEAR = re.compile(r"(?:1[89]|20)\d\d")
-_KEY_UNIT = re.compile(r"year|month|week|day|decade|centur|hour|minute|fortnight|quarter")
-_KEY_RELATIVE = cue_pattern(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
-                            r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
-_KEY_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
-_KEY_SET = cue_pattern(r"every|each|annually|yearly|monthly|weekly|daily|quarterly|once|twice|times")
-_KEY_TIME = re.compile(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)")
-_KEY_DECADE = re.compile(r"0s\b|(?i:century)")
+#: Each is a :class:`date_scan.Key`: its hits are re's, found with a faster equivalent where re is slow (word
+#: lists by str.find, see date_scan.py). A key written in lower case is matched in the lower-cased text.
+_KEY_MONTH = Key(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
+                 r"JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)",
+                 find=word_start_hits(re.compile(r"J(?:an|un|ul|AN|UN|UL)|F(?:eb|EB)|M(?:ar|ay|AR|AY)|"
+                                                 r"A(?:pr|ug|PR|UG)|S(?:ep|EP)|O(?:ct|CT)|N(?:ov|OV)|D(?:ec|EC)")))
+_KEY_YEAR = Key(r"(?:1[89]|20)\d\d")
+#: The words the keys below look for in the lower-cased text, each looked up once per text.
+_KEY_WORDS = Vocabulary((
+    "year", "month", "week", "day", "decade", "centur", "hour", "minute", "fortnight", "quarter", "century",
+    "spring", "summer", "autumn", "fall", "winter", "today", "yesterday", "tomorrow", "tonight", "ago", "current",
+    "present", "nowadays", "now", "recent", "past", "future", "soon", "every", "each", "annually", "yearly",
+    "monthly", "weekly", "daily", "quarterly", "once", "twice", "times", "end of", "beginning of", "start of",
+    "middle of", "noon", "midnight", "morning", "afternoon", "evening", "night"))
+_KEY_UNIT = _KEY_WORDS.key(r"year|month|week|day|decade|centur|hour|minute|fortnight|quarter")
+_KEY_RELATIVE = _KEY_WORDS.key(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
+                               r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
+_KEY_WEEKDAY = Key(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+_KEY_SET = _KEY_WORDS.key(r"every|each|annually|yearly|monthly|weekly|daily|quarterly|once|twice|times")
+_AM_PM = re.compile(r"[mM](?!\w)")
+_TIME_WORDS = ("noon", "midnight", "morning", "afternoon", "evening", "night")
+
+
+def _time_key_hits(text: str) -> list[tuple[int, int]] | None:
+    """The hits of ``_KEY_TIME`` in a lower-cased text: an "m" ending a word after "a"/"p" (and a "." and/or
+    a space), and the words of the day; None when only ``re`` can tell (a character it folds onto ASCII)."""
+    if folds_onto_ascii(text):
+        return None
+    found = _KEY_WORDS.ranked(text, _TIME_WORDS, rank=1)
+    for m in _AM_PM.finditer(text):
+        at = m.start()
+        for start in (at - 3, at - 2, at - 1):  # [ap]\.?\s?m: leftmost start first, at most one fits
+            if start >= 0 and text[start] in "aApP" and _am_pm_middle(text[start + 1:at]):
+                found.append((start, 0, at + 1))
+                break
+    return leftmost(found)
+
+
+def _am_pm_middle(between: str) -> bool:
+    r"""True when ``between`` is what ``\.?\s?`` matches in full."""
+    return between in ("", ".") or (between[-1:].isspace() and between[:-1] in ("", "."))
+
+
+_KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)", find=_time_key_hits)
+_DECADE_END = re.compile(r"0s(?!\w)")
+
+
+def _decade_key_hits(text: str) -> list[tuple[int, int]] | None:
+    """The hits of ``_KEY_DECADE`` in a lower-cased text ("0s" ending a word, "century"); None when only ``re``
+    can tell (a character it folds onto ASCII)."""
+    if folds_onto_ascii(text):
+        return None
+    return leftmost([(m.start(), 0, m.end()) for m in _DECADE_END.finditer(text)]
+                    + _KEY_WORDS.ranked(text, ("century",), rank=1))
+
+
+_KEY_DECADE = Key(r"0s\b|(?i:century)", find=_decade_key_hits)
 
 
 def _month_of(word: str) -> int:
@@ -293,11 +376,14 @@ _DAY_MONTH = re.compile(
     r"\b" + _DAY + r"(?:(?P<range>" + _DASH + r")" + _DAY2 + r")?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s*" + _YEAR
     + r")?\b"
 )
+#: Where (in the lower-cased text) a match of each pattern can begin: the first strings of its alternatives.
+_MONTH_DAY_STARTS = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:" + _MONTH_STARTS + ")")
+_DIGIT_STARTS = re.compile(r"\b\d")
 
 
 def _month_day(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"February 3", "Feb 3–4, 2026", "Tuesday, March 12", "March 12–14" (§D3, §D5)."""
-    for m in ctx.finditer(_MONTH_DAY, _KEY_MONTH, 40, 45):
+    for m in ctx.finditer(_MONTH_DAY, _KEY_MONTH, 40, 45, _MONTH_DAY_STARTS):
         month, day = _month_of(m["month"]), int(m["day"])
         if not _valid_day(month, day):
             continue
@@ -313,7 +399,7 @@ def _month_day(ctx: _Context) -> Iterator[dict[str, Any]]:
 
 def _day_month(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"3 February 2026", "3–4 February", "12th of March" (§D3, §D5)."""
-    for m in ctx.finditer(_DAY_MONTH, _KEY_MONTH, 20, 30):
+    for m in ctx.finditer(_DAY_MONTH, _KEY_MONTH, 20, 30, _DIGIT_STARTS):
         month, day = _month_of(m["month"]), int(m["day"])
         if not _valid_day(month, day):
             continue
@@ -336,12 +422,13 @@ _MONTH_ALONE = re.compile(
     r"mid|late|end of|beginning of)[\s-]+)?\b(?P<mod>(?i:early|mid|late|last|next|this)[\s-]+)?" + _MONTH
     + r"(?:,?\s+" + _YEAR + r")?\b(?!\s*[0-3]?\d\b)"
 )
+_MONTH_ALONE_STARTS = starts_pattern(_PREPOSITIONS + "|on|last|next|this|end|beginning|" + _MONTH_STARTS)
 _MODS = {"early": "START", "mid": "MID", "late": "END"}
 
 
 def _month_alone(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"In September", "September 2025", "mid-March", "last September"; "May"/"March" only after a preposition."""
-    for m in ctx.finditer(_MONTH_ALONE, _KEY_MONTH, 40, 30):
+    for m in ctx.finditer(_MONTH_ALONE, _KEY_MONTH, 40, 30, _MONTH_ALONE_STARTS):
         word = m["month"].rstrip(".")
         if word.lower() in ("may", "mar", "march", "jan", "sep", "dec", "oct", "nov", "aug", "jun", "jul",
                             "apr", "feb", "sept") and not (m["pre"] or m["mod"] or m["year"]):
@@ -367,10 +454,12 @@ _YEAR_RE = re.compile(
     r"|\b" + _YEAR.replace("?P<year>", "?P<year2>") + r"\s*[-–]\s*(?P<year3>(?:1[89]|20)\d\d)\b"
 )
 
+_YEAR_STARTS = starts_pattern(_PREPOSITIONS + r"|year|fiscal|fy|\d")
+
 
 def _years(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"in 2025", "since 1991", "2020–2025" (two DATEs, §D3); a bare number is a year only after a preposition."""
-    for m in ctx.finditer(_YEAR_RE, _KEY_YEAR, 30, 20):
+    for m in ctx.finditer(_YEAR_RE, _KEY_YEAR, 30, 20, _YEAR_STARTS):
         if m["year2"]:
             yield ctx.span(m.start("year2"), m.end("year2"), "DATE", m["year2"], None)
             yield ctx.span(m.start("year3"), m.end("year3"), "DATE", m["year3"], None)
@@ -429,13 +518,16 @@ _RELATIVE = re.compile(
     r"in the past|in the future|in the coming (?:years|months|weeks|days)|soon)\b",
     re.I,
 )
+_RELATIVE_STARTS = starts_pattern(r"later|earlier|last|next|this|coming|previous|past|the|today|yesterday|"
+                                  r"tomorrow|tonight|\d|" + _NUMBER_WORDS + r"|an?\s|several|currently|at |nowadays|"
+                                  r"now|recently|in |soon")
 _REFS = {"currently": "PRESENT_REF", "now": "PRESENT_REF", "at present": "PRESENT_REF", "nowadays": "PRESENT_REF",
          "recently": "PAST_REF", "in the past": "PAST_REF", "in the future": "FUTURE_REF", "soon": "FUTURE_REF"}
 
 
 def _relative(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"last year", "next year", "later this month", "this weekend", "today", "two years ago", "currently" (§D7)."""
-    for m in ctx.finditer(_RELATIVE, _KEY_RELATIVE, 40, 15):
+    for m in ctx.finditer(_RELATIVE, _KEY_RELATIVE, 40, 15, _RELATIVE_STARTS):
         if m["word"]:
             word = m["word"].lower()
             shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[word]
@@ -461,7 +553,7 @@ def _relative(ctx: _Context) -> Iterator[dict[str, Any]]:
 
 
 def _relative_unit(ctx: _Context, m: re.Match[str]) -> Iterator[dict[str, Any]]:
-    which = re.sub(r"\s+", " ", m["which"].lower()).replace("the ", "")
+    which = _SPACES.sub(" ", m["which"].lower()).replace("the ", "")
     unit = m["unit"].lower()
     shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(which, 0)
     start = m.start() + (4 if m["which"].lower().startswith("the ") else 0)
@@ -486,10 +578,12 @@ def _quarter(day: dt.date, shift: int) -> str:
 _QUARTER = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+"
                       + _YEAR + r"\b|\bQ(?P<q>[1-4])\s+" + _YEAR.replace("?P<year>", "?P<qyear>") + r"\b", re.I)
 
+_QUARTER_STARTS = starts_pattern(r"the|first|second|third|fourth|\d|q")
+
 
 def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"the first quarter of 2025", "Q1 2025"."""
-    for m in ctx.finditer(_QUARTER, _KEY_YEAR, 45, 5):
+    for m in ctx.finditer(_QUARTER, _KEY_YEAR, 45, 5, _QUARTER_STARTS):
         if m["q"]:
             yield ctx.span(m.start(), m.end(), "DATE", f"{m['qyear']}-Q{m['q']}", None)
         else:
@@ -506,7 +600,7 @@ def _quarters(ctx: _Context) -> Iterator[dict[str, Any]]:
 #: "the third quarter" without a year: the quarter nearest the DCT in the sentence's tense (§D2).
 _QUARTER_ALONE = re.compile(r"\bthe\s+(?P<ord>first|second|third|fourth)\s+quarter\b(?!\s+of\s+(?:1[89]|20)\d\d)",
                             re.I)
-_KEY_QUARTER = re.compile(r"quarter")
+_KEY_QUARTER = _KEY_WORDS.key(r"quarter")
 
 
 _DURATION = re.compile(
@@ -518,6 +612,9 @@ _DURATION = re.compile(
     re.I,
 )
 
+_DURATION_STARTS = starts_pattern(r"more|over|less|under|nearly|almost|about|around|at |up |the|past|last|next|"
+                                  r"coming|first|previous|following|\d|" + _NUMBER_WORDS + r"|an?[\s-]|another|several|"
+                                  r"few|many|some|numerous|multiple|centuries|decades|years|months|weeks")
 
 #: Before "a day", "a week": an amount of something, so the expression is a rate ("$5 a day", "100 trucks a day").
 _RATE = re.compile(r"(?:\d|\b(?:hundreds|thousands|dozens|millions|billions|tens))[^.;,]{0,30}?[a-z]\s+$"
@@ -526,10 +623,10 @@ _RATE = re.compile(r"(?:\d|\b(?:hundreds|thousands|dozens|millions|billions|tens
 
 def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
     """"two-day", "23 years", "the past two years" (P2Y), "a decade", "centuries-old" (PXCE) (§D9)."""
-    for m in ctx.finditer(_DURATION, _KEY_UNIT, 70, 15):
+    for m in ctx.finditer(_DURATION, _KEY_UNIT, 70, 15, _DURATION_STARTS):
         if m["plural"]:
             before = ctx.text[max(0, m.start() - 12):m.start()].lower()
-            if not (m["suffix2"] or re.search(r"\b(?:for|over|in|within|after)\s+$", before)):
+            if not (m["suffix2"] or _SPAN_PREPOSITION.search(before)):
                 continue
             value = duration_value(None, m["plural"].lower().rstrip("s").replace("ie", "y"))
             yield ctx.span(m.start(), m.end(), "DURATION", value, None)
@@ -538,7 +635,7 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
         if num in ("a", "an") and ctx.text[m.end():m.end() + 1] == "-":
             continue
         preceding = ctx.text[max(0, m.start() - 8):m.start()]
-        if num in ("a", "an") and re.search(r"\b(?:once|twice|times|per)\s+$", preceding):
+        if num in ("a", "an") and _FREQUENCY.search(preceding):
             continue
         if num in ("a", "an") and not m["quant"] and not m["rel"] and not m["suffix"] and _RATE.search(
                 ctx.text, max(0, m.start() - 40), m.start()):  # "hundreds of trucks a day": a rate, a SET
@@ -551,7 +648,7 @@ def _durations(ctx: _Context) -> Iterator[dict[str, Any]]:
         start = m.start()
         extra = {}
         if m["quant"] and not (m["quant"].strip().lower() == "over" and m["rel"]):
-            extra["mod"] = QUANTIFIERS[re.sub(r"\s+", " ", m["quant"].strip().lower())]
+            extra["mod"] = QUANTIFIERS[_SPACES.sub(" ", m["quant"].strip().lower())]
         else:
             start = m.start("rel") if m["rel"] else m.start("num")
             if m["rel"] and m["rel"].lower().startswith("the "):
@@ -621,7 +718,7 @@ _PERIOD = re.compile(
     r"|\b(?P<part>end|beginning|start|middle)\s+of\s+(?P<which>the|this|next|last)\s+(?P<unit>year|month|week)\b",
     re.I)
 _PART_MODS = {"end": "END", "beginning": "START", "start": "START", "middle": "MID"}
-_KEY_PERIOD = cue_pattern(r"spring|summer|autumn|fall|winter|end of|beginning of|start of|middle of")
+_KEY_PERIOD = _KEY_WORDS.key(r"spring|summer|autumn|fall|winter|end of|beginning of|start of|middle of")
 
 
 def _periods(ctx: _Context) -> Iterator[dict[str, Any]]:
@@ -659,12 +756,12 @@ def _link_ranges(ctx: _Context, dates: list[dict[str, Any]]) -> None:
 
 def _time_dates(ctx: _Context, dates: list[dict[str, Any]]) -> None:
     """A clock time takes the full date of its sentence when there is exactly one."""
+    full_days = [d for d in dates if d["type"] == "DATE" and _FULL_DATE.fullmatch(d["value"])]
     for time in dates:
         if time["type"] != "TIME" or not time["value"].startswith("XXXX-XX-XXT"):
             continue
         sent = sentence_of(ctx.sents, time["start"])
-        days = [d for d in dates if d["type"] == "DATE" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d["value"])
-                and sent is not None and sent.start <= d["start"] < sent.end]
+        days = [d for d in full_days if sent is not None and sent.start <= d["start"] < sent.end]
         if len(days) == 1:
             time["value"] = days[0]["value"] + time["value"][10:]
             time["anchor"] = days[0]
