@@ -227,7 +227,8 @@ _BEFORE = re.compile(r"(?:(?P<according>[Aa]ccording to)\s+(?P<asource>[^,:“\"
 
 
 #: "X had written to the trustees in 2023: “…”": the last cue before a colon that opens the quotation.
-_COLON_CUE = re.compile(r"^.*(?P<cue>\b" + word_trie([*CUE_VERBS.split("|"), "written"]) + r"\b)[^.:;“”\"]{0,100}:\s*$", re.S)
+_COLON_CUE = re.compile(r"^.*(?P<cue>\b" + word_trie([*CUE_VERBS.split("|"), "written"]) + r"\b)[^.:;“”\"]{0,100}:\s*$",
+                        re.S)
 _COLON = re.compile(r"^\s*(?P<source>(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*(?P<colon>:)\s*$")
 
 
@@ -367,8 +368,8 @@ _SECOND = re.compile(r",?\s+(?:and\s+)?(?P<cue>adding|saying|noting|arguing|warn
                      r"(?:that\b)?|\s+and\s+(?P<stop>blamed|accused|criticised|criticized|called|urged|vowed|"
                      r"pledged|denied|rejected|dismissed)\b|,?\s+and\s+(?P<that>that)\b")
 #: ", arguing that …" after a sentence whose subject is its source ("Democrats had blocked …, arguing that …").
-_PARTICIPLE = re.compile(r",\s+(?P<cue>saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|"
-                         r"stating)\s+(?P<that>that\s+)?")
+_PARTICIPLE_CUES = "saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|stating"
+_PARTICIPLE = re.compile(r",\s+(?P<cue>" + _PARTICIPLE_CUES + r")\s+(?P<that>that\s+)?")
 
 
 def _coordinated(text: str, content: tuple[int, int], cue: tuple[int, int], source: tuple[int, int],
@@ -414,9 +415,10 @@ _TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+
                        r"(?:,\s+(?:[a-z]+ing|as|while|after|before|when|but|although|though|amid|despite)\b[^“\"]*)?"
                        r"\s*[.!]?\s*$")
 #: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
-_NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
-                        r"labeled|criticised|criticized|condemned|highlighted|welcomed|calling|describing|terming|"
-                        r"dubbing|branding|labelling|labeling|hailing|praising)\s+")
+_NP_CUES = ("lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|labeled|criticised|criticized|"
+            "condemned|highlighted|welcomed|calling|describing|terming|dubbing|branding|labelling|labeling|hailing|"
+            "praising")
+_NP_OBJECT = re.compile(r"\b(?P<cue>" + _NP_CUES + r")\s+")
 _TOLD_OBJECT = re.compile(r"\s+(?:(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:reporters|journalists|media|press|"
                           r"newsmen|parliament|lawmakers|the\s+house|the\s+assembly|him|her|them|us|[A-Z]\w+"
                           r"(?:\s+[A-Z]\w+)*)\s+)?"
@@ -467,6 +469,26 @@ def _item(text: str, content: tuple[int, int], cue: tuple[int, int] | None, sour
     return span
 
 
+#: Every word one of the indirect rules needs (§Q7): a clause cue, "according", a participle or praise verb.
+_REPORT_WORD = re.compile(r"\b" + word_trie(sorted(CLAUSE_CUES | _TRAILING_CUES | {"according", "According"}
+                                                    | set(_PARTICIPLE_CUES.split("|")) | set(_NP_CUES.split("|"))))
+                          + r"\b")
+
+
+def _may_report(text: str, sent: Sentence, report_words: list[int]) -> bool:
+    """False when the sentence holds none of :data:`_REPORT_WORD`'s words (``report_words``: where they start in
+    the text), so that :func:`_indirect` finds nothing in it.
+
+    The words are read in the whole text; a sentence whose ends are not next to a space or the text's ends
+    (which :func:`sentences` never gives) may cut a word differently, and is kept.
+    """
+    i = bisect_left(report_words, sent.start)
+    if i < len(report_words) and report_words[i] < sent.end:
+        return True
+    return (sent.start > 0 and not text[sent.start - 1].isspace()) or (
+        sent.end < len(text) and not text[sent.end].isspace())
+
+
 def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Quotation suggestions in text order; ``speaker`` holds the entity dict (or None)."""
     sents = sentences(text)
@@ -500,8 +522,9 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         used_sentences.update({sent.start, last.start})
     quotations += _nested(text, quotations)
     taken = _Taken(quoted)
+    report_words = [m.start() for m in _REPORT_WORD.finditer(text)]
     for sent in sents:
-        if sent.start in used_sentences:
+        if sent.start in used_sentences or not _may_report(text, sent, report_words):
             continue
         for item in _indirect(text, sent, taken):
             if item["end"] > item["start"] and len(item["text"].split()) >= 3:
@@ -560,18 +583,48 @@ def _paragraph_end(text: str, offset: int) -> int:
 _BASED = re.compile(r"-(?:based|born|bred|headquartered)\b")
 
 
+class _Mentions:
+    """The entities of a text, indexed for the speaker look-ups; every list keeps the entities' own order."""
+
+    def __init__(self, entities: list[dict[str, Any]]):
+        self.entities = entities
+        self._by_start = sorted(range(len(entities)), key=lambda i: entities[i]["start"])
+        self._starts = [entities[i]["start"] for i in self._by_start]
+        starts = [e["start"] for e in entities]
+        #: Entities sorted by start (as the entity layer gives them): those ending by an offset start by it too,
+        #: so they are looked for in the prefix found by bisection.
+        self._ordered = starts == sorted(starts)
+        self._labelled: dict[str | None, list[dict[str, Any]]] = {None: entities}
+        for entity in entities:
+            self._labelled.setdefault(entity["label"], []).append(entity)
+        self._labelled_starts = {label: [e["start"] for e in found] for label, found in self._labelled.items()}
+
+    def within(self, start: int, end: int) -> list[dict[str, Any]]:
+        """The entities with ``start <= e.start`` and ``e.end <= end``."""
+        candidates = sorted(self._by_start[bisect_left(self._starts, start):bisect_right(self._starts, end)])
+        return [e for e in map(self.entities.__getitem__, candidates) if e["end"] <= end]
+
+    def earlier(self, before: int, label: str | None = None) -> list[dict[str, Any]]:
+        """The entities (of ``label``, if given) ending at or before ``before``."""
+        found = self._labelled.get(label, [])
+        if self._ordered and found:
+            found = found[:bisect_right(self._labelled_starts[label], before)]
+        return [e for e in found if e["end"] <= before]
+
+
 def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[dict[str, Any]]) -> None:
     """Each quotation's speaker: the entity in its source, else the referent of a pronoun or description."""
     previous: dict[str, Any] | None = None
+    mentions = _Mentions(entities)
     for item in quotations:
         source = item["source"]
         speaker = None
         if source is not None:
-            inside = [e for e in entities if source["start"] <= e["start"] and e["end"] <= source["end"]
-                      and not _BASED.match(text, e["end"], e["end"] + 20)]
+            inside = [e for e in mentions.within(source["start"], source["end"])
+                      if not _BASED.match(text, e["end"], e["end"] + 20)]
             speaker = _best(inside)
             if speaker is None:
-                speaker = _referent(text, source, entities, previous, before=source["start"])
+                speaker = _referent(text, source, mentions, previous, before=source["start"])
         elif previous is not None:
             speaker = previous["speaker"]
         item["speaker"] = speaker
@@ -587,40 +640,40 @@ def _best(inside: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-def _referent(text: str, source: dict[str, Any], entities: list[dict[str, Any]], previous: dict[str, Any] | None,
+def _referent(text: str, source: dict[str, Any], mentions: _Mentions, previous: dict[str, Any] | None,
               before: int) -> dict[str, Any] | None:
     """The nearest earlier mention a pronoun or description refers to (§Q8, §Q12)."""
     words = source["text"].lower().replace("’s", "").replace("'s", "").split()
     head = words[-1] if words else ""
-    earlier = [e for e in entities if e["end"] <= before]
     if head in PRONOUNS or (words and words[0] in ("his", "her", "its", "their")):
         pronoun = head if head in PRONOUNS else words[0]
         if pronoun in ("they", "we", "you", "i", "them"):
             return None
         labels = ("ORG", "GPE") if pronoun in ("it", "its", "their") else ("PERSON",)
-        found = [e for e in earlier if e["label"] in labels]
+        found = [e for e in mentions.earlier(before) if e["label"] in labels]
         return found[-1] if found else None
     for word in reversed(words):
         if word in ("the", "of", "a", "an", "in", "and", "for"):
             continue
-        orgs = [e for e in earlier if e["label"] == "ORG" and word in e["text"].lower().split()]
+        orgs = [e for e in mentions.earlier(before, "ORG") if word in e["text"].lower().split()]
         if orgs:
             return orgs[-1]
-    people = [e for e in earlier if e["label"] == "PERSON" and e["text"].split()[-1].lower() in words]
+    people = [e for e in mentions.earlier(before, "PERSON") if e["text"].split()[-1].lower() in words]
     if people:
         return people[-1]
     if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:  # an institution's voice: the institution quoted last
         speaker = previous["speaker"] if previous is not None else None
         return speaker if speaker is not None and speaker["label"] != "PERSON" else None
     if head in _ORG_DESCRIPTIONS:
-        return _described(text, earlier, ("ORG", "GPE") if head in _CLUB_DESCRIPTIONS else ("ORG",))
+        return _described(text, mentions.earlier(before), ("ORG", "GPE") if head in _CLUB_DESCRIPTIONS else ("ORG",))
     return None
 
 
 def _described(text: str, earlier: list[dict[str, Any]], labels: tuple[str, ...]) -> dict[str, Any] | None:
     """The organisation a description refers to: the nearest earlier sentence subject with a label of ``labels``,
     else the nearest earlier mention with one (never the dateline's agency)."""
-    after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline_end(text)]
+    dateline = dateline_end(text)
+    after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline]
     starts = {s.start for s in sentences(text)}
     subjects = [e for e in after_dateline if e["start"] in starts]
     found = subjects or after_dateline
