@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -588,12 +588,15 @@ class _Mentions:
 
     def __init__(self, entities: list[dict[str, Any]]):
         self.entities = entities
-        self._by_start = sorted(range(len(entities)), key=lambda i: entities[i]["start"])
-        self._starts = [entities[i]["start"] for i in self._by_start]
         starts = [e["start"] for e in entities]
         #: Entities sorted by start (as the entity layer gives them): those ending by an offset start by it too,
         #: so they are looked for in the prefix found by bisection.
         self._ordered = starts == sorted(starts)
+        self._by_start: Sequence[int] = range(len(entities))
+        if not self._ordered:
+            self._by_start = sorted(self._by_start, key=starts.__getitem__)
+            starts = sorted(starts)
+        self._starts = starts
         self._labelled: dict[str | None, list[dict[str, Any]]] = {None: entities}
         for entity in entities:
             self._labelled.setdefault(entity["label"], []).append(entity)
