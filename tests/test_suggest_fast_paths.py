@@ -150,3 +150,12 @@ def test_entity_index_is_a_scan(raw: list[tuple[int, int, str]], ordered: bool, 
     for label in (None, "PERSON", "ORG", "LOC"):
         assert mentions.earlier(low, label) == [e for e in entities
                                                 if e["end"] <= low and label in (None, e["label"])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["also", "had also", "then", "Smith", "al", "so", " ", "\n", "\t", ",", "x", "only",
+                                 "promptly", "ly"]), max_size=8).map("".join))
+def test_adverb_prefilter_keeps_every_match(piece: str) -> None:
+    """The trailing-adverb regex is tried only on a source ending with an adverb: it matches nothing else."""
+    if not piece.rstrip().endswith(quotations._ADVERB_ENDINGS):
+        assert quotations._TRAILING_ADVERBS.search(piece) is None

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from typing import Any
 
 #: Version of the rule sets; bump it when a rule changes what is suggested.
@@ -106,18 +105,13 @@ def sentences(text: str) -> list[Sentence]:
             found.append((start, end))
             start = end
         found.append((start, line_end))
-    return [Sentence(*trimmed) for trimmed in map(_trimmed_pair, repeat(text), found) if trimmed is not None]
-
-
-def _trimmed_pair(text: str, bounds: tuple[int, int]) -> tuple[int, int] | None:
-    """``bounds`` without the whitespace at either end, or None when ``text[start:end]`` is blank."""
-    start, end = bounds
-    piece = text[start:end]
-    left = piece.lstrip()
-    if not left:
-        return None
-    start += len(piece) - len(left)
-    return start, start + len(left.rstrip())
+    trimmed = []
+    for start, end in found:  # without the spaces at either end; blank pieces dropped
+        left = text[start:end].lstrip()
+        if left:
+            start = end - len(left)
+            trimmed.append(Sentence(start, start + len(left.rstrip())))
+    return trimmed
 
 
 def sentence_of(sents: list[Sentence], offset: int) -> Sentence | None:

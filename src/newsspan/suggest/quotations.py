@@ -142,9 +142,12 @@ class Attribution:
 _RELATIVE_BEFORE_CUE = re.compile(r",\s+(?:who|which|\w+ing)\b[^,]*,\s*$")  # "Mr. Smith, who spoke …, said"
 _FINAL_BRACKET = re.compile(r"\s*\([^()]*\)\s*$")  # "The Delhi Metro Rail Corporation (DMRC) said"
 _LEADING_CONNECTIVES = re.compile(r"\s*(?:(?:and|but|so|also|then|however|meanwhile|later|separately)\b\s*)*")
-_TRAILING_ADVERBS = re.compile(r"\s*(?:(?:also|further|later|then|again|earlier|previously|has|have|had|had also|"
-                               r"once|recently|simply|only|just|repeatedly|publicly|privately|separately|reportedly|"
-                               r"allegedly|angrily|firmly|openly|finally|quietly|bluntly|candidly|flatly|promptly)\s*)+$")
+_ADVERBS = ("also|further|later|then|again|earlier|previously|has|have|had|had also|once|recently|simply|only|just|"
+            "repeatedly|publicly|privately|separately|reportedly|allegedly|angrily|firmly|openly|finally|quietly|"
+            "bluntly|candidly|flatly|promptly")
+_TRAILING_ADVERBS = re.compile(r"\s*(?:(?:" + _ADVERBS + r")\s*)+$")
+#: A text :data:`_TRAILING_ADVERBS` matches in ends, but for spaces, with one of them.
+_ADVERB_ENDINGS = tuple(_ADVERBS.split("|"))
 
 
 def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -170,7 +173,7 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     lead = _LEADING_CONNECTIVES.match(piece)
     offset = start + cut + (lead.end() if lead else 0)
     piece = text[offset:end]
-    trailing = _TRAILING_ADVERBS.search(piece)
+    trailing = _TRAILING_ADVERBS.search(piece) if piece.rstrip().endswith(_ADVERB_ENDINGS) else None
     if trailing:
         piece = piece[:trailing.start()]
     words = piece.split()
@@ -314,7 +317,7 @@ def _indirect(text: str, sent: Sentence, taken: _Taken) -> Iterator[dict[str, An
                     (sent.start + acc.start(2), sent.start + acc.end(2)), taken)
         return
     cues = list(_FAST_CUE.finditer(body))  # _CUE's matches
-    trailing = _TRAILING.match(body) if any(cue.group() in _TRAILING_CUES for cue in cues) else None
+    trailing = _TRAILING.match(body) if "," in body and any(cue.group() in _TRAILING_CUES for cue in cues) else None
     if trailing and not _DOUBLE_MARK.search(trailing["content"]):
         yield _item(text, (sent.start + trailing.start("content"), sent.start + trailing.end("content")),
                     (sent.start + trailing.start("cue"), sent.start + trailing.end("cue")),
