@@ -49,8 +49,7 @@ def make_span(text: str, start: int, end: int, **fields: Any) -> dict[str, Any]:
 
 def subspan(text: str, start: int, end: int) -> dict[str, Any]:
     """A sub-span (source, cue, dateline): offsets and text only."""
-    span = make_span(text, start, end)
-    return {"start": span["start"], "end": span["end"], "text": span["text"]}
+    return make_span(text, start, end)
 
 
 @dataclass(frozen=True)

@@ -658,10 +658,13 @@ def _referent(text: str, source: dict[str, Any], mentions: _Mentions, previous: 
         labels = ("ORG", "GPE") if pronoun in ("it", "its", "their") else ("PERSON",)
         found = [e for e in mentions.earlier(before) if e["label"] in labels]
         return found[-1] if found else None
+    org_words: list[tuple[dict[str, Any], list[str]]] | None = None  # the earlier organisations and their words
     for word in reversed(words):
         if word in ("the", "of", "a", "an", "in", "and", "for"):
             continue
-        orgs = [e for e in mentions.earlier(before, "ORG") if word in e["text"].lower().split()]
+        if org_words is None:
+            org_words = [(e, e["text"].lower().split()) for e in mentions.earlier(before, "ORG")]
+        orgs = [e for e, names in org_words if word in names]
         if orgs:
             return orgs[-1]
     people = [e for e in mentions.earlier(before, "PERSON") if e["text"].split()[-1].lower() in words]
