@@ -159,3 +159,12 @@ def test_adverb_prefilter_keeps_every_match(piece: str) -> None:
     """The trailing-adverb regex is tried only on a source ending with an adverb: it matches nothing else."""
     if not piece.rstrip().endswith(quotations._ADVERB_ENDINGS):
         assert quotations._TRAILING_ADVERBS.search(piece) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([" and ", "and", " ", ",", " adding that", "saying", "said", " that", "x", "And",
+                                 "\t", "noting", "blamed", "urged"]), max_size=8).map("".join))
+def test_second_clause_prefilter_keeps_every_match(clause: str) -> None:
+    """A reported clause is searched for a second attribution only when it holds one of the words all need."""
+    if not any(word in clause for word in quotations._SECOND_WORDS):
+        assert quotations._SECOND.search(clause) is None

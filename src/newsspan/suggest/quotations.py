@@ -370,6 +370,8 @@ _SECOND = re.compile(r",?\s+(?:and\s+)?(?P<cue>adding|saying|noting|arguing|warn
                      r"|\s+and\s+(?P<cue2>said|says|added|told\s+\w+|warned|urged|insisted|argued|noted)\b\s*"
                      r"(?:that\b)?|\s+and\s+(?P<stop>blamed|accused|criticised|criticized|called|urged|vowed|"
                      r"pledged|denied|rejected|dismissed)\b|,?\s+and\s+(?P<that>that)\b")
+#: Every match of :data:`_SECOND` holds one of these words (a clause without them is not searched).
+_SECOND_WORDS = ("and", "adding", "saying", "noting", "arguing", "warning", "insisting", "stressing")
 #: ", arguing that …" after a sentence whose subject is its source ("Democrats had blocked …, arguing that …").
 _PARTICIPLE_CUES = "saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|stating"
 _PARTICIPLE = re.compile(r",\s+(?P<cue>" + _PARTICIPLE_CUES + r")\s+(?P<that>that\s+)?")
@@ -379,7 +381,8 @@ def _coordinated(text: str, content: tuple[int, int], cue: tuple[int, int], sour
                  taken: _Taken, form: str = "indirect") -> Iterator[dict[str, Any]]:
     """One reported clause, or two when a second cue of the same source follows ("… and said …")."""
     start, end = content
-    m = _SECOND.search(text, start, end)
+    clause = text[start:end]
+    m = _SECOND.search(text, start, end) if any(word in clause for word in _SECOND_WORDS) else None
     if m is None or m.start() - start < 12:
         yield _item(text, content, cue, source, taken, form)
         return
