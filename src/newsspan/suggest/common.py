@@ -27,6 +27,10 @@ _ABBREVIATIONS = word_set(
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m"
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+#: The word before a full stop: the trailing run of characters that are neither spaces nor ``(``, ``"``, ``“``.
+_WORD_TAIL = re.compile(r"[^\s(\"“]*\Z")
+_LINE = re.compile(r"[^\n]+")
 
 
 def provenance(layer: str) -> dict[str, str]:
@@ -45,8 +49,7 @@ def make_span(text: str, start: int, end: int, **fields: Any) -> dict[str, Any]:
 
 def subspan(text: str, start: int, end: int) -> dict[str, Any]:
     """A sub-span (source, cue, dateline): offsets and text only."""
-    span = make_span(text, start, end)
-    return {"start": span["start"], "end": span["end"], "text": span["text"]}
+    return make_span(text, start, end)
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,12 @@ class Sentence:
 
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:
-    """True when the full stop at ``end - 1`` closes an abbreviation or an initial ("Dr.", "J.")."""
-    word_start = end - 1
-    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"“":
-        word_start -= 1
-    word = text[word_start:end - 1].lower()
+    """True when the full stop at ``end - 1`` closes an abbreviation or an initial ("Dr.", "J.").
+
+    The word is the run of characters before the stop back to a space or an opening ``(``, ``"``, ``“``; only
+    its last ``_LONGEST_ABBREVIATION + 1`` characters are read (a longer word is no abbreviation).
+    """
+    word = _WORD_TAIL.search(text, max(0, end - 2 - _LONGEST_ABBREVIATION), end - 1).group().lower()
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
@@ -84,30 +88,29 @@ def sentences(text: str) -> list[Sentence]:
     """Sentences by punctuation and line breaks; a quotation mark after the full stop stays in the sentence.
 
     A dateline at the start of the text ("ASTANA:", "ISLAMABAD, Feb 4 (APP) -") is not part of the first sentence.
+    The list is cached per text (several layers ask for the same one): do not change it.
     """
-    found: list[Sentence] = []
+    found: list[tuple[int, int]] = []
     skip = dateline_end(text)
-    for line in re.finditer(r"[^\n]+", text):
-        start = max(line.start(), skip) if line.start() < skip else line.start()
-        for match in _SENTENCE_END.finditer(text, line.start(), line.end()):
-            if match.group().startswith(".") and _ends_with_abbreviation(text, match.start() + 1):
+    for line in _LINE.finditer(text):
+        line_start, line_end = line.span()
+        start = max(line_start, skip)
+        for match in _SENTENCE_END.finditer(text, line_start, line_end):
+            at, end = match.span()
+            if text[at] == "." and _ends_with_abbreviation(text, at + 1):
                 continue
-            following = text[match.end():match.end() + 3].lstrip()
-            if following[:1].islower():
+            if text[end:end + 3].lstrip()[:1].islower():
                 continue
-            found.append(Sentence(start, match.end()))
-            start = match.end()
-        if text[start:line.end()].strip():
-            found.append(Sentence(start, line.end()))
-    return [Sentence(*_trimmed(text, s.start, s.end)) for s in found if text[s.start:s.end].strip()]
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+            found.append((start, end))
+            start = end
+        found.append((start, line_end))
+    trimmed = []
+    for start, end in found:  # without the spaces at either end; blank pieces dropped
+        left = text[start:end].lstrip()
+        if left:
+            start = end - len(left)
+            trimmed.append(Sentence(start, start + len(left.rstrip())))
+    return trimmed
 
 
 def sentence_of(sents: list[Sentence], offset: int) -> Sentence | None:

@@ -18,12 +18,15 @@ matches are those of ``re``:
 
 Case-sensitive word lists gain little or nothing (``re`` is fast there); the suggesters use this for the
 case-insensitive lists only, and where a measurement showed a gain.
+
+For a case-sensitive word list scanned over a whole text, :func:`word_trie` writes the alternation as a trie
+(``s(?:aid|ay(?:s|))``): the same matches between ``\\b``, found about three times faster by ``re`` itself.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -300,6 +303,35 @@ def _unparse_class(items: Any) -> str:
         else:
             raise _Unsupported(op)
     return "[" + "".join(parts) + "]"
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """Regex source matching the same as ``(?:w1|w2|…)`` between two ``\\b``, with the words shared prefixes
+    factored out (``s(?:aid|ay(?:s|))``): ``re`` then tries a few letters at each position instead of every word.
+
+    ``\\b(?:said|says|…)\\b`` and ``\\b`` + ``word_trie(…)`` + ``\\b`` find the same matches when at most one word
+    can match at a position, which holds unless a word is another one followed by a non-word character
+    ("pointed" and "pointed out"): such lists raise ValueError. Words must start and end with a word character.
+    """
+    words = list(dict.fromkeys(words))
+    for word in words:
+        if not word or not (_is_word(word[0]) and _is_word(word[-1])):
+            raise ValueError(f"word_trie: {word!r} does not start and end with a word character")
+        for other in words:
+            if other != word and other.startswith(word) and not _is_word(other[len(word)]):
+                raise ValueError(f"word_trie: {word!r} and {other!r} may both match at one position")
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_source(tree)
+
+
+def _trie_source(node: dict[str, Any]) -> str:
+    alternatives = [re.escape(ch) + _trie_source(child) if ch else "" for ch, child in node.items()]
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
 @lru_cache(maxsize=256)

@@ -15,11 +15,13 @@ description ("he", "the statement", "the embassy"), the nearest earlier mention 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .common import Sentence, dateline_end, make_span, provenance, sentence_of, sentences, subspan, word_set
+from .matching import word_trie
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|stressed|stresses|"
@@ -33,6 +35,9 @@ CUE_VERBS = (
     "believe|note|stress"
 )
 _CUE = re.compile(r"\b(?:" + CUE_VERBS + r")\b")
+#: The cue verbs as a trie (the same matches as ``(?:CUE_VERBS)`` between ``\b``, a few times faster).
+_CUE_TRIE = word_trie(CUE_VERBS.split("|"))
+_FAST_CUE = re.compile(r"\b" + _CUE_TRIE + r"\b")
 #: Cues that take a reported clause without quotation marks (indirect quotations).
 CLAUSE_CUES = word_set(
     "said says say told tells added adds stated states noted notes explained stressed emphasised emphasized "
@@ -54,6 +59,7 @@ _ORG_DESCRIPTIONS = word_set("company firm group retailer lender bank insurer ai
 _CLUB_DESCRIPTIONS = word_set("club team side")
 _SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official representative source "
                          "ministry office embassy department")
+_PARAGRAPH = re.compile(r"[^\n]+")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
 _SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because|after|"
                           r"before|since|until|although|though|if|unless|once)\b")
@@ -76,7 +82,7 @@ def quoted_stretches(text: str) -> list[Quoted]:
     doubles = any(mark in text for mark in "“\"«„")
     pairs = _OPEN_CLOSE if doubles else {"‘": "’", "'": "'"}
     opening = re.compile("[" + re.escape("".join(pairs)) + "]")
-    for para in re.finditer(r"[^\n]+", text):
+    for para in _PARAGRAPH.finditer(text):
         i, end = para.start(), para.end()
         while True:
             hit = opening.search(text, i, end)
@@ -133,14 +139,25 @@ class Attribution:
     source: tuple[int, int] | None
 
 
+_RELATIVE_BEFORE_CUE = re.compile(r",\s+(?:who|which|\w+ing)\b[^,]*,\s*$")  # "Mr. Smith, who spoke …, said"
+_FINAL_BRACKET = re.compile(r"\s*\([^()]*\)\s*$")  # "The Delhi Metro Rail Corporation (DMRC) said"
+_LEADING_CONNECTIVES = re.compile(r"\s*(?:(?:and|but|so|also|then|however|meanwhile|later|separately)\b\s*)*")
+_ADVERBS = ("also|further|later|then|again|earlier|previously|has|have|had|had also|once|recently|simply|only|just|"
+            "repeatedly|publicly|privately|separately|reportedly|allegedly|angrily|firmly|openly|finally|quietly|"
+            "bluntly|candidly|flatly|promptly")
+_TRAILING_ADVERBS = re.compile(r"\s*(?:(?:" + _ADVERBS + r")\s*)+$")
+#: A text :data:`_TRAILING_ADVERBS` matches in ends, but for spaces, with one of them.
+_ADVERB_ENDINGS = tuple(_ADVERBS.split("|"))
+
+
 def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The subject noun phrase in text[start:end]: after the last clause break, without leading connectives."""
     segment = text[start:end]
-    relative = re.search(r",\s+(?:who|which|\w+ing)\b[^,]*,\s*$", segment)  # "Mr. Smith, who spoke …, said"
+    relative = _RELATIVE_BEFORE_CUE.search(segment)  # "Mr. Smith, who spoke …, said"
     if relative:
         end = start + relative.start()
         segment = text[start:end]
-    bracket = re.search(r"\s*\([^()]*\)\s*$", segment)  # "The Delhi Metro Rail Corporation (DMRC) said"
+    bracket = _FINAL_BRACKET.search(segment)  # "The Delhi Metro Rail Corporation (DMRC) said"
     core = segment[:bracket.start()] if bracket else segment
     cut = 0
     for m in _SOURCE_STOP.finditer(core):
@@ -153,13 +170,10 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
             if m.group() != ",":
                 cut = m.end()
         piece = segment[cut:]
-    lead = re.match(r"\s*(?:(?:and|but|so|also|then|however|meanwhile|later|separately)\b\s*)*", piece)
+    lead = _LEADING_CONNECTIVES.match(piece)
     offset = start + cut + (lead.end() if lead else 0)
     piece = text[offset:end]
-    trailing = re.search(r"\s*(?:(?:also|further|later|then|again|earlier|previously|has|have|had|had also|"
-                         r"once|recently|simply|only|just|repeatedly|publicly|privately|separately|reportedly|"
-                         r"allegedly|angrily|firmly|openly|finally|quietly|bluntly|candidly|flatly|promptly)\s*)+$",
-                         piece)
+    trailing = _TRAILING_ADVERBS.search(piece) if piece.rstrip().endswith(_ADVERB_ENDINGS) else None
     if trailing:
         piece = piece[:trailing.start()]
     words = piece.split()
@@ -177,42 +191,53 @@ _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|P
 _INSIDE_RELATIVE = re.compile(r",\s+(?:who|which|\w+ing)\b[^,]*$")
 
 
+_CLOSING_PUNCTUATION = re.compile(r"[”\"»’']?\s*[,.?!]?\s*[”\"»’']?\s*")
+_CLAUSE_BREAK = re.compile(r"[.;:“\"]")
+_NOUN_AFTER_CUE = re.compile(r"\s*((?:[^,.;:!?“”\"(]|\.(?=\w))+)")
+_NOUN_END = re.compile(r"\b(?:on|in|at|during|after|before|while|when|adding|referring|as|who|which|that)\b")
+
+
 def _after(text: str, end: int, limit: int) -> Attribution | None:
     """Attribution after a closing mark: "…,” X said", "…,” said X", "…,” read the statement", "…,” X told Y"."""
     tail = text[end:limit]
-    m = re.match(r"[”\"»’']?\s*[,.?!]?\s*[”\"»’']?\s*", tail)
+    m = _CLOSING_PUNCTUATION.match(tail)
     if m is None:
         return None
     rest_start = end + m.end()
     rest = text[rest_start:limit]
-    cue = next((c for c in _CUE.finditer(rest[:100]) if not _INSIDE_RELATIVE.search(rest, 0, c.start())), None)
+    cue = next((c for c in _FAST_CUE.finditer(rest[:100]) if not _INSIDE_RELATIVE.search(rest, 0, c.start())), None)
     if cue is None:  # "one resident, who asked not to be named, told AFP": "asked" is inside the relative clause
         return None
     before = rest[:cue.start()]
     plain = _ABBREVIATION.sub(lambda m: m.group()[:-1] + " ", before)  # "Mr. Whitaker said": no sentence end
-    if before.strip() and (len(before.split()) > 10 or re.search(r"[.;:“\"]", plain)):
+    if before.strip() and (len(before.split()) > 10 or _CLAUSE_BREAK.search(plain)):
         return None
     cue_span = (rest_start + cue.start(), rest_start + cue.end())
     if before.strip():
         return Attribution(cue_span, _trim_source(text, rest_start, cue_span[0]))
     after = rest[cue.end():]
-    noun = re.match(r"\s*((?:[^,.;:!?“”\"(]|\.(?=\w))+)", after)
+    noun = _NOUN_AFTER_CUE.match(after)
     if not noun:
         return Attribution(cue_span, None)
     phrase = noun.group(1)
-    phrase = re.split(r"\b(?:on|in|at|during|after|before|while|when|adding|referring|as|who|which|that)\b",
-                      phrase)[0]
-    source = _trim_source(text, cue_span[1], cue_span[1] + len(re.match(r"\s*", after).group()) + len(phrase.strip()))
+    phrase = _NOUN_END.split(phrase, maxsplit=1)[0]
+    source = _trim_source(text, cue_span[1], cue_span[1] + (len(after) - len(after.lstrip())) + len(phrase.strip()))
     return Attribution(cue_span, source)
 
 
 _BEFORE = re.compile(r"(?:(?P<according>[Aa]ccording to)\s+(?P<asource>[^,:“\"]{2,80}?)\s*,\s*$|"
-                     r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?P<obj>\s+(?:\w+\s+){0,3}?)?\s*(?:[:,]|that)?\s*$)")
+                     r"(?P<cue>\b" + _CUE_TRIE + r"\b)(?P<obj>\s+(?:\w+\s+){0,3}?)?\s*(?:[:,]|that)?\s*$)")
 
 
 #: "X had written to the trustees in 2023: “…”": the last cue before a colon that opens the quotation.
-_COLON_CUE = re.compile(r"^.*(?P<cue>\b(?:" + CUE_VERBS + r"|written)\b)[^.:;“”\"]{0,100}:\s*$", re.S)
+_COLON_CUE = re.compile(r"^.*(?P<cue>\b" + word_trie([*CUE_VERBS.split("|"), "written"]) + r"\b)[^.:;“”\"]{0,100}:\s*$",
+                        re.S)
 _COLON = re.compile(r"^\s*(?P<source>(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*(?P<colon>:)\s*$")
+
+
+_STOP_SPACE = re.compile(r"[.!?]\s+")
+_MEDIA_OBJECT = re.compile(r"\s*(?:(?:the|a|an|his|her|their|our|local)\s+)?(?:reporters|journalists|"
+                           r"media|press|newsmen|the\s+media|\w+)\s*")
 
 
 def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
@@ -223,7 +248,7 @@ def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
         previous = text[:sent.start].rstrip()
         if previous.endswith(":"):
             line_start = previous.rfind("\n") + 1
-            sentence_start = max(line_start, *(m.end() for m in re.finditer(r"[.!?]\s+", previous[:-1])), 0)
+            sentence_start = max(line_start, *(m.end() for m in _STOP_SPACE.finditer(previous[:-1])), 0)
             return _before(text, len(previous) + 1, Sentence(sentence_start, len(previous)))
     colon = _COLON.search(head)
     if colon:
@@ -240,39 +265,68 @@ def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
         cue = (sent.start + m.start("according"), sent.start + m.end("according"))
         return Attribution(cue, _trim_source(text, sent.start + m.start("asource"), sent.start + m.end("asource")))
     obj = m["obj"] or ""
-    if obj.strip() and not re.fullmatch(r"\s*(?:(?:the|a|an|his|her|their|our|local)\s+)?(?:reporters|journalists|"
-                                        r"media|press|newsmen|the\s+media|\w+)\s*", obj):
+    if obj.strip() and not _MEDIA_OBJECT.fullmatch(obj):
         return None
     cue = (sent.start + m.start("cue"), sent.start + m.end("cue"))
     return Attribution(cue, _trim_source(text, sent.start, cue[0]))
 
 
-def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterator[dict[str, Any]]:
+_ACCORDING_AFTER = re.compile(r",\s*(according to)\s+((?:[^,.;]|\.(?=\w))+?)\s*[.;]?\s*$")
+_ACCORDING_BEFORE = re.compile(r"\s*(According to)\s+([^,]+?),\s*")
+_DOUBLE_MARK = re.compile(r"[“\"]")
+
+
+class _Taken:
+    """The quoted stretches of a text (sorted and disjoint, as :func:`quoted_stretches` gives them), looked up
+    by bisection."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, stretches: list[Quoted]):
+        self.starts = [q.start for q in stretches]
+        self.ends = [q.end for q in stretches]
+
+    def starts_in(self, low: int, high: int) -> list[int]:
+        """The starts ``s`` with ``low <= s < high``, in order."""
+        return self.starts[bisect_left(self.starts, low):bisect_left(self.starts, high)]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when a stretch ``(s, e)`` has ``start < e and s < end``."""
+        i = bisect_right(self.ends, start)
+        return i < len(self.starts) and self.starts[i] < end
+
+
+#: The cues of :data:`_TRAILING`; a sentence without one of them as a cue word cannot match it.
+_TRAILING_CUES = word_set("said says added announced noted stated reported confirmed told wrote")
+
+
+def _indirect(text: str, sent: Sentence, taken: _Taken) -> Iterator[dict[str, Any]]:
     """Indirect (or mixed) quotations: "X said (that) CLAUSE", "CLAUSE, according to X", "According to X, CLAUSE"."""
     body = text[sent.start:sent.end]
     final = len(body.rstrip(".!?…"))
-    acc = re.search(r",\s*(according to)\s+((?:[^,.;]|\.(?=\w))+?)\s*[.;]?\s*$", body)
+    acc = _ACCORDING_AFTER.search(body)
     if acc:
         content = (sent.start, sent.start + acc.start())
         source = (sent.start + acc.start(2), sent.start + acc.end(2))
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)), source, taken)
         return
-    acc = re.match(r"\s*(According to)\s+([^,]+?),\s*", body)
+    acc = _ACCORDING_BEFORE.match(body)
     if acc:
         content = (sent.start + acc.end(), sent.start + final)
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)),
                     (sent.start + acc.start(2), sent.start + acc.end(2)), taken)
         return
-    trailing = _TRAILING.match(body)
-    if trailing and not re.search(r"[“\"]", trailing["content"]):
+    cues = list(_FAST_CUE.finditer(body))  # _CUE's matches
+    trailing = _TRAILING.match(body) if "," in body and any(cue.group() in _TRAILING_CUES for cue in cues) else None
+    if trailing and not _DOUBLE_MARK.search(trailing["content"]):
         yield _item(text, (sent.start + trailing.start("content"), sent.start + trailing.end("content")),
                     (sent.start + trailing.start("cue"), sent.start + trailing.end("cue")),
                     (sent.start + trailing.start("source"), sent.start + trailing.end("source")), taken)
         return
-    fragments = [s for s, _ in taken if sent.start <= s < sent.end]
-    praises = [m for m in _NP_OBJECT.finditer(body) if fragments and sent.start + m.end() <= fragments[-1]]
+    fragments = taken.starts_in(sent.start, sent.end)
+    praises = [m for m in _NP_OBJECT.finditer(body) if sent.start + m.end() <= fragments[-1]] if fragments else []
     praise = praises[-1] if praises else None
-    if praise and any(sent.start + praise.end() <= s < sent.end for s, _ in taken):
+    if praise and taken.starts_in(sent.start + praise.end(), sent.end):
         if praise["cue"].endswith("ing"):  # "The EU condemned the decision, calling it “…”": the subject speaks
             subject = _SUBJECT.match(body)
             source = None if subject is None else (sent.start, sent.start + subject.end())
@@ -283,7 +337,7 @@ def _indirect(text: str, sent: Sentence, taken: list[tuple[int, int]]) -> Iterat
                                     (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken,
                                     "mixed")
             return
-    for cue in _CUE.finditer(body):
+    for cue in cues:
         word = cue.group()
         if word not in CLAUSE_CUES:
             continue
@@ -316,16 +370,19 @@ _SECOND = re.compile(r",?\s+(?:and\s+)?(?P<cue>adding|saying|noting|arguing|warn
                      r"|\s+and\s+(?P<cue2>said|says|added|told\s+\w+|warned|urged|insisted|argued|noted)\b\s*"
                      r"(?:that\b)?|\s+and\s+(?P<stop>blamed|accused|criticised|criticized|called|urged|vowed|"
                      r"pledged|denied|rejected|dismissed)\b|,?\s+and\s+(?P<that>that)\b")
+#: Every match of :data:`_SECOND` holds one of these words (a clause without them is not searched).
+_SECOND_WORDS = ("and", "adding", "saying", "noting", "arguing", "warning", "insisting", "stressing")
 #: ", arguing that …" after a sentence whose subject is its source ("Democrats had blocked …, arguing that …").
-_PARTICIPLE = re.compile(r",\s+(?P<cue>saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|"
-                         r"stating)\s+(?P<that>that\s+)?")
+_PARTICIPLE_CUES = "saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining|stating"
+_PARTICIPLE = re.compile(r",\s+(?P<cue>" + _PARTICIPLE_CUES + r")\s+(?P<that>that\s+)?")
 
 
 def _coordinated(text: str, content: tuple[int, int], cue: tuple[int, int], source: tuple[int, int],
-                 taken: list[tuple[int, int]], form: str = "indirect") -> Iterator[dict[str, Any]]:
+                 taken: _Taken, form: str = "indirect") -> Iterator[dict[str, Any]]:
     """One reported clause, or two when a second cue of the same source follows ("… and said …")."""
     start, end = content
-    m = _SECOND.search(text, start, end)
+    clause = text[start:end]
+    m = _SECOND.search(text, start, end) if any(word in clause for word in _SECOND_WORDS) else None
     if m is None or m.start() - start < 12:
         yield _item(text, content, cue, source, taken, form)
         return
@@ -341,7 +398,7 @@ _SUBJECT = re.compile(r"(?:(?:The|A|An)\s+)?(?:[A-Z][\w’'.-]*\s+){0,4}?[A-Z][\
                       r"(?<!\bAn)|(?:He|She|They|It|We)\b")
 
 
-def _participle(text: str, sent: Sentence, final: int, taken: list[tuple[int, int]]) -> Iterator[dict[str, Any]]:
+def _participle(text: str, sent: Sentence, final: int, taken: _Taken) -> Iterator[dict[str, Any]]:
     """"SUBJECT …, arguing that CLAUSE": the subject at the sentence start (a name or a pronoun) is the source."""
     body = text[sent.start:sent.start + final]
     m = _PARTICIPLE.search(body)
@@ -364,9 +421,10 @@ _TRAILING = re.compile(r"\s*(?P<content>.{12,}?),\s+(?P<source>(?:[\w’'.-]+\s+
                        r"(?:,\s+(?:[a-z]+ing|as|while|after|before|when|but|although|though|amid|despite)\b[^“\"]*)?"
                        r"\s*[.!]?\s*$")
 #: Speech verbs with a noun-phrase object ("lauded X as “…”", "called it “…”"): mixed only with a quoted fragment (§Q7).
-_NP_OBJECT = re.compile(r"\b(?P<cue>lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|"
-                        r"labeled|criticised|criticized|condemned|highlighted|welcomed|calling|describing|terming|"
-                        r"dubbing|branding|labelling|labeling|hailing|praising)\s+")
+_NP_CUES = ("lauded|praised|described|called|termed|hailed|dubbed|branded|labelled|labeled|criticised|criticized|"
+            "condemned|highlighted|welcomed|calling|describing|terming|dubbing|branding|labelling|labeling|hailing|"
+            "praising")
+_NP_OBJECT = re.compile(r"\b(?P<cue>" + _NP_CUES + r")\s+")
 _TOLD_OBJECT = re.compile(r"\s+(?:(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:reporters|journalists|media|press|"
                           r"newsmen|parliament|lawmakers|the\s+house|the\s+assembly|him|her|them|us|[A-Z]\w+"
                           r"(?:\s+[A-Z]\w+)*)\s+)?"
@@ -392,25 +450,49 @@ _FINITE_CLAUSE = re.compile(r"\s*(?:[\w’'$£€%.,-]+\s+){1,6}?(?:will|would|i
                             r"should|must|may|might|did|does|do)\b")
 
 
+_CLAUSE_VERB = re.compile(r"\s*(?:\S+\s+){0,8}?(?:will|would|is|are|was|were|has|have|had|could|can|should|"
+                          r"must|may|might|did|does|do|\w+ed|\w+s)\b")
+_NP_OF_IMPORTANCE = re.compile(r"\s*(?:the|a|an|his|her|their|its)\s+(?:significance|importance|need|role|efforts?|"
+                               r"contribution)")
+
+
 def _looks_like_clause(rest: str) -> bool:
     """A reported clause without "that": a subject followed by a finite verb within a few words (§Q7)."""
     if not rest.strip() or rest.lstrip()[:1] in "“\"":
         return False
-    return bool(re.match(r"\s*(?:\S+\s+){0,8}?(?:will|would|is|are|was|were|has|have|had|could|can|should|"
-                         r"must|may|might|did|does|do|\w+ed|\w+s)\b", rest)) and not re.match(
-        r"\s*(?:the|a|an|his|her|their|its)\s+(?:significance|importance|need|role|efforts?|contribution)", rest)
+    return bool(_CLAUSE_VERB.match(rest)) and not _NP_OF_IMPORTANCE.match(rest)
 
 
 def _item(text: str, content: tuple[int, int], cue: tuple[int, int] | None, source: tuple[int, int] | None,
-          taken: list[tuple[int, int]], form: str = "indirect") -> dict[str, Any]:
+          taken: _Taken, form: str = "indirect") -> dict[str, Any]:
     start, end = content
     while end > start and text[end - 1] in ".,;: ":
         end -= 1
     span = make_span(text, start, end, form=form, source=None if source is None else subspan(text, *source),
                      cue=None if cue is None else subspan(text, *cue), speaker=None)
-    if any(span["start"] < e and s < span["end"] for s, e in taken):
+    if taken.overlaps(span["start"], span["end"]):
         span["form"] = "mixed"
     return span
+
+
+#: Every word one of the indirect rules needs (§Q7): a clause cue, "according", a participle or praise verb.
+_REPORT_WORD = re.compile(r"\b" + word_trie(sorted(CLAUSE_CUES | _TRAILING_CUES | {"according", "According"}
+                                                    | set(_PARTICIPLE_CUES.split("|")) | set(_NP_CUES.split("|"))))
+                          + r"\b")
+
+
+def _may_report(text: str, sent: Sentence, report_words: list[int]) -> bool:
+    """False when the sentence holds none of :data:`_REPORT_WORD`'s words (``report_words``: where they start in
+    the text), so that :func:`_indirect` finds nothing in it.
+
+    The words are read in the whole text; a sentence whose ends are not next to a space or the text's ends
+    (which :func:`sentences` never gives) may cut a word differently, and is kept.
+    """
+    i = bisect_left(report_words, sent.start)
+    if i < len(report_words) and report_words[i] < sent.end:
+        return True
+    return (sent.start > 0 and not text[sent.start - 1].isspace()) or (
+        sent.end < len(text) and not text[sent.end].isspace())
 
 
 def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -445,9 +527,10 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         quotations.append(item)
         used_sentences.update({sent.start, last.start})
     quotations += _nested(text, quotations)
-    taken = [(q.start, q.end) for q in quoted]
+    taken = _Taken(quoted)
+    report_words = [m.start() for m in _REPORT_WORD.finditer(text)]
     for sent in sents:
-        if sent.start in used_sentences:
+        if sent.start in used_sentences or not _may_report(text, sent, report_words):
             continue
         for item in _indirect(text, sent, taken):
             if item["end"] > item["start"] and len(item["text"].split()) >= 3:
@@ -461,7 +544,7 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
     return quotations
 
 
-_INNER = re.compile(r"(?P<cue>\b(?:" + CUE_VERBS + r")\b)(?:\s+(?:me|us|him|her|them|reporters))?,?\s*"
+_INNER = re.compile(r"(?P<cue>\b" + _CUE_TRIE + r"\b)(?:\s+(?:me|us|him|her|them|reporters))?,?\s*"
                     r"[‘'](?P<body>(?:[^’']|[’'](?=\w)){3,}?)[’'](?!\w)")
 
 
@@ -482,14 +565,17 @@ def _nested(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]
     return found
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?;:]")
+
+
 def _resumes(text: str, quotations: list[dict[str, Any]], start: int, sent: Sentence) -> Attribution | None:
     """The attribution of the quotation this one continues after an interrupting ", X said, " in one sentence."""
     if not quotations or quotations[-1]["cue"] is None or quotations[-1]["end"] < sent.start:
         return None
     previous = quotations[-1]
     between = text[previous["cue"]["end"]:start - 1]
-    if previous["cue"]["start"] < previous["end"] or not between.rstrip().endswith(",") or re.search(r"[.!?;:]",
-                                                                                                   between):
+    if previous["cue"]["start"] < previous["end"] or not between.rstrip().endswith(",") or \
+            _SENTENCE_BREAK.search(between):
         return None
     source, cue = previous["source"], previous["cue"]
     return Attribution((cue["start"], cue["end"]), None if source is None else (source["start"], source["end"]))
@@ -500,18 +586,54 @@ def _paragraph_end(text: str, offset: int) -> int:
     return len(text) if end < 0 else end
 
 
+_BASED = re.compile(r"-(?:based|born|bred|headquartered)\b")
+
+
+class _Mentions:
+    """The entities of a text, indexed for the speaker look-ups; every list keeps the entities' own order."""
+
+    def __init__(self, entities: list[dict[str, Any]]):
+        self.entities = entities
+        starts = [e["start"] for e in entities]
+        #: Entities sorted by start (as the entity layer gives them): those ending by an offset start by it too,
+        #: so they are looked for in the prefix found by bisection.
+        self._ordered = starts == sorted(starts)
+        self._by_start: Sequence[int] = range(len(entities))
+        if not self._ordered:
+            self._by_start = sorted(self._by_start, key=starts.__getitem__)
+            starts = sorted(starts)
+        self._starts = starts
+        self._labelled: dict[str | None, list[dict[str, Any]]] = {None: entities}
+        for entity in entities:
+            self._labelled.setdefault(entity["label"], []).append(entity)
+        self._labelled_starts = {label: [e["start"] for e in found] for label, found in self._labelled.items()}
+
+    def within(self, start: int, end: int) -> list[dict[str, Any]]:
+        """The entities with ``start <= e.start`` and ``e.end <= end``."""
+        candidates = sorted(self._by_start[bisect_left(self._starts, start):bisect_right(self._starts, end)])
+        return [e for e in map(self.entities.__getitem__, candidates) if e["end"] <= end]
+
+    def earlier(self, before: int, label: str | None = None) -> list[dict[str, Any]]:
+        """The entities (of ``label``, if given) ending at or before ``before``."""
+        found = self._labelled.get(label, [])
+        if self._ordered and found:
+            found = found[:bisect_right(self._labelled_starts[label], before)]
+        return [e for e in found if e["end"] <= before]
+
+
 def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[dict[str, Any]]) -> None:
     """Each quotation's speaker: the entity in its source, else the referent of a pronoun or description."""
     previous: dict[str, Any] | None = None
+    mentions = _Mentions(entities)
     for item in quotations:
         source = item["source"]
         speaker = None
         if source is not None:
-            inside = [e for e in entities if source["start"] <= e["start"] and e["end"] <= source["end"]
-                      and not re.match(r"-(?:based|born|bred|headquartered)\b", text[e["end"]:e["end"] + 20])]
+            inside = [e for e in mentions.within(source["start"], source["end"])
+                      if not _BASED.match(text, e["end"], e["end"] + 20)]
             speaker = _best(inside)
             if speaker is None:
-                speaker = _referent(text, source, entities, previous, before=source["start"])
+                speaker = _referent(text, source, mentions, previous, before=source["start"])
         elif previous is not None:
             speaker = previous["speaker"]
         item["speaker"] = speaker
@@ -527,40 +649,43 @@ def _best(inside: list[dict[str, Any]]) -> dict[str, Any] | None:
     return None
 
 
-def _referent(text: str, source: dict[str, Any], entities: list[dict[str, Any]], previous: dict[str, Any] | None,
+def _referent(text: str, source: dict[str, Any], mentions: _Mentions, previous: dict[str, Any] | None,
               before: int) -> dict[str, Any] | None:
     """The nearest earlier mention a pronoun or description refers to (§Q8, §Q12)."""
     words = source["text"].lower().replace("’s", "").replace("'s", "").split()
     head = words[-1] if words else ""
-    earlier = [e for e in entities if e["end"] <= before]
     if head in PRONOUNS or (words and words[0] in ("his", "her", "its", "their")):
         pronoun = head if head in PRONOUNS else words[0]
         if pronoun in ("they", "we", "you", "i", "them"):
             return None
         labels = ("ORG", "GPE") if pronoun in ("it", "its", "their") else ("PERSON",)
-        found = [e for e in earlier if e["label"] in labels]
+        found = [e for e in mentions.earlier(before) if e["label"] in labels]
         return found[-1] if found else None
+    org_words: list[tuple[dict[str, Any], list[str]]] | None = None  # the earlier organisations and their words
     for word in reversed(words):
         if word in ("the", "of", "a", "an", "in", "and", "for"):
             continue
-        orgs = [e for e in earlier if e["label"] == "ORG" and word in e["text"].lower().split()]
+        if org_words is None:
+            org_words = [(e, e["text"].lower().split()) for e in mentions.earlier(before, "ORG")]
+        orgs = [e for e, names in org_words if word in names]
         if orgs:
             return orgs[-1]
-    people = [e for e in earlier if e["label"] == "PERSON" and e["text"].split()[-1].lower() in words]
+    people = [e for e in mentions.earlier(before, "PERSON") if e["text"].split()[-1].lower() in words]
     if people:
         return people[-1]
     if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:  # an institution's voice: the institution quoted last
         speaker = previous["speaker"] if previous is not None else None
         return speaker if speaker is not None and speaker["label"] != "PERSON" else None
     if head in _ORG_DESCRIPTIONS:
-        return _described(text, earlier, ("ORG", "GPE") if head in _CLUB_DESCRIPTIONS else ("ORG",))
+        return _described(text, mentions.earlier(before), ("ORG", "GPE") if head in _CLUB_DESCRIPTIONS else ("ORG",))
     return None
 
 
 def _described(text: str, earlier: list[dict[str, Any]], labels: tuple[str, ...]) -> dict[str, Any] | None:
     """The organisation a description refers to: the nearest earlier sentence subject with a label of ``labels``,
     else the nearest earlier mention with one (never the dateline's agency)."""
-    after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline_end(text)]
+    dateline = dateline_end(text)
+    after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline]
     starts = {s.start for s in sentences(text)}
     subjects = [e for e in after_dateline if e["start"] in starts]
     found = subjects or after_dateline
