@@ -296,6 +296,7 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
             claim = _claim(text, start, end, cues)
             if claim is not None:
                 claims.append(claim)
+    made_by = provenance("claims")
     for claim in claims:
-        claim["provenance"] = provenance("claims")
+        claim["provenance"] = made_by.copy()
     return sorted(claims, key=itemgetter("start"))
