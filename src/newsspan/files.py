@@ -7,10 +7,14 @@ import json
 import os
 import re
 import tempfile
+from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: errno values that mean "no room to write" (disk full, quota, RLIMIT_FSIZE).
 NO_SPACE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -173,6 +177,61 @@ def _publish_new(tmp: str, path: Path) -> None:
         except FileExistsError:
             raise _refusal(path) from None
         os.replace(tmp, path)
+
+
+class WriteBehind:
+    """Atomic writes (each exactly :func:`atomic_write_bytes`: temp file, fsync, link or rename) made by worker
+    threads, so that the caller prepares the next file while the last ones are synced to disk.
+
+    Every file keeps the guarantees of :func:`atomic_write_bytes` (complete and synced before it is visible,
+    never replacing a file without ``overwrite``); what changes is when: :meth:`write` refuses an existing
+    target at once and returns before the file is written; the first error of a write (disk full...) is raised
+    by a later :meth:`write` or by :meth:`close`, after the writes already started have ended and the ones
+    not started are dropped. When the caller fails inside the ``with`` block, the files it gave before are
+    written and its error is raised. At most ``backlog`` files wait at a time (their bytes stay in memory). A kill may
+    leave a later file written and an earlier one not. Use it as a context manager::
+
+        with WriteBehind() as writer:
+            for path, data in files:
+                writer.write(path, data)
+    """
+
+    def __init__(self, *, overwrite: bool = False, workers: int = 4, backlog: int = 32):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.overwrite, self.backlog = overwrite, backlog
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="newsspan-write")
+        self._pending: deque[Future[None]] = deque()
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Start writing ``data`` to ``path`` (refused now if ``path`` exists and ``overwrite`` is false)."""
+        path = Path(path)
+        if not self.overwrite and os.path.lexists(path):
+            raise _refusal(path)
+        while self._pending and (self._pending[0].done() or len(self._pending) >= self.backlog):
+            self._pending.popleft().result()  # raises the error of a write that failed
+        self._pending.append(self._pool.submit(atomic_write_bytes, path, data, overwrite=self.overwrite))
+
+    def close(self) -> None:
+        """Wait for every write; raise the first error (the writes not yet started are then dropped)."""
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            for future in self._pending:
+                future.cancel()
+            self._pool.shutdown(wait=True)
+            self._pending.clear()
+
+    def __enter__(self) -> WriteBehind:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is None:
+            self.close()
+            return
+        self._pool.shutdown(wait=True)  # the caller failed: the files it gave before are written, its error raised
+        self._pending.clear()
 
 
 def atomic_write_text(path: Path, text: str, *, overwrite: bool = False) -> None:

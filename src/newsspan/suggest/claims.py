@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from operator import itemgetter
 from typing import Any
 
-from .common import make_span, provenance, sentences
+from .common import provenance, sentences
 from .matching import cue_pattern
 from .matching import search as _search
 
@@ -78,31 +79,189 @@ def checkworthy(text: str, kind: str) -> bool:
     return False
 
 
-def _claim(text: str, start: int, end: int) -> dict[str, Any] | None:
-    """A claim over text[start:end] without final punctuation, a first-person frame or enclosing marks."""
-    while end > start and text[end - 1] in ".!?;:,”\"’» \n":
-        end -= 1
-    while start < end and text[start] in "“\"‘« ":
-        start += 1
-    frame = _FRAME.match(text[start:end])
+#: ``_FRAME`` without its ``^``, for ``match(text, start, end)`` (the same matches as on ``text[start:end]``).
+_FRAME_AT = re.compile(_FRAME.pattern[1:], _FRAME.flags)
+
+# The fast path. Every cue list above is a set of fixed words and phrases with ``\b`` at both ends, apart from
+# ``\d`` and the "5 percent" pattern. A word cue matches a span iff it is one of the span's ``\w+`` runs; a
+# phrase cue iff it occurs in the span with no word character just before or after it inside the span.
+# :class:`_Cues` looks the span's words up in one table of bits (one bit per cue list) instead of running
+# every list's regex on every sentence. The bits of a list are named after its use in claim_type/checkworthy.
+_CAUSE, _RULE, _FUTURE, _NUM, _MORE, _TOP, _OPINE, _DATED, _ACT = (1 << n for n in range(9))
+
+#: Lower-cased cues (``re.I`` lists); several words: a phrase.
+_FOLDED_CUES = {
+    _CAUSE: "because|due to|led to|leads to|lead to|caused|causes|resulted in|results in|as a result|owing to|"
+            "thanks to|blamed|triggered|responsible for",
+    _RULE: "require|requires|prohibit|prohibits|ban|bans|mandate|mandates|under the|illegal",
+    _FUTURE: "will help|will boost|will strengthen|will improve|will increase|will lead|will create|will bring|"
+             "will make|will become|could|might|may|would|likely|expected to grow|expected to rise|"
+             "expected to fall|expected to increase|expected to reach|expected to boost|forecast|forecasts|"
+             "projected|predict|predicts|is set to become",
+    _NUM: "one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|trillion|dozen|half|"
+          "percent|per cent",
+    _MORE: "more|less|fewer|higher|lower|larger|smaller|greater|increase|increases|increased|decrease|decreases|"
+           "decreased|rose|risen|fell|fallen|grew|grown|doubled|tripled|halved|surged|dropped|declined|compared|than",
+    _TOP: "largest|biggest|highest|lowest|top|smallest|fastest|record",
+    _OPINE: "friendly|excellent|important|significant|historic|unique|strong|great|win-win|crucial|vital|"
+            "remarkable|valuable|timely|brotherly|cordial|deep|successful|good|bad|best|beautiful|wonderful|"
+            "commendable|impressive|terrible|unfortunate|welcome|should|must|believe|think|feel|hope|convinced|"
+            "proud|happy|glad|seen as|regarded as|considered",
+}
+#: Case-sensitive cues (checkworthy's dates and official acts; a four-digit number is dated too).
+_EXACT_CUES = {
+    _DATED: "January|February|March|April|May|June|July|August|September|October|November|December|Monday|"
+            "Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|last week|last month|last year",
+    _ACT: "signed|agreed|approved|announced|arrested|killed|died|elected|appointed|launched|visited|will undertake|"
+          "will visit|met|passed|rejected|imposed|won|lost|resigned",
+}
+_TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_PER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|per cent|million|billion|trillion)", re.I)
+#: Characters ``re.I`` matches to an ASCII letter that ``str.lower()`` does not give (as in matching.py).
+_FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+#: A cue table: each word that is a cue or starts one -> (its bits as a one-word cue, the phrases it starts).
+_Table = dict[str, tuple[int, tuple[tuple[str, int], ...]]]
+
+
+def _table(cues: dict[int, str]) -> _Table:
+    """The table of ``cues`` (bit -> ``|``-separated alternatives)."""
+    words: dict[str, int] = {}
+    phrases: dict[str, list[tuple[str, int]]] = {}
+    for bit, alternatives in cues.items():
+        for cue in alternatives.split("|"):
+            head = _TOKEN.match(cue)
+            if head is None:
+                raise ValueError(f"cue {cue!r}: expected it to start with a word character")
+            if head.end() == len(cue):
+                words[cue] = words.get(cue, 0) | bit
+            else:
+                phrases.setdefault(head.group(), []).append((cue, bit))
+    return {word: (words.get(word, 0), tuple(phrases.get(word, ()))) for word in words.keys() | phrases.keys()}
+
+
+_FOLDED = _table(_FOLDED_CUES)
+_FOLDED_KEYS = frozenset(_FOLDED)
+#: The case-sensitive cues under their lower-cased first word, each with its bit (matched as ``\\bcue\\b``).
+_EXACT: dict[str, list[tuple[str, int]]] = {}
+for _bit, _alternatives in _EXACT_CUES.items():
+    for _cue in _alternatives.split("|"):
+        _EXACT.setdefault(_TOKEN.match(_cue.lower()).group(), []).append((_cue, _bit))
+_EXACT_KEYS = frozenset(_EXACT)
+
+
+def _is_word(ch: str) -> bool:
+    """``re``'s ``\\w`` for one character."""
+    return ch.isalnum() or ch == "_"
+
+
+def _occurs(text: str, low: str, phrase: str, start: int, end: int) -> bool:
+    """True when ``re.search(r"\\b" + phrase + r"\\b", text[start:end])`` would find ``phrase`` in ``low`` (the
+    text or its lower-cased form; word characters are read in ``text``)."""
+    at, size = low.find(phrase, start, end), len(phrase)
+    while at >= 0:
+        after = at + size
+        if (at == start or not _is_word(text[at - 1])) and (after == end or not _is_word(text[after])):
+            return True
+        at = low.find(phrase, at + 1, end)
+    return False
+
+
+class _Cues:
+    """One document's text, lower-cased once, and the cue verdicts of its spans (the same as
+    :func:`claim_type` and :func:`checkworthy` give, found with set lookups instead of a regex per list)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        #: None when ``re.I`` could match a letter ``str.lower()`` misses: the reference functions decide.
+        self.low = text.lower() if text.isascii() or _FOLDS_ONTO_ASCII.search(text) is None else None
+
+    def judge(self, start: int, end: int) -> tuple[str, bool]:
+        """The claim type and check-worthiness of ``text[start:end]``."""
+        text, low = self.text, self.low
+        if low is None:
+            kind = claim_type(text[start:end])
+            return kind, checkworthy(text[start:end], kind)
+        words = _TOKEN.findall(low, start, end)  # the \w+ runs of text[start:end], lower-cased
+        bits = 0
+        for word in _FOLDED_KEYS.intersection(words):
+            bit, phrases = _FOLDED[word]
+            bits |= bit
+            for phrase, bit in phrases:
+                if not bits & bit and _occurs(text, low, phrase, start, end):
+                    bits |= bit
+        digit = _DIGIT.search(text, start, end) is not None
+        kind = _kind(text, start, end, bits, digit)
+        if kind in ("quantity_comparison", "causation", "rules_laws"):
+            return kind, True
+        if kind != "event_report":
+            return kind, False
+        facts = 0
+        for word in _EXACT_KEYS.intersection(words):
+            for cue, bit in _EXACT[word]:
+                if not facts & bit and _occurs(text, text, cue, start, end):
+                    facts |= bit
+        return kind, bool(facts & _ACT and (digit or bits & _NUM or facts & _DATED))
+
+
+def _kind(text: str, start: int, end: int, bits: int, digit: bool) -> str:
+    """:func:`claim_type` of ``text[start:end]`` from its cue bits (``digit``: it holds a ``\\d``)."""
+    if bits & _CAUSE:
+        return "causation"
+    if bits & _RULE:
+        return "rules_laws"
+    if bits & _FUTURE:
+        return "prediction"
+    if ((digit or bits & _NUM) and bits & _MORE) or bits & _TOP:
+        return "quantity_comparison"
+    if digit and _PER.search(text, start, end):
+        return "quantity_comparison"
+    if bits & _OPINE:
+        return "opinion"
+    return "event_report"
+
+
+def _claim(text: str, start: int, end: int, cues: _Cues | None = None) -> dict[str, Any] | None:
+    """A claim over text[start:end] without final punctuation, a first-person frame or enclosing marks.
+
+    ``cues`` is the document's :class:`_Cues` (the fast path); without it, :func:`claim_type` and
+    :func:`checkworthy` read the span (the reference the fast path is tested against).
+    """
+    body = text[start:end].rstrip(_TRAILING)
+    end = start + len(body)
+    start = end - len(body.lstrip(_LEADING))
+    frame = _FRAME_AT.match(text, start, end)
     if frame:
-        start += frame.end()
-    if len(_WORDS.findall(text[start:end])) < 5 or text[start:end].endswith("?"):
+        start = frame.end()
+    body = text[start:end]
+    if len(body.split(None, 4)) < 5 or body.endswith("?"):
         return None
-    span = make_span(text, start, end)
-    kind = claim_type(span["text"])
-    worthy = checkworthy(span["text"], kind)
-    span.update(checkworthy=worthy, type=kind, claimant=None, quotation=None)
-    span["confidence"] = 0.7 if worthy and kind == "quantity_comparison" else 0.6 if worthy else 0.5
-    return span
+    stripped = body.strip()  # make_span's trimming (str.strip and str.isspace agree on whitespace)
+    start += len(body) - len(body.lstrip())
+    end = start + len(stripped)
+    if cues is None:
+        kind = claim_type(stripped)
+        worthy = checkworthy(stripped, kind)
+    else:
+        kind, worthy = cues.judge(start, end)
+    return {"start": start, "end": end, "text": stripped, "checkworthy": worthy, "type": kind, "claimant": None,
+            "quotation": None,
+            "confidence": 0.7 if worthy and kind == "quantity_comparison" else 0.6 if worthy else 0.5}
 
 
+#: What a claim does not end or start with (final punctuation, closing or opening marks, spaces).
+_TRAILING = ".!?;:,”\"’» \n"
+_LEADING = "“\"‘« "
 _CLAUSE_BREAK = re.compile(r";\s+|,\s+with\s+(?=(?:\S+\s+){0,4}?(?:being|accounting|making|leaving|reaching|"
                            r"having)\b)")
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A sentence split into independent assertions at semicolons and absolute ", with X being …" (§C4)."""
+    if text.find(";", start, end) < 0 and text.find("with", start, end) < 0:
+        return [(start, end)]
     pieces, at = [], start
     for m in _CLAUSE_BREAK.finditer(text, start, end):
         pieces.append((at, m.start()))
@@ -113,10 +272,11 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Claim suggestions in text order; ``claimant``/``quotation`` hold the speaker and quotation dicts."""
+    cues = _Cues(text)
     claims: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     for quotation in quotations:
-        claim = _claim(text, quotation["start"], quotation["end"])
+        claim = _claim(text, quotation["start"], quotation["end"], cues)
         if claim is None:
             continue
         claim.update(claimant=quotation["speaker"], quotation=quotation)
@@ -127,14 +287,16 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
                 covered.append((sub["start"], sub["end"]))
     covered.sort()
     starts = [s for s, _ in covered]
+    ends = [e for _, e in covered]
     for sent in sentences(text):
         at = bisect_left(starts, sent.end)  # spans starting before the sentence ends
-        if any(e > sent.start for _, e in covered[max(0, at - 8):at]):
+        if at and max(ends[max(0, at - 8):at]) > sent.start:
             continue
         for start, end in _clauses(text, sent.start, sent.end):
-            claim = _claim(text, start, end)
+            claim = _claim(text, start, end, cues)
             if claim is not None:
                 claims.append(claim)
+    made_by = provenance("claims")
     for claim in claims:
-        claim["provenance"] = provenance("claims")
-    return sorted(claims, key=lambda c: c["start"])
+        claim["provenance"] = made_by.copy()
+    return sorted(claims, key=itemgetter("start"))

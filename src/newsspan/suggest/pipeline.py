@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import GUIDELINES_VERSION, Corpus
-from ..files import atomic_write_bytes, dump_json_bytes
+from ..files import WriteBehind, dump_json_bytes
 from ..model import ID_PREFIX, LAYERS, REFERENCES, Layer
 from .claims import suggest_claims
 from .common import RULES_VERSION
@@ -54,33 +54,41 @@ def number(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, A
     """Ids in text order per layer (§G3); references held as dicts become ids (or null when not kept)."""
     ids: dict[int, str] = {}
     for layer in LAYERS:
-        found[layer].sort(key=lambda s: (s["start"], -s["end"]))
-        for n, span in enumerate(found[layer], 1):
-            ids[id(span)] = f"{ID_PREFIX[layer]}{n}"
+        found[layer].sort(key=_text_order)
+        prefix = ID_PREFIX[layer]
+        ids.update((id(span), f"{prefix}{n}") for n, span in enumerate(found[layer], 1))
     out: dict[str, list[dict[str, Any]]] = {}
     for layer in LAYERS:
-        out[layer] = [_resolved(layer, span, ids) for span in found[layer]]
+        hidden = tuple(key for key in set().union(*found[layer]) if key[:1] == "_")  # the suggesters' own fields
+        out[layer] = [_resolved(layer, span, ids, hidden) for span in found[layer]]
     return out
 
 
+def _text_order(span: dict[str, Any]) -> tuple[int, int]:
+    return span["start"], -span["end"]
+
+
 #: The keys of each layer that hold references to other spans.
-_REFERENCE_KEYS: dict[str, frozenset[str]] = {
-    layer: frozenset(key for (of, key) in REFERENCES if of == layer) for layer in LAYERS}
+_REFERENCE_KEYS: dict[str, tuple[str, ...]] = {
+    layer: tuple(key for (of, key) in REFERENCES if of == layer) for layer in LAYERS}
 
 
-def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str]) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": ids[id(span)]}
-    references = _REFERENCE_KEYS[layer]
-    for key, value in span.items():
-        if key.startswith("_"):
-            continue
-        if key in references and isinstance(value, dict):
+def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str], hidden: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The item of ``span``: its id first, then its fields in their order without those in ``hidden`` (the
+    ``_``-prefixed ones), references as ids (an unkept anchor is ``dct``, unkept begin/end points are left out)."""
+    item: dict[str, Any] = {"id": ids[id(span)], **span}
+    for key in _REFERENCE_KEYS[layer]:
+        value = span.get(key)
+        if isinstance(value, dict):
             value = ids.get(id(value))
             if value is None and key == "anchor":
                 value = "dct"
             if value is None and key in ("begin_point", "end_point"):
+                del item[key]
                 continue
-        item[key] = value
+            item[key] = value
+    for key in hidden:
+        item.pop(key, None)
     if layer == "claims" and item.get("quotation") is None:
         item["quotation"] = None
     return item
@@ -155,18 +163,19 @@ def load_model(path: Path | None) -> Any:
 def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] = LAYERS, model: Any = None,
         gazetteer: Gazetteer | None = None, overwrite: bool = False, progress: Any = None) -> SuggestResult:
     """Suggest for each annotation file and write ``out/<id>.json`` atomically (never over a file without
-    ``overwrite``)."""
+    ``overwrite``), in the background (:class:`newsspan.files.WriteBehind`): all are written when it returns."""
     check_out(corpus, out)
     layers = tuple(layers)
     result = SuggestResult()
-    for path in files:
-        doc, text = corpus.load(path)
-        spans = suggest_layers(doc, text, layers, gazetteer, model)
-        target = Path(out) / f"{doc['id']}.json"
-        suggestion = suggestion_document(doc, spans)
-        data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
-        atomic_write_bytes(target, data, overwrite=overwrite)
-        result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
-        if progress is not None:
-            progress()
+    with WriteBehind(overwrite=overwrite) as writer:  # each file synced and placed while the next is computed
+        for path in files:
+            doc, text = corpus.load(path)
+            spans = suggest_layers(doc, text, layers, gazetteer, model)
+            target = Path(out) / f"{doc['id']}.json"
+            suggestion = suggestion_document(doc, spans)
+            data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
+            writer.write(target, data)
+            result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
+            if progress is not None:
+                progress()
     return result
