@@ -24,8 +24,6 @@ from .matching import search as _search
 #: matches as re, looked up in the words of the text; see matching.py); the rest stay plain regexes.
 _NUMBER = cue_pattern(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|"
                       r"trillion|dozen|half|percent|per cent)\b", re.I)
-_SUPERLATIVE = re.compile(r"\b(?:largest|biggest|highest|lowest|smallest|top|most|least|best|worst|first|last|only|"
-                          r"record|fastest|slowest|oldest|newest|longest|\w+est)\b", re.I)
 _COMPARISON = cue_pattern(r"\b(?:more|less|fewer|higher|lower|larger|smaller|greater|increase[sd]?|decrease[sd]?|"
                           r"rose|risen|fell|fallen|grew|grown|doubled|tripled|halved|surged|dropped|declined|"
                           r"compared|than)\b", re.I)
