@@ -384,6 +384,7 @@ def test_cli_bad_input_names_file_and_line(tmp_path):
                        "eval-text-mismatch", ":2"),
         "typo in a layer name": ({"id": "agree-two", "entites": []}, "eval-malformed", ":2"),
         "not an object": ("[1, 2]", "eval-malformed", ":2"),
+        "null": ("null", "eval-malformed", ":2"),  # parsed to None, with no problem of its own
     }
     for name, (bad, code, line) in cases.items():
         pred = write_jsonl(tmp_path / "pred.jsonl", ONE, bad)

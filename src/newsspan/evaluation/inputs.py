@@ -25,6 +25,7 @@ from ..reading import ReadRefused, read_regular
 from ..schema import claim_types, entity_labels, quotation_forms, timex_types
 from ..text import text_sha256
 from ..validation import Problem, codes, load_json, parse
+from ..validation.document import parsed
 from ..validation.document import unreadable as unreadable_problem
 from ..validation.problems import printable
 
@@ -311,7 +312,7 @@ def read_jsonl(path: Path, inputs: Inputs, layers: Sequence[Layer] | None) -> No
             continue
         where = f"{path}:{number}"
         doc, problems = parse(where, line)
-        if doc is not None or problems[0].code == "json-duplicate-key":
+        if parsed(problems):
             inputs.problems += problems
             docs.append((where, doc))
         elif problems[0].code == "json-too-deep":

@@ -70,7 +70,7 @@ def load_json(file: str, limit: int | None = None, root: str | Path | None = Non
         return None, [unreadable(file, data).printable()]
     doc, problems = parse(file, data)
     problems = [p.printable() for p in problems]
-    return (None if problems and problems[0].code != "json-duplicate-key" else doc), problems
+    return (doc if parsed(problems) else None), problems
 
 
 def parse(file: str, data: bytes) -> tuple[Any, list[Problem]]:
@@ -86,6 +86,11 @@ def parse(file: str, data: bytes) -> tuple[Any, list[Problem]]:
         return None, [Problem(file, "", "json-malformed",
                               f"expected well-formed JSON; found {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     return doc, duplicate_key_problems(file, data, doc)
+
+
+def parsed(problems: list[Problem]) -> bool:
+    """Whether :func:`parse` gave a document with these problems (none, or only repeated keys; JSON ``null`` is one)."""
+    return not problems or problems[0].code == "json-duplicate-key"
 
 
 def duplicate_key_problems(file: str, data: bytes, doc: Any) -> list[Problem]:
@@ -247,7 +252,7 @@ def check_parsed(file: str, doc: Any, seeds_dir: str | Path, read_seed: SeedRead
 def check_bytes(file: str, data: bytes, seeds_dir: str | Path, read_seed: SeedReader) -> Checked:
     """Every problem of an annotation's bytes (see :func:`check_parsed`); numbers in messages as written."""
     doc, problems = parse(file, data)
-    if problems and problems[0].code != "json-duplicate-key":
+    if not parsed(problems):
         return Checked(problems=problems)
     checked = check_parsed(file, doc, seeds_dir, read_seed)
     if problems:
