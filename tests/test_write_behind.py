@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,32 @@ def test_a_failed_write_is_raised_naming_its_file_and_leaves_no_temp_file(tmp_pa
         writer.close()
     assert (tmp_path / "ok.json").read_bytes() == b"1"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_failure_raised_by_write_drops_the_writes_not_yet_started(tmp_path: Path, monkeypatch) -> None:
+    """Disk full on one file: the files queued behind it are not written (no gaps filled in later)."""
+    from newsspan import files
+
+    fail_now, second_started, release = threading.Event(), threading.Event(), threading.Event()
+    real = files.atomic_write_bytes
+
+    def faulty(path: Path, data: bytes, **options: object) -> None:  # the fault is injected, the writes are real
+        if path.name == "full.json":
+            fail_now.wait(5)
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        if path.name == "0.json":
+            second_started.set()
+            release.wait(5)
+        real(path, data, **options)
+
+    monkeypatch.setattr(files, "atomic_write_bytes", faulty)
+    writer = WriteBehind(workers=1)
+    writer.write(tmp_path / "full.json", b"x")
+    for n in range(5):
+        writer.write(tmp_path / f"{n}.json", _data(n))  # queued behind the failing write
+    fail_now.set()
+    assert second_started.wait(5)  # the failing write is done; 0.json is being written, 1-4 wait
+    threading.Timer(0.3, release.set).start()
+    with pytest.raises(OSError, match=r"full\.json"):
+        writer.write(tmp_path / "last.json", b"z")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.json"]

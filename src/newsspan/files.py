@@ -208,8 +208,12 @@ class WriteBehind:
         path = Path(path)
         if not self.overwrite and os.path.lexists(path):
             raise _refusal(path)
-        while self._pending and (self._pending[0].done() or len(self._pending) >= self.backlog):
-            self._pending.popleft().result()  # raises the error of a write that failed
+        try:
+            while self._pending and (self._pending[0].done() or len(self._pending) >= self.backlog):
+                self._pending.popleft().result()  # raises the error of a write that failed
+        except BaseException:
+            self._drop_unstarted()
+            raise
         self._pending.append(self._pool.submit(atomic_write_bytes, path, data, overwrite=self.overwrite))
 
     def close(self) -> None:
@@ -218,10 +222,14 @@ class WriteBehind:
             while self._pending:
                 self._pending.popleft().result()
         finally:
-            for future in self._pending:
-                future.cancel()
-            self._pool.shutdown(wait=True)
-            self._pending.clear()
+            self._drop_unstarted()
+
+    def _drop_unstarted(self) -> None:
+        """Cancel the writes not yet started and wait for the others."""
+        for future in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
+        self._pending.clear()
 
     def __enter__(self) -> WriteBehind:
         return self
