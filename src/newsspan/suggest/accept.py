@@ -27,7 +27,8 @@ from typing import Any
 from ..corpus import Corpus
 from ..files import atomic_write_json
 from ..model import ID_PREFIX, LAYERS, REFERENCES, SUBSPANS, Layer
-from ..validation import Problem, load_json, validate_parsed
+from ..validation import Problem, validate_parsed
+from ..validation.runner import load_checked
 
 MACHINE_KINDS = ("model", "rule")
 
@@ -162,14 +163,6 @@ def renumber(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def _gold(corpus: Corpus, path: Path) -> tuple[Any, list[Problem]]:
-    """An existing gold annotation, read as ``validate`` reads it, and its problems."""
-    gold, problems = load_json(str(path), corpus.max_bytes, corpus.root)
-    if gold is not None:
-        problems += validate_parsed(path, gold, corpus)
-    return gold, problems
-
-
 def accept(corpus: Corpus, files: list[Path], *, layers: Iterable[str] = LAYERS, min_confidence: float = 0.0,
            by: str = "newsspan maintainers") -> AcceptReport:
     """Merge the chosen spans of each suggestion file into the gold annotation of its document."""
@@ -178,15 +171,14 @@ def accept(corpus: Corpus, files: list[Path], *, layers: Iterable[str] = LAYERS,
     layers = tuple(layers)
     for path in files:
         file = str(path)
-        suggestion, problems = load_json(file, corpus.max_bytes, corpus.root)
-        if suggestion is not None:
-            problems += validate_parsed(file, suggestion, corpus)
+        checked = load_checked(file, corpus)  # read, parsed and validated as validate does
+        suggestion, problems = checked.doc, checked.problems
         if problems:
             report.problems += problems
             continue
         gold_path = corpus.annotation_path(suggestion["id"])
-        gold, problems = _gold(corpus, gold_path) if os.path.lexists(gold_path) else (
-            _new_gold(suggestion, by, today), [])
+        existing = load_checked(str(gold_path), corpus) if os.path.lexists(gold_path) else None
+        gold, problems = (existing.doc, existing.problems) if existing else (_new_gold(suggestion, by, today), [])
         if problems:  # a gold file that is not valid is not merged into (validate names its problems)
             report.problems += problems
             continue

@@ -334,4 +334,4 @@ def validate_parsed(file: str | Path, doc: Any, corpus: Corpus) -> list[Problem]
     """Every problem of a document held in memory as if it were the annotation file ``file`` of ``corpus``
     (its seed read from the corpus; the id checked against the file name) — for editors and mergers that
     validate before they write."""
-    return check_parsed(str(file), doc, corpus.seeds_dir, seed_reader(corpus.seeds_dir)).problems
+    return check_parsed(str(file), doc, corpus.seeds_dir, seed_reader(corpus.seeds_dir, corpus.max_bytes)).problems
