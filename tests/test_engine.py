@@ -21,7 +21,7 @@ import pytest
 from newsspan.corpus import Corpus
 from newsspan.dataset.build import build_dataset, folder_differences
 from newsspan.engine import LOCAL, EngineError, open_engine
-from newsspan.engine.cluster import SCRATCH, DaskEngine, ShardCutter, cut, local_cluster, partitions
+from newsspan.engine.cluster import SCRATCH, DaskEngine, ShardCutter, local_cluster, partitions
 from newsspan.validation import annotation_files, validate
 
 from .conftest import load_synthetic_generator
@@ -64,9 +64,9 @@ def local_build(synthetic: Corpus, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_partitions_keep_file_order_and_shards_are_cut_like_the_local_writer() -> None:
     assert [list(p) for p in partitions(list(range(7)), 3)] == [[0, 1, 2], [3, 4, 5], [6]]
     pieces = [("a", 5), ("b", 0), ("c", 4)]
-    assert cut(pieces, 4) == [[("a", 0, 4)], [("a", 4, 1), ("c", 0, 3)], [("c", 3, 1)]]
-    assert cut([("a", 4)], 4) == [[("a", 0, 4)]]
-    streamed = ShardCutter(4)  # the same shards when the counts arrive one partition at a time
+    exact = ShardCutter(4)  # a partition that fills a shard exactly leaves nothing over
+    assert exact.add("a", 4) == [[("a", 0, 4)]] and exact.rest() == []
+    streamed = ShardCutter(4)  # counts arrive one partition at a time; shards are cut across partitions
     assert [streamed.add(*piece) for piece in pieces] == [[[("a", 0, 4)]], [], [[("a", 4, 1), ("c", 0, 3)]]]
     assert streamed.rest() == [[("c", 3, 1)]]
 

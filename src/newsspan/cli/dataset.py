@@ -54,7 +54,7 @@ def validated_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, 
 
     files = selected_files(corpus, paths, as_json, names=True)
     jobs = 0 if len(files) >= PARALLEL_FROM else 1
-    validate_or_exit(corpus, files, as_json, refusal=REFUSAL.replace("{task}", task), jobs=jobs, use_cache=use_cache,
+    validate_or_exit(corpus, files, as_json, refusal=REFUSAL.format(task=task), jobs=jobs, use_cache=use_cache,
                      progress="validating", engine=engine)
     return files
 

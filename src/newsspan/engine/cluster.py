@@ -208,13 +208,6 @@ class ShardCutter:
         return [self.current] if self.current else []
 
 
-def cut(pieces: list[tuple[str, int]], shard_rows: int) -> list[list[Piece]]:
-    """The shards of one config and split: ``(file, offset, length)`` pieces of ``shard_rows`` rows each,
-    from the partitions' files of ``(file, rows)`` laid end to end in order."""
-    cutter = ShardCutter(shard_rows)
-    return [shard for file, rows in pieces for shard in cutter.add(file, rows)] + cutter.rest()
-
-
 class ShardTasks:
     """The client's side of the shards: a task per shard as soon as its rows are known, scratch files removed
     once every shard that reads them is written.
