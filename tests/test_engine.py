@@ -99,12 +99,14 @@ def test_dask_validation_reports_the_local_problems_in_the_same_order(tmp_path: 
         _edit(corpus, index, change)
     corpus.annotation_path("synth-000037").write_bytes(b'{"id": "synth-000037", ')
     _seed_of(corpus, 43).unlink()
+    (corpus.annotations_dir / "control\x1b[2J.json").write_bytes(b"{")  # names shown escaped by both engines
     files = [str(p) for p in corpus.annotation_files()]
     small = DaskEngine(engine.client, partition_files=7)
     local, dask = LOCAL.validate(corpus, files), small.validate(corpus, files)
-    assert len({p.file for p in local.problems}) == len(BREAKAGES) + 2
+    assert len({p.file for p in local.problems}) == len(BREAKAGES) + 3
+    assert any("control\\x1b[2J.json" in p.file for p in local.problems)
     assert dask.problems == local.problems
-    assert dask.files == local.files == 60
+    assert dask.files == local.files == 61
     assert validate(corpus).problems == local.problems
     on_url = Corpus(Path(tmp_path.as_uri()))  # workers read through fsspec (file://; memory:// is per process)
     remote = small.validate(on_url, annotation_files(on_url))

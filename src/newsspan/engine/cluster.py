@@ -127,7 +127,8 @@ class DaskEngine:
         report = Report(files=len(files))
         root = (str(corpus.root), _absolute(corpus.root))
         parts = partitions(named, self.partition_files)
-        for part, problems in zip(parts, self._results(check_partition, parts, root), strict=True):
+        checked = self._results(check_partition, parts, root, corpus.max_bytes)
+        for part, problems in zip(parts, checked, strict=True):
             report.problems += problems
             for _ in part if progress else ():
                 progress(1)
@@ -300,18 +301,20 @@ def part_file(scratch: str, key: Key, index: int) -> str:
 
 # --- on the workers ------------------------------------------------------------------------------------
 
-def check_partition(named: Sequence[tuple[str, str]], root: tuple[str, str]) -> list[Problem]:
-    """Every problem of a partition's files, in order (``named``: (name in messages, absolute path) pairs;
-    ``root``: the corpus root as given and absolute)."""
+def check_partition(named: Sequence[tuple[str, str]], root: tuple[str, str], limit: int) -> list[Problem]:
+    """Every problem of a partition's files, in order, as :func:`newsspan.validation.runner.check_file` reports them
+    (printable; files and seeds within ``limit`` bytes). ``named``: (name in messages, absolute path) pairs;
+    ``root``: the corpus root as given and absolute."""
     from ..validation.document import check_bytes, read_bytes, seed_reader, unreadable
 
     shown_seeds = Path(root[0]) / "seeds"
-    read_seed = seed_reader(f"{root[1]}/seeds" if storage.is_url(root[1]) else Path(root[1]) / "seeds")
+    read_seed = seed_reader(f"{root[1]}/seeds" if storage.is_url(root[1]) else Path(root[1]) / "seeds", limit)
     problems: list[Problem] = []
     for name, path in named:
-        data = read_bytes(path, root=root[1])  # confined to the root as on the local engine
-        problems += [unreadable(name, data)] if isinstance(data, OSError) else \
+        data = read_bytes(path, limit, root=root[1])  # confined to the root as on the local engine
+        found = [unreadable(name, data)] if isinstance(data, OSError) else \
             check_bytes(name, data, shown_seeds, read_seed).problems
+        problems += [p.printable() for p in found]
     return problems
 
 
