@@ -39,10 +39,10 @@ _OPINION = cue_pattern(r"\b(?:friendly|excellent|important|significant|historic|
                        r"vital|remarkable|valuable|timely|brotherly|cordial|deep|successful|good|bad|best|beautiful|"
                        r"wonderful|commendable|impressive|terrible|unfortunate|welcome|should|must|believe|"
                        r"think|feel|hope|convinced|proud|happy|glad|seen as|regarded as|considered)\b", re.I)
-_FRAME = re.compile(r"^\s*(?:I|We)\s+(?:am|are|was|were|have|had)?\s*(?:firmly\s+|strongly\s+|fully\s+)?"
+#: A first-person frame opening a claim ("I am convinced that ..."; §C8), for ``match(text, start, end)``.
+_FRAME = re.compile(r"\s*(?:I|We)\s+(?:am|are|was|were|have|had)?\s*(?:firmly\s+|strongly\s+|fully\s+)?"
                     r"(?:convinced|confident|sure|certain|believe|think|feel|hope|know|expect|trust|understand)"
                     r"\s+(?:that\s+)?", re.I)
-_WORDS = re.compile(r"\S+")
 
 
 def claim_type(text: str) -> str:
@@ -77,8 +77,6 @@ def checkworthy(text: str, kind: str) -> bool:
     return False
 
 
-#: ``_FRAME`` without its ``^``, for ``match(text, start, end)`` (the same matches as on ``text[start:end]``).
-_FRAME_AT = re.compile(_FRAME.pattern[1:], _FRAME.flags)
 
 # The fast path. Every cue list above is a set of fixed words and phrases with ``\b`` at both ends, apart from
 # ``\d`` and the "5 percent" pattern. A word cue matches a span iff it is one of the span's ``\w+`` runs; a
@@ -221,16 +219,13 @@ def _kind(text: str, start: int, end: int, bits: int, digit: bool) -> str:
     return "event_report"
 
 
-def _claim(text: str, start: int, end: int, cues: _Cues | None = None) -> dict[str, Any] | None:
-    """A claim over text[start:end] without final punctuation, a first-person frame or enclosing marks.
-
-    ``cues`` is the document's :class:`_Cues` (the fast path); without it, :func:`claim_type` and
-    :func:`checkworthy` read the span (the reference the fast path is tested against).
-    """
+def _claim(text: str, start: int, end: int, cues: _Cues) -> dict[str, Any] | None:
+    """A claim over text[start:end] without final punctuation, a first-person frame or enclosing marks; its type
+    and check-worthiness from the document's :class:`_Cues`."""
     body = text[start:end].rstrip(_TRAILING)
     end = start + len(body)
     start = end - len(body.lstrip(_LEADING))
-    frame = _FRAME_AT.match(text, start, end)
+    frame = _FRAME.match(text, start, end)
     if frame:
         start = frame.end()
     body = text[start:end]
@@ -239,11 +234,7 @@ def _claim(text: str, start: int, end: int, cues: _Cues | None = None) -> dict[s
     stripped = body.strip()  # make_span's trimming (str.strip and str.isspace agree on whitespace)
     start += len(body) - len(body.lstrip())
     end = start + len(stripped)
-    if cues is None:
-        kind = claim_type(stripped)
-        worthy = checkworthy(stripped, kind)
-    else:
-        kind, worthy = cues.judge(start, end)
+    kind, worthy = cues.judge(start, end)
     return {"start": start, "end": end, "text": stripped, "checkworthy": worthy, "type": kind, "claimant": None,
             "quotation": None,
             "confidence": 0.7 if worthy and kind == "quantity_comparison" else 0.6 if worthy else 0.5}
