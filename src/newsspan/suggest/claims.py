@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 from .common import provenance, sentences
-from .matching import cue_pattern
+from .matching import cue_pattern, folds_onto_ascii, is_word
 from .matching import search as _search
 
 #: Cue lists of the check-worthiness rules. The case-insensitive word lists are ``cue_pattern``s (the same
@@ -115,7 +115,6 @@ _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _PER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|per cent|million|billion|trillion)", re.I)
 #: Characters ``re.I`` matches to an ASCII letter that ``str.lower()`` does not give (as in matching.py).
-_FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 #: A cue table: each word that is a cue or starts one -> (its bits as a one-word cue, the phrases it starts).
@@ -148,18 +147,13 @@ for _bit, _alternatives in _EXACT_CUES.items():
 _EXACT_KEYS = frozenset(_EXACT)
 
 
-def _is_word(ch: str) -> bool:
-    """``re``'s ``\\w`` for one character."""
-    return ch.isalnum() or ch == "_"
-
-
 def _occurs(text: str, low: str, phrase: str, start: int, end: int) -> bool:
     """True when ``re.search(r"\\b" + phrase + r"\\b", text[start:end])`` would find ``phrase`` in ``low`` (the
     text or its lower-cased form; word characters are read in ``text``)."""
     at, size = low.find(phrase, start, end), len(phrase)
     while at >= 0:
         after = at + size
-        if (at == start or not _is_word(text[at - 1])) and (after == end or not _is_word(text[after])):
+        if (at == start or not is_word(text[at - 1])) and (after == end or not is_word(text[after])):
             return True
         at = low.find(phrase, at + 1, end)
     return False
@@ -172,7 +166,7 @@ class _Cues:
     def __init__(self, text: str):
         self.text = text
         #: None when ``re.I`` could match a letter ``str.lower()`` misses: the reference functions decide.
-        self.low = text.lower() if text.isascii() or _FOLDS_ONTO_ASCII.search(text) is None else None
+        self.low = None if folds_onto_ascii(text) else text.lower()
 
     def judge(self, start: int, end: int) -> tuple[str, bool]:
         """The claim type and check-worthiness of ``text[start:end]``."""

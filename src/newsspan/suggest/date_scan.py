@@ -12,7 +12,7 @@
 
 The lower-cased text stands for the text only where ``re.IGNORECASE`` and ``str.lower()`` agree: for a text
 holding one of the four characters ``re`` folds onto an ASCII letter (``İ``, ``ı``, ``ſ``, the Kelvin sign;
-``İ`` is also the one character whose lower case is longer; :func:`folds_onto_ascii`), ``re`` does all the
+``İ`` is also the one character whose lower case is longer; :func:`.matching.folds_onto_ascii`), ``re`` does all the
 work. The tests compare both ways on random texts.
 """
 
@@ -21,15 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from .matching import is_word
+
 Spans = list[tuple[int, int]]
 
-#: The characters ``re.IGNORECASE`` matches to an ASCII letter that str.lower() does not map onto it.
-_FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def _is_word(ch: str) -> bool:
-    """``re``'s ``\\w`` for one character of a str pattern."""
-    return ch.isalnum() or ch == "_"
 
 
 def leftmost(found: Sequence[tuple[int, int, int]]) -> Spans:
@@ -68,13 +63,8 @@ def word_start_hits(regex: re.Pattern[str]) -> Callable[[str], Spans]:
     """Hits of ``\\b(?:regex)`` for a ``regex`` of word-character literals none of which can start inside
     another's hit after a word character: ``regex``'s hits with a non-word character (or nothing) before."""
     def find(text: str) -> Spans:
-        return [m.span() for m in regex.finditer(text) if m.start() == 0 or not _is_word(text[m.start() - 1])]
+        return [m.span() for m in regex.finditer(text) if m.start() == 0 or not is_word(text[m.start() - 1])]
     return find
-
-
-def folds_onto_ascii(text: str) -> bool:
-    """True when ``text`` holds a character ``re.IGNORECASE`` matches to an ASCII letter other than its own case."""
-    return not text.isascii() and _FOLDS_ONTO_ASCII.search(text) is not None
 
 
 class Vocabulary:

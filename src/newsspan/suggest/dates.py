@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
-from .date_scan import Key, Vocabulary, folds_onto_ascii, leftmost, scan, starts_pattern, word_start_hits
+from .date_scan import Key, Vocabulary, leftmost, scan, starts_pattern, word_start_hits
+from .matching import folds_onto_ascii
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,

@@ -45,9 +45,15 @@ _FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _MAX_EXPANSION = 256
 
 
-def _is_word(ch: str) -> bool:
+def is_word(ch: str) -> bool:
     """``re``'s ``\\w`` for one character of a str pattern."""
     return ch.isalnum() or ch == "_"
+
+
+def folds_onto_ascii(text: str) -> bool:
+    """True when ``text`` holds a character ``re.IGNORECASE`` matches to an ASCII letter other than its own case
+    (then ``str.lower()`` does not give what ``re`` compares: ask ``re``)."""
+    return not text.isascii() and _FOLDS_ONTO_ASCII.search(text) is not None
 
 
 class _Words:
@@ -58,7 +64,7 @@ class _Words:
     def __init__(self, text: str):
         self.text = text
         #: False when ``re`` may fold a letter of the text onto an ASCII one that str.lower() does not: ask ``re``.
-        self.folded = text.isascii() or _FOLDS_ONTO_ASCII.search(text) is None
+        self.folded = not folds_onto_ascii(text)
         self.low = text.lower() if self.folded else text
         self.words = frozenset(_TOKEN.findall(self.low)) if self.folded else frozenset()
 
@@ -176,8 +182,8 @@ def _occurs(text: str, low: str, phrase: str, start_bound: bool, end_bound: bool
     size = len(phrase)
     while at >= 0:
         end = at + size
-        if (not start_bound or at == 0 or not _is_word(text[at - 1])) and (
-                not end_bound or end == len(text) or not _is_word(text[end])):
+        if (not start_bound or at == 0 or not is_word(text[at - 1])) and (
+                not end_bound or end == len(text) or not is_word(text[end])):
             return True
         at = low.find(phrase, at + 1)
     return False
@@ -207,7 +213,7 @@ def _split(parsed: Any) -> tuple[list[tuple[str, bool, bool]], list[list[Any]]]:
     literals, residual = [], []
     for alternative in alternatives:
         strings = _expand(list(alternative))
-        if strings is None or not all(s and (not start_bound or _is_word(s[0])) and (not end_bound or _is_word(s[-1]))
+        if strings is None or not all(s and (not start_bound or is_word(s[0])) and (not end_bound or is_word(s[-1]))
                                       for s in strings):
             residual.append([boundary] * start_bound + [(_c.SUBPATTERN, (None, 0, 0, list(alternative)))]
                             + [boundary] * end_bound)
@@ -315,10 +321,10 @@ def word_trie(words: Iterable[str]) -> str:
     """
     words = list(dict.fromkeys(words))
     for word in words:
-        if not word or not (_is_word(word[0]) and _is_word(word[-1])):
+        if not word or not (is_word(word[0]) and is_word(word[-1])):
             raise ValueError(f"word_trie: {word!r} does not start and end with a word character")
         for other in words:
-            if other != word and other.startswith(word) and not _is_word(other[len(word)]):
+            if other != word and other.startswith(word) and not is_word(other[len(word)]):
                 raise ValueError(f"word_trie: {word!r} and {other!r} may both match at one position")
     tree: dict[str, Any] = {}
     for word in words:
