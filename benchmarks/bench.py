@@ -115,10 +115,10 @@ def stage_suggest(root: Path, sample: int) -> int:
 
 def _prepare_suggest() -> None:
     """Build the suggesters' pattern tables (start-up, not throughput)."""
-    from newsspan.suggest.entities import ruler
+    from newsspan.suggest.entities import warm_up
     from newsspan.suggest.pipeline import suggest_layers
 
-    ruler()
+    warm_up()
     suggest_layers({"id": "warm-up", "metadata": {}}, "Warm-up: the minister said on Tuesday “it works”.")
 
 

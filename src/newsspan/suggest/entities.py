@@ -263,10 +263,10 @@ def phrase_table() -> PhraseTable:
     return table
 
 
-def ruler() -> Any:
-    """The blank English pipeline with :func:`phrase_table` built (the start-up work of the rules)."""
+def warm_up() -> None:
+    """Do the rules' start-up work now (the blank English pipeline, the phrase table of the data patterns)."""
+    blank()
     phrase_table()
-    return blank()
 
 
 @cache
@@ -345,27 +345,30 @@ def _heads_by_word() -> dict[str, str]:
     return {word: label for label, words in HEADS.items() for word in words.split()}
 
 
+#: Lower-case words that join the capitalised words of a run ("Bank of England", "Procter & Gamble").
+_CONNECTORS = frozenset({"of", "for", "on", "and", "the", "de", "&"})
+
+
 def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     """Capitalised runs with a head word: ORG, EVENT, LAW, FAC, WORK_OF_ART, LOC (rank 2)."""
-    heads = _heads_by_word()
+    heads, places = _heads_by_word(), _places()
     for m in _RUN.finditer(text):
         run = m.group()
         if "-" not in run and heads.keys().isdisjoint(run.split()):
             continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
         words = list(_NON_SPACE.finditer(run))
         while words and (words[0].group() in FUNCTION_WORDS
-                         or words[0].group() in ("of", "for", "on", "and", "the", "de", "&")):
+                         or words[0].group() in _CONNECTORS):
             words.pop(0)
-        while words and (words[-1].group() in ("of", "for", "on", "and", "the", "de", "&")
+        while words and (words[-1].group() in _CONNECTORS
                          or words[-1].group() in FUNCTION_WORDS):  # "Aston Villa on Wednesday"
             words.pop()
-        places = _places()
         for i, word in enumerate(words[1:], 1):  # "Paris for the Champions League": a place, then the name
-            if word.group() in ("of", "for", "on", "and", "the", "de", "&"):
+            if word.group() in _CONNECTORS:
                 before = [w.group() for w in words[:i]]
                 if " ".join(before) in places or all(w in places for w in before):
                     words = words[i:]
-                    while words and words[0].group() in ("of", "for", "on", "and", "the", "de", "&"):
+                    while words and words[0].group() in _CONNECTORS:
                         words.pop(0)
                 break
         if len(words) == 1 and _DECORATION.match(words[0].group()):
@@ -481,10 +484,10 @@ def _compass(text: str) -> Iterator[dict[str, Any]]:
 
 def _named(text: str) -> Iterator[dict[str, Any]]:
     """First name + surname (PERSON), organisations by context and acronyms (ORG): :mod:`.names`."""
-    places, heads = _places(), _head_words()
+    places, not_name = _places(), _not_name_words()
 
     def excluded(word: str) -> bool:
-        return word in STOP_WORDS or word in places or word in heads or word in _MONTHS_UPPER
+        return word in not_name or word in _MONTHS_UPPER
 
     found = (*name_rules.persons(text, excluded), *name_rules.organisations(text, places, excluded))
     for start, end, label, rank in found:
