@@ -145,15 +145,21 @@ def read_in_root(path: str, root: str | os.PathLike[str] | None, limit: int | No
     if not _inside(_real(os.path.dirname(absolute)), real_top):
         raise ReadRefused("file-outside", f"expected a file inside {root}; found a folder on its path that is a "
                                           "symbolic link leading out of it (not read)", path)
+    return _read_confined(path, top, limit, "file-outside", f"expected a file inside {root}")
+
+
+def _read_confined(path: str, folder: str, limit: int | None, code: str, expected: str) -> bytes:
+    """The bytes of ``path``; when it is a symbolic link, of its target, if that lies in ``folder`` (resolved;
+    else :class:`ReadRefused` with ``code`` and ``expected``). A plain file costs one ``open``: the link is
+    resolved only when ``O_NOFOLLOW`` refuses it."""
     try:
         return read_regular(path, limit, follow=False)
     except OSError as exc:
         if exc.errno not in (errno.ELOOP, errno.EMLINK) or isinstance(exc, ReadRefused):
             raise
     target = os.path.realpath(path)
-    if not _inside(target, real_top):
-        raise ReadRefused("file-outside", f"expected a file inside {root}; found a symbolic link leading out of it "
-                                          "(not read)", path)
+    if not _inside(target, _real(folder)):
+        raise ReadRefused(code, f"{expected}; found a symbolic link leading out of it (not read)", path)
     return read_regular(target, limit)
 
 
@@ -182,13 +188,4 @@ def read_seed(seeds_dir: str, name: str, limit: int | None = None) -> bytes:
                                           "does not allow (not read)", path)
     if url:
         return _read_url(path, limit)
-    try:
-        return read_regular(path, limit, follow=False)
-    except OSError as exc:
-        if exc.errno not in (errno.ELOOP, errno.EMLINK) or isinstance(exc, ReadRefused):
-            raise
-    target = os.path.realpath(path)  # a symbolic link: followed only if it stays inside seeds/
-    if os.path.commonpath([target, os.path.realpath(seeds_dir)]) != os.path.realpath(seeds_dir):
-        raise ReadRefused("seed-outside", "expected a file inside seeds/; found a symbolic link leading out of "
-                                          "it (not read)", path)
-    return read_regular(target, limit)
+    return _read_confined(path, seeds_dir, limit, "seed-outside", "expected a file inside seeds/")
