@@ -12,7 +12,6 @@ import datetime as _dt
 import hashlib
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,6 @@ from ..corpus import Corpus
 from ..files import FileExistsRefusal, atomic_write_bytes, dump_json
 from ..model import empty_layers
 from ..schema import load_schema
-from ..text import canonical_text
 
 #: Document ids (the schema's pattern, read from it); nothing else reaches the file system.
 ID_PATTERN = re.compile(load_schema()["properties"]["id"]["pattern"])
@@ -38,17 +36,10 @@ def validation_errors(corpus: Corpus, file: str, data: bytes) -> list[dict[str, 
 
     The one place this package calls the validator (``file`` names the annotation, relative to the root).
     """
-    from ..validation.document import check_bytes
+    from ..validation.document import check_bytes, seed_reader
 
-    return [p.to_dict() for p in check_bytes(file, data, corpus.seeds_dir, _seed_reader(corpus)).problems]
-
-
-def _seed_reader(corpus: Corpus) -> Callable[[str], bytes | OSError]:
-    """Reads a seed as ``validate`` does (:func:`newsspan.reading.read_seed`): a plain name inside ``seeds/``, a
-    link only when it stays there, a regular file within the size limit; anything else is an error, never read."""
-    from ..validation.document import seed_reader
-
-    return seed_reader(corpus.seeds_dir, corpus.max_bytes)
+    read_seed = seed_reader(corpus.seeds_dir, corpus.max_bytes)  # as validate reads seeds: confined, size-limited
+    return [p.to_dict() for p in check_bytes(file, data, corpus.seeds_dir, read_seed).problems]
 
 
 def etag(data: bytes) -> str:
@@ -146,10 +137,7 @@ class Store:
 
     def seed_text(self, doc: dict[str, Any]) -> str:
         """The canonical text of a document's seed, read only from ``seeds/`` (OSError, SeedDecodeError)."""
-        data = _seed_reader(self.corpus)(doc["seed"]["file"])
-        if isinstance(data, OSError):
-            raise data
-        return canonical_text(data)
+        return self.corpus.read_text(doc["seed"]["file"])
 
     def starting_copy(self, doc_id: str) -> bytes:
         """An annotator's first copy: the gold document's metadata, empty layers, the annotator, status draft."""

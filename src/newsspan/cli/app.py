@@ -295,9 +295,13 @@ def _escape_unencodable(exc: UnicodeError) -> tuple[str, int]:
     ``\\udcNN``) as ``\\xNN``, as problems show it; any other character the stream cannot encode escaped."""
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    chunk = exc.object[exc.start:exc.end]
-    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else
-                   c.encode("ascii", "backslashreplace").decode("ascii") for c in chunk), exc.end
+    return "".join(map(_escaped_char, exc.object[exc.start:exc.end])), exc.end
+
+
+def _escaped_char(char: str) -> str:
+    """A character a stream cannot encode: as :func:`printable` shows it, else as a ``\\uNNNN`` escape."""
+    shown = printable(char)
+    return shown if shown != char else char.encode("ascii", "backslashreplace").decode("ascii")
 
 
 def tolerant_streams() -> None:

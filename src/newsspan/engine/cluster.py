@@ -223,6 +223,7 @@ class ShardTasks:
         self.running: dict[tuple[Key, int], tuple[Any, set[str]]] = {}
         self.written: dict[Key, dict[int, tuple[int, int, Any]]] = {}
         self.readers: dict[str, int] = {}  # scratch file -> shards submitted and not yet written that read it
+        self.submitted: dict[Key, int] = {}  # shards submitted so far per config and split (the next one's index)
 
     def target(self, config: str, split: str, index: int) -> str:
         """Where shard ``index`` of a config and split is written before it gets its final name."""
@@ -234,7 +235,9 @@ class ShardTasks:
             self._submit(key, pieces)
 
     def _submit(self, key: Key, pieces: list[Piece]) -> None:
-        index = len(self.written.setdefault(key, {})) + sum(1 for k, _ in self.running if k == key)
+        index = self.submitted.get(key, 0)
+        self.submitted[key] = index + 1
+        self.written.setdefault(key, {})
         future = self.client.submit(write_shard, pieces, key[0], key[1], self.shard_rows,
                                     self.target(*key, index), self.scratch, pure=False, priority=1)
         files = {file for file, _, _ in pieces}

@@ -614,7 +614,7 @@ def keep_existing_headers(result: ImportResult, root: Path) -> list[str]:
     corpus = Corpus(Path(root))
     kept = []
     for doc, text in result.documents:
-        existing = _existing_document(corpus.annotation_path(doc["id"]), doc["seed"]["text_sha256"])
+        existing = _existing_document(corpus, doc["id"], doc["seed"]["text_sha256"])
         if existing is None:
             continue
         default = new_document(doc["id"], doc["seed"]["file"], text)
@@ -627,10 +627,10 @@ def keep_existing_headers(result: ImportResult, root: Path) -> list[str]:
     return kept
 
 
-def _existing_document(path: Path, sha: str) -> dict[str, Any] | None:
-    """The annotation file at ``path`` when it is a document of the text hashing to ``sha``."""
-    try:
-        existing = orjson.loads(read_in_root(str(path), path.parents[1]))  # never a FIFO, a link out of the root
+def _existing_document(corpus: Corpus, doc_id: str, sha: str) -> dict[str, Any] | None:
+    """The corpus's annotation of ``doc_id`` when it is a document of the text hashing to ``sha``."""
+    try:  # never a FIFO, a file over the size limit, a link out of the root
+        existing = orjson.loads(read_in_root(str(corpus.annotation_path(doc_id)), corpus.root, corpus.max_bytes))
     except (OSError, orjson.JSONDecodeError):
         return None
     seed = existing.get("seed") if isinstance(existing, dict) else None
