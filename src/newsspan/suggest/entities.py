@@ -147,19 +147,22 @@ TITLES = (
     "constable|midfielder|defender|goalkeeper|winger|skipper|batsman|bowler|strategist|banker|lawmaker|"
     "legislator|negotiator|MP|Senator|Congressman|Congresswoman|congressman|congresswoman"
 )
-_NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
 _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
 # Patterns that open with a character set, not a look-behind, a word boundary or an alternation: the regex
 # engine then skips to the candidate characters instead of trying the pattern at every position. Each says
 # in a comment the plain form it is equal to (tests/test_suggest_entities_speed.py checks the pairs).
-#: _NAME_WORD with its capital factored out of the alternation.
-_NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
-#: (?<![\w’'-])_NAME_WORD(...): the look-behind is checked behind the first capital.
-_NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)(?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
-                       r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
+# Possessive quantifiers (``++``, ``*+``) stand where giving characters back can never let the rest match (what
+# follows a run of lower-case letters is never one), so the engine does not retry every shorter run.
+#: A name word, (?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.), with its capital factored out of the alternation
+#: and its letter runs possessive.
+_NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]++(?:[-'’][A-Z][a-zà-ÿ]++)*+|\.)"
+#: (?<![\w’'-])<name word>(...): the look-behind is checked behind the first capital.
+_NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)" + _NAME_WORD_OPEN[5:] +
+                       r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?(?:" + _NAME_WORD_OPEN + r")){0,6}")
 _WORD_CHARS = re.compile(r"[\w.-]+")
-_SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
-                   r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
+_SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+(?:" + _NAME_WORD_OPEN + r")){1,2})"
+                   r"(?:,?\s+(?:said|says|told|added|noted|stated|explained|wrote|asked|argued|insisted|warned|"
+                   r"recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
 #: (?:_CAP)(...): the capital factored out.
 _RUN = re.compile(r"[A-Z](?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
@@ -170,7 +173,8 @@ _LANGUAGE_AFTER = re.compile(r"(?:i(?<!\wi)(?:n|nto)|f(?<!\wf)rom|s(?<!\ws)(?:pe
 #: A language before "language", "translation" ..., as \b(?P<lang>[A-Z][a-z]+)\s+(?:language|...)\b.
 _LANGUAGE_BEFORE = re.compile(r"(?P<lang>[A-Z](?<!\w.)[a-z]+)\s+(?:language|translation|version|verse|poem|"
                               r"couplet|line|text|script|original)\b")
-_COMPASS = re.compile(r"\b(?P<word>East|West|North|South)\b(?!\s*[A-Z-])")
+#: \b(?P<word>East|West|North|South)\b(?!\s*[A-Z-]), each word opening with its capital.
+_COMPASS = re.compile(r"(?P<word>E(?<!\wE)ast|W(?<!\wW)est|N(?<!\wN)orth|S(?<!\wS)outh)\b(?!\s*[A-Z-])")
 
 
 def demonyms(country: str) -> tuple[str, ...]:
@@ -451,24 +455,49 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
 
 def _languages_in(text: str) -> Iterator[dict[str, Any]]:
     """Language names after "in", "speaks" ... or before "translation", "version" ... (§E15)."""
-    languages = _languages()
-    for m in _language_contexts(text):
-        if m["lang"] in languages:
-            yield _candidate(text, m.start("lang"), m.end("lang"), "LANGUAGE", 1)
+    for start, end in _language_spans(text):
+        yield _candidate(text, start, end, "LANGUAGE", 1)
 
 
-def _language_contexts(text: str) -> list[re.Match[str]]:
-    """The matches the alternation ``_LANGUAGE_AFTER|_LANGUAGE_BEFORE`` would give, left to right, none overlapping.
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+#: The words before a language of :data:`_LANGUAGE_AFTER`.
+_LANGUAGE_CUES = ("in", "into", "from", "speak", "speaks", "spoke", "speaking", "spoken")
 
-    Neither pattern overlaps itself, and at one position only one can match (lower case against a capital),
-    so taking the union by position and dropping what overlaps an earlier match is what ``finditer`` does.
+
+def _language_spans(text: str) -> list[tuple[int, int]]:
+    """The language words (known to :func:`_languages`) of the matches of ``_LANGUAGE_AFTER|_LANGUAGE_BEFORE``.
+
+    A language word stands at the start of a ``_LANGUAGE_BEFORE`` match or after the cue of a ``_LANGUAGE_AFTER``
+    one, and two matches that overlap hold the same word (lower-case cues and words against capitals), so each
+    occurrence of a known language name is checked where it stands: the spans a ``finditer`` of the alternation
+    gives, in text order, without scanning the whole text for either pattern.
     """
-    found, end = [], 0
-    for m in sorted((*_LANGUAGE_AFTER.finditer(text), *_LANGUAGE_BEFORE.finditer(text)), key=lambda m: m.start()):
-        if m.start() >= end:
-            found.append(m)
-            end = m.end()
-    return found
+    present = _languages().intersection(_CAPITALISED.findall(text))
+    found = []
+    for word in present:
+        at = text.find(word)
+        while at >= 0:
+            if _language_context_end(text, at) == at + len(word):
+                found.append((at, at + len(word)))
+            at = text.find(word, at + 1)
+    return sorted(found)
+
+
+def _language_context_end(text: str, at: int) -> int:
+    """The end of the language word of a ``_LANGUAGE_BEFORE`` or ``_LANGUAGE_AFTER`` match that has it at ``at``."""
+    m = _LANGUAGE_BEFORE.match(text, at)
+    if m:
+        return m.end("lang")
+    cue_end = at
+    while cue_end and text[cue_end - 1].isspace():
+        cue_end -= 1
+    if cue_end < at:
+        for cue in _LANGUAGE_CUES:
+            if text.endswith(cue, 0, cue_end):
+                m = _LANGUAGE_AFTER.match(text, cue_end - len(cue))
+                if m and m.start("lang") == at:
+                    return m.end("lang")
+    return -1
 
 
 def _compass(text: str) -> Iterator[dict[str, Any]]:
@@ -521,8 +550,8 @@ def _model_matches(text: str, model: Any, labels: frozenset[str]) -> Iterator[di
             yield span
 
 
-_COORDINATED = re.compile(r"(?P<first>[A-Z](?<!\w.)[a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
-_WAR = re.compile(r"(?P<name>[A-Z](?<!\w.)[A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b")
+_COORDINATED = re.compile(r"(?P<first>[A-Z](?<!\w.)[a-z]++) and (?P<second>[A-Z][a-z]++) (?P<head>[A-Z][a-z]++)\b")
+_WAR = re.compile(r"(?P<name>[A-Z](?<!\w.)[A-Za-z]++(?:-[A-Z][A-Za-z]++)*+) war\b")
 
 
 def _coordinated(text: str) -> Iterator[dict[str, Any]]:

@@ -69,8 +69,9 @@ _AFTER_ROLE = re.compile(r"\b(?i:economists?|analysts?|strategists?|executives?|
 #: ``(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})``, written to start with a character set (which the
 #: regex engine scans for quickly) and check the character before it behind the first letter.
 _ACRONYM = re.compile(r"(?P<org>[A-Z](?<![\w.&'’-].)(?:[A-Z&]{1,5}|[a-z]?[A-Z]{1,4}))(?![\w&-]|['’](?!s\b)|\.\w)")
-_PERSON = re.compile(r"(?P<first>[A-Z](?<![\w’'-].)[a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
-                     r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?){1,3})")
+#: Possessive letter runs (``++``): what follows one is never a letter, so giving letters back never helps.
+_PERSON = re.compile(r"(?P<first>[A-Z](?<![\w’'-].)[a-zà-ÿ]++)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
+                     r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]++(?:-[A-Z][a-zà-ÿ]++)?+){1,3})")
 
 
 #: "Name Name, a/the/his … role …, said": a name with an apposition before a speech verb.
