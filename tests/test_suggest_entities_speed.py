@@ -30,7 +30,7 @@ PIECES = (
     "Shares", "shares", "customers", "at", "with", "Target", "Jefferies", "analyst", "analysts", "co-founder",
     "head", "HEAD", "Capital", "Economics", "Everton", "boss", "Liverpool", "manager", "ONS", "LSEG", "CEO", "PTV",
     "Sports", "in", "into", "speaks", "French", "Urdu", "English", "translation", "language", "version",
-    "from", "spoken", "Frenchman", "Urdu÷", "script", "line",
+    "from", "spoken", "Frenchman", "Urdu÷", "script", "line", "wallonne", "Région", "Łódź", "‘Pakistan’",
     "Zabihullah", "Mujahid,", "a", "government", "spokesman,", "wrote", "O'Neil", "McDonald", "É", "é", "x",
     ":)", "-", ".", ",", "&", "’s", "'s", "9", "Central and South Asia", "Shares of", "economist at",
 )

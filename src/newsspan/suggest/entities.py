@@ -358,6 +358,8 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     heads, places = _heads_by_word(), _places()
     for m in _RUN.finditer(text):
         run = m.group()
+        if run.isalpha() and run not in heads:
+            continue  # speed: the most frequent case, one word (letters only) that is no head word
         if "-" not in run and heads.keys().isdisjoint(run.split()):
             continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
         words = list(_NON_SPACE.finditer(run))
@@ -392,22 +394,21 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
         yield _candidate(text, start, end, label, 2)
 
 
-def _word_before(text: str, at: int) -> str | None:
+#: What ``([\w.-]+),?\s+\Z`` matches before a point, read backwards (on the reversed text).
+_WORD_BEFORE_BACK = re.compile(r"\s+,?([\w.-]+)")
+
+
+def _word_before(text: str, at: int, back: str | None = None) -> str | None:
     """The word before ``at``, past one comma and whitespace (there must be some), within 30 characters.
 
     What ``re.compile(r"([\\w.-]+),?\\s+\\Z").search(text, max(0, at - 30), at)`` gives as group 1, without trying
-    the pattern at each of the 30 positions.
+    the pattern at each of the 30 positions: the reversed pattern matched once on ``back``, the reversed text.
     """
-    window = text[max(0, at - 30):at]
-    if not window[-1:].isspace():
-        return None
-    last = window.rsplit(None, 1)[-1] if window.strip() else ""
-    if last.endswith(","):
-        last = last[:-1]
-    if last.isalpha():
-        return last  # the usual case: letters only (all of them word characters)
-    word = _WORD_CHARS.match(last[::-1])
-    return word.group()[::-1] if word else None
+    if back is None:
+        back = text[::-1]
+    size = len(text)
+    m = _WORD_BEFORE_BACK.match(back, size - at, size - max(0, at - 30))
+    return m.group(1)[::-1] if m else None
 
 
 @cache
@@ -423,19 +424,25 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
     what follows the last one) or the word before it is one ("economist Sana Qureshi", "chair, Tom Bradley").
     """
     titles, not_names = _title_words(), _not_name_words()
+    back = text[::-1]
     for m in _NAME_RUN.finditer(text):
-        words = m.group().split()
-        if len(words) == 1 and words[0] in not_names:
-            continue  # speed: the most frequent case, a lone place or common word
-        cut = -1 if len(words) == 1 else max(
-            (i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
+        run = m.group()
+        if " " not in run:  # speed: the most frequent case, one word (words are joined by spaces)
+            if run in not_names:
+                continue  # a lone place or common word
+            before = _word_before(text, m.start(), back)
+            if before is not None and before.lower().rstrip(".") in titles:
+                yield _candidate(text, m.start(), m.end(), "PERSON", 2)
+            continue
+        words = run.split()
+        cut = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
         name = words[cut + 1:]
         while name and name[-1] in not_names:
             name.pop()
         if not name or len(name) > 4 or not not_names.isdisjoint(name):
             continue  # checked before the title: most runs are places or common words
         if cut < 0:
-            before = _word_before(text, m.start())
+            before = _word_before(text, m.start(), back)
             if before is None or before.lower().rstrip(".") not in titles:
                 continue
         offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)
