@@ -164,9 +164,14 @@ _SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+(?:" + _NAME_WORD_OP
                    r"(?:,?\s+(?:said|says|told|added|noted|stated|explained|wrote|asked|argued|insisted|warned|"
                    r"recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
+_RUN_WORD_REST = r"(?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
+_RUN_NEXT_WORD = r"(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))"
 #: (?:_CAP)(...): the capital factored out.
-_RUN = re.compile(r"[A-Z](?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
-                  r"(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
+_RUN = re.compile(r"[A-Z]" + _RUN_WORD_REST + _RUN_NEXT_WORD + "*")
+#: The matches of :data:`_RUN` of more than one word or with a hyphen, as it finds them: the rest (one word
+#: without a hyphen) names nothing, and a later capital of such a word starts a run of one such word too.
+_LONG_RUN = re.compile(r"[A-Z](?:(?=[A-Za-z\-]*-[A-Za-z])" + _RUN_WORD_REST + _RUN_NEXT_WORD + "*|"
+                       + _RUN_WORD_REST + _RUN_NEXT_WORD + "+)")
 #: A language after "in", "from", "speaks" ..., as \b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>...).
 _LANGUAGE_AFTER = re.compile(r"(?:i(?<!\wi)(?:n|nto)|f(?<!\wf)rom|s(?<!\ws)(?:peaks?|poke|peaking|poken))"
                              r"\s+(?P<lang>[A-Z][a-z]+)\b")
@@ -356,10 +361,8 @@ _CONNECTORS = frozenset({"of", "for", "on", "and", "the", "de", "&"})
 def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     """Capitalised runs with a head word: ORG, EVENT, LAW, FAC, WORK_OF_ART, LOC (rank 2)."""
     heads, places = _heads_by_word(), _places()
-    for m in _RUN.finditer(text):
+    for m in _LONG_RUN.finditer(text):
         run = m.group()
-        if run.isalpha() and run not in heads:
-            continue  # speed: the most frequent case, one word (letters only) that is no head word
         if "-" not in run and heads.keys().isdisjoint(run.split()):
             continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
         words = list(_NON_SPACE.finditer(run))
