@@ -126,6 +126,8 @@ def test_rewritten_patterns_match_as_their_plain_forms(text: str) -> None:
     for fast, plain in zip(names._CONTEXTS, PLAIN_CONTEXTS, strict=False):
         assert spans(fast.finditer(text)) == spans(re.finditer(plain, text))
     assert spans(names._after_role(text)) == spans(names._AFTER_ROLE.finditer(text))
+    assert spans(entities._coordinated_matches(text)) == spans(entities._COORDINATED.finditer(text))
+    assert spans(entities._war_matches(text)) == spans(entities._WAR.finditer(text))
     long_runs = [m for m in entities._RUN.finditer(text) if "-" in m.group() or len(m.group().split()) > 1]
     assert spans(entities._LONG_RUN.finditer(text)) == spans(long_runs)
     with_role = [m for m in names._CONTEXTS[2].finditer(text) if m["role"] in names._ROLES]

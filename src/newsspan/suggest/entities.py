@@ -567,7 +567,7 @@ _WAR = re.compile(r"(?P<name>[A-Z](?<!\w.)[A-Za-z]++(?:-[A-Z][A-Za-z]++)*+) war\
 def _coordinated(text: str) -> Iterator[dict[str, Any]]:
     """"Central and South Asia": one span when both conjuncts with the shared head are known names (§E8)."""
     labels = _labels()
-    for m in _COORDINATED.finditer(text):
+    for m in _coordinated_matches(text):
         first, second = f"{m['first']} {m['head']}", f"{m['second']} {m['head']}"
         if first in labels and labels.get(second) == labels[first]:
             yield _candidate(text, m.start(), m.end(), labels[first], 1)
@@ -578,9 +578,48 @@ def _wars(text: str) -> Iterator[dict[str, Any]]:
     if " war" not in text:
         return  # speed: no regex scan of a text without the word
     places = _places()
-    for m in _WAR.finditer(text):
+    for m in _war_matches(text):
         if all(part in places for part in m["name"].split("-")):
             yield _candidate(text, m.start(), m.end(), "EVENT", 2)
+
+
+_AND_CAPITAL = re.compile(r" and [A-Z]")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+def _coordinated_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_COORDINATED.finditer(text)``, tried only at the word before each " and " + capital.
+
+    A match holds one " and " and starts at the capital of the lower-case run right before it, so each
+    " and " has one place a match can start, and ``finditer`` keeps those that do not overlap an earlier one.
+    """
+    end = 0
+    for anchor in _AND_CAPITAL.finditer(text):
+        start = anchor.start()
+        while start and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if start - 1 >= end and start < anchor.start():
+            m = _COORDINATED.match(text, start - 1)
+            if m:
+                end = m.end()
+                yield m
+
+
+def _war_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_WAR.finditer(text)``, tried only at the capitals between each " war" and the space before.
+
+    A match's name holds no space and ends at its " war", so each " war" is matched from the leftmost capital
+    after the space before it (and after the previous match) where the pattern matches.
+    """
+    end, at = 0, text.find(" war")
+    while at >= 0:
+        for capital in _CAPITAL.finditer(text, max(end, text.rfind(" ", 0, at) + 1), at):
+            m = _WAR.match(text, capital.start())
+            if m:
+                end = m.end()
+                yield m
+                break
+        at = text.find(" war", at + 1)
 
 
 def _select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
