@@ -676,16 +676,22 @@ def _spread(text: str, kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return _select(kept + extra) if extra else kept
 
 
-def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any = None) -> list[dict[str, Any]]:
-    """Entity suggestions for one text, in text order."""
+@cache
+def _entity_labels() -> frozenset[str]:
+    """The entity labels of the schema."""
     from ..schema import entity_labels
 
+    return frozenset(entity_labels())
+
+
+def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any = None) -> list[dict[str, Any]]:
+    """Entity suggestions for one text, in text order."""
     candidates: list[dict[str, Any]] = []
     rulers: list[tuple[Any, int]] = [(phrase_table(), 4)]
     if gazetteer is not None and gazetteer.counts:
         rulers.insert(0, (gazetteer.matcher(), 0))
     if model is not None:
-        candidates += _model_matches(text, model, frozenset(entity_labels()))
+        candidates += _model_matches(text, model, _entity_labels())
     candidates += _runs(text, set())
     candidates += _persons(text)
     candidates += _named(text)
@@ -694,12 +700,13 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
     candidates += _coordinated(text)
     candidates += _wars(text)
     candidates += _compass(text)
-    labels = frozenset(entity_labels())
+    labels = _entity_labels()
     candidates = [c for c in candidates if c["text"] and c["label"] in labels]
     kept = _spread(text, _select(candidates))
+    rule = provenance("entities")
     for span in kept:
         rank = span.pop("_rank")
-        span["provenance"] = provenance("entities") if not span.pop("_model", False) else {
+        span["provenance"] = dict(rule) if not span.pop("_model", False) else {
             "kind": "model", "name": getattr(model, "meta", {}).get("name", "spacy-pipeline"),
             "version": str(getattr(model, "meta", {}).get("version", "0"))}
         span["confidence"] = (0.95, 0.8, 0.7, 0.6, 0.75, 0.6)[rank]
