@@ -30,6 +30,7 @@ PIECES = (
     "Shares", "shares", "customers", "at", "with", "Target", "Jefferies", "analyst", "analysts", "co-founder",
     "head", "HEAD", "Capital", "Economics", "Everton", "boss", "Liverpool", "manager", "ONS", "LSEG", "CEO", "PTV",
     "Sports", "in", "into", "speaks", "French", "Urdu", "English", "translation", "language", "version",
+    "from", "spoken", "Frenchman", "Urdu÷", "script", "line", "wallonne", "Région", "Łódź", "‘Pakistan’",
     "Zabihullah", "Mujahid,", "a", "government", "spokesman,", "wrote", "O'Neil", "McDonald", "É", "é", "x",
     ":)", "-", ".", ",", "&", "’s", "'s", "9", "Central and South Asia", "Shares of", "economist at",
 )
@@ -91,6 +92,7 @@ PLAIN = {
     "entities._RUN": r"(?:" + _CAP + r")(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*",
     "entities._COORDINATED": r"\b(?P<first>[A-Z][a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b",
     "entities._WAR": r"\b(?P<name>[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b",
+    "entities._COMPASS": r"\b(?P<word>East|West|North|South)\b(?!\s*[A-Z-])",
     "names._ACRONYM": r"(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})(?![\w&-]|['’](?!s\b)|\.\w)",
     "names._PERSON": r"(?<![\w’'-])(?P<first>[A-Z][a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
                      r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?){1,3})",
@@ -124,11 +126,16 @@ def test_rewritten_patterns_match_as_their_plain_forms(text: str) -> None:
     for fast, plain in zip(names._CONTEXTS, PLAIN_CONTEXTS, strict=False):
         assert spans(fast.finditer(text)) == spans(re.finditer(plain, text))
     assert spans(names._after_role(text)) == spans(names._AFTER_ROLE.finditer(text))
+    assert spans(entities._coordinated_matches(text)) == spans(entities._COORDINATED.finditer(text))
+    assert spans(entities._war_matches(text)) == spans(entities._WAR.finditer(text))
+    long_runs = [m for m in entities._RUN.finditer(text) if "-" in m.group() or len(m.group().split()) > 1]
+    assert spans(entities._LONG_RUN.finditer(text)) == spans(long_runs)
     with_role = [m for m in names._CONTEXTS[2].finditer(text) if m["role"] in names._ROLES]
     assert spans(names._before_roles(text)) == spans(with_role)
-    plain_languages = [(m.span(), m.span("lang") if m["lang"] else m.span("lang2"))
-                       for m in re.finditer(PLAIN_LANGUAGE, text)]
-    assert [(m.span(), m.span("lang")) for m in entities._language_contexts(text)] == plain_languages
+    languages = entities._languages()
+    plain_languages = [m.span("lang") if m["lang"] else m.span("lang2") for m in re.finditer(PLAIN_LANGUAGE, text)
+                       if (m["lang"] or m["lang2"]) in languages]
+    assert entities._language_spans(text) == plain_languages
 
 
 @SETTINGS

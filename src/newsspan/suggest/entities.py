@@ -147,30 +147,39 @@ TITLES = (
     "constable|midfielder|defender|goalkeeper|winger|skipper|batsman|bowler|strategist|banker|lawmaker|"
     "legislator|negotiator|MP|Senator|Congressman|Congresswoman|congressman|congresswoman"
 )
-_NAME_WORD = r"(?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.)"
 _PARTICLE = r"(?:bin|ibn|al|el|ul|ud|de|da|van|von|der|di|le|la)"
 # Patterns that open with a character set, not a look-behind, a word boundary or an alternation: the regex
 # engine then skips to the candidate characters instead of trying the pattern at every position. Each says
 # in a comment the plain form it is equal to (tests/test_suggest_entities_speed.py checks the pairs).
-#: _NAME_WORD with its capital factored out of the alternation.
-_NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
-#: (?<![\w’'-])_NAME_WORD(...): the look-behind is checked behind the first capital.
-_NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)(?:[a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|\.)"
-                       r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?" + _NAME_WORD + r"){0,6}")
+# Possessive quantifiers (``++``, ``*+``) stand where giving characters back can never let the rest match (what
+# follows a run of lower-case letters is never one), so the engine does not retry every shorter run.
+#: A name word, (?:[A-Z][a-zà-ÿ]+(?:[-'’][A-Z][a-zà-ÿ]+)*|[A-Z]\.), with its capital factored out of the alternation
+#: and its letter runs possessive.
+_NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]++(?:[-'’][A-Z][a-zà-ÿ]++)*+|\.)"
+#: (?<![\w’'-])<name word>(...): the look-behind is checked behind the first capital.
+_NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)" + _NAME_WORD_OPEN[5:] +
+                       r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?(?:" + _NAME_WORD_OPEN + r")){0,6}")
 _WORD_CHARS = re.compile(r"[\w.-]+")
-_SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+" + _NAME_WORD + r"){1,2})(?:,?\s+(?:said|says|told|added|"
-                   r"noted|stated|explained|wrote|asked|argued|insisted|warned|recalled)\b|:\s*[“\"])")
+_SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+(?:" + _NAME_WORD_OPEN + r")){1,2})"
+                   r"(?:,?\s+(?:said|says|told|added|noted|stated|explained|wrote|asked|argued|insisted|warned|"
+                   r"recalled)\b|:\s*[“\"])")
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
+_RUN_WORD_REST = r"(?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
+_RUN_NEXT_WORD = r"(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))"
 #: (?:_CAP)(...): the capital factored out.
-_RUN = re.compile(r"[A-Z](?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
-                  r"(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))*")
+_RUN = re.compile(r"[A-Z]" + _RUN_WORD_REST + _RUN_NEXT_WORD + "*")
+#: The matches of :data:`_RUN` of more than one word or with a hyphen, as it finds them: the rest (one word
+#: without a hyphen) names nothing, and a later capital of such a word starts a run of one such word too.
+_LONG_RUN = re.compile(r"[A-Z](?:(?=[A-Za-z\-]*-[A-Za-z])" + _RUN_WORD_REST + _RUN_NEXT_WORD + "*|"
+                       + _RUN_WORD_REST + _RUN_NEXT_WORD + "+)")
 #: A language after "in", "from", "speaks" ..., as \b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>...).
 _LANGUAGE_AFTER = re.compile(r"(?:i(?<!\wi)(?:n|nto)|f(?<!\wf)rom|s(?<!\ws)(?:peaks?|poke|peaking|poken))"
                              r"\s+(?P<lang>[A-Z][a-z]+)\b")
 #: A language before "language", "translation" ..., as \b(?P<lang>[A-Z][a-z]+)\s+(?:language|...)\b.
 _LANGUAGE_BEFORE = re.compile(r"(?P<lang>[A-Z](?<!\w.)[a-z]+)\s+(?:language|translation|version|verse|poem|"
                               r"couplet|line|text|script|original)\b")
-_COMPASS = re.compile(r"\b(?P<word>East|West|North|South)\b(?!\s*[A-Z-])")
+#: \b(?P<word>East|West|North|South)\b(?!\s*[A-Z-]), each word opening with its capital.
+_COMPASS = re.compile(r"(?P<word>E(?<!\wE)ast|W(?<!\wW)est|N(?<!\wN)orth|S(?<!\wS)outh)\b(?!\s*[A-Z-])")
 
 
 def demonyms(country: str) -> tuple[str, ...]:
@@ -352,7 +361,7 @@ _CONNECTORS = frozenset({"of", "for", "on", "and", "the", "de", "&"})
 def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
     """Capitalised runs with a head word: ORG, EVENT, LAW, FAC, WORK_OF_ART, LOC (rank 2)."""
     heads, places = _heads_by_word(), _places()
-    for m in _RUN.finditer(text):
+    for m in _LONG_RUN.finditer(text):
         run = m.group()
         if "-" not in run and heads.keys().isdisjoint(run.split()):
             continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
@@ -388,22 +397,21 @@ def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
         yield _candidate(text, start, end, label, 2)
 
 
-def _word_before(text: str, at: int) -> str | None:
+#: What ``([\w.-]+),?\s+\Z`` matches before a point, read backwards (on the reversed text).
+_WORD_BEFORE_BACK = re.compile(r"\s+,?([\w.-]+)")
+
+
+def _word_before(text: str, at: int, back: str | None = None) -> str | None:
     """The word before ``at``, past one comma and whitespace (there must be some), within 30 characters.
 
     What ``re.compile(r"([\\w.-]+),?\\s+\\Z").search(text, max(0, at - 30), at)`` gives as group 1, without trying
-    the pattern at each of the 30 positions.
+    the pattern at each of the 30 positions: the reversed pattern matched once on ``back``, the reversed text.
     """
-    window = text[max(0, at - 30):at]
-    if not window[-1:].isspace():
-        return None
-    last = window.rsplit(None, 1)[-1] if window.strip() else ""
-    if last.endswith(","):
-        last = last[:-1]
-    if last.isalpha():
-        return last  # the usual case: letters only (all of them word characters)
-    word = _WORD_CHARS.match(last[::-1])
-    return word.group()[::-1] if word else None
+    if back is None:
+        back = text[::-1]
+    size = len(text)
+    m = _WORD_BEFORE_BACK.match(back, size - at, size - max(0, at - 30))
+    return m.group(1)[::-1] if m else None
 
 
 @cache
@@ -419,19 +427,25 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
     what follows the last one) or the word before it is one ("economist Sana Qureshi", "chair, Tom Bradley").
     """
     titles, not_names = _title_words(), _not_name_words()
+    back = text[::-1]
     for m in _NAME_RUN.finditer(text):
-        words = m.group().split()
-        if len(words) == 1 and words[0] in not_names:
-            continue  # speed: the most frequent case, a lone place or common word
-        cut = -1 if len(words) == 1 else max(
-            (i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
+        run = m.group()
+        if " " not in run:  # speed: the most frequent case, one word (words are joined by spaces)
+            if run in not_names:
+                continue  # a lone place or common word
+            before = _word_before(text, m.start(), back)
+            if before is not None and before.lower().rstrip(".") in titles:
+                yield _candidate(text, m.start(), m.end(), "PERSON", 2)
+            continue
+        words = run.split()
+        cut = max((i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in titles), default=-1)
         name = words[cut + 1:]
         while name and name[-1] in not_names:
             name.pop()
         if not name or len(name) > 4 or not not_names.isdisjoint(name):
             continue  # checked before the title: most runs are places or common words
         if cut < 0:
-            before = _word_before(text, m.start())
+            before = _word_before(text, m.start(), back)
             if before is None or before.lower().rstrip(".") not in titles:
                 continue
         offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)
@@ -451,24 +465,49 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
 
 def _languages_in(text: str) -> Iterator[dict[str, Any]]:
     """Language names after "in", "speaks" ... or before "translation", "version" ... (§E15)."""
-    languages = _languages()
-    for m in _language_contexts(text):
-        if m["lang"] in languages:
-            yield _candidate(text, m.start("lang"), m.end("lang"), "LANGUAGE", 1)
+    for start, end in _language_spans(text):
+        yield _candidate(text, start, end, "LANGUAGE", 1)
 
 
-def _language_contexts(text: str) -> list[re.Match[str]]:
-    """The matches the alternation ``_LANGUAGE_AFTER|_LANGUAGE_BEFORE`` would give, left to right, none overlapping.
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+#: The words before a language of :data:`_LANGUAGE_AFTER`.
+_LANGUAGE_CUES = ("in", "into", "from", "speak", "speaks", "spoke", "speaking", "spoken")
 
-    Neither pattern overlaps itself, and at one position only one can match (lower case against a capital),
-    so taking the union by position and dropping what overlaps an earlier match is what ``finditer`` does.
+
+def _language_spans(text: str) -> list[tuple[int, int]]:
+    """The language words (known to :func:`_languages`) of the matches of ``_LANGUAGE_AFTER|_LANGUAGE_BEFORE``.
+
+    A language word stands at the start of a ``_LANGUAGE_BEFORE`` match or after the cue of a ``_LANGUAGE_AFTER``
+    one, and two matches that overlap hold the same word (lower-case cues and words against capitals), so each
+    occurrence of a known language name is checked where it stands: the spans a ``finditer`` of the alternation
+    gives, in text order, without scanning the whole text for either pattern.
     """
-    found, end = [], 0
-    for m in sorted((*_LANGUAGE_AFTER.finditer(text), *_LANGUAGE_BEFORE.finditer(text)), key=lambda m: m.start()):
-        if m.start() >= end:
-            found.append(m)
-            end = m.end()
-    return found
+    present = _languages().intersection(_CAPITALISED.findall(text))
+    found = []
+    for word in present:
+        at = text.find(word)
+        while at >= 0:
+            if _language_context_end(text, at) == at + len(word):
+                found.append((at, at + len(word)))
+            at = text.find(word, at + 1)
+    return sorted(found)
+
+
+def _language_context_end(text: str, at: int) -> int:
+    """The end of the language word of a ``_LANGUAGE_BEFORE`` or ``_LANGUAGE_AFTER`` match that has it at ``at``."""
+    m = _LANGUAGE_BEFORE.match(text, at)
+    if m:
+        return m.end("lang")
+    cue_end = at
+    while cue_end and text[cue_end - 1].isspace():
+        cue_end -= 1
+    if cue_end < at:
+        for cue in _LANGUAGE_CUES:
+            if text.endswith(cue, 0, cue_end):
+                m = _LANGUAGE_AFTER.match(text, cue_end - len(cue))
+                if m and m.start("lang") == at:
+                    return m.end("lang")
+    return -1
 
 
 def _compass(text: str) -> Iterator[dict[str, Any]]:
@@ -521,14 +560,14 @@ def _model_matches(text: str, model: Any, labels: frozenset[str]) -> Iterator[di
             yield span
 
 
-_COORDINATED = re.compile(r"(?P<first>[A-Z](?<!\w.)[a-z]+) and (?P<second>[A-Z][a-z]+) (?P<head>[A-Z][a-z]+)\b")
-_WAR = re.compile(r"(?P<name>[A-Z](?<!\w.)[A-Za-z]+(?:-[A-Z][A-Za-z]+)*) war\b")
+_COORDINATED = re.compile(r"(?P<first>[A-Z](?<!\w.)[a-z]++) and (?P<second>[A-Z][a-z]++) (?P<head>[A-Z][a-z]++)\b")
+_WAR = re.compile(r"(?P<name>[A-Z](?<!\w.)[A-Za-z]++(?:-[A-Z][A-Za-z]++)*+) war\b")
 
 
 def _coordinated(text: str) -> Iterator[dict[str, Any]]:
     """"Central and South Asia": one span when both conjuncts with the shared head are known names (§E8)."""
     labels = _labels()
-    for m in _COORDINATED.finditer(text):
+    for m in _coordinated_matches(text):
         first, second = f"{m['first']} {m['head']}", f"{m['second']} {m['head']}"
         if first in labels and labels.get(second) == labels[first]:
             yield _candidate(text, m.start(), m.end(), labels[first], 1)
@@ -539,9 +578,48 @@ def _wars(text: str) -> Iterator[dict[str, Any]]:
     if " war" not in text:
         return  # speed: no regex scan of a text without the word
     places = _places()
-    for m in _WAR.finditer(text):
+    for m in _war_matches(text):
         if all(part in places for part in m["name"].split("-")):
             yield _candidate(text, m.start(), m.end(), "EVENT", 2)
+
+
+_AND_CAPITAL = re.compile(r" and [A-Z]")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+def _coordinated_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_COORDINATED.finditer(text)``, tried only at the word before each " and " + capital.
+
+    A match holds one " and " and starts at the capital of the lower-case run right before it, so each
+    " and " has one place a match can start, and ``finditer`` keeps those that do not overlap an earlier one.
+    """
+    end = 0
+    for anchor in _AND_CAPITAL.finditer(text):
+        start = anchor.start()
+        while start and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if start - 1 >= end and start < anchor.start():
+            m = _COORDINATED.match(text, start - 1)
+            if m:
+                end = m.end()
+                yield m
+
+
+def _war_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_WAR.finditer(text)``, tried only at the capitals between each " war" and the space before.
+
+    A match's name holds no space and ends at its " war", so each " war" is matched from the leftmost capital
+    after the space before it (and after the previous match) where the pattern matches.
+    """
+    end, at = 0, text.find(" war")
+    while at >= 0:
+        for capital in _CAPITAL.finditer(text, max(end, text.rfind(" ", 0, at) + 1), at):
+            m = _WAR.match(text, capital.start())
+            if m:
+                end = m.end()
+                yield m
+                break
+        at = text.find(" war", at + 1)
 
 
 def _select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -598,16 +676,22 @@ def _spread(text: str, kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return _select(kept + extra) if extra else kept
 
 
-def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any = None) -> list[dict[str, Any]]:
-    """Entity suggestions for one text, in text order."""
+@cache
+def _entity_labels() -> frozenset[str]:
+    """The entity labels of the schema."""
     from ..schema import entity_labels
 
+    return frozenset(entity_labels())
+
+
+def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any = None) -> list[dict[str, Any]]:
+    """Entity suggestions for one text, in text order."""
     candidates: list[dict[str, Any]] = []
     rulers: list[tuple[Any, int]] = [(phrase_table(), 4)]
     if gazetteer is not None and gazetteer.counts:
         rulers.insert(0, (gazetteer.matcher(), 0))
     if model is not None:
-        candidates += _model_matches(text, model, frozenset(entity_labels()))
+        candidates += _model_matches(text, model, _entity_labels())
     candidates += _runs(text, set())
     candidates += _persons(text)
     candidates += _named(text)
@@ -616,12 +700,13 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
     candidates += _coordinated(text)
     candidates += _wars(text)
     candidates += _compass(text)
-    labels = frozenset(entity_labels())
+    labels = _entity_labels()
     candidates = [c for c in candidates if c["text"] and c["label"] in labels]
     kept = _spread(text, _select(candidates))
+    rule = provenance("entities")
     for span in kept:
         rank = span.pop("_rank")
-        span["provenance"] = provenance("entities") if not span.pop("_model", False) else {
+        span["provenance"] = dict(rule) if not span.pop("_model", False) else {
             "kind": "model", "name": getattr(model, "meta", {}).get("name", "spacy-pipeline"),
             "version": str(getattr(model, "meta", {}).get("version", "0"))}
         span["confidence"] = (0.95, 0.8, 0.7, 0.6, 0.75, 0.6)[rank]

@@ -59,9 +59,10 @@ _CONTEXTS = (
 )
 #: Substrings of which every match of the :data:`_CONTEXTS` pattern at the same place holds one.
 _CONTEXT_WORDS = (("according to",), ("hares ", "tock ", "ustomers ", "mployees ", "orkers ", "taff "), ("",))
-#: A role word of :data:`_ROLES` after whitespace, and any lower-case word but "of" after whitespace.
+#: A role word of :data:`_ROLES` after whitespace.
 _ROLE_WORD = re.compile(r"\s(?:" + "|".join(sorted(_ROLES)) + r")\b")
-_LOWER_WORD = re.compile(r"\s(?!of\b)[a-z]+\b")
+#: A lower-case word other than "of" after whitespace (``\s(?!of\b)[a-z]+\b``), read backwards on the reversed text.
+_LOWER_WORD_BACK = re.compile(r"(?<!\w)(?!fo\s)[a-z]+\s")
 _AFTER_ROLE = re.compile(r"\b(?i:economists?|analysts?|strategists?|executives?|director|partners?|researchers?|"
                          r"professor|fellow|officials?|officers?|spokesman|spokeswoman|spokesperson|head|chief|chair|"
                          r"chairman|president|founder|advisers?|advisors?|lawyers?|manager|editor|scientists?|"
@@ -69,8 +70,9 @@ _AFTER_ROLE = re.compile(r"\b(?i:economists?|analysts?|strategists?|executives?|
 #: ``(?<![\w.&'’-])(?P<org>[A-Z][A-Z&]{1,5}|[A-Z][a-z]?[A-Z]{1,4})``, written to start with a character set (which the
 #: regex engine scans for quickly) and check the character before it behind the first letter.
 _ACRONYM = re.compile(r"(?P<org>[A-Z](?<![\w.&'’-].)(?:[A-Z&]{1,5}|[a-z]?[A-Z]{1,4}))(?![\w&-]|['’](?!s\b)|\.\w)")
-_PERSON = re.compile(r"(?P<first>[A-Z](?<![\w’'-].)[a-zà-ÿ]+)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
-                     r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?){1,3})")
+#: Possessive letter runs (``++``): what follows one is never a letter, so giving letters back never helps.
+_PERSON = re.compile(r"(?P<first>[A-Z](?<![\w’'-].)[a-zà-ÿ]++)(?P<rest>(?:[ ]+(?:(?:de|da|van|von|der|den|del|di|la|le|"
+                     r"bin|ibn|al|el|ul|ud)[ -])?(?:Mc|Mac|O['’])?[A-Z][a-zà-ÿ]++(?:-[A-Z][a-zà-ÿ]++)?+){1,3})")
 
 
 #: "Name Name, a/the/his … role …, said": a name with an apposition before a speech verb.
@@ -81,6 +83,7 @@ _APPOSITION = re.compile(r"(?P<name>[A-Z](?<![\w’'-].)[a-zà-ÿ]+(?:[ -][A-Z][
 #: "at" or "with" after whitespace and before a capital (the look-behinds let the engine skip to each "a" and "w").
 _ROLE_ANCHOR = re.compile(r"a(?<=\sa)t\s+[A-Z]|w(?<=\sw)ith\s+[A-Z]")
 _WORD_CHARS = re.compile(r"\w*")
+_NON_SPACE = re.compile(r"\S+")
 
 
 def _before_roles(text: str) -> Iterator[re.Match[str]]:
@@ -89,11 +92,11 @@ def _before_roles(text: str) -> Iterator[re.Match[str]]:
     A lower-case word after whitespace other than "of" can only end a match (as its role), so no match
     crosses the end of one: the pattern is run from the last such word before each role word to that role.
     """
-    pattern, done = _CONTEXTS[2], 0
+    pattern, done, back, size = _CONTEXTS[2], 0, "", len(text)
     for role in _ROLE_WORD.finditer(text):
-        start = done
-        for word in _LOWER_WORD.finditer(text, max(done, role.start() - 300), role.start() + 1):
-            start = word.end()
+        back = back or text[::-1]  # the last lower-case word before the role is the first one read backwards
+        word = _LOWER_WORD_BACK.search(back, size - role.start(), size - max(done, role.start() - 300))
+        start = size - word.start() if word else done
         for m in pattern.finditer(text, start, role.end()):
             if m.end() == role.end():
                 yield m
@@ -141,7 +144,7 @@ def persons(text: str, excluded: Callable[[str], bool]) -> Iterator[tuple[int, i
     for m in _PERSON.finditer(text):
         if m["first"] not in names or excluded(m["first"]):
             continue
-        words = list(re.finditer(r"\S+", m["rest"]))
+        words = list(_NON_SPACE.finditer(m["rest"]))
         while words and excluded(words[-1].group().split("-")[0]):
             words.pop()
         if not words or any(excluded(w.group()) for w in words if w.group()[:1].isupper()):

@@ -35,6 +35,7 @@ class PhraseTable:
         self._with_start: set[str] = set()
         for phrase, label in patterns:
             self._add(tuple(token.text for token in nlp.make_doc(phrase)), label)
+        self._pieces, self._lower_roots = _piece_finder(self.root)
 
     def _add(self, tokens: tuple[str, ...], label: str) -> None:
         """Put one token sequence into the trie (an empty one matches nothing, as in spaCy)."""
@@ -71,7 +72,32 @@ class PhraseTable:
         return tuple(found)
 
     def _candidates(self, text: str) -> Iterator[tuple[int, int, int, str]]:
-        """(chunk start, token index, token start, token) of each token of ``text`` that starts a phrase."""
+        """(chunk start, token index, token start, token) of each token of ``text`` that starts a phrase.
+
+        A token is part of the text, so a piece (a stretch between single spaces) can hold a phrase's first token
+        only when it holds that token's first character: the pieces with one of those characters are found by one
+        regex scan, unless a first token opens with an ASCII lower-case letter (a common one: every piece is read).
+        """
+        if any(root in text for root in self._lower_roots):
+            yield from self._candidates_of_all_pieces(text)
+            return
+        starts_of = self._starts
+        for m in self._pieces.finditer(text):
+            piece = m.group()
+            starts = starts_of.get(piece)
+            if starts is None:
+                if len(starts_of) > CACHE_LIMIT:
+                    starts_of.clear()
+                    self._with_start.clear()
+                starts = starts_of[piece] = self._piece_starts(piece)
+                if starts:
+                    self._with_start.add(piece)
+            base = m.start()
+            for chunk, index, offset, token in starts:
+                yield base + chunk, index, base + offset, token
+
+    def _candidates_of_all_pieces(self, text: str) -> Iterator[tuple[int, int, int, str]]:
+        """What :meth:`_candidates` gives, from every piece of ``text`` (each looked up in a per-piece cache)."""
         pieces = text.split(" ")
         unique = set(pieces)
         new = unique.difference(self._starts)
@@ -125,3 +151,20 @@ class PhraseTable:
                     found.append((-count, start, label, start, token_end))
         found.sort(key=lambda m: (m[0], m[1]))
         return [(label, start, end) for _, _, label, start, end in found]
+
+
+def _piece_finder(root: dict[str, Node]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A regex for the pieces (stretches between single spaces) that hold a first character of a root token.
+
+    Also returns the root tokens that open with an ASCII lower-case letter: those are left out of the regex
+    (nearly every piece would hold one) and a text that contains one has every piece read.
+    """
+    lower = tuple(sorted(token for token in root if token[0] in _ASCII_LOWER))
+    first = "".join(sorted({re.escape(token[0]) for token in root if token[0] not in _ASCII_LOWER}))
+    if not first:
+        return re.compile(r"(?!)"), lower
+    # a piece start (no non-space before it), characters that are no first character, one that is, the rest
+    return re.compile(rf"(?<![^ ])[^ {first}]*+[{first}][^ ]*+"), lower
+
+
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
