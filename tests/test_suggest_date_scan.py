@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsspan.suggest import dates
-from newsspan.suggest.date_scan import Key, Vocabulary, leftmost, scan
+from newsspan.suggest.date_scan import Key, Vocabulary, leftmost, prefix_trie, scan
 
 #: Every key of the date recognisers.
 KEYS = {name: value for name, value in vars(dates).items() if isinstance(value, Key)}
@@ -74,7 +74,10 @@ def test_keys_give_res_hits(text: str) -> None:
     for name, key in KEYS.items():
         lower_case = key.flags & re.IGNORECASE == 0 and key.pattern.islower()
         for subject in (text.lower() if lower_case else text, text.lower()):
-            assert key.spans(subject) == [m.span() for m in key.regex.finditer(subject)], (name, subject)
+            expected = [m.span() for m in key.regex.finditer(subject)]
+            assert key.spans(subject) == expected, (name, subject)
+            # as the recognisers ask: told whether the text (not the subject) holds a character re folds onto ASCII
+            assert key.spans(subject, dates.folds_onto_ascii(text)) == expected, (name, subject)
 
 
 @settings(max_examples=400, deadline=None)
@@ -122,6 +125,29 @@ def test_vocabulary_finds_every_occurrence() -> None:
     assert key.spans(text) == [m.span() for m in re.finditer("nowadays|now|day|today", text)]
     with pytest.raises(ValueError, match="not an alternation"):
         words.key("day|week")
+
+
+#: Alternatives as the ``starts`` patterns write them: words, phrases with spaces, ``\d``, ``n?``, classes.
+_ALTERNATIVES = ["more", "over", "one", "on", "at ", "an?[\\s-]", "an?\\s", "another", "\\d", "the", "three",
+                 "thirty", "th", "in ", "q", "fy", "few", "for", "n", "no", "now"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ALTERNATIVES), min_size=1, max_size=8, unique=True),
+       st.text(alphabet="aehmnoqrtvwy3 -\t", max_size=40))
+def test_prefix_trie_matches_where_the_alternation_does(alternatives: list[str], text: str) -> None:
+    """The trie of a list of alternatives matches at exactly the positions where their alternation matches."""
+    plain = re.compile("(?:" + "|".join(alternatives) + ")")
+    trie = re.compile(prefix_trie(alternatives))
+    for at in range(len(text) + 1):
+        assert (trie.match(text, at) is None) == (plain.match(text, at) is None), (alternatives, text, at)
+
+
+def test_prefix_trie_factors_shared_beginnings() -> None:
+    assert prefix_trie(["about", "around", "at "]) == "a(?:bout|round|t )"
+    assert prefix_trie(["now", "nowadays", "no"]) == "no"
+    with pytest.raises(ValueError, match="cannot read"):
+        prefix_trie(["a(b)"])
 
 
 def test_leftmost_takes_the_first_alternative_at_each_start() -> None:

@@ -224,16 +224,16 @@ class _Context:
         self.text = text
         self.lower = text.lower()
         self.window = window
-        self._low: str | bool | None = False  # not computed yet
+        #: Whether the text holds a character re.IGNORECASE folds onto ASCII (its lower-cased form then holds one
+        #: only if the text does: İ and the Kelvin sign lower to other characters, ı and ſ to themselves).
+        self.folds = folds_onto_ascii(text)
         self._sents: list[Sentence] | None = None
         self._hits: dict[int, list[tuple[int, int]]] = {}
 
     @property
     def low(self) -> str | None:
-        """The lower-cased text where it stands for the text under re.IGNORECASE, else None (:func:`lowered`)."""
-        if self._low is False:
-            self._low = None if folds_onto_ascii(self.text) else self.lower
-        return self._low  # type: ignore[return-value]
+        """The lower-cased text where it stands for the text under re.IGNORECASE, else None."""
+        return None if self.folds else self.lower
 
     @property
     def sents(self) -> list[Sentence]:
@@ -247,7 +247,7 @@ class _Context:
         without re.IGNORECASE is matched in the lower-cased text."""
         found = self._hits.get(id(key))
         if found is None:
-            found = key.spans(self.lower if key.lower_case else self.text)
+            found = key.spans(self.lower if key.lower_case else self.text, self.folds)
             self._hits[id(key)] = found
         return found
 
@@ -316,10 +316,10 @@ _AM_PM = re.compile(r"[mM](?!\w)")
 _TIME_WORDS = ("noon", "midnight", "morning", "afternoon", "evening", "night")
 
 
-def _time_key_hits(text: str) -> list[tuple[int, int]] | None:
+def _time_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
     """The hits of ``_KEY_TIME`` in a lower-cased text: an "m" ending a word after "a"/"p" (and a "." and/or
     a space), and the words of the day; None when only ``re`` can tell (a character it folds onto ASCII)."""
-    if folds_onto_ascii(text):
+    if folds or (folds is None and folds_onto_ascii(text)):
         return None
     found = _KEY_WORDS.ranked(text, _TIME_WORDS, rank=1)
     for m in _AM_PM.finditer(text):
@@ -340,10 +340,10 @@ _KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|nigh
 _DECADE_END = re.compile(r"0s(?!\w)")
 
 
-def _decade_key_hits(text: str) -> list[tuple[int, int]] | None:
+def _decade_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
     """The hits of ``_KEY_DECADE`` in a lower-cased text ("0s" ending a word, "century"); None when only ``re``
     can tell (a character it folds onto ASCII)."""
-    if folds_onto_ascii(text):
+    if folds or (folds is None and folds_onto_ascii(text)):
         return None
     return leftmost([(m.start(), 0, m.end()) for m in _DECADE_END.finditer(text)]
                     + _KEY_WORDS.ranked(text, ("century",), rank=1))
