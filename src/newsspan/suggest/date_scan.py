@@ -170,24 +170,31 @@ def starts_pattern(alternatives: str) -> re.Pattern[str]:
 
 def scan(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
          lo: int, hi: int) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``.
+    """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``
+    (:func:`matches`, as an iterator)."""
+    yield from matches(pattern, starts, text, low, lo, hi)
+
+
+def matches(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
+            lo: int, hi: int) -> list[re.Match[str]]:
+    """The list of ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in
+    ``low``.
 
     ``starts`` must match (case-sensitively, in the lower-cased text, within ``hi``) at every position where
     ``pattern`` can match, and ``pattern`` must never match the empty string.
     """
     if starts is None or low is None:
-        yield from pattern.finditer(text, lo, hi)
-        return
+        return list(pattern.finditer(text, lo, hi))
     search, match = starts.search, pattern.match
+    found: list[re.Match[str]] = []
     pos = lo
-    while True:
-        candidate = search(low, pos, hi)
-        if candidate is None:
-            return
+    while (candidate := search(low, pos, hi)) is not None:
         at = candidate.start()
-        found = match(text, at, hi)
-        if found is None:
+        hit = match(text, at, hi)
+        if hit is None:
             pos = at + 1
         else:
-            yield found
-            pos = max(found.end(), at + 1)
+            found.append(hit)
+            end = hit.end()
+            pos = end if end > at else at + 1
+    return found

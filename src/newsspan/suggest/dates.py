@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
-from .date_scan import Key, Vocabulary, leftmost, scan, starts_pattern, word_start_hits
+from .common import Sentence, make_span, provenance, sentence_of, sentences
+from .date_scan import Key, Vocabulary, leftmost, matches, starts_pattern, word_start_hits
 from .matching import folds_onto_ascii
 
 MONTHS = {
@@ -252,24 +253,29 @@ class _Context:
         return found
 
     def finditer(self, pattern: re.Pattern[str], key: Key, before: int, after: int,
-                 starts: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
+                 starts: re.Pattern[str] | None = None) -> list[re.Match[str]]:
         """``pattern``'s matches near the hits of the cheap ``key`` pattern only (most of a text has no date);
-        ``starts``: where in the lower-cased text a match can begin (see :func:`date_scan.scan`)."""
+        ``starts``: where in the lower-cased text a match can begin (see :func:`date_scan.matches`)."""
         windows: list[list[int]] = []
         size = len(self.text)
         for start, end in self.hits(key):
-            lo, hi = max(0, start - before), min(size, end + after)
+            lo, hi = start - before if start > before else 0, end + after if end + after < size else size
             if windows and lo <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], hi)
+                if hi > windows[-1][1]:
+                    windows[-1][1] = hi
             else:
                 windows.append([lo, hi])
+        if not windows:
+            return []
+        found: list[re.Match[str]] = []
         last_end = -1
-        low = self.low if starts is not None and windows else None
+        low = self.low if starts is not None else None
         for lo, hi in windows:
-            for m in scan(pattern, starts, self.text, low, lo, hi):
+            for m in matches(pattern, starts, self.text, low, lo, hi):
                 if m.start() >= last_end:
                     last_end = m.end()
-                    yield m
+                    found.append(m)
+        return found
 
     def direction(self, offset: int) -> int:
         """The tense of the clause holding ``offset`` ("…, which reports results Friday, …"), else of its sentence.
@@ -310,7 +316,25 @@ _KEY_WORDS = Vocabulary((
 _KEY_UNIT = _KEY_WORDS.key(r"year|month|week|day|decade|centur|hour|minute|fortnight|quarter")
 _KEY_RELATIVE = _KEY_WORDS.key(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
                                r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
-_KEY_WEEKDAY = Key(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+#: The weekdays' names before "day", by length.
+_WEEKDAY_STEMS = ((3, ("Mon", "Fri", "Sun")), (4, ("Tues",)), (5, ("Thurs", "Satur")), (6, ("Wednes",)))
+
+
+def _weekday_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]]:
+    """The hits of ``_KEY_WEEKDAY`` (a case-sensitive list): each "day" found by ``str.find``, with the stem of a
+    weekday's name before it (no two can overlap: no stem holds "day" or starts with "a" or "y")."""
+    found = []
+    at = text.find("day")
+    while at >= 0:
+        for size, stems in _WEEKDAY_STEMS:
+            if at >= size and text[at - size:at] in stems:
+                found.append((at - size, at + 3))
+                break
+        at = text.find("day", at + 1)
+    return found
+
+
+_KEY_WEEKDAY = Key(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day", find=_weekday_key_hits)
 _KEY_SET = _KEY_WORDS.key(r"every|each|annually|yearly|monthly|weekly|daily|quarterly|once|twice|times")
 _AM_PM = re.compile(r"[mM](?!\w)")
 _TIME_WORDS = ("noon", "midnight", "morning", "afternoon", "evening", "night")
@@ -772,7 +796,7 @@ def suggest_dates(text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
     """Every temporal expression the rules find, typed and normalised, in text order (references as dicts)."""
     ctx = _Context(text, Window.of(metadata))
     candidates = [span for recognise in RECOGNISERS for span in recognise(ctx) if span["text"]]
-    dates = list(without_overlaps(candidates))
+    dates = _without_overlaps(candidates)
     kept = {id(d) for d in dates}
     for date in dates:
         if isinstance(date.get("anchor"), dict) and id(date["anchor"]) not in kept:
@@ -786,6 +810,22 @@ def suggest_dates(text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         date["provenance"] = provenance("dates")
         date["confidence"] = _confidence(date)
     return dates
+
+
+def _without_overlaps(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`.common.without_overlaps` for non-empty spans: the longest first, each kept only if it overlaps no span
+    kept before, in text order; the kept spans are disjoint, so bisecting their starts finds the two neighbours
+    a span may overlap."""
+    starts: list[int] = []
+    kept: list[dict[str, Any]] = []
+    for span in sorted(spans, key=lambda s: (s["start"] - s["end"], s["start"])):
+        start, end = span["start"], span["end"]
+        at = bisect_right(starts, start)
+        if (at and kept[at - 1]["end"] > start) or (at < len(kept) and starts[at] < end):
+            continue
+        starts.insert(at, start)
+        kept.insert(at, span)
+    return kept
 
 
 def _confidence(date: dict[str, Any]) -> float:
