@@ -92,6 +92,24 @@ def test_scan_gives_res_matches(text: str, lo: int, size: int) -> None:
         assert fast == slow, (pattern.pattern[:40], text, lo, hi)
 
 
+def _group_spans(m: re.Match[str]) -> list[tuple[int, int]]:
+    return [m.span(group) for group in range(m.re.groups + 1)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(), st.integers(0, 400), st.one_of(st.just(1000), st.integers(0, 400)))
+def test_lower_twins_match_the_lower_cased_text_as_the_patterns_match_the_text(text: str, lo: int, size: int) -> None:
+    """Each case-insensitive recogniser pattern's lower-case twin finds, in the lower-cased text, the matches (every
+    group's span) the pattern finds in the text, where the lower-cased text stands for it."""
+    lo, hi = min(lo, len(text)), min(lo + size, len(text))
+    if dates.folds_onto_ascii(text):
+        return
+    low = text.lower()
+    for pattern, twin in dates._TWINS.items():
+        slow = [_group_spans(m) for m in pattern.finditer(text, lo, hi)]
+        assert [_group_spans(m) for m in twin.finditer(low, lo, hi)] == slow, (pattern.pattern[:40], text, lo, hi)
+
+
 def test_scan_gives_res_matches_on_date_phrases() -> None:
     """Thousands of date-shaped phrases (every choice of every part, and random combinations) in several cases:
     scanning gives finditer's matches."""

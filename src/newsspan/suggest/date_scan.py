@@ -168,6 +168,17 @@ def starts_pattern(alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?=[" + "".join(firsts) + "])" + prefix_trie(alts))
 
 
+def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` without re.IGNORECASE, for the lower-cased text, when it has the flag and its source is written
+    in lower case (then the twin matches the lower-cased text where ``pattern`` matches the text, with the same
+    group spans, for a text holding no character ``re`` folds onto ASCII: :mod:`.matching`), else None.
+    ``re`` compares case-sensitive words several times faster."""
+    source = pattern.pattern.replace("(?P<", "(?:<")
+    if not pattern.flags & re.IGNORECASE or source != source.lower():
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
 def scan(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
          lo: int, hi: int) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import Sentence, make_span, provenance, sentence_of, sentences
-from .date_scan import Key, Vocabulary, leftmost, matches, starts_pattern, word_start_hits
+from .date_scan import Key, Vocabulary, leftmost, lower_twin, matches, starts_pattern, word_start_hits
 from .matching import folds_onto_ascii
 
 MONTHS = {
@@ -273,9 +273,13 @@ class _Context:
             return []
         found: list[re.Match[str]] = []
         last_end = -1
-        low = self.low if starts is not None else None
+        twin = None if self.folds else _TWINS.get(pattern)
+        if twin is not None:  # matched in the lower-cased text: the recognisers read its groups in lower case
+            pattern, text, low = twin, self.lower, self.lower if starts is not None else None
+        else:
+            text, low = self.text, self.low if starts is not None else None
         for lo, hi in windows:
-            for m in matches(pattern, starts, self.text, low, lo, hi):
+            for m in matches(pattern, starts, text, low, lo, hi):
                 if m.start() >= last_end:
                     last_end = m.end()
                     found.append(m)
@@ -617,7 +621,7 @@ def _quarter(day: dt.date, shift: int) -> str:
 
 
 _QUARTER = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+"
-                      + _YEAR + r"\b|\bQ(?P<q>[1-4])\s+" + _YEAR.replace("?P<year>", "?P<qyear>") + r"\b", re.I)
+                      + _YEAR + r"\b|\bq(?P<q>[1-4])\s+" + _YEAR.replace("?P<year>", "?P<qyear>") + r"\b", re.I)
 
 _QUARTER_STARTS = starts_pattern(r"the|first|second|third|fourth|\d|q")
 
@@ -773,6 +777,13 @@ def _periods(ctx: _Context) -> Iterator[dict[str, Any]]:
         value = over_window(ctx.window, lambda d, c=code, s=shift: _shift(d, c, s), _unknown(code))
         yield ctx.span(m.start(), m.end(), "DATE", value, "dct", mod=_PART_MODS[m["part"].lower()])
 
+
+#: The case-insensitive patterns' lower-case twins (:func:`date_scan.lower_twin`), used where the lower-cased text
+#: stands for the text; their recognisers read no group's case (a span's text is cut from the text by offsets).
+_TWINS = {pattern: twin for pattern in (_DECADE, _RELATIVE, _QUARTER, _QUARTER_ALONE, _DURATION, _TIME, _PERIOD)
+          if (twin := lower_twin(pattern)) is not None}
+if len(_TWINS) != 7:  # pragma: no cover - a guard for editors
+    raise ValueError("a case-insensitive date pattern is no longer written in lower case")
 
 RECOGNISERS = (_periods, _month_day, _day_month, _month_alone, _years, _decades, _weekdays, _relative, _quarters,
                _durations, _sets, _times)
