@@ -1,14 +1,17 @@
 """Faster scanning for the date recognisers, with exactly ``re``'s matches.
 
 :mod:`newsspan.suggest.dates` looks for a recogniser's pattern only in windows around the hits of a cheap
-"key" pattern. Two things here make that cheaper without changing a single match:
+"key" pattern. These make that cheaper without changing a single match:
 
 - :class:`Key`: the key's hits (``[m.span() for m in key.finditer(text)]``), found with a faster
   equivalent where ``re`` is slow (a case-insensitive word list is looked up in the lower-cased text;
   a ``\\b`` before a word is checked on the few hits instead of at every position);
-- :func:`scan`: ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where a ``starts``
-  pattern finds, in the lower-cased text, the beginning of one of the strings a match must begin with
-  (a long case-insensitive pattern costs about 0.5 µs per position tried; most positions cannot start one).
+- :func:`matches` (:func:`scan` as an iterator): ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried
+  only where a ``starts`` pattern finds, in the lower-cased text, the beginning of one of the strings a match must
+  begin with (a long case-insensitive pattern costs about 0.5 µs per position tried; most positions cannot start
+  one); :func:`starts_pattern` writes the strings as a trie (:func:`prefix_trie`);
+- :func:`lower_twin`: a case-insensitive pattern written in lower case, without re.IGNORECASE, for the lower-cased
+  text (``re`` compares case-sensitive word lists several times faster).
 
 The lower-cased text stands for the text only where ``re.IGNORECASE`` and ``str.lower()`` agree: for a text
 holding one of the four characters ``re`` folds onto an ASCII letter (``İ``, ``ı``, ``ſ``, the Kelvin sign;
