@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsspan.suggest import dates
-from newsspan.suggest.date_scan import Key, Vocabulary, leftmost, scan
+from newsspan.suggest.date_scan import Key, Vocabulary, leftmost, prefix_trie, scan
 
 #: Every key of the date recognisers.
 KEYS = {name: value for name, value in vars(dates).items() if isinstance(value, Key)}
@@ -74,7 +74,10 @@ def test_keys_give_res_hits(text: str) -> None:
     for name, key in KEYS.items():
         lower_case = key.flags & re.IGNORECASE == 0 and key.pattern.islower()
         for subject in (text.lower() if lower_case else text, text.lower()):
-            assert key.spans(subject) == [m.span() for m in key.regex.finditer(subject)], (name, subject)
+            expected = [m.span() for m in key.regex.finditer(subject)]
+            assert key.spans(subject) == expected, (name, subject)
+            # as the recognisers ask: told whether the text (not the subject) holds a character re folds onto ASCII
+            assert key.spans(subject, dates.folds_onto_ascii(text)) == expected, (name, subject)
 
 
 @settings(max_examples=400, deadline=None)
@@ -87,6 +90,24 @@ def test_scan_gives_res_matches(text: str, lo: int, size: int) -> None:
         fast = [(m.span(), m.groupdict()) for m in scan(pattern, starts, text, low, lo, hi)]
         slow = [(m.span(), m.groupdict()) for m in pattern.finditer(text, lo, hi)]
         assert fast == slow, (pattern.pattern[:40], text, lo, hi)
+
+
+def _group_spans(m: re.Match[str]) -> list[tuple[int, int]]:
+    return [m.span(group) for group in range(m.re.groups + 1)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_texts(), st.integers(0, 400), st.one_of(st.just(1000), st.integers(0, 400)))
+def test_lower_twins_match_the_lower_cased_text_as_the_patterns_match_the_text(text: str, lo: int, size: int) -> None:
+    """Each case-insensitive recogniser pattern's lower-case twin finds, in the lower-cased text, the matches (every
+    group's span) the pattern finds in the text, where the lower-cased text stands for it."""
+    lo, hi = min(lo, len(text)), min(lo + size, len(text))
+    if dates.folds_onto_ascii(text):
+        return
+    low = text.lower()
+    for pattern, twin in dates._TWINS.items():
+        slow = [_group_spans(m) for m in pattern.finditer(text, lo, hi)]
+        assert [_group_spans(m) for m in twin.finditer(low, lo, hi)] == slow, (pattern.pattern[:40], text, lo, hi)
 
 
 def test_scan_gives_res_matches_on_date_phrases() -> None:
@@ -122,6 +143,29 @@ def test_vocabulary_finds_every_occurrence() -> None:
     assert key.spans(text) == [m.span() for m in re.finditer("nowadays|now|day|today", text)]
     with pytest.raises(ValueError, match="not an alternation"):
         words.key("day|week")
+
+
+#: Alternatives as the ``starts`` patterns write them: words, phrases with spaces, ``\d``, ``n?``, classes.
+_ALTERNATIVES = ["more", "over", "one", "on", "at ", "an?[\\s-]", "an?\\s", "another", "\\d", "the", "three",
+                 "thirty", "th", "in ", "q", "fy", "few", "for", "n", "no", "now"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ALTERNATIVES), min_size=1, max_size=8, unique=True),
+       st.text(alphabet="aehmnoqrtvwy3 -\t", max_size=40))
+def test_prefix_trie_matches_where_the_alternation_does(alternatives: list[str], text: str) -> None:
+    """The trie of a list of alternatives matches at exactly the positions where their alternation matches."""
+    plain = re.compile("(?:" + "|".join(alternatives) + ")")
+    trie = re.compile(prefix_trie(alternatives))
+    for at in range(len(text) + 1):
+        assert (trie.match(text, at) is None) == (plain.match(text, at) is None), (alternatives, text, at)
+
+
+def test_prefix_trie_factors_shared_beginnings() -> None:
+    assert prefix_trie(["about", "around", "at "]) == "a(?:bout|round|t )"
+    assert prefix_trie(["now", "nowadays", "no"]) == "no"
+    with pytest.raises(ValueError, match="cannot read"):
+        prefix_trie(["a(b)"])
 
 
 def test_leftmost_takes_the_first_alternative_at_each_start() -> None:

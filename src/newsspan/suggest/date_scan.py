@@ -1,14 +1,17 @@
 """Faster scanning for the date recognisers, with exactly ``re``'s matches.
 
 :mod:`newsspan.suggest.dates` looks for a recogniser's pattern only in windows around the hits of a cheap
-"key" pattern. Two things here make that cheaper without changing a single match:
+"key" pattern. These make that cheaper without changing a single match:
 
 - :class:`Key`: the key's hits (``[m.span() for m in key.finditer(text)]``), found with a faster
   equivalent where ``re`` is slow (a case-insensitive word list is looked up in the lower-cased text;
   a ``\\b`` before a word is checked on the few hits instead of at every position);
-- :func:`scan`: ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where a ``starts``
-  pattern finds, in the lower-cased text, the beginning of one of the strings a match must begin with
-  (a long case-insensitive pattern costs about 0.5 µs per position tried; most positions cannot start one).
+- :func:`matches` (:func:`scan` as an iterator): ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried
+  only where a ``starts`` pattern finds, in the lower-cased text, the beginning of one of the strings a match must
+  begin with (a long case-insensitive pattern costs about 0.5 µs per position tried; most positions cannot start
+  one); :func:`starts_pattern` writes the strings as a trie (:func:`prefix_trie`);
+- :func:`lower_twin`: a case-insensitive pattern written in lower case, without re.IGNORECASE, for the lower-cased
+  text (``re`` compares case-sensitive word lists several times faster).
 
 The lower-cased text stands for the text only where ``re.IGNORECASE`` and ``str.lower()`` agree: for a text
 holding one of the four characters ``re`` folds onto an ASCII letter (``İ``, ``ı``, ``ſ``, the Kelvin sign;
@@ -39,30 +42,36 @@ def leftmost(found: Sequence[tuple[int, int, int]]) -> Spans:
     return out
 
 
+#: A key's fast finder: its hits in a text, given whether the text may hold a character ``re`` folds onto ASCII
+#: (:func:`.matching.folds_onto_ascii`; None: not known yet), or None when only ``re`` can tell.
+Finder = Callable[[str, "bool | None"], "Spans | None"]
+
+
 class Key:
     """A key pattern's hits: ``[m.span() for m in re.compile(source, flags).finditer(text)]``, found by ``find``
     when it is set and does not give None, else by ``re``."""
 
-    def __init__(self, source: str, flags: int = 0, find: Callable[[str], Spans | None] | None = None):
+    def __init__(self, source: str, flags: int = 0, find: Finder | None = None):
         self.regex = re.compile(source, flags)
         self.pattern, self.flags = source, self.regex.flags  # as re.Pattern has them
         #: Written in lower case without re.IGNORECASE: the recognisers match it in the lower-cased text.
         self.lower_case = self.flags & re.IGNORECASE == 0 and source.islower()
         self.find = find
 
-    def spans(self, text: str) -> Spans:
-        """The hits in ``text``."""
+    def spans(self, text: str, folds: bool | None = None) -> Spans:
+        """The hits in ``text``; ``folds``: False when ``text`` holds no character ``re`` folds onto ASCII (True
+        when it may, None when not known: the finder then checks)."""
         if self.find is not None:
-            found = self.find(text)
+            found = self.find(text, folds)
             if found is not None:
                 return found
         return [m.span() for m in self.regex.finditer(text)]
 
 
-def word_start_hits(regex: re.Pattern[str]) -> Callable[[str], Spans]:
+def word_start_hits(regex: re.Pattern[str]) -> Finder:
     """Hits of ``\\b(?:regex)`` for a ``regex`` of word-character literals none of which can start inside
     another's hit after a word character: ``regex``'s hits with a non-word character (or nothing) before."""
-    def find(text: str) -> Spans:
+    def find(text: str, folds: bool | None = None) -> Spans:
         return [m.span() for m in regex.finditer(text) if m.start() == 0 or not is_word(text[m.start() - 1])]
     return find
 
@@ -112,41 +121,94 @@ class Vocabulary:
         words = tuple(source.split("|"))
         if not all(_PLAIN.fullmatch(word) and word in self.words for word in words):
             raise ValueError(f"not an alternation of the vocabulary's words: {source!r}")
-        return Key(source, find=lambda text: leftmost(self.ranked(text, words)))
+        return Key(source, find=lambda text, folds=None: leftmost(self.ranked(text, words)))
 
 
 _PLAIN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
+#: One token of a ``starts`` alternative: an escape, a character class or a character (no group, no repeat but
+#: ``?``), and its ``?``, if any.
+_TOKEN = re.compile(r"(?:\\.|\[[^\]]*\]|[^\\\[()|?*+{])\??")
+
+
+def prefix_trie(alternatives: list[str]) -> str:
+    """Regex source matching at the same positions as ``(?:alt1|alt2|…)`` (alternatives without groups), with
+    shared leading tokens factored out (``a(?:bout|round|t )``): ``re`` tries a few tokens at each position
+    instead of every alternative. An alternative that another one starts with makes the longer one redundant
+    (only where a match begins matters), so the longer one is left out."""
+    tree: dict[str, dict] = {}
+    for alt in alternatives:
+        tokens = _TOKEN.findall(alt)
+        if "".join(tokens) != alt:
+            raise ValueError(f"prefix_trie: cannot read {alt!r}")
+        node = tree
+        for token in tokens:
+            if "" in node:
+                break
+            node = node.setdefault(token, {})
+        else:
+            node.clear()
+            node[""] = {}
+    return _trie_source(tree)
+
+
+def _trie_source(node: dict[str, dict]) -> str:
+    if "" in node:
+        return ""
+    parts = [token + _trie_source(child) for token, child in node.items()]
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
 def starts_pattern(alternatives: str) -> re.Pattern[str]:
     """``\\b(?:alternatives)`` for :func:`scan`, each alternative (``|``-separated, no groups) starting with a
-    lower-case letter or ``\\d``; a look-ahead for their first characters lets ``re`` skip most positions fast."""
-    firsts = sorted({r"\d" if alt.startswith(r"\d") else alt[0] for alt in alternatives.split("|")})
+    lower-case letter or ``\\d``; a look-ahead for their first characters lets ``re`` skip most positions fast,
+    and the alternatives are written as a trie (:func:`prefix_trie`), so ``re`` tries a few at each position."""
+    alts = alternatives.split("|")
+    firsts = sorted({r"\d" if alt.startswith(r"\d") else alt[0] for alt in alts})
     if not all(first == r"\d" or first.islower() for first in firsts):
         raise ValueError(f"an alternative starts with neither a lower-case letter nor \\d: {alternatives!r}")
-    return re.compile(r"\b(?=[" + "".join(firsts) + "])(?:" + alternatives + ")")
+    return re.compile(r"\b(?=[" + "".join(firsts) + "])" + prefix_trie(alts))
+
+
+def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` without re.IGNORECASE, for the lower-cased text, when it has the flag and its source is written
+    in lower case (then the twin matches the lower-cased text where ``pattern`` matches the text, with the same
+    group spans, for a text holding no character ``re`` folds onto ASCII: :mod:`.matching`), else None.
+    ``re`` compares case-sensitive words several times faster."""
+    source = pattern.pattern.replace("(?P<", "(?:<")
+    if not pattern.flags & re.IGNORECASE or source != source.lower():
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
 def scan(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
          lo: int, hi: int) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``.
+    """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``
+    (:func:`matches`, as an iterator)."""
+    yield from matches(pattern, starts, text, low, lo, hi)
+
+
+def matches(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
+            lo: int, hi: int) -> list[re.Match[str]]:
+    """The list of ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in
+    ``low``.
 
     ``starts`` must match (case-sensitively, in the lower-cased text, within ``hi``) at every position where
     ``pattern`` can match, and ``pattern`` must never match the empty string.
     """
     if starts is None or low is None:
-        yield from pattern.finditer(text, lo, hi)
-        return
+        return list(pattern.finditer(text, lo, hi))
     search, match = starts.search, pattern.match
+    found: list[re.Match[str]] = []
     pos = lo
-    while True:
-        candidate = search(low, pos, hi)
-        if candidate is None:
-            return
+    while (candidate := search(low, pos, hi)) is not None:
         at = candidate.start()
-        found = match(text, at, hi)
-        if found is None:
+        hit = match(text, at, hi)
+        if hit is None:
             pos = at + 1
         else:
-            yield found
-            pos = max(found.end(), at + 1)
+            found.append(hit)
+            end = hit.end()
+            pos = end if end > at else at + 1
+    return found

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
-from .date_scan import Key, Vocabulary, leftmost, scan, starts_pattern, word_start_hits
+from .common import Sentence, make_span, provenance, sentence_of, sentences
+from .date_scan import Key, Vocabulary, leftmost, lower_twin, matches, starts_pattern, word_start_hits
 from .matching import folds_onto_ascii
 
 MONTHS = {
@@ -71,6 +72,10 @@ _PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last(?=\s+(?:year|month|week
                    r"paid|sold|bought|built|spent|kept|brought|thought|found|became|ran|struck|stood|sent|wrote|"
                    r"spoke|broke|chose|drew|drove|flew|forgot|froze|knew|rode|sank|sang|shook|stole|swore|threw|"
                    r"woke|wore|won|\w{3,}ed)\b", re.I)
+#: The same, for the lower-cased text (their sources are written in lower case).
+_FUTURE_LOW, _PAST_LOW = re.compile(_FUTURE.pattern), re.compile(_PAST.pattern)
+if any(p.pattern != p.pattern.lower() for p in (_FUTURE, _PAST)):  # pragma: no cover - a guard for editors
+    raise ValueError("_FUTURE and _PAST must be written in lower case (their _LOW forms match the lower-cased text)")
 _DIGIT = re.compile(r"\d")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _NUMBER_PARTS = re.compile(r"[- ]")
@@ -224,16 +229,16 @@ class _Context:
         self.text = text
         self.lower = text.lower()
         self.window = window
-        self._low: str | bool | None = False  # not computed yet
+        #: Whether the text holds a character re.IGNORECASE folds onto ASCII (its lower-cased form then holds one
+        #: only if the text does: İ and the Kelvin sign lower to other characters, ı and ſ to themselves).
+        self.folds = folds_onto_ascii(text)
         self._sents: list[Sentence] | None = None
         self._hits: dict[int, list[tuple[int, int]]] = {}
 
     @property
     def low(self) -> str | None:
-        """The lower-cased text where it stands for the text under re.IGNORECASE, else None (:func:`lowered`)."""
-        if self._low is False:
-            self._low = None if folds_onto_ascii(self.text) else self.lower
-        return self._low  # type: ignore[return-value]
+        """The lower-cased text where it stands for the text under re.IGNORECASE, else None."""
+        return None if self.folds else self.lower
 
     @property
     def sents(self) -> list[Sentence]:
@@ -247,29 +252,38 @@ class _Context:
         without re.IGNORECASE is matched in the lower-cased text."""
         found = self._hits.get(id(key))
         if found is None:
-            found = key.spans(self.lower if key.lower_case else self.text)
+            found = key.spans(self.lower if key.lower_case else self.text, self.folds)
             self._hits[id(key)] = found
         return found
 
     def finditer(self, pattern: re.Pattern[str], key: Key, before: int, after: int,
-                 starts: re.Pattern[str] | None = None) -> Iterator[re.Match[str]]:
+                 starts: re.Pattern[str] | None = None) -> list[re.Match[str]]:
         """``pattern``'s matches near the hits of the cheap ``key`` pattern only (most of a text has no date);
-        ``starts``: where in the lower-cased text a match can begin (see :func:`date_scan.scan`)."""
+        ``starts``: where in the lower-cased text a match can begin (see :func:`date_scan.matches`)."""
         windows: list[list[int]] = []
         size = len(self.text)
         for start, end in self.hits(key):
-            lo, hi = max(0, start - before), min(size, end + after)
+            lo, hi = start - before if start > before else 0, end + after if end + after < size else size
             if windows and lo <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], hi)
+                if hi > windows[-1][1]:
+                    windows[-1][1] = hi
             else:
                 windows.append([lo, hi])
+        if not windows:
+            return []
+        found: list[re.Match[str]] = []
         last_end = -1
-        low = self.low if starts is not None and windows else None
+        twin = None if self.folds else _TWINS.get(pattern)
+        if twin is not None:  # matched in the lower-cased text: the recognisers read its groups in lower case
+            pattern, text, low = twin, self.lower, self.lower if starts is not None else None
+        else:
+            text, low = self.text, self.low if starts is not None else None
         for lo, hi in windows:
-            for m in scan(pattern, starts, self.text, low, lo, hi):
+            for m in matches(pattern, starts, text, low, lo, hi):
                 if m.start() >= last_end:
                     last_end = m.end()
-                    yield m
+                    found.append(m)
+        return found
 
     def direction(self, offset: int) -> int:
         """The tense of the clause holding ``offset`` ("…, which reports results Friday, …"), else of its sentence.
@@ -282,11 +296,23 @@ class _Context:
             return 0
         cuts = [m.end() for m in _CLAUSE_BREAK.finditer(self.text, sent.start, offset)]
         stop = _CLAUSE_BREAK.search(self.text, offset, sent.end)
-        clause = self.text[cuts[-1] if cuts else sent.start:stop.start() if stop else sent.end]
-        here = tense(clause)
-        if here or len(clause.split()) >= 4:
+        start, end = cuts[-1] if cuts else sent.start, stop.start() if stop else sent.end
+        here = self.tense(start, end)
+        if here or len(self.text[start:end].split()) >= 4:
             return here
-        return tense(self.text[sent.start:sent.end])
+        return self.tense(sent.start, sent.end)
+
+    def tense(self, start: int, end: int) -> int:
+        """:func:`tense` of ``text[start:end]``, asked of the lower-cased text where it stands for the text (the
+        case-sensitive patterns are several times faster than re.IGNORECASE's)."""
+        if self.folds:
+            return tense(self.text[start:end])
+        low = self.lower[start:end]
+        if _FUTURE_LOW.search(low):
+            return 1
+        if _PAST_LOW.search(low):
+            return -1
+        return 0
 
     def span(self, start: int, end: int, kind: str, value: str, anchor: Any, **extra: Any) -> dict[str, Any]:
         return make_span(self.text, start, end, type=kind, value=value, anchor=anchor, **extra)
@@ -310,16 +336,34 @@ _KEY_WORDS = Vocabulary((
 _KEY_UNIT = _KEY_WORDS.key(r"year|month|week|day|decade|centur|hour|minute|fortnight|quarter")
 _KEY_RELATIVE = _KEY_WORDS.key(r"year|month|week|decade|century|spring|summer|autumn|fall|winter|quarter|today|"
                                r"yesterday|tomorrow|tonight|ago|current|present|nowadays|now|recent|past|future|soon")
-_KEY_WEEKDAY = Key(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
+#: The weekdays' names before "day", by length.
+_WEEKDAY_STEMS = ((3, ("Mon", "Fri", "Sun")), (4, ("Tues",)), (5, ("Thurs", "Satur")), (6, ("Wednes",)))
+
+
+def _weekday_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]]:
+    """The hits of ``_KEY_WEEKDAY`` (a case-sensitive list): each "day" found by ``str.find``, with the stem of a
+    weekday's name before it (no two can overlap: no stem holds "day" or starts with "a" or "y")."""
+    found = []
+    at = text.find("day")
+    while at >= 0:
+        for size, stems in _WEEKDAY_STEMS:
+            if at >= size and text[at - size:at] in stems:
+                found.append((at - size, at + 3))
+                break
+        at = text.find("day", at + 1)
+    return found
+
+
+_KEY_WEEKDAY = Key(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day", find=_weekday_key_hits)
 _KEY_SET = _KEY_WORDS.key(r"every|each|annually|yearly|monthly|weekly|daily|quarterly|once|twice|times")
 _AM_PM = re.compile(r"[mM](?!\w)")
 _TIME_WORDS = ("noon", "midnight", "morning", "afternoon", "evening", "night")
 
 
-def _time_key_hits(text: str) -> list[tuple[int, int]] | None:
+def _time_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
     """The hits of ``_KEY_TIME`` in a lower-cased text: an "m" ending a word after "a"/"p" (and a "." and/or
     a space), and the words of the day; None when only ``re`` can tell (a character it folds onto ASCII)."""
-    if folds_onto_ascii(text):
+    if folds or (folds is None and folds_onto_ascii(text)):
         return None
     found = _KEY_WORDS.ranked(text, _TIME_WORDS, rank=1)
     for m in _AM_PM.finditer(text):
@@ -340,10 +384,10 @@ _KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|nigh
 _DECADE_END = re.compile(r"0s(?!\w)")
 
 
-def _decade_key_hits(text: str) -> list[tuple[int, int]] | None:
+def _decade_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
     """The hits of ``_KEY_DECADE`` in a lower-cased text ("0s" ending a word, "century"); None when only ``re``
     can tell (a character it folds onto ASCII)."""
-    if folds_onto_ascii(text):
+    if folds or (folds is None and folds_onto_ascii(text)):
         return None
     return leftmost([(m.start(), 0, m.end()) for m in _DECADE_END.finditer(text)]
                     + _KEY_WORDS.ranked(text, ("century",), rank=1))
@@ -577,7 +621,7 @@ def _quarter(day: dt.date, shift: int) -> str:
 
 
 _QUARTER = re.compile(r"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+"
-                      + _YEAR + r"\b|\bQ(?P<q>[1-4])\s+" + _YEAR.replace("?P<year>", "?P<qyear>") + r"\b", re.I)
+                      + _YEAR + r"\b|\bq(?P<q>[1-4])\s+" + _YEAR.replace("?P<year>", "?P<qyear>") + r"\b", re.I)
 
 _QUARTER_STARTS = starts_pattern(r"the|first|second|third|fourth|\d|q")
 
@@ -734,6 +778,13 @@ def _periods(ctx: _Context) -> Iterator[dict[str, Any]]:
         yield ctx.span(m.start(), m.end(), "DATE", value, "dct", mod=_PART_MODS[m["part"].lower()])
 
 
+#: The case-insensitive patterns' lower-case twins (:func:`date_scan.lower_twin`), used where the lower-cased text
+#: stands for the text; their recognisers read no group's case (a span's text is cut from the text by offsets).
+_TWINS = {pattern: twin for pattern in (_DECADE, _RELATIVE, _QUARTER, _QUARTER_ALONE, _DURATION, _TIME, _PERIOD)
+          if (twin := lower_twin(pattern)) is not None}
+if len(_TWINS) != 7:  # pragma: no cover - a guard for editors
+    raise ValueError("a case-insensitive date pattern is no longer written in lower case")
+
 RECOGNISERS = (_periods, _month_day, _day_month, _month_alone, _years, _decades, _weekdays, _relative, _quarters,
                _durations, _sets, _times)
 
@@ -772,7 +823,7 @@ def suggest_dates(text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
     """Every temporal expression the rules find, typed and normalised, in text order (references as dicts)."""
     ctx = _Context(text, Window.of(metadata))
     candidates = [span for recognise in RECOGNISERS for span in recognise(ctx) if span["text"]]
-    dates = list(without_overlaps(candidates))
+    dates = _without_overlaps(candidates)
     kept = {id(d) for d in dates}
     for date in dates:
         if isinstance(date.get("anchor"), dict) and id(date["anchor"]) not in kept:
@@ -786,6 +837,22 @@ def suggest_dates(text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         date["provenance"] = provenance("dates")
         date["confidence"] = _confidence(date)
     return dates
+
+
+def _without_overlaps(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`.common.without_overlaps` for non-empty spans: the longest first, each kept only if it overlaps no span
+    kept before, in text order; the kept spans are disjoint, so bisecting their starts finds the two neighbours
+    a span may overlap."""
+    starts: list[int] = []
+    kept: list[dict[str, Any]] = []
+    for span in sorted(spans, key=lambda s: (s["start"] - s["end"], s["start"])):
+        start, end = span["start"], span["end"]
+        at = bisect_right(starts, start)
+        if (at and kept[at - 1]["end"] > start) or (at < len(kept) and starts[at] < end):
+            continue
+        starts.insert(at, start)
+        kept.insert(at, span)
+    return kept
 
 
 def _confidence(date: dict[str, Any]) -> float:
