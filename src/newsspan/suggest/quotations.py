@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .common import Sentence, dateline_end, make_span, provenance, sentence_of, sentences, subspan, word_set
-from .matching import word_trie
+from .matching import is_word, word_trie
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|stressed|stresses|"
@@ -300,11 +300,16 @@ class _Taken:
 _TRAILING_CUES = word_set("said says added announced noted stated reported confirmed told wrote")
 
 
-def _indirect(text: str, sent: Sentence, taken: _Taken) -> Iterator[dict[str, Any]]:
-    """Indirect (or mixed) quotations: "X said (that) CLAUSE", "CLAUSE, according to X", "According to X, CLAUSE"."""
+def _indirect(text: str, sent: Sentence, taken: _Taken,
+              cues: list[tuple[int, int, str]] | None = None) -> Iterator[dict[str, Any]]:
+    """Indirect (or mixed) quotations: "X said (that) CLAUSE", "CLAUSE, according to X", "According to X, CLAUSE".
+
+    ``cues``: the matches of :data:`_FAST_CUE` in the sentence as ``(start, end, word)``, offsets in the sentence
+    (found in the sentence when not given).
+    """
     body = text[sent.start:sent.end]
     final = len(body.rstrip(".!?…"))
-    acc = _ACCORDING_AFTER.search(body)
+    acc = _ACCORDING_AFTER.search(body) if "according to" in body else None
     if acc:
         content = (sent.start, sent.start + acc.start())
         source = (sent.start + acc.start(2), sent.start + acc.end(2))
@@ -316,8 +321,9 @@ def _indirect(text: str, sent: Sentence, taken: _Taken) -> Iterator[dict[str, An
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)),
                     (sent.start + acc.start(2), sent.start + acc.end(2)), taken)
         return
-    cues = list(_FAST_CUE.finditer(body))  # _CUE's matches
-    trailing = _TRAILING.match(body) if "," in body and any(cue.group() in _TRAILING_CUES for cue in cues) else None
+    if cues is None:
+        cues = [(m.start(), m.end(), m.group()) for m in _FAST_CUE.finditer(body)]  # _CUE's matches
+    trailing = _TRAILING.match(body) if "," in body and any(cue[2] in _TRAILING_CUES for cue in cues) else None
     if trailing and not _DOUBLE_MARK.search(trailing["content"]):
         yield _item(text, (sent.start + trailing.start("content"), sent.start + trailing.end("content")),
                     (sent.start + trailing.start("cue"), sent.start + trailing.end("cue")),
@@ -337,28 +343,27 @@ def _indirect(text: str, sent: Sentence, taken: _Taken) -> Iterator[dict[str, An
                                     (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken,
                                     "mixed")
             return
-    for cue in cues:
-        word = cue.group()
+    for cue_start, cue_end, word in cues:
         if word not in CLAUSE_CUES:
             continue
-        after = body[cue.end():]
+        after = body[cue_end:]
         obj = (_TOLD_OBJECT if word in ("told", "informed", "assured") else _NO_OBJECT).match(after)
-        clause_start = cue.end() + (obj.end() if obj else 0)
+        clause_start = cue_end + (obj.end() if obj else 0)
         has_that = bool(obj and obj["that"])
         rest = body[clause_start:final]
         if word == "told" and not has_that and not _FINITE_CLAUSE.match(rest):
             continue  # "told MPs the government would spend …" is reported; "told a story" is not
-        if rest.lstrip()[:1] in (",", ";", ":", ")") or _TIME_AFTER_CUE.match(body, cue.end(), final):
+        if rest.lstrip()[:1] in (",", ";", ":", ")") or _TIME_AFTER_CUE.match(body, cue_end, final):
             continue  # "…, the United Nations said, as talks resumed": the cue closes its clause
         if not has_that and not _looks_like_clause(rest):
             continue
         if not has_that and word in _NP_PRONE and not _FINITE_CLAUSE.match(rest):
             continue  # "admitted 14 counts of fraud": a noun-phrase object, not a reported clause (§Q7)
-        source = _trim_source(text, sent.start, sent.start + cue.start())
+        source = _trim_source(text, sent.start, sent.start + cue_start)
         if source is None:
             continue
         yield from _coordinated(text, (sent.start + clause_start, sent.start + final),
-                                (sent.start + cue.start(), sent.start + cue.end()), source, taken)
+                                (sent.start + cue_start, sent.start + cue_end), source, taken)
         return
     yield from _participle(text, sent, final, taken)
 
@@ -476,23 +481,47 @@ def _item(text: str, content: tuple[int, int], cue: tuple[int, int] | None, sour
 
 
 #: Every word one of the indirect rules needs (§Q7): a clause cue, "according", a participle or praise verb.
-_REPORT_WORD = re.compile(r"\b" + word_trie(sorted(CLAUSE_CUES | _TRAILING_CUES | {"according", "According"}
-                                                    | set(_PARTICIPLE_CUES.split("|")) | set(_NP_CUES.split("|"))))
-                          + r"\b")
+_REPORT_WORDS = frozenset(CLAUSE_CUES | _TRAILING_CUES | {"according", "According"} | set(_PARTICIPLE_CUES.split("|"))
+                          | set(_NP_CUES.split("|")))
+_CUE_WORDS = frozenset(CUE_VERBS.split("|"))
+#: The cue verbs and the report words in one scan of the text: ``\b(?:word|…)\b`` (``(?<!\w)`` is ``\b`` before a
+#: word character); a match is one of either list's matches, each word being one of the lists' whole words.
+_SCAN = re.compile(r"(?<!\w)" + word_trie(sorted(_CUE_WORDS | _REPORT_WORDS)) + r"\b")
 
 
-def _may_report(text: str, sent: Sentence, report_words: list[int]) -> bool:
-    """False when the sentence holds none of :data:`_REPORT_WORD`'s words (``report_words``: where they start in
-    the text), so that :func:`_indirect` finds nothing in it.
+def _reporting_sentences(text: str, sents: list[Sentence], skip: set[int]
+                         ) -> Iterator[tuple[Sentence, list[tuple[int, int, str]] | None]]:
+    """The sentences (in order, those starting at an offset of ``skip`` left out) that may hold an indirect
+    quotation, each with its cue verbs for :func:`_indirect` (None: find them in the sentence).
 
-    The words are read in the whole text; a sentence whose ends are not next to a space or the text's ends
-    (which :func:`sentences` never gives) may cut a word differently, and is kept.
+    A sentence holding none of :data:`_REPORT_WORDS` yields nothing in :func:`_indirect` and is left out. The words
+    are found in one scan of the whole text; a sentence whose ends touch a word character, or which a match
+    crosses, might read its words differently, and is given without cues (:func:`sentences` gives none such).
     """
-    i = bisect_left(report_words, sent.start)
-    if i < len(report_words) and report_words[i] < sent.end:
-        return True
-    return (sent.start > 0 and not text[sent.start - 1].isspace()) or (
-        sent.end < len(text) and not text[sent.end].isspace())
+    starts = [s.start for s in sents]
+    found: dict[int, list[re.Match[str]]] = {}
+    odd = {i for i, s in enumerate(sents) if (s.start and is_word(text[s.start - 1]))
+           or (s.end < len(text) and is_word(text[s.end]))}
+    for m in _SCAN.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0 or m.start() >= sents[i].end:
+            continue  # between sentences (a dateline)
+        if m.end() > sents[i].end:
+            odd.update((i, i + 1))
+        else:
+            found.setdefault(i, []).append(m)
+    for i in sorted(found.keys() | odd) if odd else found:
+        sent = sents[i] if i < len(sents) else None
+        if sent is None or sent.start in skip:
+            continue
+        if i in odd:
+            yield sent, None
+            continue
+        words = [m.group() for m in found[i]]
+        if not _REPORT_WORDS.isdisjoint(words):
+            base = sent.start
+            yield sent, [(m.start() - base, m.end() - base, word) for m, word in zip(found[i], words, strict=True)
+                         if word in _CUE_WORDS]
 
 
 def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -528,11 +557,8 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         used_sentences.update({sent.start, last.start})
     quotations += _nested(text, quotations)
     taken = _Taken(quoted)
-    report_words = [m.start() for m in _REPORT_WORD.finditer(text)]
-    for sent in sents:
-        if sent.start in used_sentences or not _may_report(text, sent, report_words):
-            continue
-        for item in _indirect(text, sent, taken):
+    for sent, cues in _reporting_sentences(text, sents, used_sentences):
+        for item in _indirect(text, sent, taken, cues):
             if item["end"] > item["start"] and len(item["text"].split()) >= 3:
                 item["_confidence"] = 0.7 if item["form"] == "indirect" else 0.75
                 quotations.append(item)
