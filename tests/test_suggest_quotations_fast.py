@@ -169,3 +169,21 @@ def test_referent_lookups_are_scans(raw: list[tuple[int, int, str, str]], ordere
         return
     found = _referent("", {"text": source, "start": before, "end": before}, _Mentions(entities), None, before)
     assert found is expected
+
+
+_LITERAL_PIECES = st.lists(st.sampled_from(["Mr.", "J.", " (DMRC) ", "(", ")", ":", "said", "written", " ‘Give us", "’",
+                                            "'", "told me, ", "data", " ", "\n", "x", ".", ","]), max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_LITERAL_PIECES.map("".join), _texts(20)))
+def test_literal_prefilters_keep_every_match(piece: str) -> None:
+    """Each regex is skipped when its text lacks a character every match holds: then it finds nothing there."""
+    if ")" not in piece:
+        assert quotations._FINAL_BRACKET.search(piece) is None
+    if "." not in piece:
+        assert quotations._ABBREVIATION.search(piece) is None
+    if ":" not in piece:
+        assert quotations._COLON_CUE.search(piece) is None
+    if not quotations._has_single_mark(piece):
+        assert quotations._INNER.search(piece) is None
