@@ -187,3 +187,12 @@ def test_literal_prefilters_keep_every_match(piece: str) -> None:
         assert quotations._COLON_CUE.search(piece) is None
     if not quotations._has_single_mark(piece):
         assert quotations._INNER.search(piece) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_texts(30), st.lists(st.sampled_from(["and", "sand", "as", "after", "who", "whom", "where", "when",
+                                                        "whence", " ", ",", "(", "_", "é", "x", "though", "if"]),
+                                       max_size=12).map("".join)))
+def test_fast_source_stop_is_the_source_stop(text: str) -> None:
+    assert [m.span() for m in quotations._FAST_STOP.finditer(text)] == [
+        m.span() for m in quotations._SOURCE_STOP.finditer(text)]

@@ -60,8 +60,23 @@ _CLUB_DESCRIPTIONS = word_set("club team side")
 _SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official representative source "
                          "ministry office embassy department")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
-_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because|after|"
-                          r"before|since|until|although|though|if|unless|once)\b")
+_STOP_WORDS = ("and", "but", "while", "as", "then", "which", "who", "that", "when", "where", "because", "after",
+               "before", "since", "until", "although", "though", "if", "unless", "once")
+_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:" + "|".join(_STOP_WORDS) + r")\b")
+
+
+def _first_letter_alternation(words: Iterable[str]) -> str:
+    r"""``\b(?:w1|w2|…)\b`` as alternatives that each open with a letter (``a(?<!\w.)(?:nd|s)\b``), so that ``re``
+    skips fast over characters no alternative opens with (``(?<!\w.)`` after the letter is ``\b`` before it)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(re.escape(first) + r"(?<!\w.)(?:" + "|".join(map(re.escape, rests)) + r")\b"
+                    for first, rests in groups.items())
+
+
+#: :data:`_SOURCE_STOP`'s matches, found faster (every alternative opens with a literal character).
+_FAST_STOP = re.compile("|".join(map(re.escape, ",;:“”\"«»()[]")) + "|" + _first_letter_alternation(_STOP_WORDS))
 
 
 @dataclass
@@ -176,13 +191,13 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     bracket = _FINAL_BRACKET.search(segment) if ")" in segment else None  # "The Delhi Metro Rail Corporation (DMRC)"
     core = segment[:bracket.start()] if bracket else segment
     cut = 0
-    for m in _SOURCE_STOP.finditer(core):
+    for m in _FAST_STOP.finditer(core):
         cut = m.end()
     piece = segment[cut:]
     if not piece.strip() and segment.rstrip().endswith(","):  # "Its president, Tariq Mehmood, said": an apposition
         end = start + len(segment.rstrip()) - 1
         segment, cut = text[start:end], 0
-        for m in _SOURCE_STOP.finditer(segment):
+        for m in _FAST_STOP.finditer(segment):
             if m.group() != ",":
                 cut = m.end()
         piece = segment[cut:]
