@@ -172,7 +172,8 @@ def test_referent_lookups_are_scans(raw: list[tuple[int, int, str, str]], ordere
 
 
 _LITERAL_PIECES = st.lists(st.sampled_from(["Mr.", "J.", " (DMRC) ", "(", ")", ":", "said", "written", " ‘Give us", "’",
-                                            "'", "told me, ", "data", " ", "\n", "x", ".", ","]), max_size=12)
+                                            "'", "told me, ", "data", " ", "\n", "x", ".", ",",
+                                            "According to", " to ", "According"]), max_size=12)
 
 
 @settings(max_examples=400, deadline=None)
@@ -187,6 +188,8 @@ def test_literal_prefilters_keep_every_match(piece: str) -> None:
         assert quotations._COLON_CUE.search(piece) is None
     if not quotations._has_single_mark(piece):
         assert quotations._INNER.search(piece) is None
+    if "According to" not in piece:
+        assert quotations._ACCORDING_BEFORE.match(piece) is None
 
 
 @settings(max_examples=400, deadline=None)

@@ -357,7 +357,7 @@ def _indirect(text: str, sent: Sentence, taken: _Taken,
         source = (sent.start + acc.start(2), sent.start + acc.end(2))
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)), source, taken)
         return
-    acc = _ACCORDING_BEFORE.match(body)
+    acc = _ACCORDING_BEFORE.match(body) if "According to" in body else None
     if acc:
         content = (sent.start + acc.end(), sent.start + final)
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)),
