@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from newsspan.suggest import common, quotations
 from newsspan.suggest.common import Sentence, sentences
 from newsspan.suggest.matching import word_trie
-from newsspan.suggest.quotations import _indirect, _may_report, _Mentions, _Taken, quoted_stretches
+from newsspan.suggest.quotations import _indirect, _Mentions, _reporting_sentences, _Taken, quoted_stretches
 
 _CUE_WORDS = sorted(set(quotations.CUE_VERBS.split("|")))
 
@@ -120,11 +120,17 @@ def test_word_trie_refuses_a_word_and_its_longer_phrase() -> None:
 @given(_texts(60))
 @example("The minister said that the plan will work. Talks failed, according to officials.")
 def test_sentences_skipped_by_the_prefilter_have_no_indirect_quotation(text: str) -> None:
+    """The sentences the one-scan prefilter leaves out yield nothing; those it gives come with their own cues."""
     taken = _Taken(quoted_stretches(text))
-    report_words = [m.start() for m in quotations._REPORT_WORD.finditer(text)]
-    for sent in sentences(text):
-        if not _may_report(text, sent, report_words):
+    sents = sentences(text)
+    given = dict(_reporting_sentences(text, sents, set()))
+    for sent in sents:
+        body = text[sent.start:sent.end]
+        if sent not in given:
             assert list(_indirect(text, sent, taken)) == []
+        elif given[sent] is not None:
+            assert given[sent] == [(m.start(), m.end(), m.group()) for m in quotations._FAST_CUE.finditer(body)]
+        assert list(_indirect(text, sent, taken, given.get(sent))) == list(_indirect(text, sent, taken))
 
 
 @settings(max_examples=300, deadline=None)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, dateline_end, make_span, provenance, sentence_of, sentences, subspan, word_set
-from .matching import word_trie
+from .common import Sentence, dateline_end, provenance, sentence_of, sentences, word_set
+from .matching import is_word, word_trie
 
 CUE_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|noted|notes|explained|explains|stressed|stresses|"
@@ -59,10 +59,24 @@ _ORG_DESCRIPTIONS = word_set("company firm group retailer lender bank insurer ai
 _CLUB_DESCRIPTIONS = word_set("club team side")
 _SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official representative source "
                          "ministry office embassy department")
-_PARAGRAPH = re.compile(r"[^\n]+")
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
-_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:and|but|while|as|then|which|who|that|when|where|because|after|"
-                          r"before|since|until|although|though|if|unless|once)\b")
+_STOP_WORDS = ("and", "but", "while", "as", "then", "which", "who", "that", "when", "where", "because", "after",
+               "before", "since", "until", "although", "though", "if", "unless", "once")
+_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:" + "|".join(_STOP_WORDS) + r")\b")
+
+
+def _first_letter_alternation(words: Iterable[str]) -> str:
+    r"""``\b(?:w1|w2|…)\b`` as alternatives that each open with a letter (``a(?<!\w.)(?:nd|s)\b``), so that ``re``
+    skips fast over characters no alternative opens with (``(?<!\w.)`` after the letter is ``\b`` before it)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(re.escape(first) + r"(?<!\w.)(?:" + "|".join(map(re.escape, rests)) + r")\b"
+                    for first, rests in groups.items())
+
+
+#: :data:`_SOURCE_STOP`'s matches, found faster (every alternative opens with a literal character).
+_FAST_STOP = re.compile("|".join(map(re.escape, ",;:“”\"«»()[]")) + "|" + _first_letter_alternation(_STOP_WORDS))
 
 
 @dataclass
@@ -76,28 +90,45 @@ class Quoted:
         return len(text[self.start:self.end].split())
 
 
+_SINGLES = {"‘": "’", "'": "'"}
+
+
 def quoted_stretches(text: str) -> list[Quoted]:
-    """Top-level quoted stretches per paragraph: double marks (single marks only in texts without them)."""
+    """Top-level quoted stretches per paragraph (line): double marks (single marks only in texts without them)."""
     found: list[Quoted] = []
     doubles = any(mark in text for mark in "“\"«„")
-    pairs = _OPEN_CLOSE if doubles else {"‘": "’", "'": "'"}
-    opening = re.compile("[" + re.escape("".join(pairs)) + "]")
-    for para in _PARAGRAPH.finditer(text):
-        i, end = para.start(), para.end()
-        while True:
-            hit = opening.search(text, i, end)
-            if hit is None:
-                break
-            i = hit.start()
-            if not _opens(text, i):
-                i += 1
-                continue
-            close = _closing(text, i + 1, end, pairs[text[i]])
-            if close is None:  # an opening mark without a closing one: a quotation running to the paragraph's end
-                found.append(Quoted(i + 1, end))
-                break
-            found.append(Quoted(i + 1, close))
-            i = close + 1
+    pairs = _OPEN_CLOSE if doubles else _SINGLES
+    marks = _mark_offsets(text, pairs)
+    i = 0
+    for at in marks:
+        if at < i:
+            continue
+        i = at
+        if not _opens(text, i):
+            i += 1
+            continue
+        end = text.find("\n", i)  # the paragraph's end (no mark is a line break)
+        if end < 0:
+            end = len(text)
+        close = _closing(text, i + 1, end, pairs[text[i]])
+        if close is None:  # an opening mark without a closing one: a quotation running to the paragraph's end
+            found.append(Quoted(i + 1, end))
+            i = end
+            continue
+        found.append(Quoted(i + 1, close))
+        i = close + 1
+    return found
+
+
+def _mark_offsets(text: str, marks: Iterable[str]) -> list[int]:
+    """Every offset holding one of ``marks`` (characters), in order: ``str.find`` is faster than a class regex."""
+    found = []
+    for mark in marks:
+        at = text.find(mark)
+        while at >= 0:
+            found.append(at)
+            at = text.find(mark, at + 1)
+    found.sort()
     return found
 
 
@@ -157,16 +188,16 @@ def _trim_source(text: str, start: int, end: int) -> tuple[int, int] | None:
     if relative:
         end = start + relative.start()
         segment = text[start:end]
-    bracket = _FINAL_BRACKET.search(segment)  # "The Delhi Metro Rail Corporation (DMRC) said"
+    bracket = _FINAL_BRACKET.search(segment) if ")" in segment else None  # "The Delhi Metro Rail Corporation (DMRC)"
     core = segment[:bracket.start()] if bracket else segment
     cut = 0
-    for m in _SOURCE_STOP.finditer(core):
+    for m in _FAST_STOP.finditer(core):
         cut = m.end()
     piece = segment[cut:]
     if not piece.strip() and segment.rstrip().endswith(","):  # "Its president, Tariq Mehmood, said": an apposition
         end = start + len(segment.rstrip()) - 1
         segment, cut = text[start:end], 0
-        for m in _SOURCE_STOP.finditer(segment):
+        for m in _FAST_STOP.finditer(segment):
             if m.group() != ",":
                 cut = m.end()
         piece = segment[cut:]
@@ -197,6 +228,11 @@ _NOUN_AFTER_CUE = re.compile(r"\s*((?:[^,.;:!?“”\"(]|\.(?=\w))+)")
 _NOUN_END = re.compile(r"\b(?:on|in|at|during|after|before|while|when|adding|referring|as|who|which|that)\b")
 
 
+def _no_stop(m: re.Match[str]) -> str:
+    """An abbreviation's full stop turned into a space."""
+    return m.group()[:-1] + " "
+
+
 def _after(text: str, end: int, limit: int) -> Attribution | None:
     """Attribution after a closing mark: "…,” X said", "…,” said X", "…,” read the statement", "…,” X told Y"."""
     tail = text[end:limit]
@@ -209,7 +245,7 @@ def _after(text: str, end: int, limit: int) -> Attribution | None:
     if cue is None:  # "one resident, who asked not to be named, told AFP": "asked" is inside the relative clause
         return None
     before = rest[:cue.start()]
-    plain = _ABBREVIATION.sub(lambda m: m.group()[:-1] + " ", before)  # "Mr. Whitaker said": no sentence end
+    plain = _ABBREVIATION.sub(_no_stop, before) if "." in before else before  # "Mr. Whitaker said": no sentence end
     if before.strip() and (len(before.split()) > 10 or _CLAUSE_BREAK.search(plain)):
         return None
     cue_span = (rest_start + cue.start(), rest_start + cue.end())
@@ -240,8 +276,11 @@ _MEDIA_OBJECT = re.compile(r"\s*(?:(?:the|a|an|his|her|their|our|local)\s+)?(?:r
                            r"media|press|newsmen|the\s+media|\w+)\s*")
 
 
-def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
-    """Attribution before an opening mark: "X said: “…”", "X told reporters, “…”", "According to X, “…”"."""
+def _before(text: str, start: int, sent: Sentence, hits: _Hits | None = None) -> Attribution | None:
+    """Attribution before an opening mark: "X said: “…”", "X told reporters, “…”", "According to X, “…”".
+
+    ``hits``: the text's :class:`_Hits`, to skip the cue searches when the head holds no cue.
+    """
     head_end = start - 1
     head = text[sent.start:head_end]
     if not head.strip() and sent.start > 0:  # a quotation on its own line after "X said:" on the line before
@@ -249,14 +288,17 @@ def _before(text: str, start: int, sent: Sentence) -> Attribution | None:
         if previous.endswith(":"):
             line_start = previous.rfind("\n") + 1
             sentence_start = max(line_start, *(m.end() for m in _STOP_SPACE.finditer(previous[:-1])), 0)
-            return _before(text, len(previous) + 1, Sentence(sentence_start, len(previous)))
+            return _before(text, len(previous) + 1, Sentence(sentence_start, len(previous)), hits)
     colon = _COLON.search(head)
     if colon:
         return Attribution((sent.start + colon.start("colon"), sent.start + colon.end("colon")),
                            (sent.start + colon.start("source"), sent.start + colon.end("source")))
+    if hits is not None and "ccording to" not in head and _bounded(text, sent.start, head_end) and \
+            not hits.cue_within(sent.start, head_end):
+        return None  # _BEFORE needs "according to" or a cue, _COLON_CUE a cue or "written"
     m = _BEFORE.search(head)
     if m is None:
-        colon_cue = _COLON_CUE.search(head)
+        colon_cue = _COLON_CUE.search(head) if ":" in head else None
         if colon_cue is None:
             return None
         cue = (sent.start + colon_cue.start("cue"), sent.start + colon_cue.end("cue"))
@@ -300,24 +342,30 @@ class _Taken:
 _TRAILING_CUES = word_set("said says added announced noted stated reported confirmed told wrote")
 
 
-def _indirect(text: str, sent: Sentence, taken: _Taken) -> Iterator[dict[str, Any]]:
-    """Indirect (or mixed) quotations: "X said (that) CLAUSE", "CLAUSE, according to X", "According to X, CLAUSE"."""
+def _indirect(text: str, sent: Sentence, taken: _Taken,
+              cues: list[tuple[int, int, str]] | None = None) -> Iterator[dict[str, Any]]:
+    """Indirect (or mixed) quotations: "X said (that) CLAUSE", "CLAUSE, according to X", "According to X, CLAUSE".
+
+    ``cues``: the matches of :data:`_FAST_CUE` in the sentence as ``(start, end, word)``, offsets in the sentence
+    (found in the sentence when not given).
+    """
     body = text[sent.start:sent.end]
     final = len(body.rstrip(".!?…"))
-    acc = _ACCORDING_AFTER.search(body)
+    acc = _ACCORDING_AFTER.search(body) if "according to" in body else None
     if acc:
         content = (sent.start, sent.start + acc.start())
         source = (sent.start + acc.start(2), sent.start + acc.end(2))
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)), source, taken)
         return
-    acc = _ACCORDING_BEFORE.match(body)
+    acc = _ACCORDING_BEFORE.match(body) if "According to" in body else None
     if acc:
         content = (sent.start + acc.end(), sent.start + final)
         yield _item(text, content, (sent.start + acc.start(1), sent.start + acc.end(1)),
                     (sent.start + acc.start(2), sent.start + acc.end(2)), taken)
         return
-    cues = list(_FAST_CUE.finditer(body))  # _CUE's matches
-    trailing = _TRAILING.match(body) if "," in body and any(cue.group() in _TRAILING_CUES for cue in cues) else None
+    if cues is None:
+        cues = [(m.start(), m.end(), m.group()) for m in _FAST_CUE.finditer(body)]  # _CUE's matches
+    trailing = _TRAILING.match(body) if "," in body and any(cue[2] in _TRAILING_CUES for cue in cues) else None
     if trailing and not _DOUBLE_MARK.search(trailing["content"]):
         yield _item(text, (sent.start + trailing.start("content"), sent.start + trailing.end("content")),
                     (sent.start + trailing.start("cue"), sent.start + trailing.end("cue")),
@@ -337,28 +385,27 @@ def _indirect(text: str, sent: Sentence, taken: _Taken) -> Iterator[dict[str, An
                                     (sent.start + praise.start("cue"), sent.start + praise.end("cue")), source, taken,
                                     "mixed")
             return
-    for cue in cues:
-        word = cue.group()
+    for cue_start, cue_end, word in cues:
         if word not in CLAUSE_CUES:
             continue
-        after = body[cue.end():]
+        after = body[cue_end:]
         obj = (_TOLD_OBJECT if word in ("told", "informed", "assured") else _NO_OBJECT).match(after)
-        clause_start = cue.end() + (obj.end() if obj else 0)
+        clause_start = cue_end + (obj.end() if obj else 0)
         has_that = bool(obj and obj["that"])
         rest = body[clause_start:final]
         if word == "told" and not has_that and not _FINITE_CLAUSE.match(rest):
             continue  # "told MPs the government would spend …" is reported; "told a story" is not
-        if rest.lstrip()[:1] in (",", ";", ":", ")") or _TIME_AFTER_CUE.match(body, cue.end(), final):
+        if rest.lstrip()[:1] in (",", ";", ":", ")") or _TIME_AFTER_CUE.match(body, cue_end, final):
             continue  # "…, the United Nations said, as talks resumed": the cue closes its clause
         if not has_that and not _looks_like_clause(rest):
             continue
         if not has_that and word in _NP_PRONE and not _FINITE_CLAUSE.match(rest):
             continue  # "admitted 14 counts of fraud": a noun-phrase object, not a reported clause (§Q7)
-        source = _trim_source(text, sent.start, sent.start + cue.start())
+        source = _trim_source(text, sent.start, sent.start + cue_start)
         if source is None:
             continue
         yield from _coordinated(text, (sent.start + clause_start, sent.start + final),
-                                (sent.start + cue.start(), sent.start + cue.end()), source, taken)
+                                (sent.start + cue_start, sent.start + cue_end), source, taken)
         return
     yield from _participle(text, sent, final, taken)
 
@@ -463,36 +510,133 @@ def _looks_like_clause(rest: str) -> bool:
     return bool(_CLAUSE_VERB.match(rest)) and not _NP_OF_IMPORTANCE.match(rest)
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the whitespace at either end, as :func:`.common.make_span` trims."""
+    piece = text[start:end]
+    core = piece.strip()
+    if len(core) == len(piece):
+        return start, end
+    start += len(piece) - len(piece.lstrip())
+    return start, start + len(core)
+
+
+def _subspan(text: str, start: int, end: int) -> dict[str, Any]:
+    """:func:`.common.subspan`, built directly."""
+    start, end = _trimmed(text, start, end)
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def _quotation(text: str, start: int, end: int, form: str, source: tuple[int, int] | None,
+               cue: tuple[int, int] | None) -> dict[str, Any]:
+    """``make_span(text, start, end, form=form, source=subspan(text, *source), cue=subspan(text, *cue),
+    speaker=None)`` (None for a missing source or cue), built directly."""
+    start, end = _trimmed(text, start, end)
+    return {"start": start, "end": end, "text": text[start:end], "form": form,
+            "source": None if source is None else _subspan(text, *source),
+            "cue": None if cue is None else _subspan(text, *cue), "speaker": None}
+
+
 def _item(text: str, content: tuple[int, int], cue: tuple[int, int] | None, source: tuple[int, int] | None,
           taken: _Taken, form: str = "indirect") -> dict[str, Any]:
     start, end = content
     while end > start and text[end - 1] in ".,;: ":
         end -= 1
-    span = make_span(text, start, end, form=form, source=None if source is None else subspan(text, *source),
-                     cue=None if cue is None else subspan(text, *cue), speaker=None)
+    span = _quotation(text, start, end, form, source, cue)
     if taken.overlaps(span["start"], span["end"]):
         span["form"] = "mixed"
     return span
 
 
 #: Every word one of the indirect rules needs (§Q7): a clause cue, "according", a participle or praise verb.
-_REPORT_WORD = re.compile(r"\b" + word_trie(sorted(CLAUSE_CUES | _TRAILING_CUES | {"according", "According"}
-                                                    | set(_PARTICIPLE_CUES.split("|")) | set(_NP_CUES.split("|"))))
-                          + r"\b")
+_REPORT_WORDS = frozenset(CLAUSE_CUES | _TRAILING_CUES | {"according", "According"} | set(_PARTICIPLE_CUES.split("|"))
+                          | set(_NP_CUES.split("|")))
+_CUE_WORDS = frozenset(CUE_VERBS.split("|"))
+#: The cue verbs, the report words and "written" (of :data:`_COLON_CUE`), found in one pass over the text.
+_SCAN_WORDS = _CUE_WORDS | _REPORT_WORDS | {"written"}
+#: ``(?<!\w)(?:word|…)\b`` split by what stands before the word, so that ``re`` looks for that character fast
+#: (a pattern opening with a look-behind is tried at every position): a space, another non-word character, or
+#: the text's start. Every match's group 1 is the word.
+_SCAN_TRIE = word_trie(sorted(_SCAN_WORDS))
+_AFTER_SPACE = re.compile(r" (" + _SCAN_TRIE + r")\b")
+_AFTER_OTHER = re.compile(r"[^\w ](" + _SCAN_TRIE + r")\b")
+_AT_START = re.compile(r"(" + _SCAN_TRIE + r")\b")
 
 
-def _may_report(text: str, sent: Sentence, report_words: list[int]) -> bool:
-    """False when the sentence holds none of :data:`_REPORT_WORD`'s words (``report_words``: where they start in
-    the text), so that :func:`_indirect` finds nothing in it.
+def _word_hits(text: str) -> list[tuple[int, int, str]]:
+    """The matches of ``(?<!\\w)(?:word|…)\\b`` over :data:`_SCAN_WORDS` in ``text`` as ``(start, end, word)``, in
+    order (whole words, none overlapping another)."""
+    hits = [(m.start(1), m.end(1), m[1]) for m in _AFTER_SPACE.finditer(text)]
+    hits += [(m.start(1), m.end(1), m[1]) for m in _AFTER_OTHER.finditer(text)]
+    first = _AT_START.match(text)
+    if first is not None:
+        hits.append((0, first.end(), first[1]))
+    hits.sort()
+    return hits
 
-    The words are read in the whole text; a sentence whose ends are not next to a space or the text's ends
-    (which :func:`sentences` never gives) may cut a word differently, and is kept.
+
+class _Hits:
+    """The :func:`_word_hits` of a text, looked up by bisection."""
+
+    __slots__ = ("hits", "starts")
+
+    def __init__(self, text: str):
+        self.hits = _word_hits(text)
+        self.starts = [hit[0] for hit in self.hits]
+
+    def within(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The hits inside ``text[start:end]``."""
+        found = self.hits[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+        return found if not found or found[-1][1] <= end else [hit for hit in found if hit[1] <= end]
+
+    def cue_within(self, start: int, end: int) -> bool:
+        """True when a cue verb (or "written") lies inside ``text[start:end]``."""
+        return any(word in _CUE_OR_WRITTEN for _, _, word in self.within(start, end))
+
+
+_CUE_OR_WRITTEN = _CUE_WORDS | {"written"}
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is not next to a word character (its words are the whole text's)."""
+    return (start <= 0 or not is_word(text[start - 1])) and (end >= len(text) or not is_word(text[end]))
+
+
+def _reporting_sentences(text: str, sents: list[Sentence], skip: set[int], hits: _Hits | None = None
+                         ) -> Iterator[tuple[Sentence, list[tuple[int, int, str]] | None]]:
+    """The sentences (in order, those starting at an offset of ``skip`` left out) that may hold an indirect
+    quotation, each with its cue verbs for :func:`_indirect` (None: find them in the sentence).
+
+    A sentence holding none of :data:`_REPORT_WORDS` yields nothing in :func:`_indirect` and is left out. The words
+    are found in one pass over the whole text (``hits``), which reads them as the sentence would: the ends of the
+    sentences :func:`sentences` gives touch a space or the text's ends (tested); a sentence a match crosses is given
+    without cues.
     """
-    i = bisect_left(report_words, sent.start)
-    if i < len(report_words) and report_words[i] < sent.end:
-        return True
-    return (sent.start > 0 and not text[sent.start - 1].isspace()) or (
-        sent.end < len(text) and not text[sent.end].isspace())
+    hits = hits or _Hits(text)
+    starts = [s.start for s in sents]
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    crossed: set[int] = set()
+    for hit in hits.hits:
+        i = bisect_right(starts, hit[0]) - 1
+        if i < 0 or hit[0] >= sents[i].end:
+            continue  # between sentences (a dateline)
+        if hit[1] > sents[i].end:
+            crossed.update((i, i + 1))
+        else:
+            found.setdefault(i, []).append(hit)
+    for i in sorted(found.keys() | crossed) if crossed else found:
+        if i >= len(sents) or sents[i].start in skip:
+            continue
+        sent = sents[i]
+        if i in crossed:
+            yield sent, None
+            continue
+        words = [hit[2] for hit in found[i]]
+        if not _REPORT_WORDS.isdisjoint(words):
+            base = sent.start
+            yield sent, [(start - base, end - base, word) for start, end, word in found[i] if word in _CUE_WORDS]
+
+
+_PROVENANCE = provenance("quotations")
 
 
 def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -500,6 +644,7 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
     sents = sentences(text)
     quotations: list[dict[str, Any]] = []
     quoted = quoted_stretches(text)
+    hits = _Hits(text)
     spans = [_content(text, q) for q in quoted]
     used_sentences: set[int] = set()
     for q, (start, end) in zip(quoted, spans, strict=True):
@@ -508,7 +653,7 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         sent = sentence_of(sents, start) or Sentence(start, end)
         last = sentence_of(sents, max(start, end - 1)) or sent
         after = _after(text, q.end, min(len(text), _paragraph_end(text, q.end)))
-        before = _before(text, q.start, sent)
+        before = _before(text, q.start, sent, hits)
         opens_sentence = not text[sent.start:max(sent.start, q.start - 1)].strip()
         closes = text[q.end + 1:last.end].strip(" .!?,;”\"’»'") == ""
         resumed = _resumes(text, quotations, q.start, sent)
@@ -521,25 +666,21 @@ def suggest_quotations(text: str, entities: list[dict[str, Any]]) -> list[dict[s
         attribution = after or before
         source = attribution.source if attribution else None
         cue = attribution.cue if attribution else None
-        item = make_span(text, start, end, form="direct", source=None if source is None else subspan(text, *source),
-                         cue=None if cue is None else subspan(text, *cue), speaker=None)
+        item = _quotation(text, start, end, "direct", source, cue)
         item["_confidence"] = 0.9 if attribution and attribution.cue else 0.6
         quotations.append(item)
         used_sentences.update({sent.start, last.start})
     quotations += _nested(text, quotations)
     taken = _Taken(quoted)
-    report_words = [m.start() for m in _REPORT_WORD.finditer(text)]
-    for sent in sents:
-        if sent.start in used_sentences or not _may_report(text, sent, report_words):
-            continue
-        for item in _indirect(text, sent, taken):
+    for sent, cues in _reporting_sentences(text, sents, used_sentences, hits):
+        for item in _indirect(text, sent, taken, cues):
             if item["end"] > item["start"] and len(item["text"].split()) >= 3:
                 item["_confidence"] = 0.7 if item["form"] == "indirect" else 0.75
                 quotations.append(item)
     quotations.sort(key=lambda s: s["start"])
     _link_speakers(text, quotations, entities)
     for item in quotations:
-        item["provenance"] = provenance("quotations")
+        item["provenance"] = dict(_PROVENANCE)
         item["confidence"] = item.pop("_confidence")
     return quotations
 
@@ -548,18 +689,22 @@ _INNER = re.compile(r"(?P<cue>\b" + _CUE_TRIE + r"\b)(?:\s+(?:me|us|him|her|them
                     r"[‘'](?P<body>(?:[^’']|[’'](?=\w)){3,}?)[’'](?!\w)")
 
 
+def _has_single_mark(text: str) -> bool:
+    """False when ``text`` holds no single quotation mark (then :data:`_INNER` finds nothing in it)."""
+    return "‘" in text or "'" in text
+
+
 def _nested(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Quotations inside direct quotations: "…they told me, ‘Give us the data’…" (§Q9)."""
     found = []
     for outer in list(quotations):
-        for m in _INNER.finditer(outer["text"]):
+        for m in _INNER.finditer(outer["text"]) if _has_single_mark(outer["text"]) else ():
             base = outer["start"]
             start, end = base + m.start("body"), base + m.end("body")
             while end > start and text[end - 1] in ",":
                 end -= 1
             source = _trim_source(text, base, base + m.start("cue"))
-            item = make_span(text, start, end, form="direct", source=None if source is None else subspan(text, *source),
-                             cue=subspan(text, base + m.start("cue"), base + m.end("cue")), speaker=None)
+            item = _quotation(text, start, end, "direct", source, (base + m.start("cue"), base + m.end("cue")))
             item["_confidence"] = 0.6
             found.append(item)
     return found
@@ -607,10 +752,16 @@ class _Mentions:
         for entity in entities:
             self._labelled.setdefault(entity["label"], []).append(entity)
         self._labelled_starts = {label: [e["start"] for e in found] for label, found in self._labelled.items()}
+        #: Per label, a lower-cased word -> the positions (in ``_labelled[label]``, ascending) of the entities
+        #: holding it (every word of an organisation, the last word of a person): built when first asked for.
+        self._words: dict[str, dict[str, list[int]]] = {}
 
     def within(self, start: int, end: int) -> list[dict[str, Any]]:
         """The entities with ``start <= e.start`` and ``e.end <= end``."""
-        candidates = sorted(self._by_start[bisect_left(self._starts, start):bisect_right(self._starts, end)])
+        low, high = bisect_left(self._starts, start), bisect_right(self._starts, end)
+        if self._ordered:
+            return [e for e in self.entities[low:high] if e["end"] <= end]
+        candidates = sorted(self._by_start[low:high])
         return [e for e in map(self.entities.__getitem__, candidates) if e["end"] <= end]
 
     def earlier(self, before: int, label: str | None = None) -> list[dict[str, Any]]:
@@ -619,6 +770,52 @@ class _Mentions:
         if self._ordered and found:
             found = found[:bisect_right(self._labelled_starts[label], before)]
         return [e for e in found if e["end"] <= before]
+
+    def _limit(self, before: int, label: str | None) -> int:
+        """How many of ``_labelled[label]`` may end at or before ``before`` (a prefix, when ordered)."""
+        if self._ordered:
+            return bisect_right(self._labelled_starts[label], before)
+        return len(self._labelled[label])
+
+    def last_labelled(self, before: int, labels: tuple[str, ...]) -> dict[str, Any] | None:
+        """The last of ``earlier(before)`` with a label in ``labels``."""
+        found = self.entities
+        for i in range(self._limit(before, None) - 1, -1, -1):
+            if found[i]["end"] <= before and found[i]["label"] in labels:
+                return found[i]
+        return None
+
+    def _last_holding(self, before: int, label: str, word: str) -> int:
+        """The position of the last of ``earlier(before, label)`` holding ``word`` (see ``_words``), or -1."""
+        index = self._words.get(label)
+        if index is None:
+            index = self._words[label] = self._word_index(label)
+        positions = index.get(word)
+        if positions is None:
+            return -1
+        found = self._labelled[label]
+        for i in reversed(positions[:bisect_left(positions, self._limit(before, label))]):
+            if found[i]["end"] <= before:
+                return i
+        return -1
+
+    def _word_index(self, label: str) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, entity in enumerate(self._labelled.get(label, [])):
+            words = entity["text"].lower().split() if label != "PERSON" else entity["text"].split()[-1:]
+            for word in dict.fromkeys(words):
+                index.setdefault(word if label != "PERSON" else word.lower(), []).append(i)
+        return index
+
+    def last_organisation_named(self, before: int, word: str) -> dict[str, Any] | None:
+        """The last of ``earlier(before, "ORG")`` with ``word`` among its lower-cased words."""
+        i = self._last_holding(before, "ORG", word)
+        return None if i < 0 else self._labelled["ORG"][i]
+
+    def last_person_called(self, before: int, words: list[str]) -> dict[str, Any] | None:
+        """The last of ``earlier(before, "PERSON")`` whose last word, lower-cased, is one of ``words``."""
+        i = max((self._last_holding(before, "PERSON", word) for word in set(words)), default=-1)
+        return None if i < 0 else self._labelled["PERSON"][i]
 
 
 def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[dict[str, Any]]) -> None:
@@ -629,9 +826,7 @@ def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[d
         source = item["source"]
         speaker = None
         if source is not None:
-            inside = [e for e in mentions.within(source["start"], source["end"])
-                      if not _BASED.match(text, e["end"], e["end"] + 20)]
-            speaker = _best(inside)
+            speaker = _best(text, mentions.within(source["start"], source["end"]))
             if speaker is None:
                 speaker = _referent(text, source, mentions, previous, before=source["start"])
         elif previous is not None:
@@ -640,13 +835,25 @@ def _link_speakers(text: str, quotations: list[dict[str, Any]], entities: list[d
         previous = item
 
 
-def _best(inside: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The speaker among the names in a source: a person, else an organisation, else a place."""
-    for labels in (("PERSON",), ("ORG",), ("GPE", "NORP")):
-        found = [e for e in inside if e["label"] in labels]
-        if found:
-            return max(found, key=lambda e: e["end"] - e["start"]) if labels != ("PERSON",) else found[-1]
-    return None
+def _best(text: str, inside: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The speaker among the names in a source: the last person, else the longest organisation (the first of
+    equals), else the longest place; a name before "-based" ("the London-based firm") is no speaker."""
+    person = organisation = place = None
+    for e in inside:
+        label = e["label"]
+        if label not in _SPEAKER_LABELS or _BASED.match(text, e["end"], e["end"] + 20):
+            continue
+        if label == "PERSON":
+            person = e
+        elif label == "ORG":
+            if organisation is None or e["end"] - e["start"] > organisation["end"] - organisation["start"]:
+                organisation = e
+        elif place is None or e["end"] - e["start"] > place["end"] - place["start"]:
+            place = e
+    return person if person is not None else organisation if organisation is not None else place
+
+
+_SPEAKER_LABELS = frozenset(("PERSON", "ORG", "GPE", "NORP"))
 
 
 def _referent(text: str, source: dict[str, Any], mentions: _Mentions, previous: dict[str, Any] | None,
@@ -658,21 +865,16 @@ def _referent(text: str, source: dict[str, Any], mentions: _Mentions, previous: 
         pronoun = head if head in PRONOUNS else words[0]
         if pronoun in ("they", "we", "you", "i", "them"):
             return None
-        labels = ("ORG", "GPE") if pronoun in ("it", "its", "their") else ("PERSON",)
-        found = [e for e in mentions.earlier(before) if e["label"] in labels]
-        return found[-1] if found else None
-    org_words: list[tuple[dict[str, Any], list[str]]] | None = None  # the earlier organisations and their words
+        return mentions.last_labelled(before, ("ORG", "GPE") if pronoun in ("it", "its", "their") else ("PERSON",))
     for word in reversed(words):
         if word in ("the", "of", "a", "an", "in", "and", "for"):
             continue
-        if org_words is None:
-            org_words = [(e, e["text"].lower().split()) for e in mentions.earlier(before, "ORG")]
-        orgs = [e for e, names in org_words if word in names]
-        if orgs:
-            return orgs[-1]
-    people = [e for e in mentions.earlier(before, "PERSON") if e["text"].split()[-1].lower() in words]
-    if people:
-        return people[-1]
+        organisation = mentions.last_organisation_named(before, word)
+        if organisation is not None:
+            return organisation
+    person = mentions.last_person_called(before, words)
+    if person is not None:
+        return person
     if head in _DESCRIPTION_DOCS or head in _SPOKESPEOPLE:  # an institution's voice: the institution quoted last
         speaker = previous["speaker"] if previous is not None else None
         return speaker if speaker is not None and speaker["label"] != "PERSON" else None
