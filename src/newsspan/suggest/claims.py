@@ -299,13 +299,14 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
     A sentence's claims depend on its text alone: a sentence repeated in the document is judged once.
     """
     cues = _Cues(text)
+    made_by = provenance("claims")  # copied into each claim
     claims: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     for quotation in quotations:
         claim = _claim(text, quotation["start"], quotation["end"], cues)
         if claim is None:
             continue
-        claim.update(claimant=quotation["speaker"], quotation=quotation)
+        claim.update(claimant=quotation["speaker"], quotation=quotation, provenance=made_by.copy())
         claims.append(claim)
         covered.append((quotation["start"], quotation["end"]))
         for sub in (quotation.get("source"), quotation.get("cue")):
@@ -323,9 +324,8 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
         found = known.get(body)
         if found is None:
             found = known[body] = _sentence_claims(text, start, end, cues)
-        for first, last, words, kind, worthy, confidence in found:
-            claims.append(_claim_dict(start + first, start + last, words, kind, worthy, confidence))
-    made_by = provenance("claims")
-    for claim in claims:
-        claim["provenance"] = made_by.copy()
+        for first, last, words, kind, worthy, confidence in found:  # _claim_dict's keys, and the provenance
+            claims.append({"start": start + first, "end": start + last, "text": words, "checkworthy": worthy,
+                           "type": kind, "claimant": None, "quotation": None, "confidence": confidence,
+                           "provenance": made_by.copy()})
     return sorted(claims, key=itemgetter("start"))
