@@ -74,17 +74,16 @@ def _dead_pid() -> int:
 
 
 def test_many_files_are_written_all_or_none(tmp_path, monkeypatch):
-    real = os.fdopen
+    real = os.fsync
     calls = []
 
     def full_after_one(fd, *args, **kwargs):
         calls.append(fd)
         if len(calls) == 2:  # the second file does not fit
-            os.close(fd)
             raise OSError(28, "No space left on device")
         return real(fd, *args, **kwargs)
 
-    monkeypatch.setattr(os, "fdopen", full_after_one)
+    monkeypatch.setattr(os, "fsync", full_after_one)
     with pytest.raises(OSError, match="No space") as raised:
         files.atomic_write_many({tmp_path / "seed.txt": b"text", tmp_path / "doc.json": b"{}"})
     assert raised.value.filename == str(tmp_path / "doc.json")  # the error names the file that did not fit

@@ -6,10 +6,9 @@ import errno
 import json
 import os
 import re
-import tempfile
 from collections import deque
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,14 +56,14 @@ def atomic_write_many(files: Mapping[Path, bytes], *, overwrite: bool = False) -
     first files in place: order ``files`` so that a prefix is consistent (a seed before its annotation).
     """
     paths = [Path(p) for p in files]
-    if not overwrite and (existing := [p for p in paths if os.path.lexists(p)]):
+    # One file needs no look first: publishing it refuses an existing target all the same (link, see _publish_new).
+    if not overwrite and len(paths) > 1 and (existing := [p for p in paths if os.path.lexists(p)]):
         raise _refusal(existing[0])
     temps: list[str] = []
     placed: list[Path] = []
     try:
         for path, data in zip(paths, files.values(), strict=True):
             with naming(path):
-                path.parent.mkdir(parents=True, exist_ok=True)
                 temps.append(_write_temp(path, data))
         for path, tmp in zip(paths, temps, strict=True):
             with naming(path):
@@ -77,7 +76,7 @@ def atomic_write_many(files: Mapping[Path, bytes], *, overwrite: bool = False) -
         raise
     finally:
         for tmp in temps:
-            if os.path.lexists(tmp):
+            with suppress(FileNotFoundError):  # still there unless it was renamed into place
                 os.unlink(tmp)
 
 
@@ -142,19 +141,45 @@ def remove_stale_temps(folder: Path) -> list[Path]:
 
 
 def _write_temp(path: Path, data: bytes) -> str:
-    """A synced temp file holding ``data`` next to ``path``; returns its name (stale ones are removed first)."""
+    """A synced temp file holding ``data`` next to ``path`` (its folder made if missing); returns its name.
+
+    Stale temp files of the folder are removed first (:func:`remove_stale_temps`).
+    """
     remove_stale_temps(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_name(path), suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual permissions
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd, tmp = _create_temp(path)
+    except FileNotFoundError:  # no folder yet
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = _create_temp(path)
+    try:
+        try:
+            os.fchmod(fd, 0o666 & ~UMASK)  # created 0600, as mkstemp does; give the file the usual permissions
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
         os.unlink(tmp)
         raise
     return tmp
+
+
+#: How a temp file is opened: created by this call only (as :func:`tempfile.mkstemp` does), never through a link.
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new, empty temp file for ``path``: ``<folder>/<temp_name(path)><random>.tmp``, open for writing."""
+    prefix = os.path.join(path.parent, temp_name(path))
+    for _ in range(100):
+        tmp = f"{prefix}{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:  # a name taken by chance: draw another
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temp file name", f"{prefix}*.tmp")
 
 
 def _publish(tmp: str, path: Path, *, overwrite: bool) -> None:

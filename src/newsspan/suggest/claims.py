@@ -117,8 +117,15 @@ _PER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|per cent|million|billion|trilli
 #: Characters ``re.I`` matches to an ASCII letter that ``str.lower()`` does not give (as in matching.py).
 
 
-#: A cue table: each word that is a cue or starts one -> (its bits as a one-word cue, the phrases it starts).
-_Table = dict[str, tuple[int, tuple[tuple[str, int], ...]]]
+#: A cue table: each word that is a cue or starts one -> (its bits as a one-word cue, the phrases it starts, and a
+#: pattern finding any of them or None, see :func:`_any_of`).
+_Table = dict[str, tuple[int, tuple[tuple[str, int], ...], re.Pattern[str] | None]]
+
+
+def _any_of(cues: list[tuple[str, int]]) -> re.Pattern[str] | None:
+    """A pattern finding any of several ``cues`` anywhere (no word boundaries): where it finds none in a span,
+    :func:`_occurs` finds none either, and the cues need no search of their own. None for fewer than two."""
+    return re.compile("|".join(re.escape(cue) for cue, _ in cues)) if len(cues) > 1 else None
 
 
 def _table(cues: dict[int, str]) -> _Table:
@@ -134,16 +141,19 @@ def _table(cues: dict[int, str]) -> _Table:
                 words[cue] = words.get(cue, 0) | bit
             else:
                 phrases.setdefault(head.group(), []).append((cue, bit))
-    return {word: (words.get(word, 0), tuple(phrases.get(word, ()))) for word in words.keys() | phrases.keys()}
+    return {word: (words.get(word, 0), tuple(phrases.get(word, ())), _any_of(phrases.get(word, [])))
+            for word in words.keys() | phrases.keys()}
 
 
 _FOLDED = _table(_FOLDED_CUES)
 _FOLDED_KEYS = frozenset(_FOLDED)
 #: The case-sensitive cues under their lower-cased first word, each with its bit (matched as ``\\bcue\\b``).
-_EXACT: dict[str, list[tuple[str, int]]] = {}
+_EXACT_LISTS: dict[str, list[tuple[str, int]]] = {}
 for _bit, _alternatives in _EXACT_CUES.items():
     for _cue in _alternatives.split("|"):
-        _EXACT.setdefault(_TOKEN.match(_cue.lower()).group(), []).append((_cue, _bit))
+        _EXACT_LISTS.setdefault(_TOKEN.match(_cue.lower()).group(), []).append((_cue, _bit))
+#: The same with a pattern finding any of a word's cues (:func:`_any_of`).
+_EXACT = {word: (tuple(cues), _any_of(cues)) for word, cues in _EXACT_LISTS.items()}
 _EXACT_KEYS = frozenset(_EXACT)
 
 
@@ -177,8 +187,10 @@ class _Cues:
         words = _TOKEN.findall(low, start, end)  # the \w+ runs of text[start:end], lower-cased
         bits = 0
         for word in _FOLDED_KEYS.intersection(words):
-            bit, phrases = _FOLDED[word]
+            bit, phrases, any_phrase = _FOLDED[word]
             bits |= bit
+            if any_phrase is not None and any_phrase.search(low, start, end) is None:
+                continue
             for phrase, bit in phrases:
                 if not bits & bit and _occurs(text, low, phrase, start, end):
                     bits |= bit
@@ -190,7 +202,10 @@ class _Cues:
             return kind, False
         facts = 0
         for word in _EXACT_KEYS.intersection(words):
-            for cue, bit in _EXACT[word]:
+            cues, any_cue = _EXACT[word]
+            if any_cue is not None and any_cue.search(text, start, end) is None:
+                continue
+            for cue, bit in cues:
                 if not facts & bit and _occurs(text, text, cue, start, end):
                     facts |= bit
         return kind, bool(facts & _ACT and (digit or bits & _NUM or facts & _DATED))
@@ -213,9 +228,13 @@ def _kind(text: str, start: int, end: int, bits: int, digit: bool) -> str:
     return "event_report"
 
 
-def _claim(text: str, start: int, end: int, cues: _Cues) -> dict[str, Any] | None:
-    """A claim over text[start:end] without final punctuation, a first-person frame or enclosing marks; its type
-    and check-worthiness from the document's :class:`_Cues`."""
+#: A claim found by :func:`_found`: start, end, text, type, check-worthiness, confidence.
+_Found = tuple[int, int, str, str, bool, float]
+
+
+def _found(text: str, start: int, end: int, cues: _Cues) -> _Found | None:
+    """The claim over text[start:end] without final punctuation, a first-person frame or enclosing marks; its type
+    and check-worthiness from the document's :class:`_Cues`. It depends on ``text[start:end]`` alone."""
     body = text[start:end].rstrip(_TRAILING)
     end = start + len(body)
     start = end - len(body.lstrip(_LEADING))
@@ -229,9 +248,30 @@ def _claim(text: str, start: int, end: int, cues: _Cues) -> dict[str, Any] | Non
     start += len(body) - len(body.lstrip())
     end = start + len(stripped)
     kind, worthy = cues.judge(start, end)
-    return {"start": start, "end": end, "text": stripped, "checkworthy": worthy, "type": kind, "claimant": None,
-            "quotation": None,
-            "confidence": 0.7 if worthy and kind == "quantity_comparison" else 0.6 if worthy else 0.5}
+    confidence = 0.7 if worthy and kind == "quantity_comparison" else 0.6 if worthy else 0.5
+    return start, end, stripped, kind, worthy, confidence
+
+
+def _claim(text: str, start: int, end: int, cues: _Cues) -> dict[str, Any] | None:
+    """The claim dict of :func:`_found` (no claimant, no quotation, no provenance yet), or None."""
+    found = _found(text, start, end, cues)
+    return None if found is None else _claim_dict(*found)
+
+
+def _claim_dict(start: int, end: int, text: str, kind: str, worthy: bool, confidence: float) -> dict[str, Any]:
+    """A claim's dict, its keys in the order of the suggestion files."""
+    return {"start": start, "end": end, "text": text, "checkworthy": worthy, "type": kind, "claimant": None,
+            "quotation": None, "confidence": confidence}
+
+
+def _sentence_claims(text: str, start: int, end: int, cues: _Cues) -> list[_Found]:
+    """The claims of the sentence text[start:end] (one per clause, §C4), offsets relative to ``start``."""
+    found = []
+    for first, last in _clauses(text, start, end):
+        claim = _found(text, first, last, cues)
+        if claim is not None:
+            found.append((claim[0] - start, claim[1] - start, *claim[2:]))
+    return found
 
 
 #: What a claim does not end or start with (final punctuation, closing or opening marks, spaces).
@@ -254,15 +294,19 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Claim suggestions in text order; ``claimant``/``quotation`` hold the speaker and quotation dicts."""
+    """Claim suggestions in text order; ``claimant``/``quotation`` hold the speaker and quotation dicts.
+
+    A sentence's claims depend on its text alone: a sentence repeated in the document is judged once.
+    """
     cues = _Cues(text)
+    made_by = provenance("claims")  # copied into each claim
     claims: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     for quotation in quotations:
         claim = _claim(text, quotation["start"], quotation["end"], cues)
         if claim is None:
             continue
-        claim.update(claimant=quotation["speaker"], quotation=quotation)
+        claim.update(claimant=quotation["speaker"], quotation=quotation, provenance=made_by.copy())
         claims.append(claim)
         covered.append((quotation["start"], quotation["end"]))
         for sub in (quotation.get("source"), quotation.get("cue")):
@@ -271,15 +315,17 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
     covered.sort()
     starts = [s for s, _ in covered]
     ends = [e for _, e in covered]
-    for sent in sentences(text):
-        at = bisect_left(starts, sent.end)  # spans starting before the sentence ends
-        if at and max(ends[max(0, at - 8):at]) > sent.start:
+    known: dict[str, list[_Found]] = {}  # the claims of each sentence text met so far
+    for start, end in sentences(text):
+        at = bisect_left(starts, end)  # spans starting before the sentence ends
+        if at and max(ends[max(0, at - 8):at]) > start:
             continue
-        for start, end in _clauses(text, sent.start, sent.end):
-            claim = _claim(text, start, end, cues)
-            if claim is not None:
-                claims.append(claim)
-    made_by = provenance("claims")
-    for claim in claims:
-        claim["provenance"] = made_by.copy()
+        body = text[start:end]
+        found = known.get(body)
+        if found is None:
+            found = known[body] = _sentence_claims(text, start, end, cues)
+        for first, last, words, kind, worthy, confidence in found:  # _claim_dict's keys, and the provenance
+            claims.append({"start": start + first, "end": start + last, "text": words, "checkworthy": worthy,
+                           "type": kind, "claimant": None, "quotation": None, "confidence": confidence,
+                           "provenance": made_by.copy()})
     return sorted(claims, key=itemgetter("start"))

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Version of the rule sets; bump it when a rule changes what is suggested.
 RULES_VERSION = "1.1.0"
@@ -26,11 +25,15 @@ _ABBREVIATIONS = word_set(
     "mr mrs ms dr prof gen lt col maj capt sgt rev st sen rep gov pres jr sr inc ltd co corp no vs etc "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m"
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 _LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+#: A sentence end (a run of ``.!?…`` and closing marks before a space or the end of the text) or a line break
+#: (group ``line``). A run opening with a full stop after a word of at most ``_LONGEST_ABBREVIATION`` characters
+#: (a possible abbreviation, see :func:`_ends_with_abbreviation`) sets the group ``dot``. The leading lookahead
+#: lets ``re`` skip to the next candidate character with its fast character-set search.
+_BREAK = re.compile(r"(?=[.!?…\n])(?:(?:\.(?<=[^\s(\"“]{" + str(_LONGEST_ABBREVIATION + 1) + r"}\.)|(?P<dot>\.)|[!?…])"
+                    r"[.!?…]*[\"'”’)\]]*(?=\s|\Z)|(?P<line>\n))")
 #: The word before a full stop: the trailing run of characters that are neither spaces nor ``(``, ``"``, ``“``.
 _WORD_TAIL = re.compile(r"[^\s(\"“]*\Z")
-_LINE = re.compile(r"[^\n]+")
 
 
 def provenance(layer: str) -> dict[str, str]:
@@ -52,12 +55,15 @@ def subspan(text: str, start: int, end: int) -> dict[str, Any]:
     return make_span(text, start, end)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One sentence of the text: code-point offsets, end exclusive."""
 
     start: int
     end: int
+
+
+#: ``Sentence(start, end)`` from a pair without the Python-level ``__new__`` (sentences() makes many).
+_new_sentence = tuple.__new__
 
 
 def _ends_with_abbreviation(text: str, end: int) -> bool:
@@ -90,27 +96,32 @@ def sentences(text: str) -> list[Sentence]:
     A dateline at the start of the text ("ASTANA:", "ISLAMABAD, Feb 4 (APP) -") is not part of the first sentence.
     The list is cached per text (several layers ask for the same one): do not change it.
     """
-    found: list[tuple[int, int]] = []
     skip = dateline_end(text)
-    for line in _LINE.finditer(text):
-        line_start, line_end = line.span()
-        start = max(line_start, skip)
-        for match in _SENTENCE_END.finditer(text, line_start, line_end):
-            at, end = match.span()
-            if text[at] == "." and _ends_with_abbreviation(text, at + 1):
-                continue
-            if text[end:end + 3].lstrip()[:1].islower():
-                continue
-            found.append((start, end))
-            start = end
-        found.append((start, line_end))
-    trimmed = []
-    for start, end in found:  # without the spaces at either end; blank pieces dropped
-        left = text[start:end].lstrip()
-        if left:
-            start = end - len(left)
-            trimmed.append(Sentence(start, start + len(left.rstrip())))
-    return trimmed
+    found: list[Sentence] = []
+    start = skip  # where the current piece begins (a line begins no earlier than the dateline's end)
+    for match in _BREAK.finditer(text):  # sentence ends and line breaks, in text order
+        at, end = match.span()
+        kind = match.lastgroup
+        if kind == "line":
+            _add_trimmed(text, start, at, found)
+            start = end if end > skip else skip
+            continue
+        if kind == "dot" and _ends_with_abbreviation(text, at + 1):
+            continue
+        if text[end:end + 3].lstrip()[:1].islower():
+            continue
+        _add_trimmed(text, start, end, found)
+        start = end
+    _add_trimmed(text, start, len(text), found)
+    return found
+
+
+def _add_trimmed(text: str, start: int, end: int, found: list[Sentence]) -> None:
+    """Append ``text[start:end]`` without the spaces at either end, unless it is blank."""
+    left = text[start:end].lstrip()
+    if left:
+        start = end - len(left)
+        found.append(_new_sentence(Sentence, (start, start + len(left.rstrip()))))
 
 
 def sentence_of(sents: list[Sentence], offset: int) -> Sentence | None:

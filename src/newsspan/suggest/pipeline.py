@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -53,24 +54,39 @@ def suggest_layers(doc: dict[str, Any], text: str, layers: Iterable[str] = LAYER
 def number(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """Ids in text order per layer (§G3); references held as dicts become ids (or null when not kept)."""
     ids: dict[int, str] = {}
+    numbered: dict[str, list[str]] = {}
     for layer in LAYERS:
-        found[layer].sort(key=_text_order)
+        spans = found[layer]
+        _sort_in_text_order(spans)
         prefix = ID_PREFIX[layer]
-        ids.update((id(span), f"{prefix}{n}") for n, span in enumerate(found[layer], 1))
-    out: dict[str, list[dict[str, Any]]] = {}
-    for layer in LAYERS:
-        hidden = tuple(key for key in set().union(*found[layer]) if key[:1] == "_")  # the suggesters' own fields
-        out[layer] = [_resolved(layer, span, ids, hidden) for span in found[layer]]
-    return out
+        numbered[layer] = layer_ids = [prefix + str(n) for n in range(1, len(spans) + 1)]
+        ids.update(zip(map(id, spans), layer_ids, strict=True))
+    return {layer: _items(layer, found[layer], numbered[layer], ids) for layer in LAYERS}
 
 
-def _text_order(span: dict[str, Any]) -> tuple[int, int]:
-    return span["start"], -span["end"]
+def _sort_in_text_order(spans: list[dict[str, Any]]) -> None:
+    """Sort ``spans`` by start, a longer span first at the same start (``key=lambda s: (s["start"], -s["end"])``),
+    as two stable sorts on C key functions: by end, descending, then by start."""
+    spans.sort(key=_END, reverse=True)
+    spans.sort(key=_START)
+
+
+_START, _END = itemgetter("start"), itemgetter("end")
 
 
 #: The keys of each layer that hold references to other spans.
 _REFERENCE_KEYS: dict[str, tuple[str, ...]] = {
     layer: tuple(key for (of, key) in REFERENCES if of == layer) for layer in LAYERS}
+
+
+def _items(layer: Layer, spans: list[dict[str, Any]], layer_ids: list[str],
+           ids: dict[int, str]) -> list[dict[str, Any]]:
+    """The items of ``spans`` (numbered ``layer_ids``) made by :func:`_resolved`; a layer without references
+    and without the suggesters' own ``_`` fields has its spans copied behind their ids directly."""
+    hidden = tuple(key for key in set().union(*spans) if key[:1] == "_")  # the suggesters' own fields
+    if hidden or _REFERENCE_KEYS[layer]:
+        return [_resolved(layer, span, ids, hidden) for span in spans]
+    return [{"id": span_id, **span} for span_id, span in zip(layer_ids, spans, strict=True)]
 
 
 def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str], hidden: tuple[str, ...] = ()) -> dict[str, Any]:

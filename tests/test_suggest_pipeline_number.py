@@ -1,0 +1,71 @@
+"""``pipeline.number`` (two stable sorts, a direct copy for layers without references) gives what the plain
+form gives: each layer sorted by ``(start, -end)``, every span made by ``_resolved``, byte for byte in JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsspan.model import LAYERS
+from newsspan.suggest import pipeline
+
+_OFFSETS = st.tuples(st.integers(0, 6), st.integers(0, 4)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+def _plain_number(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The ids and items as the straightforward code makes them (one key function, ``_resolved`` for all)."""
+    ids: dict[int, str] = {}
+    for layer in LAYERS:
+        found[layer].sort(key=lambda span: (span["start"], -span["end"]))
+        ids.update((id(span), f"{pipeline.ID_PREFIX[layer]}{n}") for n, span in enumerate(found[layer], 1))
+    out = {}
+    for layer in LAYERS:
+        hidden = tuple(key for key in set().union(*found[layer]) if key[:1] == "_")
+        out[layer] = [pipeline._resolved(layer, span, ids, hidden) for span in found[layer]]
+    return out
+
+
+@st.composite
+def _found(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
+    """Spans of every layer, with ties in offsets, references to kept and unkept spans, and ``_`` fields."""
+    found: dict[str, list[dict[str, Any]]] = {layer: [] for layer in LAYERS}
+    elsewhere = [{"start": 0, "end": 1}]  # a span no layer keeps
+    for layer in LAYERS:
+        for n in range(draw(st.integers(0, 6))):
+            start, end = draw(_OFFSETS)
+            span: dict[str, Any] = {"start": start, "end": end, "text": f"{layer}{n}"}
+            if draw(st.booleans()):
+                span["_own"] = n
+            found[layer].append(span)
+    pool = [span for spans in found.values() for span in spans] + elsewhere
+    for layer, key in pipeline.REFERENCES:
+        for span in found[layer]:
+            choice = draw(st.integers(0, len(pool) + 1))
+            if choice < len(pool):
+                span[key] = pool[choice]
+            elif choice == len(pool):
+                span[key] = None
+    return found
+
+
+def _copy(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {layer: list(spans) for layer, spans in found.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(_found())
+def test_number_is_the_plain_form(found: dict[str, list[dict[str, Any]]]) -> None:
+    fast, plain = pipeline.number(_copy(found)), _plain_number(_copy(found))
+    assert orjson.dumps(fast) == orjson.dumps(plain)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_OFFSETS, max_size=30))
+def test_two_stable_sorts_are_one_sort_by_start_then_longest(offsets: list[tuple[int, int]]) -> None:
+    spans = [{"start": start, "end": end, "n": n} for n, (start, end) in enumerate(offsets)]
+    fast = list(spans)
+    pipeline._sort_in_text_order(fast)
+    assert fast == sorted(spans, key=lambda span: (span["start"], -span["end"]))
