@@ -1,9 +1,10 @@
 """The claims layer's and the sentence splitter's fast paths give what their straightforward forms give.
 
-``suggest_claims`` judges each distinct sentence text of a document once and reuses its claims for a sentence
-repeated later; :func:`_plain_claims` judges every sentence. ``sentences`` scans the whole text with one
-pattern that also marks which full stops may close an abbreviation; :func:`_plain_sentences` walks line by
-line and asks :func:`~newsspan.suggest.common._ends_with_abbreviation` about every full stop.
+``suggest_claims`` skips sentences inside quotations by bisection and builds each claim in one literal;
+:func:`_plain_claims` judges every sentence with :func:`~newsspan.suggest.claims._claim`. ``sentences`` scans
+the whole text with one pattern that also marks which full stops may close an abbreviation;
+:func:`_plain_sentences` walks line by line and asks
+:func:`~newsspan.suggest.common._ends_with_abbreviation` about every full stop.
 """
 
 from __future__ import annotations

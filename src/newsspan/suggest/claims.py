@@ -294,10 +294,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Claim suggestions in text order; ``claimant``/``quotation`` hold the speaker and quotation dicts.
-
-    A sentence's claims depend on its text alone: a sentence repeated in the document is judged once.
-    """
+    """Claim suggestions in text order; ``claimant``/``quotation`` hold the speaker and quotation dicts."""
     cues = _Cues(text)
     made_by = provenance("claims")  # copied into each claim
     claims: list[dict[str, Any]] = []
@@ -315,15 +312,11 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
     covered.sort()
     starts = [s for s, _ in covered]
     ends = [e for _, e in covered]
-    known: dict[str, list[_Found]] = {}  # the claims of each sentence text met so far
     for start, end in sentences(text):
         at = bisect_left(starts, end)  # spans starting before the sentence ends
         if at and max(ends[max(0, at - 8):at]) > start:
             continue
-        body = text[start:end]
-        found = known.get(body)
-        if found is None:
-            found = known[body] = _sentence_claims(text, start, end, cues)
+        found = _sentence_claims(text, start, end, cues)
         for first, last, words, kind, worthy, confidence in found:  # _claim_dict's keys, and the provenance
             claims.append({"start": start + first, "end": start + last, "text": words, "checkworthy": worthy,
                            "type": kind, "claimant": None, "quotation": None, "confidence": confidence,
