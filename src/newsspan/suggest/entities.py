@@ -358,7 +358,7 @@ def _heads_by_word() -> dict[str, str]:
 _CONNECTORS = frozenset({"of", "for", "on", "and", "the", "de", "&"})
 
 
-def _runs(text: str, starts: set[int]) -> Iterator[dict[str, Any]]:
+def _runs(text: str) -> Iterator[dict[str, Any]]:
     """Capitalised runs with a head word: ORG, EVENT, LAW, FAC, WORK_OF_ART, LOC (rank 2)."""
     heads, places = _heads_by_word(), _places()
     for m in _LONG_RUN.finditer(text):
@@ -692,7 +692,7 @@ def suggest_entities(text: str, gazetteer: Gazetteer | None = None, model: Any =
         rulers.insert(0, (gazetteer.matcher(), 0))
     if model is not None:
         candidates += _model_matches(text, model, _entity_labels())
-    candidates += _runs(text, set())
+    candidates += _runs(text)
     candidates += _persons(text)
     candidates += _named(text)
     candidates += _languages_in(text)

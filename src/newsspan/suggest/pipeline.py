@@ -89,7 +89,7 @@ def _items(layer: Layer, spans: list[dict[str, Any]], layer_ids: list[str],
     return [{"id": span_id, **span} for span_id, span in zip(layer_ids, spans, strict=True)]
 
 
-def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str], hidden: tuple[str, ...] = ()) -> dict[str, Any]:
+def _resolved(layer: Layer, span: dict[str, Any], ids: dict[int, str], hidden: tuple[str, ...]) -> dict[str, Any]:
     """The item of ``span``: its id first, then its fields in their order without those in ``hidden`` (the
     ``_``-prefixed ones), references as ids (an unkept anchor is ``dct``, unkept begin/end points are left out)."""
     item: dict[str, Any] = {"id": ids[id(span)], **span}
