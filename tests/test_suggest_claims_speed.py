@@ -1,10 +1,8 @@
 """The claims layer's and the sentence splitter's fast paths give what their straightforward forms give.
 
 ``suggest_claims`` skips sentences inside quotations by bisection and builds each claim in one literal;
-:func:`_plain_claims` judges every sentence with :func:`~newsspan.suggest.claims._claim`. ``sentences`` scans
-the whole text with one pattern that also marks which full stops may close an abbreviation;
-:func:`_plain_sentences` walks line by line and asks
-:func:`~newsspan.suggest.common._ends_with_abbreviation` about every full stop.
+:func:`_plain_claims` judges every sentence with :func:`~newsspan.suggest.claims._claim`. (The sentence
+splitter's plain form is in test_suggest_fast_paths.py.)
 """
 
 from __future__ import annotations
@@ -85,45 +83,6 @@ def test_a_repeated_sentence_gets_claims_of_its_own() -> None:
     assert all(c["text"] == sentence[:-1] and c["type"] == "event_report" and c["checkworthy"] for c in found)
     found[0]["provenance"]["name"] = "changed"
     assert len({id(c) for c in found}) == 3 and found[1]["provenance"]["name"] == "newsspan-suggest-claims"
-
-
-def _plain_sentences(text: str) -> list[Sentence]:
-    """Sentences line by line, every full stop asked whether it closes an abbreviation."""
-    found: list[tuple[int, int]] = []
-    skip = common.dateline_end(text)
-    for line in re.finditer(r"[^\n]+", text):
-        start = max(line.start(), skip)
-        for match in re.finditer(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)", text[:line.end()]):
-            if match.start() < line.start():
-                continue
-            if match.group()[0] == "." and common._ends_with_abbreviation(text, match.start() + 1):
-                continue
-            if text[match.end():match.end() + 3].lstrip()[:1].islower():
-                continue
-            found.append((start, match.end()))
-            start = match.end()
-        found.append((start, line.end()))
-    result = []
-    for start, end in found:
-        piece = text[start:end]
-        if piece.strip():
-            start += len(piece) - len(piece.lstrip())
-            result.append(Sentence(start, start + len(piece.strip())))
-    return result
-
-
-#: Short words, abbreviations, stops, marks, line breaks and datelines: what the splitter's pattern decides on.
-_PIECES = ["Mr", "Dr", "U.S", "e.g", "etc", "sept", "Sept", "Corp", "J", "é", "İ", "ab", "abc", "abcd", "abcde",
-           "word", "words", "(", "“", "\"", "'", "”", "’", ")", "]", ".", ".", "..", "!", "?", "…", " ", " ", "  ",
-           "\n", "\n\n", "\t", "\u00a0", "x", "The", "ASTANA: ", "LONDON, Jan 4 (AP) - ", "\u2028", "a.m", "No"]
-
-
-@settings(max_examples=600, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=2)), max_size=40).map("".join))
-@example("ASTANA:\nMr. Smith left. The U.S. side stayed.\nDr.\n(J. Doe) came… Fine! ok. Then")
-@example("abcd. abcde. a. Corp.\" Next")
-def test_sentences_are_the_plain_form(text: str) -> None:
-    assert sentences.__wrapped__(text) == _plain_sentences(text)
 
 
 def test_sentence_is_a_pair_of_offsets() -> None:

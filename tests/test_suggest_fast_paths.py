@@ -82,6 +82,22 @@ def test_sentences_are_the_plain_definition(text: str) -> None:
     assert sentences(text) == _reference_sentences(text)
 
 
+#: Short words, abbreviations, stops, marks, line breaks and datelines: what the splitter's pattern decides on.
+_SPLITTER_PIECES = ["Mr", "Dr", "U.S", "e.g", "etc", "sept", "Sept", "Corp", "J", "é", "İ", "ab", "abc", "abcd",
+                    "abcde", "word", "words", "(", "“", "\"", "'", "”", "’", ")", "]", ".", ".", "..", "!", "?", "…",
+                    " ", " ", "  ",
+                    "\n", "\n\n", "\t", "\u00a0", "x", "The", "ASTANA: ", "LONDON, Jan 4 (AP) - ", "\u2028", "a.m",
+                    "No"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SPLITTER_PIECES), st.text(max_size=2)), max_size=40).map("".join))
+@example("ASTANA:\nMr. Smith left. The U.S. side stayed.\nDr.\n(J. Doe) came… Fine! ok. Then")
+@example("abcd. abcde. a. Corp.\" Next")
+def test_sentences_split_pieces_as_the_plain_definition(text: str) -> None:
+    assert sentences.__wrapped__(text) == _reference_sentences(text)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="abs d_é", min_size=1, max_size=5), min_size=1, max_size=8),
        st.lists(st.text(alphabet="abs d_é.", max_size=6), max_size=10))
