@@ -118,6 +118,31 @@ def article_root(tmp_path: Path) -> Path:
     return root
 
 
+def test_a_value_typed_before_the_suggestion_arrives_is_kept(browser, article_root):
+    """The server's TIMEX3 suggestion for a new date never overwrites a value typed while it was on its way
+    (the answer of the real server is held back until the value is typed)."""
+    text = canonical_text(ARTICLE.encode())
+    march = text.index("March 3")
+    with serve(article_root) as server:
+        p = Page(browser, server.page)
+        page = p.page
+        held: list[Any] = []
+        page.route("**/api/timex", lambda route: held.append(route))
+        p.layer("dates")
+        p.select_text(march, march + 7)
+        page.wait_for_function("() => document.getElementById('f-value') !== null")
+        page.fill("#f-value", "2026-03-04")
+        page.press("#f-value", "Enter")
+        assert len(held) == 1  # the suggestion was asked for and is still on its way
+        with page.expect_response("**/api/timex"):
+            held[0].continue_()
+        page.wait_for_function("() => document.getElementById('timex-suggestion')?.textContent.includes('2026-03-03')")
+        assert page.input_value("#f-value") == "2026-03-04"
+        p.save()
+        assert [(d["text"], d["value"]) for d in on_disk(article_root, "example-biden-economy")["dates"]] == [
+            ("March 3", "2026-03-04")]
+
+
 def test_spans_in_every_layer_links_and_timex_saved_and_reloaded(browser, article_root):
     text = canonical_text(ARTICLE.encode())
     at = {w: text.index(w) for w in ("WASHINGTON", "Joe Biden", "Monday", "the economy grew 3% in 2025", "We will win",

@@ -485,7 +485,7 @@ async function suggestTimex(item, apply) {
     S.timex.apply = S.timex.apply || apply;
     return;
   }
-  const request = { key, pending: true, suggestion: undefined, apply };
+  const request = { key, pending: true, suggestion: undefined, apply, before: item.value };
   S.timex = request;
   const anchor = item.anchor && item.anchor !== "dct" ? findById("dates", item.anchor)
     : [...S.doc.dates].filter(d => d.end <= item.start && d.id !== item.id).pop();
@@ -495,7 +495,9 @@ async function suggestTimex(item, apply) {
   request.pending = false;
   request.suggestion = res.status === 200 ? res.data.suggestion : null;
   if (S.timex !== request) return;
-  if (request.apply && request.suggestion) applyTimex(item.id, request.suggestion);
+  const now = findById("dates", item.id);
+  const untouched = now && now.value === request.before;  // a value typed while the server answered is kept
+  if (request.apply && request.suggestion && untouched) applyTimex(item.id, request.suggestion);
   else if (S.sel && S.sel.id === item.id) renderForm();
 }
 
