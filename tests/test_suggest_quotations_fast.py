@@ -15,14 +15,13 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsspan.suggest import quotations
-from newsspan.suggest.common import Sentence, make_span, sentence_of, sentences, subspan
+from newsspan.suggest.common import Sentence, make_span, sentence_of, sentences
 from newsspan.suggest.quotations import (
     Quoted,
     _before,
     _Hits,
     _indirect,
     _Mentions,
-    _quotation,
     _referent,
     _reporting_sentences,
     _Taken,
@@ -117,13 +116,16 @@ def test_cue_prefilter_before_a_quotation(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(_texts(20), st.integers(0, 80), st.integers(0, 80), st.integers(0, 80), st.integers(0, 80), st.booleans())
-def test_quotation_dict_is_make_span(text: str, start: int, end: int, low: int, high: int, missing: bool) -> None:
-    start, end, low, high = (min(offset, len(text)) for offset in (start, end, low, high))  # offsets in the text
-    source = None if missing else (low, high)
-    assert _quotation(text, start, end, "direct", source, (high, low)) == make_span(
-        text, start, end, form="direct", source=None if missing else subspan(text, low, high),
-        cue=subspan(text, high, low), speaker=None)
+@given(_texts(20), st.integers(0, 80), st.integers(0, 80), st.dictionaries(st.sampled_from("xy"), st.integers()))
+def test_make_span_trims_as_the_character_loop(text: str, start: int, end: int, fields: dict[str, int]) -> None:
+    """make_span's trim by str.strip() is the plain loop over str.isspace() characters."""
+    start, end = min(start, len(text)), min(end, len(text))
+    low, high = start, end
+    while low < high and text[low].isspace():
+        low += 1
+    while high > low and text[high - 1].isspace():
+        high -= 1
+    assert make_span(text, start, end, **fields) == {"start": low, "end": high, "text": text[low:high], **fields}
 
 
 _NAMES = ["Smith", "John Smith", "the Bank", "Bank of England", "Acme Corp", "England", "SMITH", "İstanbul Bank",

@@ -43,16 +43,12 @@ def provenance(layer: str) -> dict[str, str]:
 
 def make_span(text: str, start: int, end: int, **fields: Any) -> dict[str, Any]:
     """A span dict covering ``text[start:end]``, trimmed of surrounding whitespace (guidelines §G2)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return {"start": start, "end": end, "text": text[start:end], **fields}
-
-
-def subspan(text: str, start: int, end: int) -> dict[str, Any]:
-    """A sub-span (source, cue, dateline): offsets and text only."""
-    return make_span(text, start, end)
+    piece = text[start:end]
+    core = piece.strip()  # str.strip() removes exactly the characters str.isspace() names
+    if len(core) != len(piece):
+        start += len(piece) - len(piece.lstrip())
+        end = start + len(core)
+    return {"start": start, "end": end, "text": core, **fields}
 
 
 class Sentence(NamedTuple):

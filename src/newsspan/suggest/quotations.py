@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, dateline_end, provenance, sentence_of, sentences, word_set
+from .common import Sentence, dateline_end, make_span, provenance, sentence_of, sentences, word_set
 from .matching import is_word, word_trie
 
 CUE_VERBS = (
@@ -510,30 +510,11 @@ def _looks_like_clause(rest: str) -> bool:
     return bool(_CLAUSE_VERB.match(rest)) and not _NP_OF_IMPORTANCE.match(rest)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` without the whitespace at either end, as :func:`.common.make_span` trims."""
-    piece = text[start:end]
-    core = piece.strip()
-    if len(core) == len(piece):
-        return start, end
-    start += len(piece) - len(piece.lstrip())
-    return start, start + len(core)
-
-
-def _subspan(text: str, start: int, end: int) -> dict[str, Any]:
-    """:func:`.common.subspan`, built directly."""
-    start, end = _trimmed(text, start, end)
-    return {"start": start, "end": end, "text": text[start:end]}
-
-
 def _quotation(text: str, start: int, end: int, form: str, source: tuple[int, int] | None,
                cue: tuple[int, int] | None) -> dict[str, Any]:
-    """``make_span(text, start, end, form=form, source=subspan(text, *source), cue=subspan(text, *cue),
-    speaker=None)`` (None for a missing source or cue), built directly."""
-    start, end = _trimmed(text, start, end)
-    return {"start": start, "end": end, "text": text[start:end], "form": form,
-            "source": None if source is None else _subspan(text, *source),
-            "cue": None if cue is None else _subspan(text, *cue), "speaker": None}
+    """A quotation span with its source and cue sub-spans (None when missing) and no speaker yet."""
+    return make_span(text, start, end, form=form, source=None if source is None else make_span(text, *source),
+                     cue=None if cue is None else make_span(text, *cue), speaker=None)
 
 
 def _item(text: str, content: tuple[int, int], cue: tuple[int, int] | None, source: tuple[int, int] | None,
