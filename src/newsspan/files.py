@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import re
+import tempfile
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -56,8 +57,7 @@ def atomic_write_many(files: Mapping[Path, bytes], *, overwrite: bool = False) -
     first files in place: order ``files`` so that a prefix is consistent (a seed before its annotation).
     """
     paths = [Path(p) for p in files]
-    # One file needs no look first: publishing it refuses an existing target all the same (link, see _publish_new).
-    if not overwrite and len(paths) > 1 and (existing := [p for p in paths if os.path.lexists(p)]):
+    if not overwrite and (existing := [p for p in paths if os.path.lexists(p)]):
         raise _refusal(existing[0])
     temps: list[str] = []
     placed: list[Path] = []
@@ -76,7 +76,7 @@ def atomic_write_many(files: Mapping[Path, bytes], *, overwrite: bool = False) -
         raise
     finally:
         for tmp in temps:
-            with suppress(FileNotFoundError):  # still there unless it was renamed into place
+            with suppress(FileNotFoundError):  # gone once renamed into place (a link leaves it)
                 os.unlink(tmp)
 
 
@@ -148,12 +148,12 @@ def _write_temp(path: Path, data: bytes) -> str:
     remove_stale_temps(path.parent)
     try:
         fd, tmp = _create_temp(path)
-    except FileNotFoundError:  # no folder yet
+    except FileNotFoundError:  # no folder yet: made only when needed (one mkdir less per file written)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _create_temp(path)
     try:
         try:
-            os.fchmod(fd, 0o666 & ~UMASK)  # created 0600, as mkstemp does; give the file the usual permissions
+            os.fchmod(fd, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual permissions
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -166,20 +166,9 @@ def _write_temp(path: Path, data: bytes) -> str:
     return tmp
 
 
-#: How a temp file is opened: created by this call only (as :func:`tempfile.mkstemp` does), never through a link.
-_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
 def _create_temp(path: Path) -> tuple[int, str]:
-    """A new, empty temp file for ``path``: ``<folder>/<temp_name(path)><random>.tmp``, open for writing."""
-    prefix = os.path.join(path.parent, temp_name(path))
-    for _ in range(100):
-        tmp = f"{prefix}{os.urandom(6).hex()}.tmp"
-        try:
-            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
-        except FileExistsError:  # a name taken by chance: draw another
-            continue
-    raise FileExistsError(errno.EEXIST, "no unused temp file name", f"{prefix}*.tmp")
+    """A new, empty temp file for ``path`` (``<folder>/<temp_name(path)><random>.tmp``, mode 0600), open for writing."""
+    return tempfile.mkstemp(dir=path.parent, prefix=temp_name(path), suffix=".tmp")
 
 
 def _publish(tmp: str, path: Path, *, overwrite: bool) -> None:
