@@ -630,7 +630,7 @@ def keep_existing_headers(result: ImportResult, root: Path) -> list[str]:
 def _existing_document(corpus: Corpus, doc_id: str, sha: str) -> dict[str, Any] | None:
     """The corpus's annotation of ``doc_id`` when it is a document of the text hashing to ``sha``."""
     try:  # never a FIFO, a file over the size limit, a link out of the root
-        existing = orjson.loads(read_in_root(str(corpus.annotation_path(doc_id)), corpus.root, corpus.max_bytes))
+        existing = orjson.loads(corpus.read_annotation(corpus.annotation_path(doc_id)))
     except (OSError, orjson.JSONDecodeError):
         return None
     seed = existing.get("seed") if isinstance(existing, dict) else None

@@ -8,7 +8,7 @@ and :mod:`newsspan.suggest.pipeline` turns them into ids once every layer is num
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -132,10 +132,18 @@ def sentence_of(sents: list[Sentence], offset: int) -> Sentence | None:
     return sents[lo] if lo < len(sents) and sents[lo].start <= offset else None
 
 
-def without_overlaps(spans: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The longest spans first, each kept only if it overlaps no span kept before; yielded in text order."""
+def without_overlaps(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Non-empty spans, the longest first, each kept only if it overlaps no span kept before; in text order.
+
+    The kept spans are disjoint, so bisecting their starts finds the two neighbours a span may overlap.
+    """
+    starts: list[int] = []
     kept: list[dict[str, Any]] = []
-    for span in sorted(spans, key=lambda s: (-(s["end"] - s["start"]), s["start"])):
-        if all(span["end"] <= k["start"] or span["start"] >= k["end"] for k in kept):
-            kept.append(span)
-    yield from sorted(kept, key=lambda s: s["start"])
+    for span in sorted(spans, key=lambda s: (s["start"] - s["end"], s["start"])):
+        start, end = span["start"], span["end"]
+        at = bisect_right(starts, start)
+        if (at and kept[at - 1]["end"] > start) or (at < len(kept) and starts[at] < end):
+            continue
+        starts.insert(at, start)
+        kept.insert(at, span)
+    return kept

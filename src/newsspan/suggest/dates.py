@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .common import Sentence, make_span, provenance, sentence_of, sentences
+from .common import Sentence, make_span, provenance, sentence_of, sentences, without_overlaps
 from .date_scan import Key, Vocabulary, leftmost, lower_twin, matches, starts_pattern, word_start_hits
 from .matching import folds_onto_ascii
 
@@ -823,7 +822,7 @@ def suggest_dates(text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
     """Every temporal expression the rules find, typed and normalised, in text order (references as dicts)."""
     ctx = _Context(text, Window.of(metadata))
     candidates = [span for recognise in RECOGNISERS for span in recognise(ctx) if span["text"]]
-    dates = _without_overlaps(candidates)
+    dates = without_overlaps(candidates)
     kept = {id(d) for d in dates}
     for date in dates:
         if isinstance(date.get("anchor"), dict) and id(date["anchor"]) not in kept:
@@ -837,22 +836,6 @@ def suggest_dates(text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         date["provenance"] = provenance("dates")
         date["confidence"] = _confidence(date)
     return dates
-
-
-def _without_overlaps(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """:func:`.common.without_overlaps` for non-empty spans: the longest first, each kept only if it overlaps no span
-    kept before, in text order; the kept spans are disjoint, so bisecting their starts finds the two neighbours
-    a span may overlap."""
-    starts: list[int] = []
-    kept: list[dict[str, Any]] = []
-    for span in sorted(spans, key=lambda s: (s["start"] - s["end"], s["start"])):
-        start, end = span["start"], span["end"]
-        at = bisect_right(starts, start)
-        if (at and kept[at - 1]["end"] > start) or (at < len(kept) and starts[at] < end):
-            continue
-        starts.insert(at, start)
-        kept.insert(at, span)
-    return kept
 
 
 def _confidence(date: dict[str, Any]) -> float:

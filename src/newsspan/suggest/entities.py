@@ -159,7 +159,6 @@ _NAME_WORD_OPEN = r"[A-Z](?:[a-zà-ÿ]++(?:[-'’][A-Z][a-zà-ÿ]++)*+|\.)"
 #: (?<![\w’'-])<name word>(...): the look-behind is checked behind the first capital.
 _NAME_RUN = re.compile(r"[A-Z](?<![\w’'-].)" + _NAME_WORD_OPEN[5:] +
                        r"(?:[ ]+(?:" + _PARTICLE + r"[ -])?(?:" + _NAME_WORD_OPEN + r")){0,6}")
-_WORD_CHARS = re.compile(r"[\w.-]+")
 _SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+(?:" + _NAME_WORD_OPEN + r")){1,2})"
                    r"(?:,?\s+(?:said|says|told|added|noted|stated|explained|wrote|asked|argued|insisted|warned|"
                    r"recalled)\b|:\s*[“\"])")
