@@ -45,6 +45,7 @@ def _plain_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str,
             claim.update(claimant=quotation["speaker"], quotation=quotation)
             found.append(claim)
             covered.append((quotation["start"], quotation["end"]))
+            covered += [(sub["start"], sub["end"]) for sub in (quotation["source"], quotation["cue"]) if sub]
     covered.sort()
     for sent in sentences(text):
         before = [end for start, end in covered if start < sent.end][-8:]  # the last spans starting before its end
@@ -60,7 +61,9 @@ def _plain_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str,
 
 
 def _quotations(text: str) -> list[dict[str, Any]]:
-    return [{"start": m.start() + 1, "end": m.end() - 1, "speaker": None, "source": None, "cue": None}
+    """Each quoted stretch; its source (when the text goes on) is the next 12 characters, as an attribution is."""
+    return [{"start": m.start() + 1, "end": m.end() - 1, "speaker": None, "cue": None,
+             "source": {"start": m.end() + 1, "end": m.end() + 13} if m.end() + 13 <= len(text) else None}
             for m in re.finditer(r"“[^”]*”", text)]
 
 
