@@ -10,7 +10,12 @@ on paths under ``$NEWSSPAN_FAULT_UNDER``:
 - ``NEWSSPAN_FAULT_LOG``: a file that gets one line per write step, ``kind<TAB>path`` (the trace of a run);
 - ``NEWSSPAN_FAULT_KILL_AT``: N; after the N-th counted step has completed, the process sends itself SIGKILL
   (what ``kill -9`` or a power cut does: no ``finally``, no ``atexit``);
-- ``NEWSSPAN_FAULT_MATCH``: a regular expression; only steps whose ``kind path`` line matches it are counted.
+- ``NEWSSPAN_FAULT_MATCH``: a regular expression; only steps whose ``kind path`` line matches it are counted;
+- ``NEWSSPAN_FAULT_NO_EXCHANGE``: when set, the C library's ``renameat2`` is not found through ``ctypes`` (as
+  on a system without it), so a caller takes its fallback.
+
+``renameat2`` (an atomic exchange of two paths) is called through ``ctypes``: the hook wraps ``ctypes.CDLL``'s
+``renameat2`` too and logs a successful call as an ``exchange`` step.
 
 Pyarrow's own C++ writes are not seen (its files are written to a temp name and renamed in Python: the
 rename is).
@@ -19,6 +24,7 @@ rename is).
 from __future__ import annotations
 
 import builtins
+import ctypes
 import io
 import os
 import re
@@ -127,3 +133,24 @@ for _name in ("unlink", "remove", "mkdir", "rmdir"):
 for _name in ("link", "rename", "replace"):
     _wrap(_name, _move_step(_name))
 builtins.open = io.open = _open(builtins.open)
+
+
+class _HookedCDLL(ctypes.CDLL):
+    """``ctypes.CDLL`` whose ``renameat2`` is counted as an ``exchange`` step (or missing: NO_EXCHANGE)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "renameat2":
+            return super().__getattr__(name)
+        if os.environ.get("NEWSSPAN_FAULT_NO_EXCHANGE"):
+            raise AttributeError(name)
+        real = super().__getattr__(name)
+
+        def renameat2(old_dir: int, old: bytes, new_dir: int, new: bytes, flags: int) -> int:
+            result = real(old_dir, old, new_dir, new, flags)
+            if result == 0:
+                _step("exchange", _full(old), _full(new))
+            return result
+        return renameat2
+
+
+ctypes.CDLL = _HookedCDLL  # type: ignore[misc]

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from newsspan.dataset.manifest import write_manifest
+
 from .conftest import REPO, copy_corpus, invoke
 
 HOOK = Path(__file__).with_name("fault_hook.py")
@@ -230,37 +232,75 @@ def test_import_with_force_killed_while_replacing_leaves_whole_files(hook_path: 
 
 # --- build -----------------------------------------------------------------------------------------------------
 
-#: Kill points of ``build`` (a step kind and a path pattern, the how-many-th such step) over an earlier build.
+#: Kill points of ``build`` (a step kind and a path pattern, the how-many-th such step) over an earlier build;
+#: the finished build goes in by one atomic exchange (Linux ``renameat2``).
 BUILD_KILLS = {
     "marker placed in the staging folder": (r"^link .*/\.newsspan-build$", 1),
     "first parquet shard placed": (r"^rename .*\.parquet\.tmp", 1),
     "fourth parquet shard placed": (r"^rename .*\.parquet\.tmp", 4),
     "card written": (r"^link .*/README\.md$", 1),
     "manifest written": (r"^link .*/SHA256SUMS$", 1),
+    "new build swapped in, earlier one not yet removed": (r"^exchange .*/\.dist\.build-[^/]* -> .*/dist$", 1),
+    "earlier build half removed": (r"^unlink .*/\.dist\.build-[^/]*/[^.][^/]*$", 3),
+}
+#: Kill points of the two-rename replacement, where the system has no atomic exchange.
+BUILD_KILLS_WITHOUT_EXCHANGE = {
     "earlier build moved aside": (r"^rename .*/dist -> .*/\.dist\.old-[0-9]+$", 1),
     "new build in place, earlier one not yet removed": (r"^rename .*/\.dist\.build-[^/]* -> .*/dist$", 1),
     "earlier build half removed": (r"^unlink .*/\.dist\.old-[0-9]+/", 3),
 }
 
 
+def earlier_build(tmp_path: Path, seed_dataset: Path) -> tuple[Path, Path, dict[str, bytes], dict[str, bytes]]:
+    """A corpus root, an earlier build at ``dist`` (another card: told apart from the new one), and the
+    snapshots of the earlier and of the new build."""
+    root = copy_corpus(tmp_path / "corpus").root
+    out = tmp_path / "dist"
+    shutil.copytree(seed_dataset, out)
+    (out / "README.md").write_text("# an earlier build\n", encoding="utf-8")
+    (out / "SHA256SUMS").unlink()
+    write_manifest(out)  # the earlier build is whole: its manifest matches its files
+    return root, out, snapshot(out), snapshot(seed_dataset)
+
+
+def rebuilt(root: Path, out: Path, tmp_path: Path, new: dict[str, bytes]) -> None:
+    """A rerun of the build completes it, leaving no staging or earlier build behind."""
+    rerun = invoke(["build", "--root", root, "--out", out, "--no-load"])
+    assert rerun.exit_code == 0, rerun.output
+    assert snapshot(out) == new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "dist"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("point", list(BUILD_KILLS))
 def test_build_killed_at_a_step_leaves_the_earlier_build_or_the_new_one(hook_path: Path, tmp_path: Path,
                                                                         seed_dataset: Path, point: str) -> None:
-    root = copy_corpus(tmp_path / "corpus").root
-    out = tmp_path / "dist"
-    shutil.copytree(seed_dataset, out)  # an earlier build, with another card: told apart from the new one
-    (out / "README.md").write_text("# an earlier build\n", encoding="utf-8")
-    earlier, new = snapshot(out), snapshot(seed_dataset)
+    root, out, earlier, new = earlier_build(tmp_path, seed_dataset)
     match, n = BUILD_KILLS[point]
     killed(newsspan(hook_path, tmp_path, "build", "--root", root, "--out", out, "--no-load", kill_at=n,
                     match=match), point)
-    after_kill = snapshot(out) if out.exists() else None
-    assert after_kill in (earlier, new) or (after_kill is None and point == "earlier build moved aside"), point
-    rerun = invoke(["build", "--root", root, "--out", out, "--no-load"])
-    assert rerun.exit_code == 0, rerun.output
-    assert snapshot(out) == new
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "dist"]  # no staging or earlier build left
+    assert snapshot(out) in (earlier, new), point  # never missing, never a mixture
+    rebuilt(root, out, tmp_path, new)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", list(BUILD_KILLS_WITHOUT_EXCHANGE))
+def test_build_without_exchange_killed_while_replacing_loses_nothing(hook_path: Path, tmp_path: Path,
+                                                                      seed_dataset: Path, point: str) -> None:
+    root, out, earlier, new = earlier_build(tmp_path, seed_dataset)
+    match, n = BUILD_KILLS_WITHOUT_EXCHANGE[point]
+    killed(newsspan(hook_path, tmp_path, "build", "--root", root, "--out", out, "--no-load", kill_at=n,
+                    match=match, NEWSSPAN_FAULT_NO_EXCHANGE="1"), point)
+    if point == "earlier build moved aside":
+        assert not out.exists()  # the one window of the two renames: the earlier build waits aside
+        (root / "annotations" / "broken.json").write_text("{", encoding="utf-8")
+        failed = invoke(["build", "--root", root, "--out", out, "--no-load"])
+        assert failed.exit_code != 0, failed.output
+        assert snapshot(out) == earlier  # put back by the next build, even one that fails
+        (root / "annotations" / "broken.json").unlink()
+    else:
+        assert snapshot(out) == new, point
+    rebuilt(root, out, tmp_path, new)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -108,3 +108,22 @@ def test_temp_files_of_dead_writers_are_removed_by_the_next_write(tmp_path):
     atomic_write_bytes(tmp_path / "b.json", b"{}")
     assert not stale.exists() and all(path.read_bytes() == b"half" for path in kept)
     assert (tmp_path / "b.json").read_bytes() == b"{}"
+
+
+def test_exchange_swaps_two_folders_in_one_step(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "inner").mkdir(parents=True)
+    (first / "inner" / "a.txt").write_text("first", encoding="utf-8")
+    second.mkdir()
+    (second / "b.txt").write_text("second", encoding="utf-8")
+    assert files.exchange(first, second)  # Linux with glibc >= 2.28 on ext4/tmpfs: what CI runs on
+    assert (second / "inner" / "a.txt").read_text(encoding="utf-8") == "first"
+    assert [p.name for p in first.iterdir()] == ["b.txt"]
+
+
+def test_exchange_with_a_missing_path_raises_and_changes_nothing(tmp_path):
+    present = tmp_path / "present"
+    present.mkdir()
+    with pytest.raises(FileNotFoundError):
+        files.exchange(present, tmp_path / "missing")
+    assert present.is_dir() and not (tmp_path / "missing").exists()

@@ -115,6 +115,31 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+#: ``renameat2`` flag: swap two paths in one step (Linux 3.15+, glibc 2.28+; ext4, xfs, btrfs, tmpfs, ...).
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+#: What ``renameat2`` answers when the kernel, the C library or the file system cannot exchange.
+_NO_EXCHANGE = frozenset({errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV})
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two existing paths atomically (``renameat2(RENAME_EXCHANGE)``): at every instant each name holds one
+    of the two. False, with nothing changed, where the system cannot (not Linux, an old C library or kernel, a
+    file system without it); other failures raise :class:`OSError`."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _NO_EXCHANGE:
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
 def remove_stale_temps(folder: Path) -> list[Path]:
     """Remove the temp files in ``folder`` left by writers that were killed (their process is gone).
 

@@ -91,7 +91,7 @@ def build_command(
     from ..dataset.build import BuildError, build_dataset, check_dataset, check_homepage
     from ..dataset.load import load_summary
     from ..dataset.remote import check_remote_out
-    from ..dataset.target import check_out
+    from ..dataset.target import check_out, restore_moved_aside
 
     if homepage is not None:
         try:
@@ -107,6 +107,7 @@ def build_command(
             if is_url(out):
                 check_remote_out(location(out), force=force)
             else:
+                restore_moved_aside(out)  # a killed build's earlier build, back before --out is judged
                 check_out(out, corpus.root, force=force)
         except BuildError as exc:
             raise fail(str(exc), as_json=as_json) from None

@@ -38,6 +38,7 @@ from .target import (
     remove_build,
     remove_stale_staging,
     replace_folder,
+    restore_moved_aside,
     staging_folder,
     write_error,
 )
@@ -145,6 +146,7 @@ def build_dataset(
     if storage.is_url(out):  # an fsspec URL: built locally, then uploaded (.remote)
         return _build_to_url(corpus, paths, storage.location(out), shard_rows=shard_rows, jobs=jobs,
                              homepage=homepage, force=force, on_document=on_document, engine=engine)
+    restore_moved_aside(out)  # an earlier build a killed build left aside: back before ``out`` is judged
     check_out(out, corpus.root, force=force)
     remove_stale_staging(out)
     staging = staging_folder(out)

@@ -5,7 +5,10 @@ anything else is written) and renames it into place when it is complete. It repl
 newsspan built itself, recognised by the marker file; never the corpus root, a folder containing
 it, ``annotations/``, ``seeds/``, or anything that is not a directory -- ``force`` does not lift
 these rules (it only allows replacing a marked build that holds files the build did not write).
-Staging folders left by a killed build are removed by the next build to the same ``out``.
+The finished build is swapped in with one atomic exchange where the system has it (Linux), so ``out`` holds
+the earlier build or the new one at every instant; elsewhere the earlier build is moved aside first, and a
+build killed between the two moves leaves it aside: the next build to the same ``out`` puts it back before
+anything else. Staging folders left by a killed build are removed by the next build to the same ``out``.
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..files import NO_SPACE, process_alive
+from ..files import NO_SPACE, exchange, process_alive
 from ..validation.problems import printable
 from .features import MARKER
-from .manifest import UNLISTED, has_marker, listed_files, read_manifest, write_marker
+from .manifest import UNLISTED, has_marker, is_build, listed_files, read_manifest, write_marker
 
 
 class BuildError(Exception):
@@ -132,15 +135,49 @@ def _publishable_modes(folder: Path) -> None:
 
 
 def replace_folder(staging: Path, out: Path) -> None:
-    """Move a finished build into place, replacing what is at ``out`` (checked by :func:`check_out`)."""
+    """Move a finished build into place, replacing what is at ``out`` (checked by :func:`check_out`).
+
+    One atomic exchange where the system has it; otherwise two renames, the earlier build moved aside first
+    (:func:`restore_moved_aside` puts it back if the process dies between them).
+    """
     _publishable_modes(staging)
-    old = None
-    if out.exists():
+    if not out.exists():
+        staging.rename(out)
+    elif exchange(staging, out):  # staging now holds the earlier build
+        remove_build(staging)
+    else:
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         out.rename(old)
-    staging.rename(out)
-    if old is not None:
+        staging.rename(out)
         remove_build(old)
+
+
+def restore_moved_aside(out: Path) -> Path | None:
+    """Put back at ``out`` the earlier build that a killed build moved aside (two-rename replacement) before moving
+    its own in; returns the folder it came from. Only when ``out`` is missing and the folder is a whole build
+    (marker, card and manifest, every listed file present) of a process that is gone."""
+    if out.exists() or out.is_symlink() or not out.parent.is_dir():
+        return None
+    prefix = f".{out.name}.old-"
+    for entry in sorted(out.parent.iterdir()):
+        pid = _owner(entry.name, prefix)
+        if pid is None or process_alive(pid) or entry.is_symlink() or not _whole_build(entry):
+            continue
+        try:
+            entry.rename(out)
+        except OSError as exc:
+            raise BuildError(f"{out}: cannot put back the earlier build that a killed build left at {entry} "
+                             f"({exc.strerror or exc}); move it back by hand") from None
+        return entry
+    return None
+
+
+def _whole_build(folder: Path) -> bool:
+    """A finished build none of whose listed files is missing (a removal cut short takes files away first)."""
+    try:
+        return is_build(folder) and set(read_manifest(folder)) <= set(listed_files(folder))
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def remove_build(folder: Path) -> None:
