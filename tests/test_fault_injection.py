@@ -297,6 +297,24 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# --- suggest ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_suggest_killed_midway_is_completed_by_a_rerun_with_skip_existing(hook_path: Path, tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    shutil.copytree(REPO / "tests" / "fixtures" / "suggest", root, ignore=shutil.ignore_patterns("*.py"))
+    clean, out = tmp_path / "clean", tmp_path / "out"
+    assert invoke(["suggest", "--root", root, "--out", clean]).exit_code == 0
+    killed(newsspan(hook_path, tmp_path, "suggest", "--root", root, "--out", out, kill_at=2,
+                    match=r"^link .*/out/[^/]*\.json$"), "second suggestion file placed")
+    left = {name: data for name, data in snapshot(out).items() if not name.startswith(".")}  # temp files aside
+    assert 2 <= len(left) < len(snapshot(clean)) and all(left[name] == snapshot(clean)[name] for name in left)
+    rerun = invoke(["suggest", "--root", root, "--out", out, "--skip-existing", "--json"])
+    assert rerun.exit_code == 0, rerun.output
+    assert len(json.loads(rerun.stdout)["skipped"]) == len(left)
+    assert snapshot(out) == snapshot(clean)  # the killed run's temp files are gone too
+
+
 # --- the validation cache ---------------------------------------------------------------------------------------
 
 def test_validate_killed_while_creating_its_cache_leaves_a_whole_gitignore(hook_path: Path, tmp_path: Path) -> None:

@@ -261,6 +261,42 @@ def test_suggest_refuses_to_write_into_annotations(dev_copy: Corpus) -> None:
     assert result.exit_code == 2
 
 
+def test_skip_existing_keeps_the_files_there_and_writes_the_others(dev_copy: Corpus, tmp_path: Path) -> None:
+    out = tmp_path / "suggestions"
+    assert run("suggest", "--root", str(dev_copy.root), "--out", str(out)).exit_code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    kept, removed = sorted(first)[:2]
+    (out / kept).write_bytes(b'{"edited": "by hand"}\n')  # not rewritten, not even read
+    (out / removed).unlink()
+    refused = run("suggest", "--root", str(dev_copy.root), "--out", str(out), "--json")
+    assert refused.exit_code == 1 and json.loads(refused.stdout)["ok"] is False
+    both = run("suggest", "--root", str(dev_copy.root), "--out", str(out), "--force", "--skip-existing")
+    assert both.exit_code == 2
+    done = run("suggest", "--root", str(dev_copy.root), "--out", str(out), "--skip-existing", "--json")
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert [row["file"] for row in report["suggestions"]] == [str(out / removed)]
+    assert sorted(Path(row["file"]).name for row in report["skipped"]) == sorted(set(first) - {removed})
+    assert (out / kept).read_bytes() == b'{"edited": "by hand"}\n'
+    assert (out / removed).read_bytes() == first[removed]
+
+
+def test_the_suggest_table_sums_up_documents_beyond_the_first_twenty(tmp_path: Path) -> None:
+    from .conftest import load_synthetic_generator
+
+    root = tmp_path / "corpus"
+    load_synthetic_generator().generate(23, root)
+    result = run("suggest", "--root", str(root), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    written = {p.stem: json.loads(p.read_bytes()) for p in sorted((tmp_path / "out").iterdir())}
+    rest = sorted(written)[20:]
+    assert f"... {len(rest)} more" in result.output
+    assert sorted(written)[19] in result.output and rest[0] not in result.output
+    entities = sum(len(doc["entities"]) for doc in written.values())
+    footer = next(line for line in result.output.splitlines() if "23 documents" in line)
+    assert footer.split("│")[2].strip() == str(entities)
+
+
 @pytest.mark.parametrize("name", ["spacy", "brat"])
 def test_provenance_survives_formats_that_carry_it(name: str, tmp_path: Path) -> None:
     doc, text = dev_documents()[0]

@@ -299,13 +299,25 @@ def print_skipped(skipped: list[dict[str, str]]) -> None:
     console.print(table)
 
 
-def suggestions_table(out: Path, written: list[dict[str, Any]]) -> Table:
-    """Suggested spans per document and layer."""
-    table = Table(title=f"suggestions in {out}")
-    for column in ("document", *LAYERS):
-        table.add_column(column, justify="left" if column == "document" else "right")
-    for row in written:
+#: Documents shown one per row in a table for people; the rest are summed up in one row.
+TABLE_ROWS = 20
+
+
+def suggestions_table(out: Path, written: list[dict[str, Any]], skipped: Sequence[Any] = ()) -> Table:
+    """Suggested spans per layer: one row per document for the first :data:`TABLE_ROWS`, the rest in one row,
+    and the total (``--json`` lists every document)."""
+    table = Table(title=f"suggestions in {out}", show_footer=len(written) > 1)
+    totals = [sum(row[layer] for row in written) for layer in LAYERS]
+    table.add_column("document", footer=f"{len(written)} documents")
+    for layer, total in zip(LAYERS, totals, strict=True):
+        table.add_column(layer, justify="right", footer=str(total))
+    for row in written[:TABLE_ROWS]:
         table.add_row(row["id"], *(str(row[layer]) for layer in LAYERS))
+    rest = written[TABLE_ROWS:]
+    if rest:
+        table.add_row(f"... {len(rest)} more", *(str(sum(row[layer] for row in rest)) for layer in LAYERS))
+    if skipped:
+        table.caption = f"{len(skipped)} documents skipped: their file was already in {out} (--skip-existing)"
     return table
 
 

@@ -41,11 +41,17 @@ def suggest_command(
         typer.Option("--model", help="A local spaCy pipeline folder whose entities join the rules'."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace suggestion files already in OUT.")] = False,
+    skip_existing: Annotated[bool, typer.Option(
+        "--skip-existing", help="Keep suggestion files already in OUT; suggest only for the other documents "
+                                "(completes a run that was stopped).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Machine pre-annotations for every layer, written as suggestion files apart from the gold annotations."""
     from ..suggest.pipeline import SuggestError, check_out, gold_gazetteer, load_model, run
 
+    if force and skip_existing:
+        raise fail("--force and --skip-existing: expected at most one (replace the files in OUT, or keep them)", 2,
+                   as_json=as_json)
     corpus = Corpus(root)
     chosen = parse_layers(layers, as_json) or LAYERS
     files = selected_files(corpus, paths, as_json)
@@ -59,13 +65,13 @@ def suggest_command(
     with progress_bar("suggesting", len(files), as_json) as advance:
         try:
             result = run(corpus, files, out, layers=chosen, model=pipeline, gazetteer=gazetteer, overwrite=force,
-                         progress=advance)
+                         skip_existing=skip_existing, progress=advance)
         except FileExistsRefusal as exc:
             raise fail(str(exc), as_json=as_json) from None
     if as_json:
         print_json(result.to_dict())
         return
-    console.print(suggestions_table(out, result.written))
+    console.print(suggestions_table(out, result.written, result.skipped))
 
 
 @app.command("accept", rich_help_panel="Corpus")

@@ -10,6 +10,7 @@ spans of a ``--model`` pipeline) and a ``confidence``. The folder is never the c
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -136,9 +137,10 @@ class SuggestResult:
     """What a suggest run wrote: one entry per document with its span counts."""
 
     written: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # documents whose file was already there
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": True, "documents": len(self.written), "suggestions": self.written}
+        return {"ok": True, "documents": len(self.written), "suggestions": self.written, "skipped": self.skipped}
 
 
 def check_out(corpus: Corpus, out: Path) -> None:
@@ -177,17 +179,27 @@ def load_model(path: Path | None) -> Any:
 
 
 def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] = LAYERS, model: Any = None,
-        gazetteer: Gazetteer | None = None, overwrite: bool = False, progress: Any = None) -> SuggestResult:
+        gazetteer: Gazetteer | None = None, overwrite: bool = False, skip_existing: bool = False,
+        progress: Any = None) -> SuggestResult:
     """Suggest for each annotation file and write ``out/<id>.json`` atomically (never over a file without
-    ``overwrite``), in the background (:class:`newsspan.files.WriteBehind`): all are written when it returns."""
+    ``overwrite``), in the background (:class:`newsspan.files.WriteBehind`): all are written when it returns.
+
+    ``skip_existing``: a document whose file is already in ``out`` is left alone (every file there is whole:
+    it was placed atomically), so a run that was stopped is completed by running it again.
+    """
     check_out(corpus, out)
     layers = tuple(layers)
     result = SuggestResult()
     with WriteBehind(overwrite=overwrite) as writer:  # each file synced and placed while the next is computed
         for path in files:
             doc, text = corpus.load(path)
-            spans = suggest_layers(doc, text, layers, gazetteer, model)
             target = Path(out) / f"{doc['id']}.json"
+            if skip_existing and os.path.lexists(target):
+                result.skipped.append({"id": doc["id"], "file": str(target)})
+                if progress is not None:
+                    progress()
+                continue
+            spans = suggest_layers(doc, text, layers, gazetteer, model)
             suggestion = suggestion_document(doc, spans)
             data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
             writer.write(target, data)
