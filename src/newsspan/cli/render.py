@@ -42,12 +42,19 @@ def summary_table(summary: dict[str, Any]) -> Table:
 
 
 def review_pages_table(pages: list[Any], out: Path) -> Table:
-    """One row per review page written: document, page, errors, warnings."""
+    """The review pages written: pages with errors first, then with warnings; the first :data:`TABLE_ROWS` one
+    per row, the rest summed in one row (``--json`` lists every page)."""
     table = Table(title=f"{len(pages)} review page(s) in {out}")
     for column in ("document", "page", "errors", "warnings"):
         table.add_column(column, justify="right" if column in ("errors", "warnings") else "left", overflow="fold")
-    for p in pages:
+    ranked = sorted(pages, key=lambda p: (not p.errors, not p.warnings))
+    for p in ranked[:TABLE_ROWS]:
         table.add_row(p.id or p.file, p.page, Text(str(p.errors), style="red" if p.errors else ""), str(p.warnings))
+    rest = ranked[TABLE_ROWS:]
+    if rest:
+        errors = sum(p.errors for p in rest)
+        table.add_row(f"... {len(rest)} more", "", Text(str(errors), style="red" if errors else ""),
+                      str(sum(p.warnings for p in rest)))
     return table
 
 
@@ -299,36 +306,39 @@ def print_skipped(skipped: list[dict[str, str]]) -> None:
     console.print(table)
 
 
-#: Documents shown one per row in a table for people; the rest are summed up in one row.
+#: Documents shown one per row in a table for people; the rest are summed up in one row (``--json`` lists all).
 TABLE_ROWS = 20
 
 
-def suggestions_table(out: Path, written: list[dict[str, Any]], skipped: Sequence[Any] = ()) -> Table:
-    """Suggested spans per layer: one row per document for the first :data:`TABLE_ROWS`, the rest in one row,
-    and the total (``--json`` lists every document)."""
-    table = Table(title=f"suggestions in {out}", show_footer=len(written) > 1)
-    totals = [sum(row[layer] for row in written) for layer in LAYERS]
-    table.add_column("document", footer=f"{len(written)} documents")
-    for layer, total in zip(LAYERS, totals, strict=True):
-        table.add_column(layer, justify="right", footer=str(total))
-    for row in written[:TABLE_ROWS]:
-        table.add_row(row["id"], *(str(row[layer]) for layer in LAYERS))
-    rest = written[TABLE_ROWS:]
+def counts_table(title: str, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]) -> Table:
+    """Counts per document: a row each for the first :data:`TABLE_ROWS`, the rest summed in one row, and the
+    totals in the footer."""
+    table = Table(title=title, show_footer=len(rows) > 1)
+    table.add_column("document", footer=f"{len(rows)} documents", overflow="fold")
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="right", footer=str(sum(counts[i] for _, counts in rows)))
+    for name, counts in rows[:TABLE_ROWS]:
+        table.add_row(name, *map(str, counts))
+    rest = rows[TABLE_ROWS:]
     if rest:
-        table.add_row(f"... {len(rest)} more", *(str(sum(row[layer] for row in rest)) for layer in LAYERS))
+        table.add_row(f"... {len(rest)} more", *(str(sum(counts[i] for _, counts in rest))
+                                                 for i in range(len(columns))))
+    return table
+
+
+def suggestions_table(out: Path, written: list[dict[str, Any]], skipped: Sequence[Any] = ()) -> Table:
+    """Suggested spans per document and layer (see :func:`counts_table`)."""
+    table = counts_table(f"suggestions in {out}", LAYERS,
+                         [(row["id"], [row[layer] for layer in LAYERS]) for row in written])
     if skipped:
         table.caption = f"{len(skipped)} documents skipped: their file was already in {out} (--skip-existing)"
     return table
 
 
 def accepted_table(documents: list[dict[str, Any]]) -> Table:
-    """Spans accepted into gold per document: added, already there, in conflict."""
-    table = Table(title="accepted")
-    for column in ("document", "added", "already there", "conflicts"):
-        table.add_column(column, justify="left" if column == "document" else "right")
-    for row in documents:
-        table.add_row(row["id"], str(row["added"]), str(row["present"]), str(row["conflicts"]))
-    return table
+    """Spans accepted into gold per document: added, already there, in conflict (see :func:`counts_table`)."""
+    return counts_table("accepted", ("added", "already there", "conflicts"),
+                        [(row["id"], [row["added"], row["present"], row["conflicts"]]) for row in documents])
 
 
 def splits_table(result: Any, ratios: Sequence[float], seed: int, by: str | None) -> Table:
