@@ -2,7 +2,8 @@
 traceback, nothing half-written, the corpus unchanged, and the same command succeeds once there is room.
 
 The full disk is a file-size limit (``RLIMIT_FSIZE`` set in the child before it starts; SIGXFSZ ignored, so a
-write past the limit fails with EFBIG as a write to a full disk fails with ENOSPC). Real processes, real files.
+write past the limit fails with EFBIG as a write to a full disk fails with ENOSPC). The last tests fill a real
+small disk (a tmpfs mounted for the test, as root): the kernel's own ENOSPC. Real processes, real files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,74 @@ def test_build_on_a_full_disk_keeps_the_earlier_build(tmp_path: Path, seed_datas
     assert newsspan(*args).returncode == 0
     assert tree(out) == tree(seed_dataset) and tree(root) == corpus
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "dist"]
+
+
+# --- a real full disk: a small tmpfs (ENOSPC from the kernel, not a file-size limit) ----------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs mounted at ``tmp_path/disk`` for the test (needs root with CAP_SYS_ADMIN, as CI runs)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", str(disk)],
+                             capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")  # not root: the limit tests above
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "--lazy", str(disk)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill ``disk`` up to ``leave`` free bytes with one file (removed to make room again)."""
+    free = shutil.disk_usage(disk).free
+    filler = disk / "filler"
+    with open(filler, "wb") as handle:
+        handle.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def no_room(done: subprocess.CompletedProcess[str], *named: Path) -> str:
+    """The one line of a run that found the disk full (exit 1, no traceback), naming ``named``."""
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert "No space left on device" in lines[0] and all(str(path) in lines[0] for path in named), lines[0]
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_build_onto_a_full_disk_keeps_the_earlier_build(tmp_path: Path, seed_dataset: Path,
+                                                          small_disk: Path) -> None:
+    root = copy_corpus(tmp_path / "corpus").root
+    out = small_disk / "dist"
+    shutil.copytree(seed_dataset, out)
+    (out / "README.md").write_text("# an earlier build\n", encoding="utf-8")
+    filler = fill(small_disk, leave=64 * 1024)  # the new build (~220 kB) cannot be written next to the earlier one
+    before = tree(small_disk)
+    args = ("build", "--root", root, "--out", out, "--no-load")
+    line = no_room(newsspan(*args), out)
+    assert "no room to write the build" in line and "nothing was changed" in line
+    assert tree(small_disk) == before  # the earlier build, and no staging folder
+    filler.unlink()
+    assert newsspan(*args).returncode == 0
+    assert tree(out) == tree(seed_dataset)
+    assert sorted(p.name for p in small_disk.iterdir()) == ["dist"]
+
+
+def test_suggest_onto_a_full_disk_leaves_only_whole_files(tmp_path: Path, small_disk: Path) -> None:
+    root = tmp_path / "corpus"
+    shutil.copytree(REPO / "tests" / "fixtures" / "suggest", root, ignore=shutil.ignore_patterns("*.py"))
+    clean = tmp_path / "clean"
+    assert newsspan("suggest", "--root", root, "--out", clean).returncode == 0
+    expected = tree(clean)
+    out = small_disk / "suggestions"
+    filler = fill(small_disk, leave=sorted(map(len, expected.values()))[1] + 4096)  # room for one or two files
+    no_room(newsspan("suggest", "--root", root, "--out", out), out)
+    left = tree(out) if out.exists() else {}
+    assert len(left) < len(expected) and all(expected[name] == data for name, data in left.items())  # whole, no temp
+    filler.unlink()
+    assert newsspan("suggest", "--root", root, "--out", out, "--skip-existing").returncode == 0
+    assert tree(out) == expected
