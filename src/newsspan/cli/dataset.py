@@ -249,7 +249,7 @@ def split_command(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the hash that draws each split.")] = 0,
     by: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
-        typer.Option("--by", help="Keep documents of one publisher, or one publication month (date), together."),
+        typer.Option("--by", help="publisher or date: keep each publisher's, or each month's, documents together."),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the splits; change no file.")] = False,
     as_json: JsonOption = False,
