@@ -234,7 +234,7 @@ class Writer:
 
     def claim(self, frag: Fragment, bounds: tuple[int, int], kind: str, claimant: Span | None,
               quotation: Span | None) -> Span:
-        """A claim over ``bounds``; opinions are not check-worthy (some still undecided: null)."""
+        """A claim over ``bounds``; opinions are not check-worthy (some still undecided: null; drafts keep those)."""
         undecided = kind == "opinion" and self.rng.random() < 0.3
         return frag.mark("claims", *bounds, checkworthy=None if undecided else kind != "opinion", type=kind,
                          claimant=claimant, quotation=quotation)
@@ -391,6 +391,9 @@ def article(index: int, seed: int) -> tuple[str, str, bytes, dict[str, Any]]:
     doc = new_document(doc_id, seed_file, text, split=rng.choice(splits()))
     fill_metadata(doc, rng, dct, dateline)
     doc.update(resolve(spans, text))
+    if doc["annotation"]["status"] != "draft":  # undecided claims in drafts only (guidelines §C6)
+        for claim in doc["claims"]:
+            claim["checkworthy"] = bool(claim["checkworthy"])
     return doc_id, seed_file, encode_seed(rng, text), doc
 
 

@@ -103,6 +103,8 @@ CATALOGUE: dict[str, tuple[Callable[[Doc, str], None], set[tuple[str, str]]]] = 
         _set("/claims/1/provenance", {"kind": "rule", "name": "newsspan-suggest", "version": "1"}),
         {("unaccepted-suggestion", "/claims/1/provenance")},
     ),
+    "undecided claim in gold": (_set("/claims/2/checkworthy", None),
+                                {("claim-undecided-in-gold", "/claims/2/checkworthy")}),
     "source past the text": (
         _set("/quotations/0/source/end", lambda d, t: len(t) + 3),
         {("offset-out-of-range", "/quotations/0/source/end")},

@@ -33,7 +33,7 @@ ODD_VALUES = [None, True, False, 0, -1, 7, 2.5, 3.0, "", " ", "x", "e1", "e1\n",
 #: The whole-layer tests of the rules (each answers "nothing to report here" or "walk the items").
 LAYER_TESTS = ("spans_hold", "_columns_hold", "_layer_offsets_hold", "_all_offsets_hold", "_references_hold",
                "_layer_nesting_holds", "_timex_holds", "_claimants_hold", "_anchors_hold", "_suggestions_accepted",
-               "_ON_CALENDAR")
+               "_claims_decided", "_ON_CALENDAR")
 
 
 def _paths(node: Any, path: tuple = ()) -> list[tuple]:
@@ -112,6 +112,17 @@ def test_the_seed_document_passes_every_rule(seed_document):
     assert validate_record(f"{SEED_ID}.json", orjson.dumps(doc), text.encode("utf-8")) == []
     assert [p.code for p in validate_record("another-name.json", orjson.dumps(doc), text.encode("utf-8"))] == \
         ["id-filename-mismatch"]
+
+
+@pytest.mark.parametrize("status", ["draft", "reviewed", "adjudicated"])
+def test_undecided_claims_are_allowed_in_drafts_only(seed_document, status):
+    doc, text = copy.deepcopy(seed_document[0]), seed_document[1]
+    doc["annotation"]["status"] = status
+    for index in (0, 3):
+        doc["claims"][index]["checkworthy"] = None
+    found = [(p.code, p.pointer) for p in rule_problems(doc, Context("x.json", f"{SEED_ID}.json", text))]
+    expected = [] if status == "draft" else [("claim-undecided-in-gold", f"/claims/{i}/checkworthy") for i in (0, 3)]
+    assert found == expected
 
 
 def test_every_rule_code_is_in_the_catalogue():

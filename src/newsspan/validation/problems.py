@@ -122,6 +122,7 @@ REGISTRY: dict[str, Code] = {
         "claimant-mismatch": "a claim made in a quotation names another claimant than the quotation's speaker",
         "date-bounds": "metadata dates are out of order (earliest after latest, created after modified)",
         "unaccepted-suggestion": "a reviewed or adjudicated document holds a machine span nobody accepted (§G7)",
+        "claim-undecided-in-gold": "a reviewed or adjudicated document holds a claim with checkworthy null (§C6)",
         "date-invalid": "a date that is not on the calendar (2026-02-31, month 13), in a TIMEX3 value or the metadata",
         "anchor-cycle": "dates anchored to each other in a cycle (d1 -> d2 -> d1): none of them can be resolved",
     }),

@@ -561,10 +561,8 @@ def _suggestions_accepted(doc: Doc) -> bool:
 
 def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Guidelines §G7: a reviewed or adjudicated document holds no machine span without ``accepted_by``."""
-    note = doc.get("annotation")
-    if not isinstance(note, dict) or not isinstance(note.get("status"), str) or note["status"] not in GOLD_STATUSES:
-        return
-    if _suggestions_accepted(doc):
+    status = _gold_status(doc)
+    if status is None or _suggestions_accepted(doc):
         return
     for layer, index, span in iter_spans(doc):
         made = span.get("provenance")
@@ -572,7 +570,37 @@ def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
                 and "accepted_by" not in made:
             yield Problem(ctx.file, pointer(layer, index, "provenance"), "unaccepted-suggestion",
                           f"expected a person's acceptance (accepted_by) of this {made.get('kind')} span in a "
-                          f"{note['status']} document; found none (accept it, or set the status to draft)")
+                          f"{status} document; found none (accept it, or set the status to draft)")
+
+
+_CHECKWORTHY = itemgetter("checkworthy")
+
+
+def _gold_status(doc: Doc) -> str | None:
+    """The document's status when it is reviewed or adjudicated (gold), else None."""
+    note = doc.get("annotation")
+    status = note.get("status") if isinstance(note, dict) else None
+    return status if isinstance(status, str) and status in GOLD_STATUSES else None
+
+
+def _claims_decided(doc: Doc) -> bool:
+    """No claim is undecided (``checkworthy`` null), in one C-level pass."""
+    try:
+        return None not in map(_CHECKWORTHY, doc["claims"])
+    except _SHAPE_ERRORS:
+        return False
+
+
+def decided_claims(doc: Doc, ctx: Context) -> Iterator[Problem]:
+    """Guidelines §C6: ``checkworthy: null`` (undecided) is allowed in drafts only."""
+    status = _gold_status(doc)
+    if status is None or _claims_decided(doc):
+        return
+    for index, claim in enumerate(_items(doc.get("claims"))):
+        if isinstance(claim, dict) and "checkworthy" in claim and claim["checkworthy"] is None:
+            yield Problem(ctx.file, pointer("claims", index, "checkworthy"), "claim-undecided-in-gold",
+                          f"expected true or false in a {status} document; found null (decide it, or set the "
+                          "status to draft: §C6)")
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -589,6 +617,7 @@ RULES: dict[str, Rule] = {
     "claimants": claimants,
     "date-bounds": date_bounds,
     "accepted-suggestions": accepted_suggestions,
+    "decided-claims": decided_claims,
 }
 
 
