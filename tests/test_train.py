@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -114,6 +115,19 @@ def test_script_runs_the_train_command(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "no annotation files found" in done.stderr
+
+
+def test_script_without_the_train_extra_names_it_in_one_line(corpus_copy, tmp_path):
+    hidden = tmp_path / "no-spacy" / "spacy"  # spaCy as if the [train] extra were not installed
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ModuleNotFoundError(\"No module named 'spacy'\", name='spacy')\n",
+                                        encoding="utf-8")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "train_spacy_ner.py"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hidden.parent), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(script), "--root", str(corpus_copy.root), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "[train]" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
 def test_out_that_is_a_file_is_an_error_not_a_traceback(corpus_copy, tmp_path):
