@@ -44,6 +44,9 @@ def serve(root: Path, *, annotator: str | None = None, suggestions: Path | None 
     sock = socket.create_server(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = create_app(root, token, port=port, suggestions=suggestions, annotator=annotator, files=files)
+    # the page's first request needs spaCy's tokenizer: a cold import takes tens of seconds under load, more than
+    # a page's wait for its text, so the server counts as started once the app has loaded it
+    app.state.warming.join()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -119,7 +119,8 @@ def create_app(root: Path, token: str, *, port: int, suggestions: Path | None = 
         middleware=[Middleware(Guard, token=token, port=port)],
     )
     app.state.session = Session(store, Path(suggestions).resolve() if suggestions else None)
-    threading.Thread(target=_warm_tokenizer, name="newsspan-warm-spacy", daemon=True).start()
+    app.state.warming = threading.Thread(target=_warm_tokenizer, name="newsspan-warm-spacy", daemon=True)
+    app.state.warming.start()  # join it to wait until the first page opens without the import
     return app
 
 

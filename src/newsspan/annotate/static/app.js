@@ -9,7 +9,7 @@ const S = {
   docs: [], id: null, doc: null, etag: null, ctx: null, cp: new CpText(""), tokens: [], labels: null,
   saveTarget: "own", history: [], future: [], sel: null, ksel: null, layer: "entities", subToken: false,
   pick: null, problems: [], rejected: new Set(), savedJson: "", adj: null, view: "annotate", timex: null,
-  editList: [], conflict: null, lastLabel: {}, selectedByMouse: false,
+  editList: [], conflict: null, lastLabel: {}, selectedByMouse: false, typing: null,
 };
 
 // --- state line ------------------------------------------------------------------------------
@@ -74,6 +74,26 @@ async function openDocument(id) {
   for (const p of ctx.data.problems) setState(`${p.file}${p.pointer}: ${p.message}`, "bad");
   if (!ctx.data.problems.length) setState(got.etag === '"absent"' ? "new copy (not saved yet)" : "opened");
   render();
+}
+
+// --- text being typed: a field commits its value on change (Enter, Tab, leaving it) ---------------------
+// Until then the value lives only in the element. So a redraw (which replaces the elements) or a save that
+// runs while nothing made the field lose focus (an answer from the server, Ctrl+S) commits it first.
+
+function isTextField(el) {
+  return el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && ["text", "search", "url"].includes(el.type));
+}
+
+/** Commit what is typed in a field and not yet committed, through the field's own change handler. */
+function commitTyping() {
+  const field = S.typing;
+  S.typing = null;
+  if (field && field.isConnected) field.dispatchEvent(new Event("change"));
+}
+
+/** True while the value field of date ``id`` holds typed text not yet committed. */
+function typingValueOf(id) {
+  return Boolean(S.typing && S.typing.isConnected && S.typing.id === "f-value" && S.sel && S.sel.id === id);
 }
 
 // --- editing: every change goes through commit (undo, ids in text order, render) ----------------------
@@ -496,9 +516,19 @@ async function suggestTimex(item, apply) {
   request.suggestion = res.status === 200 ? res.data.suggestion : null;
   if (S.timex !== request) return;
   const now = findById("dates", item.id);
-  const untouched = now && now.value === request.before;  // a value typed while the server answered is kept
-  if (request.apply && request.suggestion && untouched) applyTimex(item.id, request.suggestion);
-  else if (S.sel && S.sel.id === item.id) renderForm();
+  // a value typed while the server answered is kept, committed or still in the field
+  const untouched = now && now.value === request.before && !typingValueOf(item.id);
+  if (request.apply && request.suggestion && untouched) {
+    commitTyping();  // text typed in another field (a note) is not lost to the redraw
+    applyTimex(item.id, request.suggestion);
+  } else showTimexSuggestion(item.id);
+}
+
+/** Show the answer in the suggestion row of date ``id``'s form, if it is shown; the fields stay as they are. */
+function showTimexSuggestion(id) {
+  const row = $("timex-suggestion");
+  const item = selected();
+  if (row && item && S.sel.layer === "dates" && item.id === id) row.replaceChildren(...timexSuggestionView(item));
 }
 
 function applyTimex(id, t) {
@@ -642,16 +672,19 @@ function renderMetadata() {
 
 async function save() {
   if (!S.doc) return;
+  commitTyping();  // Ctrl+S in a field saves what is typed there
   const sent = clone(S.doc);
   const path = S.saveTarget === "gold" ? `/api/adjudication/${encodeURIComponent(S.id)}` : `/api/documents/${encodeURIComponent(S.id)}`;
   setState("saving…");
   const res = await api("PUT", path, sent, { "If-Match": S.etag });
+  commitTyping();  // typed while the save was on its way: an edit made meanwhile
   if (res.status === 200) {
-    S.doc = res.data.document;
+    const editedMeanwhile = JSON.stringify(S.doc) !== JSON.stringify(sent);
+    if (!editedMeanwhile) S.doc = res.data.document;  // else the edits made meanwhile stay, not saved yet
     S.etag = res.data.etag;
-    S.savedJson = JSON.stringify(S.doc);
+    S.savedJson = JSON.stringify(res.data.document);
     S.problems = [];
-    setState(`saved ✓ ${res.data.file}`, "good");
+    setState(`saved ✓ ${res.data.file}${editedMeanwhile ? " — edits made while saving are not saved yet" : ""}`, "good");
   } else if (res.status === 422) {
     S.problems = res.data.errors.map(p => {
       const at = pointerSpan(p.pointer);
@@ -795,7 +828,11 @@ function showView(view) {
 
 function render() {
   if (!S.doc) return;
-  const focused = document.activeElement && document.activeElement.id;
+  const active = document.activeElement;
+  const focused = active && active.id;
+  // the caret or selection of a text field, an end at the end of the text kept at the end (select-all stays all)
+  const caret = active && isTextField(active)
+    ? [active.selectionStart, active.selectionEnd === active.value.length ? Infinity : active.selectionEnd] : null;
   const dirty = JSON.stringify(S.doc) !== S.savedJson;
   $("save").textContent = dirty ? "Save *" : "Save";
   $("undo").disabled = !S.history.length;
@@ -819,7 +856,11 @@ function render() {
   } else {
     renderAdjudication();
   }
-  if (focused && $(focused) && document.activeElement !== $(focused)) $(focused).focus();
+  const again = focused && $(focused);
+  if (again && document.activeElement !== again) {
+    again.focus();
+    if (caret && isTextField(again)) again.setSelectionRange(caret[0], Math.min(caret[1], again.value.length));
+  }
 }
 
 // --- wiring -----------------------------------------------------------------------------------------
@@ -831,6 +872,8 @@ function wire() {
   $("subtoken").addEventListener("change", e => { S.subToken = e.target.checked; });
   $("show-suggestions").addEventListener("change", render);
   $("save").addEventListener("click", save);
+  document.addEventListener("input", e => { if (isTextField(e.target)) S.typing = e.target; }, true);
+  document.addEventListener("change", e => { if (S.typing === e.target) S.typing = null; }, true);
   $("undo").addEventListener("click", undo);
   $("redo").addEventListener("click", redo);
   const text = $("text");
