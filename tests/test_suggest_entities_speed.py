@@ -143,7 +143,7 @@ def test_rewritten_patterns_match_as_their_plain_forms(text: str) -> None:
 def test_word_before_is_the_regex_search(text: str, at: int) -> None:
     at = min(at, len(text))
     m = re.compile(r"([\w.-]+),?\s+\Z").search(text, max(0, at - 30), at)
-    assert entities._word_before(text, at) == (m.group(1) if m else None)
+    assert entities._word_before(text[::-1], at) == (m.group(1) if m else None)
 
 
 def plain_select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -112,6 +112,12 @@ def sentences(text: str) -> list[Sentence]:
     return found
 
 
+@lru_cache(maxsize=4)
+def reversed_text(text: str) -> str:
+    """``text[::-1]``, for patterns that read backwards from a point; cached per text like :func:`sentences`."""
+    return text[::-1]
+
+
 def _add_trimmed(text: str, start: int, end: int, found: list[Sentence]) -> None:
     """Append ``text[start:end]`` without the spaces at either end, unless it is blank."""
     left = text[start:end].lstrip()

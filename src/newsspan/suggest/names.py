@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from .common import word_set
+from .common import reversed_text, word_set
 
 #: Faker person providers whose first names are read (a broad spread of the languages of news names).
 FIRST_NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_PK", "fr_FR", "de_DE", "es_ES", "it_IT", "nl_NL",
@@ -92,9 +92,9 @@ def _before_roles(text: str) -> Iterator[re.Match[str]]:
     A lower-case word after whitespace other than "of" can only end a match (as its role), so no match
     crosses the end of one: the pattern is run from the last such word before each role word to that role.
     """
-    pattern, done, back, size = _CONTEXTS[2], 0, "", len(text)
+    pattern, done, size = _CONTEXTS[2], 0, len(text)
     for role in _ROLE_WORD.finditer(text):
-        back = back or text[::-1]  # the last lower-case word before the role is the first one read backwards
+        back = reversed_text(text)  # the last lower-case word before the role is the first one read backwards
         word = _LOWER_WORD_BACK.search(back, size - role.start(), size - max(done, role.start() - 300))
         start = size - word.start() if word else done
         for m in pattern.finditer(text, start, role.end()):
