@@ -28,7 +28,7 @@ from functools import cache
 from typing import Any
 
 from . import names as name_rules
-from .common import make_span, provenance, reversed_text, sentences, word_set
+from .common import NON_SPACE, make_span, provenance, reversed_text, sentences, word_set
 from .phrases import PhraseTable
 
 #: Labels whose names may contain other names (§E6).
@@ -343,7 +343,6 @@ def _candidate(text: str, start: int, end: int, label: str, rank: int) -> dict[s
     return span
 
 
-_NON_SPACE = re.compile(r"\S+")
 _DECORATION = re.compile(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]")
 
 
@@ -364,7 +363,7 @@ def _runs(text: str) -> Iterator[dict[str, Any]]:
         run = m.group()
         if "-" not in run and heads.keys().isdisjoint(run.split()):
             continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
-        words = list(_NON_SPACE.finditer(run))
+        words = list(NON_SPACE.finditer(run))
         while words and (words[0].group() in FUNCTION_WORDS
                          or words[0].group() in _CONNECTORS):
             words.pop(0)

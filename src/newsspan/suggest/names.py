@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from .common import reversed_text, word_set
+from .common import NON_SPACE, reversed_text, word_set
 
 #: Faker person providers whose first names are read (a broad spread of the languages of news names).
 FIRST_NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_PK", "fr_FR", "de_DE", "es_ES", "it_IT", "nl_NL",
@@ -83,7 +83,6 @@ _APPOSITION = re.compile(r"(?P<name>[A-Z](?<![\w’'-].)[a-zà-ÿ]+(?:[ -][A-Z][
 #: "at" or "with" after whitespace and before a capital (the look-behinds let the engine skip to each "a" and "w").
 _ROLE_ANCHOR = re.compile(r"a(?<=\sa)t\s+[A-Z]|w(?<=\sw)ith\s+[A-Z]")
 _WORD_CHARS = re.compile(r"\w*")
-_NON_SPACE = re.compile(r"\S+")
 
 
 def _before_roles(text: str) -> Iterator[re.Match[str]]:
@@ -144,7 +143,7 @@ def persons(text: str, excluded: Callable[[str], bool]) -> Iterator[tuple[int, i
     for m in _PERSON.finditer(text):
         if m["first"] not in names or excluded(m["first"]):
             continue
-        words = list(_NON_SPACE.finditer(m["rest"]))
+        words = list(NON_SPACE.finditer(m["rest"]))
         while words and excluded(words[-1].group().split("-")[0]):
             words.pop()
         if not words or any(excluded(w.group()) for w in words if w.group()[:1].isupper()):
