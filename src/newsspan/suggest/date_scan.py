@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from .matching import is_word
+from .matching import is_word, trie_source
 
 Spans = list[tuple[int, int]]
 
@@ -136,28 +136,14 @@ def prefix_trie(alternatives: list[str]) -> str:
     """Regex source matching at the same positions as ``(?:alt1|alt2|…)`` (alternatives without groups), with
     shared leading tokens factored out (``a(?:bout|round|t )``): ``re`` tries a few tokens at each position
     instead of every alternative. An alternative that another one starts with makes the longer one redundant
-    (only where a match begins matters), so the longer one is left out."""
-    tree: dict[str, dict] = {}
+    (only where a match begins matters), so the longer one is left out (:func:`.matching.trie_source` writes it)."""
+    token_lists = []
     for alt in alternatives:
         tokens = _TOKEN.findall(alt)
         if "".join(tokens) != alt:
             raise ValueError(f"prefix_trie: cannot read {alt!r}")
-        node = tree
-        for token in tokens:
-            if "" in node:
-                break
-            node = node.setdefault(token, {})
-        else:
-            node.clear()
-            node[""] = {}
-    return _trie_source(tree)
-
-
-def _trie_source(node: dict[str, dict]) -> str:
-    if "" in node:
-        return ""
-    parts = [token + _trie_source(child) for token, child in node.items()]
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        token_lists.append(tokens)
+    return trie_source(token_lists, starts_only=True)
 
 
 def starts_pattern(alternatives: str) -> re.Pattern[str]:
