@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsspan.suggest import dates
-from newsspan.suggest.date_scan import Key, Vocabulary, leftmost, prefix_trie, scan
+from newsspan.suggest.date_scan import Key, Vocabulary, leftmost, matches, prefix_trie
 
 #: Every key of the date recognisers.
 KEYS = {name: value for name, value in vars(dates).items() if isinstance(value, Key)}
@@ -87,7 +87,7 @@ def test_scan_gives_res_matches(text: str, lo: int, size: int) -> None:
     lo, hi = min(lo, len(text)), min(lo + size, len(text))
     low = None if dates.folds_onto_ascii(text) else text.lower()
     for pattern, starts in SCANNED:
-        fast = [(m.span(), m.groupdict()) for m in scan(pattern, starts, text, low, lo, hi)]
+        fast = [(m.span(), m.groupdict()) for m in matches(pattern, starts, text, low, lo, hi)]
         slow = [(m.span(), m.groupdict()) for m in pattern.finditer(text, lo, hi)]
         assert fast == slow, (pattern.pattern[:40], text, lo, hi)
 
@@ -120,7 +120,7 @@ def test_scan_gives_res_matches_on_date_phrases() -> None:
     for n in range(0, len(phrases), 20):
         text = "".join(rng.choice(_CASES)(phrase) + rng.choice(_GLUE) for phrase in phrases[n:n + 20])
         for pattern, starts in SCANNED:
-            fast = [(m.span(), m.groupdict()) for m in scan(pattern, starts, text, text.lower(), 0, len(text))]
+            fast = [(m.span(), m.groupdict()) for m in matches(pattern, starts, text, text.lower(), 0, len(text))]
             assert fast == [(m.span(), m.groupdict()) for m in pattern.finditer(text)], (pattern.pattern[:40], text)
 
 
@@ -128,7 +128,7 @@ def test_scan_is_checked_on_texts_it_speeds_up() -> None:
     """The fast path is taken for ordinary texts (lower-cased text given) and matches there too."""
     text = "For the past two years, since March 3, 2024, and in early 2025 — for about 10 days — it was hot."
     assert not dates.folds_onto_ascii(text)
-    found = [m.group() for m in scan(dates._DURATION, dates._DURATION_STARTS, text, text.lower(), 0, len(text))]
+    found = [m.group() for m in matches(dates._DURATION, dates._DURATION_STARTS, text, text.lower(), 0, len(text))]
     assert found == ["the past two years", "about 10 days"]
     assert found == [m.group() for m in dates._DURATION.finditer(text)]
 

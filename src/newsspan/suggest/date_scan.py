@@ -6,7 +6,7 @@
 - :class:`Key`: the key's hits (``[m.span() for m in key.finditer(text)]``), found with a faster
   equivalent where ``re`` is slow (a case-insensitive word list is looked up in the lower-cased text;
   a ``\\b`` before a word is checked on the few hits instead of at every position);
-- :func:`matches` (:func:`scan` as an iterator): ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried
+- :func:`matches`: the list of ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried
   only where a ``starts`` pattern finds, in the lower-cased text, the beginning of one of the strings a match must
   begin with (a long case-insensitive pattern costs about 0.5 µs per position tried; most positions cannot start
   one); :func:`starts_pattern` writes the strings as a trie (:func:`prefix_trie`);
@@ -22,7 +22,7 @@ work. The tests compare both ways on random texts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from .matching import is_word, trie_source
 
@@ -147,7 +147,7 @@ def prefix_trie(alternatives: list[str]) -> str:
 
 
 def starts_pattern(alternatives: str) -> re.Pattern[str]:
-    """``\\b(?:alternatives)`` for :func:`scan`, each alternative (``|``-separated, no groups) starting with a
+    """``\\b(?:alternatives)`` for :func:`matches`, each alternative (``|``-separated, no groups) starting with a
     lower-case letter or ``\\d``; a look-ahead for their first characters lets ``re`` skip most positions fast,
     and the alternatives are written as a trie (:func:`prefix_trie`), so ``re`` tries a few at each position."""
     alts = alternatives.split("|")
@@ -166,13 +166,6 @@ def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if not pattern.flags & re.IGNORECASE or source != source.lower():
         return None
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-
-
-def scan(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
-         lo: int, hi: int) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``
-    (:func:`matches`, as an iterator)."""
-    yield from matches(pattern, starts, text, low, lo, hi)
 
 
 def matches(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
