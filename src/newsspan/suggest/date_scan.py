@@ -42,36 +42,38 @@ def leftmost(found: Sequence[tuple[int, int, int]]) -> Spans:
     return out
 
 
-#: A key's fast finder: its hits in a text, given whether the text may hold a character ``re`` folds onto ASCII
-#: (:func:`.matching.folds_onto_ascii`; None: not known yet), or None when only ``re`` can tell.
-Finder = Callable[[str, "bool | None"], "Spans | None"]
+#: A key's fast finder: its hits in a text.
+Finder = Callable[[str], Spans]
 
 
 class Key:
     """A key pattern's hits: ``[m.span() for m in re.compile(source, flags).finditer(text)]``, found by ``find``
-    when it is set and does not give None, else by ``re``."""
+    when it is set, else by ``re``.
 
-    def __init__(self, source: str, flags: int = 0, find: Finder | None = None):
+    ``re_when_folds``: ``find`` gives ``re``'s hits only for a text holding no character ``re`` folds onto ASCII
+    (:func:`.matching.folds_onto_ascii`: it reads the lower-cased text for a case-insensitive pattern); for any
+    other text ``re`` finds them.
+    """
+
+    def __init__(self, source: str, flags: int = 0, find: Finder | None = None, *, re_when_folds: bool = False):
         self.regex = re.compile(source, flags)
         self.pattern, self.flags = source, self.regex.flags  # as re.Pattern has them
         #: Written in lower case without re.IGNORECASE: the recognisers match it in the lower-cased text.
         self.lower_case = self.flags & re.IGNORECASE == 0 and source.islower()
         self.find = find
+        self.re_when_folds = re_when_folds
 
-    def spans(self, text: str, folds: bool | None = None) -> Spans:
-        """The hits in ``text``; ``folds``: False when ``text`` holds no character ``re`` folds onto ASCII (True
-        when it may, None when not known: the finder then checks)."""
-        if self.find is not None:
-            found = self.find(text, folds)
-            if found is not None:
-                return found
+    def spans(self, text: str, folds: bool) -> Spans:
+        """The hits in ``text``; ``folds``: whether the document's text holds a character ``re`` folds onto ASCII."""
+        if self.find is not None and not (folds and self.re_when_folds):
+            return self.find(text)
         return [m.span() for m in self.regex.finditer(text)]
 
 
 def word_start_hits(regex: re.Pattern[str]) -> Finder:
     """Hits of ``\\b(?:regex)`` for a ``regex`` of word-character literals none of which can start inside
     another's hit after a word character: ``regex``'s hits with a non-word character (or nothing) before."""
-    def find(text: str, folds: bool | None = None) -> Spans:
+    def find(text: str) -> Spans:
         return [m.span() for m in regex.finditer(text) if m.start() == 0 or not is_word(text[m.start() - 1])]
     return find
 
@@ -121,7 +123,7 @@ class Vocabulary:
         words = tuple(source.split("|"))
         if not all(_PLAIN.fullmatch(word) and word in self.words for word in words):
             raise ValueError(f"not an alternation of the vocabulary's words: {source!r}")
-        return Key(source, find=lambda text, folds=None: leftmost(self.ranked(text, words)))
+        return Key(source, find=lambda text: leftmost(self.ranked(text, words)))
 
 
 _PLAIN = re.compile(r"[a-z]+(?: [a-z]+)*")

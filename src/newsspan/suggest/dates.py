@@ -339,7 +339,7 @@ _KEY_RELATIVE = _KEY_WORDS.key(r"year|month|week|decade|century|spring|summer|au
 _WEEKDAY_STEMS = ((3, ("Mon", "Fri", "Sun")), (4, ("Tues",)), (5, ("Thurs", "Satur")), (6, ("Wednes",)))
 
 
-def _weekday_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]]:
+def _weekday_key_hits(text: str) -> list[tuple[int, int]]:
     """The hits of ``_KEY_WEEKDAY`` (a case-sensitive list): each "day" found by ``str.find``, with the stem of a
     weekday's name before it (no two can overlap: no stem holds "day" or starts with "a" or "y")."""
     found = []
@@ -359,11 +359,9 @@ _AM_PM = re.compile(r"[mM](?!\w)")
 _TIME_WORDS = ("noon", "midnight", "morning", "afternoon", "evening", "night")
 
 
-def _time_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
+def _time_key_hits(text: str) -> list[tuple[int, int]]:
     """The hits of ``_KEY_TIME`` in a lower-cased text: an "m" ending a word after "a"/"p" (and a "." and/or
-    a space), and the words of the day; None when only ``re`` can tell (a character it folds onto ASCII)."""
-    if folds or (folds is None and folds_onto_ascii(text)):
-        return None
+    a space), and the words of the day (for a text holding no character ``re`` folds onto ASCII)."""
     found = _KEY_WORDS.ranked(text, _TIME_WORDS, rank=1)
     for m in _AM_PM.finditer(text):
         at = m.start()
@@ -379,20 +377,19 @@ def _am_pm_middle(between: str) -> bool:
     return between in ("", ".") or (between[-1:].isspace() and between[:-1] in ("", "."))
 
 
-_KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)", find=_time_key_hits)
+_KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)", find=_time_key_hits,
+                re_when_folds=True)
 _DECADE_END = re.compile(r"0s(?!\w)")
 
 
-def _decade_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
-    """The hits of ``_KEY_DECADE`` in a lower-cased text ("0s" ending a word, "century"); None when only ``re``
-    can tell (a character it folds onto ASCII)."""
-    if folds or (folds is None and folds_onto_ascii(text)):
-        return None
+def _decade_key_hits(text: str) -> list[tuple[int, int]]:
+    """The hits of ``_KEY_DECADE`` in a lower-cased text ("0s" ending a word, "century"), for a text holding no
+    character ``re`` folds onto ASCII."""
     return leftmost([(m.start(), 0, m.end()) for m in _DECADE_END.finditer(text)]
                     + _KEY_WORDS.ranked(text, ("century",), rank=1))
 
 
-_KEY_DECADE = Key(r"0s\b|(?i:century)", find=_decade_key_hits)
+_KEY_DECADE = Key(r"0s\b|(?i:century)", find=_decade_key_hits, re_when_folds=True)
 
 
 def _month_of(word: str) -> int:
