@@ -127,11 +127,12 @@ def over_window(window: Window | None, compute: Callable[[dt.date], str], unknow
     return agree([compute(window.earliest), compute(window.latest)])
 
 
-def tense(sentence_text: str) -> int:
-    """+1 when the sentence speaks of the future, -1 of the past, 0 when it does not tell."""
-    if _FUTURE.search(sentence_text):
+def tense(sentence_text: str, future: re.Pattern[str] = _FUTURE, past: re.Pattern[str] = _PAST) -> int:
+    """+1 when the sentence speaks of the future, -1 of the past, 0 when it does not tell (``future`` and ``past``:
+    the patterns of those words, their lower-case twins for a lower-cased text)."""
+    if future.search(sentence_text):
         return 1
-    if _PAST.search(sentence_text):
+    if past.search(sentence_text):
         return -1
     return 0
 
@@ -306,12 +307,7 @@ class _Context:
         case-sensitive patterns are several times faster than re.IGNORECASE's)."""
         if self.folds:
             return tense(self.text[start:end])
-        low = self.lower[start:end]
-        if _FUTURE_LOW.search(low):
-            return 1
-        if _PAST_LOW.search(low):
-            return -1
-        return 0
+        return tense(self.lower[start:end], _FUTURE_LOW, _PAST_LOW)
 
     def span(self, start: int, end: int, kind: str, value: str, anchor: Any, **extra: Any) -> dict[str, Any]:
         return make_span(self.text, start, end, type=kind, value=value, anchor=anchor, **extra)
