@@ -71,9 +71,9 @@ _PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last(?=\s+(?:year|month|week
                    r"paid|sold|bought|built|spent|kept|brought|thought|found|became|ran|struck|stood|sent|wrote|"
                    r"spoke|broke|chose|drew|drove|flew|forgot|froze|knew|rode|sank|sang|shook|stole|swore|threw|"
                    r"woke|wore|won|\w{3,}ed)\b", re.I)
-#: The same, for the lower-cased text (their sources are written in lower case).
-_FUTURE_LOW, _PAST_LOW = re.compile(_FUTURE.pattern), re.compile(_PAST.pattern)
-if any(p.pattern != p.pattern.lower() for p in (_FUTURE, _PAST)):  # pragma: no cover - a guard for editors
+#: The same, for the lower-cased text (:func:`date_scan.lower_twin`; their sources are written in lower case).
+_FUTURE_LOW, _PAST_LOW = lower_twin(_FUTURE), lower_twin(_PAST)
+if _FUTURE_LOW is None or _PAST_LOW is None:  # pragma: no cover - a guard for editors
     raise ValueError("_FUTURE and _PAST must be written in lower case (their _LOW forms match the lower-cased text)")
 _DIGIT = re.compile(r"\d")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
