@@ -90,9 +90,11 @@ def test_quoted_stretches_are_found_per_paragraph(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(_texts(60), st.lists(st.integers(0, 400), max_size=12))
 @example("He pointed out that the plan will work", [10])
+@example("The minister said that the plan will work. Talks failed, according to officials.", [])
 def test_sentences_given_by_the_prefilter(text: str, cuts: list[int]) -> None:
-    """Sentences cut at spaces (as :func:`sentences` cuts; also inside "pointed out"): those left out yield nothing,
-    those given yield what they yield alone."""
+    """Sentences cut at spaces (as :func:`sentences` cuts; also inside "pointed out"), or those of the text: those
+    the one-scan prefilter leaves out yield nothing; those it gives come with their own cues (or None, to be found
+    in the sentence) and yield what they yield alone."""
     taken = _Taken(quoted_stretches(text))
     bounds = sorted({0, len(text), *(c for c in cuts if c < len(text) and text[c].isspace())})
     sents = [Sentence(a, b) for a, b in pairwise(bounds)] if cuts else sentences(text)
@@ -100,8 +102,11 @@ def test_sentences_given_by_the_prefilter(text: str, cuts: list[int]) -> None:
     for sent in sents:
         if sent not in given_:
             assert list(_indirect(text, sent, taken)) == [], sent
-        else:
-            assert list(_indirect(text, sent, taken, given_[sent])) == list(_indirect(text, sent, taken))
+            continue
+        if given_[sent] is not None:
+            body = text[sent.start:sent.end]
+            assert given_[sent] == [(m.start(), m.end(), m.group()) for m in quotations._FAST_CUE.finditer(body)]
+        assert list(_indirect(text, sent, taken, given_[sent])) == list(_indirect(text, sent, taken))
 
 
 @settings(max_examples=400, deadline=None)
