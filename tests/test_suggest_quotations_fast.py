@@ -29,7 +29,7 @@ from newsspan.suggest.quotations import (
     quoted_stretches,
 )
 
-from .test_suggest_fast_paths import _texts
+from .suggest_support import quotation_texts
 
 #: The scan's words in a plain alternation (longest first, so that "pointed out" is tried before a prefix).
 _PLAIN_SCAN = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(quotations._SCAN_WORDS, key=lambda w: -len(w))))
@@ -37,14 +37,14 @@ _PLAIN_SCAN = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(quotations._S
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(60))
+@given(quotation_texts(60))
 @example("said that, according to\n“said” (told) — written said")
 def test_word_hits_are_the_alternation(text: str) -> None:
     assert _word_hits(text) == [(m.start(), m.end(), m.group()) for m in _PLAIN_SCAN.finditer(text)]
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(60))
+@given(quotation_texts(60))
 def test_sentence_ends_touch_spaces_or_the_text_ends(text: str) -> None:
     """What the word scan relies on: a sentence's words read alone are its words read in the whole text."""
     for sent in sentences(text):
@@ -82,13 +82,13 @@ _MARKS = st.lists(st.sampled_from(["“", "”", "\"", "«", "»", "„", "‘",
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(_texts(40), _MARKS))
+@given(st.one_of(quotation_texts(40), _MARKS))
 def test_quoted_stretches_are_found_per_paragraph(text: str) -> None:
     assert quoted_stretches(text) == _plain_quoted_stretches(text)
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(60), st.lists(st.integers(0, 400), max_size=12))
+@given(quotation_texts(60), st.lists(st.integers(0, 400), max_size=12))
 @example("He pointed out that the plan will work", [10])
 @example("The minister said that the plan will work. Talks failed, according to officials.", [])
 def test_sentences_given_by_the_prefilter(text: str, cuts: list[int]) -> None:
@@ -110,7 +110,7 @@ def test_sentences_given_by_the_prefilter(text: str, cuts: list[int]) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(40))
+@given(quotation_texts(40))
 @example("The minister said: “We will win.” According to him, “it is done.” He had written to them: “No.”")
 def test_cue_prefilter_before_a_quotation(text: str) -> None:
     """The attribution before each quotation is the same with and without the word hits."""
@@ -121,7 +121,8 @@ def test_cue_prefilter_before_a_quotation(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(_texts(20), st.integers(0, 80), st.integers(0, 80), st.dictionaries(st.sampled_from("xy"), st.integers()))
+@given(quotation_texts(20), st.integers(0, 80), st.integers(0, 80),
+       st.dictionaries(st.sampled_from("xy"), st.integers()))
 def test_make_span_trims_as_the_character_loop(text: str, start: int, end: int, fields: dict[str, int]) -> None:
     """make_span's trim by str.strip() is the plain loop over str.isspace() characters."""
     start, end = min(start, len(text)), min(end, len(text))
@@ -184,7 +185,7 @@ _LITERAL_PIECES = st.lists(st.sampled_from(["Mr.", "J.", " (DMRC) ", "(", ")", "
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(_LITERAL_PIECES.map("".join), _texts(20)))
+@given(st.one_of(_LITERAL_PIECES.map("".join), quotation_texts(20)))
 def test_literal_prefilters_keep_every_match(piece: str) -> None:
     """Each regex is skipped when its text lacks a character every match holds: then it finds nothing there."""
     if ")" not in piece:
@@ -200,9 +201,9 @@ def test_literal_prefilters_keep_every_match(piece: str) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(_texts(30), st.lists(st.sampled_from(["and", "sand", "as", "after", "who", "whom", "where", "when",
-                                                        "whence", " ", ",", "(", "_", "é", "x", "though", "if"]),
-                                       max_size=12).map("".join)))
+@given(st.one_of(quotation_texts(30),
+                 st.lists(st.sampled_from(["and", "sand", "as", "after", "who", "whom", "where", "when", "whence", " ",
+                                           ",", "(", "_", "é", "x", "though", "if"]), max_size=12).map("".join)))
 def test_fast_source_stop_is_the_source_stop(text: str) -> None:
     """``_FAST_STOP`` finds what the plain pattern of a mark or a stop word finds."""
     source_stop = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:" + "|".join(quotations._STOP_WORDS) + r")\b")
