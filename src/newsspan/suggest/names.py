@@ -57,8 +57,10 @@ _CONTEXTS = (
                r"(?<=[Ww])orkers) (?:of|in|at) " + _ORG_NAME),
     re.compile(_ORG_NAME + r"\s+(?P<role>[a-z]+)\b"),
 )
-#: Substrings of which every match of the :data:`_CONTEXTS` pattern at the same place holds one.
-_CONTEXT_WORDS = (("according to",), ("hares ", "tock ", "ustomers ", "mployees ", "orkers ", "taff "), ("",))
+#: Substrings of which every match of the :data:`_CONTEXTS` pattern at the same place holds one (None: no such
+#: prefilter; the role pattern is run only near role words, :func:`_before_roles`).
+_CONTEXT_WORDS: tuple[tuple[str, ...] | None, ...] = (
+    ("according to",), ("hares ", "tock ", "ustomers ", "mployees ", "orkers ", "taff "), None)
 #: A role word of :data:`_ROLES` after whitespace.
 _ROLE_WORD = re.compile(r"\s(?:" + "|".join(sorted(_ROLES)) + r")\b")
 #: A lower-case word other than "of" after whitespace (``\s(?!of\b)[a-z]+\b``), read backwards on the reversed text.
@@ -160,7 +162,7 @@ def organisations(text: str, places: frozenset[str], excluded: Callable[[str], b
         tuple[int, int, str, int]]:
     """Names that the words around them make organisations (rank 3), and acronyms (rank 5)."""
     for pattern, needs in zip(_CONTEXTS, _CONTEXT_WORDS, strict=True):
-        if not any(word in text for word in needs):
+        if needs is not None and not any(word in text for word in needs):
             continue  # speed: a substring test rules out the regex scan
         with_role = "role" in pattern.groupindex
         for m in _before_roles(text) if with_role else pattern.finditer(text):
