@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsspan.suggest import quotations
+from newsspan.suggest import common, quotations
 from newsspan.suggest.common import Sentence, make_span, sentence_of, sentences
 from newsspan.suggest.quotations import (
     Quoted,
@@ -177,6 +177,27 @@ def test_referent_lookups_are_scans(raw: list[tuple[int, int, str, str]], ordere
         return
     found = _referent("", {"text": source, "start": before, "end": before}, _Mentions(entities), None, before)
     assert found is expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(quotation_texts(30), st.lists(st.tuples(st.integers(0, 400), st.booleans(), st.sampled_from(["ORG", "GPE",
+                                                                                                    "PERSON"])),
+                                     max_size=10),
+       st.sampled_from([("ORG",), ("ORG", "GPE")]))
+def test_described_is_the_plain_rule(text: str, raw: list[tuple[int, bool, str]], labels: tuple[str, ...]) -> None:
+    """The organisation a description refers to: the last of the earlier mentions with one of ``labels`` after the
+    dateline that starts a sentence, else the last of them."""
+    sents = sentences(text)
+    starts = [sent.start for sent in sents]
+    earlier = []
+    for at, at_sentence_start, label in raw:
+        start = starts[at % len(starts)] if at_sentence_start and starts else min(at, len(text))
+        earlier.append({"start": start, "end": start + 1, "label": label})
+    dateline = common.dateline_end(text)
+    candidates = [e for e in earlier if e["label"] in labels and e["start"] >= dateline]
+    subjects = [e for e in candidates if e["start"] in starts]
+    found = subjects or candidates
+    assert quotations._described(text, earlier, labels) is (found[-1] if found else None)
 
 
 _LITERAL_PIECES = st.lists(st.sampled_from(["Mr.", "J.", " (DMRC) ", "(", ")", ":", "said", "written", " ‘Give us", "’",

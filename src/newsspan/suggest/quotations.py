@@ -869,7 +869,9 @@ def _described(text: str, earlier: list[dict[str, Any]], labels: tuple[str, ...]
     else the nearest earlier mention with one (never the dateline's agency)."""
     dateline = dateline_end(text)
     after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline]
-    starts = {s.start for s in sentences(text)}
-    subjects = [e for e in after_dateline if e["start"] in starts]
-    found = subjects or after_dateline
-    return found[-1] if found else None
+    sents = sentences(text)  # cached per text; a mention starts a sentence when the sentence holding it starts there
+    for mention in reversed(after_dateline):
+        sent = sentence_of(sents, mention["start"])
+        if sent is not None and sent.start == mention["start"]:
+            return mention
+    return after_dateline[-1] if after_dateline else None
