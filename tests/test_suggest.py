@@ -24,6 +24,7 @@ from newsspan.text import canonical_text
 from newsspan.validation import document_problems
 
 from .conftest import REPO
+from .suggest_support import quotes
 
 runner = CliRunner()
 DEV = REPO / "tests" / "fixtures" / "suggest"
@@ -156,14 +157,6 @@ def test_a_range_spelled_out_by_a_duration_links_begin_and_end_points() -> None:
 
 # --- quotations ------------------------------------------------------------------------------
 
-def _quotes(text: str) -> list[tuple[Any, ...]]:
-    doc = {"id": "x", "metadata": {"published": {"date": "2026-02-04", "earliest": None, "latest": None}}}
-    spans = suggest_layers(doc, text, ("entities", "quotations"))
-    names = {e["id"]: e["text"] for e in spans["entities"]}
-    return [(q["text"], q["form"], (q["source"] or {}).get("text"), (q["cue"] or {}).get("text"),
-             names.get(q["speaker"])) for q in spans["quotations"]]
-
-
 @pytest.mark.parametrize(("text", "expected"), [
     ("“Prices will fall by June,” said Finance Minister Aisha Rahman.",
      [("Prices will fall by June", "direct", "Finance Minister Aisha Rahman", "said", "Aisha Rahman")]),
@@ -177,12 +170,12 @@ def _quotes(text: str) -> list[tuple[Any, ...]]:
      [("Two years ago nobody believed in us.", "direct", "Imran Siddiqui", ":", "Imran Siddiqui")]),
 ])
 def test_quotations_get_content_source_cue_and_speaker(text: str, expected: list) -> None:
-    assert _quotes(text) == expected
+    assert quotes(text) == expected
 
 
 def test_a_pronoun_source_links_to_the_nearest_earlier_mention() -> None:
     text = "Captain Fatima Sana led the team. “We are ready,” she said."
-    assert _quotes(text) == [("We are ready", "direct", "she", "said", "Fatima Sana")]
+    assert quotes(text) == [("We are ready", "direct", "she", "said", "Fatima Sana")]
 
 
 # --- accept, provenance, build ---------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The claims layer's and the sentence splitter's fast paths give what their straightforward forms give.
 
-``suggest_claims`` skips sentences inside quotations by bisection and builds each claim in one literal;
-:func:`_plain_claims` judges every sentence with :func:`~newsspan.suggest.claims._claim`. (The sentence
-splitter's plain form is in test_suggest_fast_paths.py.)
+``suggest_claims`` skips sentences inside quotations by bisection; :func:`_plain_claims` judges every sentence
+outside the quotations and their sub-spans with :func:`~newsspan.suggest.claims._claim`. (The sentence splitter's
+plain form is in test_suggest_fast_paths.py.)
 """
 
 from __future__ import annotations

@@ -138,12 +138,35 @@ def test_rewritten_patterns_match_as_their_plain_forms(text: str) -> None:
     assert entities._language_spans(text) == plain_languages
 
 
+#: Phrases shaped like the context patterns' matches ("shares of Jefferies", "according to data from FactSet").
+_CONTEXT_PHRASES = st.tuples(
+    st.sampled_from(["shares", "Shares", "stock", "Stock", "customers", "Employees", "workers", "staff", "xshares",
+                     "according to", "According to", "according to data from", "according  to"]),
+    st.sampled_from([" of ", " in ", " at ", " ", "  ", "\n"]),
+    st.sampled_from(["Jefferies", "Bank of England", "FactSet", "research firm FactSet", "Procter & Gamble", "x"]),
+).map("".join)
+_CONTEXT_TEXTS = st.lists(st.tuples(st.one_of(_CONTEXT_PHRASES, st.sampled_from(PIECES)), st.sampled_from(SEPARATORS)),
+                          max_size=8).map(lambda pairs: "".join(piece + sep for piece, sep in pairs))
+
+
+@SETTINGS
+@given(text=st.one_of(texts, _CONTEXT_TEXTS))
+def test_context_prefilters_keep_every_match(text: str) -> None:
+    """Every match of a context pattern holds one of its prefilter's words (a text without any is not scanned);
+    the role pattern has no such prefilter (None)."""
+    for pattern, needs in zip(names._CONTEXTS, names._CONTEXT_WORDS, strict=True):
+        if needs is None:
+            assert "role" in pattern.groupindex
+            continue
+        assert all(any(word in m.group() for word in needs) for m in pattern.finditer(text)), pattern.pattern[:30]
+
+
 @SETTINGS
 @given(text=texts, at=st.integers(min_value=0, max_value=400))
 def test_word_before_is_the_regex_search(text: str, at: int) -> None:
     at = min(at, len(text))
     m = re.compile(r"([\w.-]+),?\s+\Z").search(text, max(0, at - 30), at)
-    assert entities._word_before(text, at) == (m.group(1) if m else None)
+    assert entities._word_before(text[::-1], at) == (m.group(1) if m else None)
 
 
 def plain_select(candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:

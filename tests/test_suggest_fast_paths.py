@@ -1,7 +1,7 @@
 """The quotation layer's fast paths give what the straightforward code gives, on random texts.
 
-Sentences, the cue-word trie, the sentence prefilter of the indirect rules, and the bisection indexes of
-quoted stretches and entities are each checked against a plain re-statement of what they replace.
+Sentences, the cue-word trie, and the bisection indexes of quoted stretches and entities are each checked against
+a plain re-statement of what they replace (the sentence prefilter of the indirect rules: test_suggest_quotations_fast).
 """
 
 from __future__ import annotations
@@ -15,30 +15,9 @@ from hypothesis import strategies as st
 from newsspan.suggest import common, quotations
 from newsspan.suggest.common import Sentence, sentences
 from newsspan.suggest.matching import word_trie
-from newsspan.suggest.quotations import _indirect, _Mentions, _reporting_sentences, _Taken, quoted_stretches
+from newsspan.suggest.quotations import _Mentions, _Taken, quoted_stretches
 
-_CUE_WORDS = sorted(set(quotations.CUE_VERBS.split("|")))
-
-#: Pieces that make the sentence splitter and the quotation rules work: ends, abbreviations, marks, cues.
-_PIECES = ["Mr.", "Dr.", "U.S.", "J.", "etc.", "a.m.", "St.", "Corp.", ".", "!", "?", "…", "...", "”", "“", "\"",
-           "'", "’", ")", "(", "\n", "\n\n", " ", "  ", "\t", ":", ",", ";", "ASTANA:", "LONDON, Jan 4 (AP) - ",
-           "said", "says", "told reporters", "that", "according to", "According to", "the minister", "He",
-           "The company", "Smith", "will", "would", "has", "calling", "described", ", saying that", "pointed out",
-           "expressed hope", "said,", "a", "the plan", "x", "İ", "ſ", "é", "3", "_", *_CUE_WORDS[:40]]
-
-
-#: Phrases the indirect rules react to, joined by spaces or sentence ends into plausible sentences.
-_PHRASES = ["The minister said that", "the plan will work", "Smith told reporters", "He said", "officials have agreed",
-            "according to officials", "According to the report,", ", saying that", "the talks had failed", "The EU",
-            "described it as", "“a disaster”", "Corp.", "Mr. Smith", "on Monday", "in a statement", "the company",
-            ", the ministry said", "warned", "wrote", "and added that", "the deal is off", "(DMRC)", "who spoke",
-            *_CUE_WORDS[40:80]]
-
-
-def _texts(max_size: int = 40) -> st.SearchStrategy[str]:
-    glue = st.sampled_from([" ", " ", " ", "", ". ", ".\n", ", ", "\n"])
-    phrase = st.tuples(st.one_of(st.sampled_from(_PIECES), st.sampled_from(_PHRASES), st.text(max_size=3)), glue)
-    return st.lists(phrase.map("".join), max_size=max_size).map("".join)
+from .suggest_support import quotation_texts
 
 
 def _reference_sentences(text: str) -> list[Sentence]:
@@ -76,7 +55,7 @@ def _reference_sentences(text: str) -> list[Sentence]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts())
+@given(quotation_texts())
 @example("He met Corp. Smith today. Then U.S. officials left! “Yes.” J. Doe said. ok… Fine")
 def test_sentences_are_the_plain_definition(text: str) -> None:
     assert sentences(text) == _reference_sentences(text)
@@ -116,7 +95,7 @@ def test_word_trie_matches_the_alternation(words: list[str], pieces: list[str]) 
 
 
 @settings(max_examples=300, deadline=None)
-@given(_texts())
+@given(quotation_texts())
 def test_cue_trie_finds_the_cues(text: str) -> None:
     """The trie of the cue verbs finds what the cue alternation finds (same spans, same words)."""
     assert [(m.span(), m.group()) for m in quotations._FAST_CUE.finditer(text)] == [
@@ -132,25 +111,8 @@ def test_word_trie_refuses_a_word_and_its_longer_phrase() -> None:
         raise AssertionError("word_trie accepted a word and the same word followed by a space")
 
 
-@settings(max_examples=400, deadline=None)
-@given(_texts(60))
-@example("The minister said that the plan will work. Talks failed, according to officials.")
-def test_sentences_skipped_by_the_prefilter_have_no_indirect_quotation(text: str) -> None:
-    """The sentences the one-scan prefilter leaves out yield nothing; those it gives come with their own cues."""
-    taken = _Taken(quoted_stretches(text))
-    sents = sentences(text)
-    given = dict(_reporting_sentences(text, sents, set()))
-    for sent in sents:
-        body = text[sent.start:sent.end]
-        if sent not in given:
-            assert list(_indirect(text, sent, taken)) == []
-        elif given[sent] is not None:
-            assert given[sent] == [(m.start(), m.end(), m.group()) for m in quotations._FAST_CUE.finditer(body)]
-        assert list(_indirect(text, sent, taken, given.get(sent))) == list(_indirect(text, sent, taken))
-
-
 @settings(max_examples=300, deadline=None)
-@given(_texts(), st.integers(0, 60), st.integers(0, 60))
+@given(quotation_texts(), st.integers(0, 60), st.integers(0, 60))
 def test_quoted_stretch_index_is_a_scan(text: str, low: int, high: int) -> None:
     stretches = quoted_stretches(text)
     taken = _Taken(stretches)

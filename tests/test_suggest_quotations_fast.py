@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsspan.suggest import quotations
+from newsspan.suggest import common, quotations
 from newsspan.suggest.common import Sentence, make_span, sentence_of, sentences
 from newsspan.suggest.quotations import (
     Quoted,
@@ -29,7 +29,7 @@ from newsspan.suggest.quotations import (
     quoted_stretches,
 )
 
-from .test_suggest_fast_paths import _texts
+from .suggest_support import quotation_texts
 
 #: The scan's words in a plain alternation (longest first, so that "pointed out" is tried before a prefix).
 _PLAIN_SCAN = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(quotations._SCAN_WORDS, key=lambda w: -len(w))))
@@ -37,14 +37,14 @@ _PLAIN_SCAN = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(quotations._S
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(60))
+@given(quotation_texts(60))
 @example("said that, according to\n“said” (told) — written said")
 def test_word_hits_are_the_alternation(text: str) -> None:
     assert _word_hits(text) == [(m.start(), m.end(), m.group()) for m in _PLAIN_SCAN.finditer(text)]
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(60))
+@given(quotation_texts(60))
 def test_sentence_ends_touch_spaces_or_the_text_ends(text: str) -> None:
     """What the word scan relies on: a sentence's words read alone are its words read in the whole text."""
     for sent in sentences(text):
@@ -82,17 +82,19 @@ _MARKS = st.lists(st.sampled_from(["“", "”", "\"", "«", "»", "„", "‘",
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(_texts(40), _MARKS))
+@given(st.one_of(quotation_texts(40), _MARKS))
 def test_quoted_stretches_are_found_per_paragraph(text: str) -> None:
     assert quoted_stretches(text) == _plain_quoted_stretches(text)
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(60), st.lists(st.integers(0, 400), max_size=12))
+@given(quotation_texts(60), st.lists(st.integers(0, 400), max_size=12))
 @example("He pointed out that the plan will work", [10])
+@example("The minister said that the plan will work. Talks failed, according to officials.", [])
 def test_sentences_given_by_the_prefilter(text: str, cuts: list[int]) -> None:
-    """Sentences cut at spaces (as :func:`sentences` cuts; also inside "pointed out"): those left out yield nothing,
-    those given yield what they yield alone."""
+    """Sentences cut at spaces (as :func:`sentences` cuts; also inside "pointed out"), or those of the text: those
+    the one-scan prefilter leaves out yield nothing; those it gives come with their own cues (or None, to be found
+    in the sentence) and yield what they yield alone."""
     taken = _Taken(quoted_stretches(text))
     bounds = sorted({0, len(text), *(c for c in cuts if c < len(text) and text[c].isspace())})
     sents = [Sentence(a, b) for a, b in pairwise(bounds)] if cuts else sentences(text)
@@ -100,12 +102,15 @@ def test_sentences_given_by_the_prefilter(text: str, cuts: list[int]) -> None:
     for sent in sents:
         if sent not in given_:
             assert list(_indirect(text, sent, taken)) == [], sent
-        else:
-            assert list(_indirect(text, sent, taken, given_[sent])) == list(_indirect(text, sent, taken))
+            continue
+        if given_[sent] is not None:
+            body = text[sent.start:sent.end]
+            assert given_[sent] == [(m.start(), m.end(), m.group()) for m in quotations._FAST_CUE.finditer(body)]
+        assert list(_indirect(text, sent, taken, given_[sent])) == list(_indirect(text, sent, taken))
 
 
 @settings(max_examples=400, deadline=None)
-@given(_texts(40))
+@given(quotation_texts(40))
 @example("The minister said: “We will win.” According to him, “it is done.” He had written to them: “No.”")
 def test_cue_prefilter_before_a_quotation(text: str) -> None:
     """The attribution before each quotation is the same with and without the word hits."""
@@ -116,7 +121,8 @@ def test_cue_prefilter_before_a_quotation(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(_texts(20), st.integers(0, 80), st.integers(0, 80), st.dictionaries(st.sampled_from("xy"), st.integers()))
+@given(quotation_texts(20), st.integers(0, 80), st.integers(0, 80),
+       st.dictionaries(st.sampled_from("xy"), st.integers()))
 def test_make_span_trims_as_the_character_loop(text: str, start: int, end: int, fields: dict[str, int]) -> None:
     """make_span's trim by str.strip() is the plain loop over str.isspace() characters."""
     start, end = min(start, len(text)), min(end, len(text))
@@ -173,13 +179,34 @@ def test_referent_lookups_are_scans(raw: list[tuple[int, int, str, str]], ordere
     assert found is expected
 
 
+@settings(max_examples=400, deadline=None)
+@given(quotation_texts(30), st.lists(st.tuples(st.integers(0, 400), st.booleans(), st.sampled_from(["ORG", "GPE",
+                                                                                                    "PERSON"])),
+                                     max_size=10),
+       st.sampled_from([("ORG",), ("ORG", "GPE")]))
+def test_described_is_the_plain_rule(text: str, raw: list[tuple[int, bool, str]], labels: tuple[str, ...]) -> None:
+    """The organisation a description refers to: the last of the earlier mentions with one of ``labels`` after the
+    dateline that starts a sentence, else the last of them."""
+    sents = sentences(text)
+    starts = [sent.start for sent in sents]
+    earlier = []
+    for at, at_sentence_start, label in raw:
+        start = starts[at % len(starts)] if at_sentence_start and starts else min(at, len(text))
+        earlier.append({"start": start, "end": start + 1, "label": label})
+    dateline = common.dateline_end(text)
+    candidates = [e for e in earlier if e["label"] in labels and e["start"] >= dateline]
+    subjects = [e for e in candidates if e["start"] in starts]
+    found = subjects or candidates
+    assert quotations._described(text, earlier, labels) is (found[-1] if found else None)
+
+
 _LITERAL_PIECES = st.lists(st.sampled_from(["Mr.", "J.", " (DMRC) ", "(", ")", ":", "said", "written", " ‘Give us", "’",
                                             "'", "told me, ", "data", " ", "\n", "x", ".", ",",
                                             "According to", " to ", "According"]), max_size=12)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(_LITERAL_PIECES.map("".join), _texts(20)))
+@given(st.one_of(_LITERAL_PIECES.map("".join), quotation_texts(20)))
 def test_literal_prefilters_keep_every_match(piece: str) -> None:
     """Each regex is skipped when its text lacks a character every match holds: then it finds nothing there."""
     if ")" not in piece:
@@ -195,9 +222,10 @@ def test_literal_prefilters_keep_every_match(piece: str) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(_texts(30), st.lists(st.sampled_from(["and", "sand", "as", "after", "who", "whom", "where", "when",
-                                                        "whence", " ", ",", "(", "_", "é", "x", "though", "if"]),
-                                       max_size=12).map("".join)))
+@given(st.one_of(quotation_texts(30),
+                 st.lists(st.sampled_from(["and", "sand", "as", "after", "who", "whom", "where", "when", "whence", " ",
+                                           ",", "(", "_", "é", "x", "though", "if"]), max_size=12).map("".join)))
 def test_fast_source_stop_is_the_source_stop(text: str) -> None:
-    assert [m.span() for m in quotations._FAST_STOP.finditer(text)] == [
-        m.span() for m in quotations._SOURCE_STOP.finditer(text)]
+    """``_FAST_STOP`` finds what the plain pattern of a mark or a stop word finds."""
+    source_stop = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:" + "|".join(quotations._STOP_WORDS) + r")\b")
+    assert [m.span() for m in quotations._FAST_STOP.finditer(text)] == [m.span() for m in source_stop.finditer(text)]

@@ -11,7 +11,7 @@ import pytest
 from newsspan.suggest.dates import suggest_dates
 from newsspan.suggest.entities import suggest_entities
 
-from .test_suggest import _quotes
+from .suggest_support import quotes
 
 
 def _dates(text: str, dct: str) -> list[tuple[str, str, str]]:
@@ -106,7 +106,7 @@ def test_dates_of_the_held_out_styles(text: str, dct: str, expected: list) -> No
        "Placer.ai")]),
 ])
 def test_quotations_of_the_held_out_styles(text: str, expected: list) -> None:
-    assert _quotes(text) == expected
+    assert quotes(text) == expected
 
 
 def _entities(text: str) -> list[tuple[str, str]]:

@@ -113,8 +113,6 @@ _EXACT_CUES = {
 _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _PER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|percent|per cent|million|billion|trillion)", re.I)
-#: Characters ``re.I`` matches to an ASCII letter that ``str.lower()`` does not give (as in matching.py).
-
 
 #: A cue table: each word that is a cue or starts one -> (its bits as a one-word cue, the phrases it starts, and a
 #: pattern finding any of them or None, see :func:`_any_of`).
@@ -227,13 +225,10 @@ def _kind(text: str, start: int, end: int, bits: int, digit: bool) -> str:
     return "event_report"
 
 
-#: A claim found by :func:`_found`: start, end, text, type, check-worthiness, confidence.
-_Found = tuple[int, int, str, str, bool, float]
-
-
-def _found(text: str, start: int, end: int, cues: _Cues) -> _Found | None:
-    """The claim over text[start:end] without final punctuation, a first-person frame or enclosing marks; its type
-    and check-worthiness from the document's :class:`_Cues`. It depends on ``text[start:end]`` alone."""
+def _claim(text: str, start: int, end: int, cues: _Cues) -> dict[str, Any] | None:
+    """The claim over text[start:end] without final punctuation, a first-person frame or enclosing marks, its type
+    and check-worthiness from the document's :class:`_Cues` (no claimant, no quotation, no provenance yet; the keys
+    in the order of the suggestion files), or None. It depends on ``text[start:end]`` alone."""
     body = text[start:end].rstrip(_TRAILING)
     end = start + len(body)
     start = end - len(body.lstrip(_LEADING))
@@ -248,29 +243,8 @@ def _found(text: str, start: int, end: int, cues: _Cues) -> _Found | None:
     end = start + len(stripped)
     kind, worthy = cues.judge(start, end)
     confidence = 0.7 if worthy and kind == "quantity_comparison" else 0.6 if worthy else 0.5
-    return start, end, stripped, kind, worthy, confidence
-
-
-def _claim(text: str, start: int, end: int, cues: _Cues) -> dict[str, Any] | None:
-    """The claim dict of :func:`_found` (no claimant, no quotation, no provenance yet), or None."""
-    found = _found(text, start, end, cues)
-    return None if found is None else _claim_dict(*found)
-
-
-def _claim_dict(start: int, end: int, text: str, kind: str, worthy: bool, confidence: float) -> dict[str, Any]:
-    """A claim's dict, its keys in the order of the suggestion files."""
-    return {"start": start, "end": end, "text": text, "checkworthy": worthy, "type": kind, "claimant": None,
+    return {"start": start, "end": end, "text": stripped, "checkworthy": worthy, "type": kind, "claimant": None,
             "quotation": None, "confidence": confidence}
-
-
-def _sentence_claims(text: str, start: int, end: int, cues: _Cues) -> list[_Found]:
-    """The claims of the sentence text[start:end] (one per clause, §C4), offsets relative to ``start``."""
-    found = []
-    for first, last in _clauses(text, start, end):
-        claim = _found(text, first, last, cues)
-        if claim is not None:
-            found.append((claim[0] - start, claim[1] - start, *claim[2:]))
-    return found
 
 
 #: What a claim does not end or start with (final punctuation, closing or opening marks, spaces).
@@ -315,9 +289,9 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
         at = bisect_left(starts, end)  # spans starting before the sentence ends
         if at and max(ends[max(0, at - 8):at]) > start:
             continue
-        found = _sentence_claims(text, start, end, cues)
-        for first, last, words, kind, worthy, confidence in found:  # _claim_dict's keys, and the provenance
-            claims.append({"start": start + first, "end": start + last, "text": words, "checkworthy": worthy,
-                           "type": kind, "claimant": None, "quotation": None, "confidence": confidence,
-                           "provenance": made_by.copy()})
+        for first, last in _clauses(text, start, end):  # one claim per clause (§C4)
+            claim = _claim(text, first, last, cues)
+            if claim is not None:
+                claim["provenance"] = made_by.copy()
+                claims.append(claim)
     return sorted(claims, key=itemgetter("start"))

@@ -32,6 +32,8 @@ _LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 #: lets ``re`` skip to the next candidate character with its fast character-set search.
 _BREAK = re.compile(r"(?=[.!?…\n])(?:(?:\.(?<=[^\s(\"“]{" + str(_LONGEST_ABBREVIATION + 1) + r"}\.)|(?P<dot>\.)|[!?…])"
                     r"[.!?…]*[\"'”’)\]]*(?=\s|\Z)|(?P<line>\n))")
+#: A run of non-space characters (a whitespace-separated word).
+NON_SPACE = re.compile(r"\S+")
 #: The word before a full stop: the trailing run of characters that are neither spaces nor ``(``, ``"``, ``“``.
 _WORD_TAIL = re.compile(r"[^\s(\"“]*\Z")
 
@@ -58,7 +60,9 @@ class Sentence(NamedTuple):
     end: int
 
 
-#: ``Sentence(start, end)`` from a pair without the Python-level ``__new__`` (sentences() makes many).
+#: ``_new_sentence(Sentence, (start, end))`` is ``Sentence(start, end)``: the same tuple, of class Sentence, made by
+#: ``tuple.__new__`` directly instead of through the Python-level ``__new__`` that NamedTuple writes for Sentence
+#: (about half the time; sentences() makes some 75 a document).
 _new_sentence = tuple.__new__
 
 
@@ -110,6 +114,12 @@ def sentences(text: str) -> list[Sentence]:
         start = end
     _add_trimmed(text, start, len(text), found)
     return found
+
+
+@lru_cache(maxsize=4)
+def reversed_text(text: str) -> str:
+    """``text[::-1]``, for patterns that read backwards from a point; cached per text like :func:`sentences`."""
+    return text[::-1]
 
 
 def _add_trimmed(text: str, start: int, end: int, found: list[Sentence]) -> None:

@@ -6,7 +6,7 @@
 - :class:`Key`: the key's hits (``[m.span() for m in key.finditer(text)]``), found with a faster
   equivalent where ``re`` is slow (a case-insensitive word list is looked up in the lower-cased text;
   a ``\\b`` before a word is checked on the few hits instead of at every position);
-- :func:`matches` (:func:`scan` as an iterator): ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried
+- :func:`matches`: the list of ``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried
   only where a ``starts`` pattern finds, in the lower-cased text, the beginning of one of the strings a match must
   begin with (a long case-insensitive pattern costs about 0.5 µs per position tried; most positions cannot start
   one); :func:`starts_pattern` writes the strings as a trie (:func:`prefix_trie`);
@@ -22,9 +22,9 @@ work. The tests compare both ways on random texts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-from .matching import is_word
+from .matching import is_word, trie_source
 
 Spans = list[tuple[int, int]]
 
@@ -42,36 +42,38 @@ def leftmost(found: Sequence[tuple[int, int, int]]) -> Spans:
     return out
 
 
-#: A key's fast finder: its hits in a text, given whether the text may hold a character ``re`` folds onto ASCII
-#: (:func:`.matching.folds_onto_ascii`; None: not known yet), or None when only ``re`` can tell.
-Finder = Callable[[str, "bool | None"], "Spans | None"]
+#: A key's fast finder: its hits in a text.
+Finder = Callable[[str], Spans]
 
 
 class Key:
     """A key pattern's hits: ``[m.span() for m in re.compile(source, flags).finditer(text)]``, found by ``find``
-    when it is set and does not give None, else by ``re``."""
+    when it is set, else by ``re``.
 
-    def __init__(self, source: str, flags: int = 0, find: Finder | None = None):
+    ``re_when_folds``: ``find`` gives ``re``'s hits only for a text holding no character ``re`` folds onto ASCII
+    (:func:`.matching.folds_onto_ascii`: it reads the lower-cased text for a case-insensitive pattern); for any
+    other text ``re`` finds them.
+    """
+
+    def __init__(self, source: str, flags: int = 0, find: Finder | None = None, *, re_when_folds: bool = False):
         self.regex = re.compile(source, flags)
         self.pattern, self.flags = source, self.regex.flags  # as re.Pattern has them
         #: Written in lower case without re.IGNORECASE: the recognisers match it in the lower-cased text.
         self.lower_case = self.flags & re.IGNORECASE == 0 and source.islower()
         self.find = find
+        self.re_when_folds = re_when_folds
 
-    def spans(self, text: str, folds: bool | None = None) -> Spans:
-        """The hits in ``text``; ``folds``: False when ``text`` holds no character ``re`` folds onto ASCII (True
-        when it may, None when not known: the finder then checks)."""
-        if self.find is not None:
-            found = self.find(text, folds)
-            if found is not None:
-                return found
+    def spans(self, text: str, folds: bool) -> Spans:
+        """The hits in ``text``; ``folds``: whether the document's text holds a character ``re`` folds onto ASCII."""
+        if self.find is not None and not (folds and self.re_when_folds):
+            return self.find(text)
         return [m.span() for m in self.regex.finditer(text)]
 
 
 def word_start_hits(regex: re.Pattern[str]) -> Finder:
     """Hits of ``\\b(?:regex)`` for a ``regex`` of word-character literals none of which can start inside
     another's hit after a word character: ``regex``'s hits with a non-word character (or nothing) before."""
-    def find(text: str, folds: bool | None = None) -> Spans:
+    def find(text: str) -> Spans:
         return [m.span() for m in regex.finditer(text) if m.start() == 0 or not is_word(text[m.start() - 1])]
     return find
 
@@ -121,7 +123,7 @@ class Vocabulary:
         words = tuple(source.split("|"))
         if not all(_PLAIN.fullmatch(word) and word in self.words for word in words):
             raise ValueError(f"not an alternation of the vocabulary's words: {source!r}")
-        return Key(source, find=lambda text, folds=None: leftmost(self.ranked(text, words)))
+        return Key(source, find=lambda text: leftmost(self.ranked(text, words)))
 
 
 _PLAIN = re.compile(r"[a-z]+(?: [a-z]+)*")
@@ -136,32 +138,18 @@ def prefix_trie(alternatives: list[str]) -> str:
     """Regex source matching at the same positions as ``(?:alt1|alt2|…)`` (alternatives without groups), with
     shared leading tokens factored out (``a(?:bout|round|t )``): ``re`` tries a few tokens at each position
     instead of every alternative. An alternative that another one starts with makes the longer one redundant
-    (only where a match begins matters), so the longer one is left out."""
-    tree: dict[str, dict] = {}
+    (only where a match begins matters), so the longer one is left out (:func:`.matching.trie_source` writes it)."""
+    token_lists = []
     for alt in alternatives:
         tokens = _TOKEN.findall(alt)
         if "".join(tokens) != alt:
             raise ValueError(f"prefix_trie: cannot read {alt!r}")
-        node = tree
-        for token in tokens:
-            if "" in node:
-                break
-            node = node.setdefault(token, {})
-        else:
-            node.clear()
-            node[""] = {}
-    return _trie_source(tree)
-
-
-def _trie_source(node: dict[str, dict]) -> str:
-    if "" in node:
-        return ""
-    parts = [token + _trie_source(child) for token, child in node.items()]
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        token_lists.append(tokens)
+    return trie_source(token_lists, starts_only=True)
 
 
 def starts_pattern(alternatives: str) -> re.Pattern[str]:
-    """``\\b(?:alternatives)`` for :func:`scan`, each alternative (``|``-separated, no groups) starting with a
+    """``\\b(?:alternatives)`` for :func:`matches`, each alternative (``|``-separated, no groups) starting with a
     lower-case letter or ``\\d``; a look-ahead for their first characters lets ``re`` skip most positions fast,
     and the alternatives are written as a trie (:func:`prefix_trie`), so ``re`` tries a few at each position."""
     alts = alternatives.split("|")
@@ -180,13 +168,6 @@ def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     if not pattern.flags & re.IGNORECASE or source != source.lower():
         return None
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-
-
-def scan(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,
-         lo: int, hi: int) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text, lo, hi)``, with ``pattern.match`` tried only where ``starts`` matches in ``low``
-    (:func:`matches`, as an iterator)."""
-    yield from matches(pattern, starts, text, low, lo, hi)
 
 
 def matches(pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str, low: str | None,

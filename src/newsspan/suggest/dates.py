@@ -71,9 +71,9 @@ _PAST = re.compile(r"\b(?:was|were|had|did|said|ago|last(?=\s+(?:year|month|week
                    r"paid|sold|bought|built|spent|kept|brought|thought|found|became|ran|struck|stood|sent|wrote|"
                    r"spoke|broke|chose|drew|drove|flew|forgot|froze|knew|rode|sank|sang|shook|stole|swore|threw|"
                    r"woke|wore|won|\w{3,}ed)\b", re.I)
-#: The same, for the lower-cased text (their sources are written in lower case).
-_FUTURE_LOW, _PAST_LOW = re.compile(_FUTURE.pattern), re.compile(_PAST.pattern)
-if any(p.pattern != p.pattern.lower() for p in (_FUTURE, _PAST)):  # pragma: no cover - a guard for editors
+#: The same, for the lower-cased text (:func:`date_scan.lower_twin`; their sources are written in lower case).
+_FUTURE_LOW, _PAST_LOW = lower_twin(_FUTURE), lower_twin(_PAST)
+if _FUTURE_LOW is None or _PAST_LOW is None:  # pragma: no cover - a guard for editors
     raise ValueError("_FUTURE and _PAST must be written in lower case (their _LOW forms match the lower-cased text)")
 _DIGIT = re.compile(r"\d")
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
@@ -127,11 +127,12 @@ def over_window(window: Window | None, compute: Callable[[dt.date], str], unknow
     return agree([compute(window.earliest), compute(window.latest)])
 
 
-def tense(sentence_text: str) -> int:
-    """+1 when the sentence speaks of the future, -1 of the past, 0 when it does not tell."""
-    if _FUTURE.search(sentence_text):
+def tense(sentence_text: str, future: re.Pattern[str] = _FUTURE, past: re.Pattern[str] = _PAST) -> int:
+    """+1 when the sentence speaks of the future, -1 of the past, 0 when it does not tell (``future`` and ``past``:
+    the patterns of those words, their lower-case twins for a lower-cased text)."""
+    if future.search(sentence_text):
         return 1
-    if _PAST.search(sentence_text):
+    if past.search(sentence_text):
         return -1
     return 0
 
@@ -306,12 +307,7 @@ class _Context:
         case-sensitive patterns are several times faster than re.IGNORECASE's)."""
         if self.folds:
             return tense(self.text[start:end])
-        low = self.lower[start:end]
-        if _FUTURE_LOW.search(low):
-            return 1
-        if _PAST_LOW.search(low):
-            return -1
-        return 0
+        return tense(self.lower[start:end], _FUTURE_LOW, _PAST_LOW)
 
     def span(self, start: int, end: int, kind: str, value: str, anchor: Any, **extra: Any) -> dict[str, Any]:
         return make_span(self.text, start, end, type=kind, value=value, anchor=anchor, **extra)
@@ -339,7 +335,7 @@ _KEY_RELATIVE = _KEY_WORDS.key(r"year|month|week|decade|century|spring|summer|au
 _WEEKDAY_STEMS = ((3, ("Mon", "Fri", "Sun")), (4, ("Tues",)), (5, ("Thurs", "Satur")), (6, ("Wednes",)))
 
 
-def _weekday_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]]:
+def _weekday_key_hits(text: str) -> list[tuple[int, int]]:
     """The hits of ``_KEY_WEEKDAY`` (a case-sensitive list): each "day" found by ``str.find``, with the stem of a
     weekday's name before it (no two can overlap: no stem holds "day" or starts with "a" or "y")."""
     found = []
@@ -359,11 +355,9 @@ _AM_PM = re.compile(r"[mM](?!\w)")
 _TIME_WORDS = ("noon", "midnight", "morning", "afternoon", "evening", "night")
 
 
-def _time_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
+def _time_key_hits(text: str) -> list[tuple[int, int]]:
     """The hits of ``_KEY_TIME`` in a lower-cased text: an "m" ending a word after "a"/"p" (and a "." and/or
-    a space), and the words of the day; None when only ``re`` can tell (a character it folds onto ASCII)."""
-    if folds or (folds is None and folds_onto_ascii(text)):
-        return None
+    a space), and the words of the day (for a text holding no character ``re`` folds onto ASCII)."""
     found = _KEY_WORDS.ranked(text, _TIME_WORDS, rank=1)
     for m in _AM_PM.finditer(text):
         at = m.start()
@@ -379,20 +373,19 @@ def _am_pm_middle(between: str) -> bool:
     return between in ("", ".") or (between[-1:].isspace() and between[:-1] in ("", "."))
 
 
-_KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)", find=_time_key_hits)
+_KEY_TIME = Key(r"(?i:[ap]\.?\s?m\b|noon|midnight|morning|afternoon|evening|night)", find=_time_key_hits,
+                re_when_folds=True)
 _DECADE_END = re.compile(r"0s(?!\w)")
 
 
-def _decade_key_hits(text: str, folds: bool | None = None) -> list[tuple[int, int]] | None:
-    """The hits of ``_KEY_DECADE`` in a lower-cased text ("0s" ending a word, "century"); None when only ``re``
-    can tell (a character it folds onto ASCII)."""
-    if folds or (folds is None and folds_onto_ascii(text)):
-        return None
+def _decade_key_hits(text: str) -> list[tuple[int, int]]:
+    """The hits of ``_KEY_DECADE`` in a lower-cased text ("0s" ending a word, "century"), for a text holding no
+    character ``re`` folds onto ASCII."""
     return leftmost([(m.start(), 0, m.end()) for m in _DECADE_END.finditer(text)]
                     + _KEY_WORDS.ranked(text, ("century",), rank=1))
 
 
-_KEY_DECADE = Key(r"0s\b|(?i:century)", find=_decade_key_hits)
+_KEY_DECADE = Key(r"0s\b|(?i:century)", find=_decade_key_hits, re_when_folds=True)
 
 
 def _month_of(word: str) -> int:

@@ -28,7 +28,7 @@ from functools import cache
 from typing import Any
 
 from . import names as name_rules
-from .common import make_span, provenance, sentences, word_set
+from .common import NON_SPACE, make_span, provenance, reversed_text, sentences, word_set
 from .phrases import PhraseTable
 
 #: Labels whose names may contain other names (§E6).
@@ -343,7 +343,6 @@ def _candidate(text: str, start: int, end: int, label: str, rank: int) -> dict[s
     return span
 
 
-_NON_SPACE = re.compile(r"\S+")
 _DECORATION = re.compile(r"(?:Sitara|Nishan|Hilal|Tamgha)-e-[A-Z]")
 
 
@@ -364,7 +363,7 @@ def _runs(text: str) -> Iterator[dict[str, Any]]:
         run = m.group()
         if "-" not in run and heads.keys().isdisjoint(run.split()):
             continue  # speed: without a head word (and no "Sitara-e-...") a run names nothing here
-        words = list(_NON_SPACE.finditer(run))
+        words = list(NON_SPACE.finditer(run))
         while words and (words[0].group() in FUNCTION_WORDS
                          or words[0].group() in _CONNECTORS):
             words.pop(0)
@@ -400,15 +399,14 @@ def _runs(text: str) -> Iterator[dict[str, Any]]:
 _WORD_BEFORE_BACK = re.compile(r"\s+,?([\w.-]+)")
 
 
-def _word_before(text: str, at: int, back: str | None = None) -> str | None:
-    """The word before ``at``, past one comma and whitespace (there must be some), within 30 characters.
+def _word_before(back: str, at: int) -> str | None:
+    """The word before ``at``, past one comma and whitespace (there must be some), within 30 characters, read on
+    ``back``, the reversed text (:func:`~newsspan.suggest.common.reversed_text`).
 
     What ``re.compile(r"([\\w.-]+),?\\s+\\Z").search(text, max(0, at - 30), at)`` gives as group 1, without trying
-    the pattern at each of the 30 positions: the reversed pattern matched once on ``back``, the reversed text.
+    the pattern at each of the 30 positions: the reversed pattern matched once on the reversed text.
     """
-    if back is None:
-        back = text[::-1]
-    size = len(text)
+    size = len(back)
     m = _WORD_BEFORE_BACK.match(back, size - at, size - max(0, at - 30))
     return m.group(1)[::-1] if m else None
 
@@ -426,13 +424,13 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
     what follows the last one) or the word before it is one ("economist Sana Qureshi", "chair, Tom Bradley").
     """
     titles, not_names = _title_words(), _not_name_words()
-    back = text[::-1]
+    back = reversed_text(text)
     for m in _NAME_RUN.finditer(text):
         run = m.group()
         if " " not in run:  # speed: the most frequent case, one word (words are joined by spaces)
             if run in not_names:
                 continue  # a lone place or common word
-            before = _word_before(text, m.start(), back)
+            before = _word_before(back, m.start())
             if before is not None and before.lower().rstrip(".") in titles:
                 yield _candidate(text, m.start(), m.end(), "PERSON", 2)
             continue
@@ -444,7 +442,7 @@ def _persons(text: str) -> Iterator[dict[str, Any]]:
         if not name or len(name) > 4 or not not_names.isdisjoint(name):
             continue  # checked before the title: most runs are places or common words
         if cut < 0:
-            before = _word_before(text, m.start(), back)
+            before = _word_before(back, m.start())
             if before is None or before.lower().rstrip(".") not in titles:
                 continue
         offset = m.start() + len(" ".join(words[:cut + 1])) + (1 if cut >= 0 else 0)

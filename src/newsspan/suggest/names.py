@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from .common import word_set
+from .common import NON_SPACE, reversed_text, word_set
 
 #: Faker person providers whose first names are read (a broad spread of the languages of news names).
 FIRST_NAME_LOCALES = ("en_US", "en_GB", "en_IE", "en_IN", "en_PK", "fr_FR", "de_DE", "es_ES", "it_IT", "nl_NL",
@@ -57,8 +57,10 @@ _CONTEXTS = (
                r"(?<=[Ww])orkers) (?:of|in|at) " + _ORG_NAME),
     re.compile(_ORG_NAME + r"\s+(?P<role>[a-z]+)\b"),
 )
-#: Substrings of which every match of the :data:`_CONTEXTS` pattern at the same place holds one.
-_CONTEXT_WORDS = (("according to",), ("hares ", "tock ", "ustomers ", "mployees ", "orkers ", "taff "), ("",))
+#: Substrings of which every match of the :data:`_CONTEXTS` pattern at the same place holds one (None: no such
+#: prefilter; the role pattern is run only near role words, :func:`_before_roles`).
+_CONTEXT_WORDS: tuple[tuple[str, ...] | None, ...] = (
+    ("according to",), ("hares ", "tock ", "ustomers ", "mployees ", "orkers ", "taff "), None)
 #: A role word of :data:`_ROLES` after whitespace.
 _ROLE_WORD = re.compile(r"\s(?:" + "|".join(sorted(_ROLES)) + r")\b")
 #: A lower-case word other than "of" after whitespace (``\s(?!of\b)[a-z]+\b``), read backwards on the reversed text.
@@ -83,7 +85,6 @@ _APPOSITION = re.compile(r"(?P<name>[A-Z](?<![\w’'-].)[a-zà-ÿ]+(?:[ -][A-Z][
 #: "at" or "with" after whitespace and before a capital (the look-behinds let the engine skip to each "a" and "w").
 _ROLE_ANCHOR = re.compile(r"a(?<=\sa)t\s+[A-Z]|w(?<=\sw)ith\s+[A-Z]")
 _WORD_CHARS = re.compile(r"\w*")
-_NON_SPACE = re.compile(r"\S+")
 
 
 def _before_roles(text: str) -> Iterator[re.Match[str]]:
@@ -92,9 +93,9 @@ def _before_roles(text: str) -> Iterator[re.Match[str]]:
     A lower-case word after whitespace other than "of" can only end a match (as its role), so no match
     crosses the end of one: the pattern is run from the last such word before each role word to that role.
     """
-    pattern, done, back, size = _CONTEXTS[2], 0, "", len(text)
+    pattern, done, size = _CONTEXTS[2], 0, len(text)
     for role in _ROLE_WORD.finditer(text):
-        back = back or text[::-1]  # the last lower-case word before the role is the first one read backwards
+        back = reversed_text(text)  # the last lower-case word before the role is the first one read backwards
         word = _LOWER_WORD_BACK.search(back, size - role.start(), size - max(done, role.start() - 300))
         start = size - word.start() if word else done
         for m in pattern.finditer(text, start, role.end()):
@@ -144,7 +145,7 @@ def persons(text: str, excluded: Callable[[str], bool]) -> Iterator[tuple[int, i
     for m in _PERSON.finditer(text):
         if m["first"] not in names or excluded(m["first"]):
             continue
-        words = list(_NON_SPACE.finditer(m["rest"]))
+        words = list(NON_SPACE.finditer(m["rest"]))
         while words and excluded(words[-1].group().split("-")[0]):
             words.pop()
         if not words or any(excluded(w.group()) for w in words if w.group()[:1].isupper()):
@@ -161,7 +162,7 @@ def organisations(text: str, places: frozenset[str], excluded: Callable[[str], b
         tuple[int, int, str, int]]:
     """Names that the words around them make organisations (rank 3), and acronyms (rank 5)."""
     for pattern, needs in zip(_CONTEXTS, _CONTEXT_WORDS, strict=True):
-        if not any(word in text for word in needs):
+        if needs is not None and not any(word in text for word in needs):
             continue  # speed: a substring test rules out the regex scan
         with_role = "role" in pattern.groupindex
         for m in _before_roles(text) if with_role else pattern.finditer(text):

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress
 from typing import Any
 
-_NON_SPACE = re.compile(r"\S+")
+from .common import NON_SPACE
+
 #: Bound on each per-process cache of pieces and chunk tokenisations (cleared when exceeded; ~0.7 kB an entry).
 CACHE_LIMIT = 20_000
 
@@ -65,7 +66,7 @@ class PhraseTable:
     def _piece_starts(self, piece: str) -> tuple[tuple[int, int, int, str], ...]:
         """Where a phrase may start in a space-free piece: (chunk offset, token index, token offset, token)."""
         found = []
-        for chunk in _NON_SPACE.finditer(piece):
+        for chunk in NON_SPACE.finditer(piece):
             for index, (offset, token) in enumerate(self.tokens(chunk.group())):
                 if token in self.root:
                     found.append((chunk.start(), index, chunk.start() + offset, token))
@@ -123,7 +124,7 @@ class PhraseTable:
         """The tokens from token ``index`` of the chunk at ``chunk_start`` on, up to a break other than one space."""
         at = chunk_start
         while True:
-            chunk = _NON_SPACE.match(text, at)
+            chunk = NON_SPACE.match(text, at)
             if chunk is None:
                 return
             for offset, token in self.tokens(chunk.group())[index:]:

@@ -62,7 +62,6 @@ _SPOKESPEOPLE = word_set("spokesman spokeswoman spokesperson official representa
 _OPEN_CLOSE = {"“": "”", "\"": "\"", "«": "»", "„": "“"}
 _STOP_WORDS = ("and", "but", "while", "as", "then", "which", "who", "that", "when", "where", "because", "after",
                "before", "since", "until", "although", "though", "if", "unless", "once")
-_SOURCE_STOP = re.compile(r"[,;:“”\"«»()\[\]]|\b(?:" + "|".join(_STOP_WORDS) + r")\b")
 
 
 def _first_letter_alternation(words: Iterable[str]) -> str:
@@ -75,7 +74,8 @@ def _first_letter_alternation(words: Iterable[str]) -> str:
                     for first, rests in groups.items())
 
 
-#: :data:`_SOURCE_STOP`'s matches, found faster (every alternative opens with a literal character).
+#: Where a source's words stop: a mark (``[,;:“”"«»()\[\]]``) or one of :data:`_STOP_WORDS` (``\b(?:and|but|…)\b``),
+#: written so that every alternative opens with a literal character (``re`` skips fast to the next one).
 _FAST_STOP = re.compile("|".join(map(re.escape, ",;:“”\"«»()[]")) + "|" + _first_letter_alternation(_STOP_WORDS))
 
 
@@ -869,7 +869,9 @@ def _described(text: str, earlier: list[dict[str, Any]], labels: tuple[str, ...]
     else the nearest earlier mention with one (never the dateline's agency)."""
     dateline = dateline_end(text)
     after_dateline = [e for e in earlier if e["label"] in labels and e["start"] >= dateline]
-    starts = {s.start for s in sentences(text)}
-    subjects = [e for e in after_dateline if e["start"] in starts]
-    found = subjects or after_dateline
-    return found[-1] if found else None
+    sents = sentences(text)  # cached per text; a mention starts a sentence when the sentence holding it starts there
+    for mention in reversed(after_dateline):
+        sent = sentence_of(sents, mention["start"])
+        if sent is not None and sent.start == mention["start"]:
+            return mention
+    return after_dateline[-1] if after_dateline else None
