@@ -1,0 +1,63 @@
+"""Imports of files whose values have the wrong JSON type where a list or a name is expected (found by fuzzing
+each value of an export): every such value is a problem naming the file and the JSON pointer or line, the
+command exits 1 with valid ``--json`` output, and no traceback escapes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from newsspan.corpus import new_document
+from newsspan.formats import converter
+
+
+def small_document(text: str = "Kazakhstan and Pakistan met.\nTokayev spoke.") -> tuple[dict[str, Any], str]:
+    """A document with three entities (e1 Kazakhstan, e2 Pakistan, e3 Tokayev)."""
+    doc = new_document("small-doc", "small-doc.txt", text)
+    for n, name in enumerate(("Kazakhstan", "Pakistan", "Tokayev"), 1):
+        start = text.index(name)
+        doc["entities"].append({"id": f"e{n}", "start": start, "end": start + len(name), "text": name,
+                                "label": "PERSON" if name == "Tokayev" else "GPE"})
+    return doc, text
+
+
+def exported(name: str, folder: Path) -> Path:
+    """The small document exported to format ``name`` in ``folder``; the folder."""
+    converter(name).export([small_document()], folder)
+    return folder
+
+
+def import_report(cli: Any, name: str, src: Path, out: Path) -> dict[str, Any]:
+    """The report of ``newsspan import --json``; asserts exit 1, no traceback and nothing written."""
+    result = cli("import", "--format", name, src, "--out", out, "--json")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert not report["ok"] and not out.exists()
+    return report
+
+
+def places(report: dict[str, Any]) -> set[tuple[str, str]]:
+    """(file, pointer) of every problem of a report."""
+    return {(e["file"], e["pointer"]) for e in report["errors"]}
+
+
+def test_label_studio_values_of_the_wrong_type_are_problems(cli, tmp_path):
+    path = exported("label-studio", tmp_path / "ls") / "tasks.json"
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    annotated, = tasks
+    results = annotated["annotations"][0]["result"]
+    results[0]["from_name"] = ["entities"]  # a list where a control name belongs
+    results[1]["to_name"] = {"text": 1}
+    results.append({"id": results[2]["id"], "type": "choices", "from_name": {}, "value": {"choices": ["x"]}})
+    text = {"text": annotated["data"]["text"]}
+    tasks += [{"data": text, "annotations": True}, {"data": text, "predictions": 5}]  # values where lists belong
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    report = import_report(cli, "label-studio", path, tmp_path / "out")
+    assert places(report) == {
+        (str(path), "/0/annotations/0/result/0/from_name"),
+        (str(path), "/1/annotations"),
+        (str(path), "/2/predictions"),
+    }
+    assert [(s["where"], s["label"]) for s in report["skipped"]] == [("/0/annotations/0/result/3/from_name", "{}")]
