@@ -61,3 +61,16 @@ def test_label_studio_values_of_the_wrong_type_are_problems(cli, tmp_path):
         (str(path), "/2/predictions"),
     }
     assert [(s["where"], s["label"]) for s in report["skipped"]] == [("/0/annotations/0/result/3/from_name", "{}")]
+
+
+def test_doccano_values_of_the_wrong_type_are_problems(cli, tmp_path):
+    path = exported("doccano", tmp_path / "dc") / "corpus.jsonl"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    del record["newsspan"]  # each line its own document (named after the line)
+    relation = {"id": 1, "from_id": record["entities"][0]["id"], "to_id": record["entities"][1]["id"], "type": []}
+    lines = [{**record, "entities": True}, {**record, "relations": 5}, {**record, "relations": [relation]},
+             {"text": record["text"], "label": "GPE"}]
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    report = import_report(cli, "doccano", path, tmp_path / "out")
+    assert places(report) == {(str(path), "line 1 /entities"), (str(path), "line 2 /relations"),
+                              (str(path), "line 3 /relations/0/type"), (str(path), "line 4 /label")}
