@@ -74,3 +74,21 @@ def test_doccano_values_of_the_wrong_type_are_problems(cli, tmp_path):
     report = import_report(cli, "doccano", path, tmp_path / "out")
     assert places(report) == {(str(path), "line 1 /entities"), (str(path), "line 2 /relations"),
                               (str(path), "line 3 /relations/0/type"), (str(path), "line 4 /label")}
+
+
+def test_web_annotation_values_of_the_wrong_type_are_problems(cli, tmp_path):
+    folder = exported("web-annotation", tmp_path / "wa")
+    path = folder / "small-doc.jsonld"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    items = collection["first"]["items"]
+    for selector in items[0]["target"]["selector"]:
+        selector["type"] = [selector["type"]]  # a list where a type name belongs
+    items[1]["target"]["selector"] = [{"type": "TextQuoteSelector", "exact": True}]
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    report = import_report(cli, "web-annotation", path, tmp_path / "out")
+    assert places(report) == {(str(path), "/first/items/0/target"), (str(path), "/first/items/1/target")}
+    for item in items:
+        item["target"]["source"] = {"file": "small-doc.txt"}  # an object where a file name belongs
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    report = import_report(cli, "web-annotation", path, tmp_path / "out")
+    assert places(report) == {(str(path), "/first/items")}
