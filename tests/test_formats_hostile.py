@@ -8,6 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from newsspan.corpus import new_document
 from newsspan.formats import converter
 
@@ -92,3 +96,51 @@ def test_web_annotation_values_of_the_wrong_type_are_problems(cli, tmp_path):
     path.write_text(json.dumps(collection), encoding="utf-8")
     report = import_report(cli, "web-annotation", path, tmp_path / "out")
     assert places(report) == {(str(path), "/first/items")}
+
+
+def _paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value (the first two items of each list), the root first."""
+    found = [prefix]
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(obj, list):
+        for k, value in enumerate(obj[:2]):
+            found += _paths(value, (*prefix, k))
+    return found
+
+
+def _replaced(obj: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    copy = json.loads(json.dumps(obj))
+    parent = copy
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return copy
+
+
+JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70), st.floats(),
+                        st.text(max_size=3), st.lists(st.integers(), max_size=2),
+                        st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
+
+
+@pytest.mark.parametrize("name, file", [("label-studio", "tasks.json"), ("web-annotation", "small-doc.jsonld"),
+                                        ("doccano", "corpus.jsonl")])
+def test_any_value_anywhere_is_a_problem_or_a_document_never_an_exception(name, file, tmp_path_factory):
+    """Property: an export with one value replaced (any JSON type, NaN, huge integers) reads as documents and
+    problems; each problem names the source file."""
+    folder = exported(name, tmp_path_factory.mktemp(name))
+    path = folder / file
+    original = json.loads(path.read_text(encoding="utf-8"))
+    places_in = _paths(original)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(place=st.sampled_from(places_in), value=JSON_VALUES)
+    def check(place: tuple[Any, ...], value: Any) -> None:
+        path.write_text(json.dumps(_replaced(original, place, value)), encoding="utf-8")
+        result = converter(name).read(path)
+        assert all(problem.file == str(path) for problem in result.problems)
+
+    check()
