@@ -109,6 +109,15 @@ def test_out_under_a_regular_file_is_a_clear_error(root: Path, tmp_path: Path) -
     assert result.exit_code == 1 and "Traceback" not in result.output and "file" in said(result)
 
 
+def test_out_in_a_symlink_loop_is_a_clear_error(root: Path, tmp_path: Path) -> None:
+    """Path.resolve() raised RuntimeError (a traceback) on a loop; now one line naming the folder."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = build(root, tmp_path / "a" / "dist")
+    assert result.exit_code == 1 and (result.exception is None or isinstance(result.exception, SystemExit))
+    assert str(tmp_path / "a" / "dist") in said(result)
+
+
 def test_files_added_to_a_build_need_force(root: Path, tmp_path: Path) -> None:
     out = tmp_path / "dist"
     assert build(root, out).exit_code == 0

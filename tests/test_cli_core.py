@@ -203,3 +203,18 @@ def test_a_command_whose_extra_is_missing_says_which_extra_to_install(blocked, c
     assert "Traceback" not in done.stderr
     if "--json" in args:
         assert f"newsspan[{extra}]" in json.loads(done.stdout)["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("command", [["review"], ["train", "--max-steps", "1"], ["export", "--format", "label-studio",
+                                                                                "--force"]])
+@pytest.mark.parametrize("folder", ["annotations", "seeds/pages"])
+def test_outputs_never_go_into_the_corpus_folders(command, folder, corpus_copy, cli):
+    """review/train/export --out in annotations/ or seeds/ is refused (train's scores.json or export's tasks.json
+    there was read as a broken annotation file); nothing is written."""
+    root = corpus_copy.root
+    before = sorted(root.rglob("*"))
+    result = cli(*command, "--root", root, "--out", root / folder, "--json")
+    assert result.exit_code == 2, result.output
+    [error] = json.loads(result.stdout)["errors"]
+    assert f"corpus's {folder.split('/')[0]}/" in error["message"]
+    assert sorted(root.rglob("*")) == before

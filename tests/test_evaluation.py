@@ -375,6 +375,21 @@ def test_cli_tables_bootstrap_and_model_index(tmp_path):
     assert strict.metric_value == 0.25 and strict.dataset_split == "train" and strict.dataset_config == "entities"
 
 
+def test_model_index_replaces_an_earlier_one_but_never_another_file(tmp_path, corpus_copy):
+    """--model-index is derived output: an earlier model-index YAML is replaced, an annotation or seed is not."""
+    pred = write_jsonl(tmp_path / "my-model.jsonl", ONE)
+    earlier = tmp_path / "model-index.yaml"
+    earlier.write_text("model-index:\n- name: old\n", encoding="utf-8")
+    assert evaluate(str(pred), "--model-index", str(earlier)).exit_code == 0
+    assert "name: my-model" in earlier.read_text(encoding="utf-8")
+    for kept in [*corpus_copy.annotations_dir.iterdir(), *corpus_copy.seeds_dir.iterdir()]:
+        before = kept.read_bytes()
+        result = evaluate(str(pred), "--model-index", str(kept), "--json")
+        assert result.exit_code == 1 and kept.read_bytes() == before
+        [error] = json.loads(result.stdout)["errors"]
+        assert str(kept) in error["message"] and "not replaced" in error["message"]
+
+
 def test_cli_bad_input_names_file_and_line(tmp_path):
     cases = {
         "unknown id": ({"id": "nope", "entities": []}, "eval-unknown-document", ":2"),

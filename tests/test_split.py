@@ -91,7 +91,7 @@ def test_dry_run_changes_no_file(generated: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("options", [["--ratios", "0.8,0.3,0.1"], ["--ratios", "1,0"], ["--ratios", "a,b,c"],
-                                     ["--by", "topic"]])
+                                     ["--ratios", "nan,0.5,0.5"], ["--by", "topic"]])  # NaN passed every comparison
 def test_bad_options_are_usage_errors(generated: Path, tmp_path: Path, options: list[str]) -> None:
     root = corpus_of(generated, tmp_path, 3)
     result = invoke(["split", "--root", str(root), *options])

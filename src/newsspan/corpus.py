@@ -52,6 +52,15 @@ class Corpus:
         """Where the seed file named ``seed_file`` lives inside ``seeds/``."""
         return self.seeds_dir / seed_file
 
+    def holding_folder(self, out: Path) -> Path | None:
+        """The root's ``annotations/`` or ``seeds/`` if ``out`` is that folder or lies in it, else None: outputs
+        (pages, exports, training runs) never go there, where a ``scores.json`` would be read as an annotation."""
+        target = Path(os.path.realpath(out))  # not Path.resolve(): it raises RuntimeError on a symlink loop
+        for folder in map(Path, map(os.path.realpath, (self.annotations_dir, self.seeds_dir))):
+            if target == folder or folder in target.parents:
+                return folder
+        return None
+
     def annotation_files(self, paths: Iterable[Path] = ()) -> list[Path]:
         """The annotation files named by ``paths`` (files, or folders searched for ``*.json``), sorted.
 

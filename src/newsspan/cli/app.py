@@ -176,6 +176,14 @@ def selected_files(corpus: Corpus, paths: list[Path] | None, as_json: bool, *, n
     return files
 
 
+def require_outside_corpus(corpus: Corpus, out: Path, as_json: bool) -> None:
+    """An --out in the root's annotations/ or seeds/ is a usage error (exit 2): outputs never go there."""
+    folder = corpus.holding_folder(out)
+    if folder is not None:
+        raise fail(f"--out {out}: expected a folder apart from the corpus's {folder.name}/ ({folder}); found it "
+                   f"there (nothing written)", 2, as_json=as_json)
+
+
 @contextmanager
 def engine_or_exit(name: str, scheduler: str | None, as_json: bool) -> Iterator[Engine]:
     """The engine of ``--engine`` and ``--scheduler`` (usage errors exit 2; a lost cluster exits 1)."""

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.text import Text
 
+from ..files import FileExistsRefusal
 from ..validation import Report
 from .app import (
     JsonOption,
@@ -107,6 +108,9 @@ def write_evaluation_model_index(
     splits = {doc["metadata"]["split"] for doc in gold}
     try:
         write_model_index(path, pred.stem, result["layers"], split=splits.pop() if len(splits) == 1 else None)
+    except FileExistsRefusal:
+        raise fail(f"--model-index {path}: expected a new file or a model-index YAML written earlier; found another "
+                   "file (not replaced)", as_json=as_json) from None
     except OSError as exc:
         raise fail(
             f"--model-index {path}: expected a writable file; found {exc.strerror or exc}", as_json=as_json

@@ -21,6 +21,7 @@ from .app import (
     print_json,
     print_problems,
     progress_bar,
+    require_outside_corpus,
     selected_files,
     validate_or_exit,
 )
@@ -66,6 +67,7 @@ def export_command(
     files = selected_files(corpus, paths, as_json)
     if out.exists() and not out.is_dir():
         raise fail(f"--out: expected a folder; found a file at {out}", 2, as_json=as_json)
+    require_outside_corpus(corpus, out, as_json)
     if out.is_dir() and any(out.iterdir()) and not force:
         raise fail(
             f"{out}: expected an empty or new folder; found files in it (use --force to write into it)", as_json=as_json

@@ -21,6 +21,7 @@ from .app import (
     print_json,
     print_problems,
     progress_bar,
+    require_outside_corpus,
     selected_files,
 )
 from .render import print_agreement, print_warnings, review_pages_table
@@ -45,6 +46,7 @@ def review_command(
     files = selected_files(corpus, paths, as_json)
     if out.exists() and not out.is_dir():
         raise fail(f"--out: expected a folder; found a file at {out}", 2, as_json=as_json)
+    require_outside_corpus(corpus, out, as_json)
     with progress_bar("rendering pages", len(files), as_json) as advance:
         try:
             pages = write_review(corpus, files, out, force=force, advance=advance)

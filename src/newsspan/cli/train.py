@@ -15,6 +15,7 @@ from .app import (
     app,
     fail,
     print_json,
+    require_outside_corpus,
     selected_files,
     step_bar,
     validate_or_exit,
@@ -41,6 +42,7 @@ def train_command(
 
     corpus = Corpus(root)
     files = selected_files(corpus, paths, as_json)
+    require_outside_corpus(corpus, out, as_json)
     validate_or_exit(corpus, files, as_json)
     with step_bar("spacy train", max_steps, as_json) as on_step:
         try:

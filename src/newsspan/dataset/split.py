@@ -32,7 +32,7 @@ def parse_ratios(text: str) -> tuple[float, ...]:
         ratios = tuple(float(part) for part in text.split(","))
     except ValueError:
         ratios = ()
-    if len(ratios) != len(splits()) or any(r < 0 for r in ratios) or abs(sum(ratios) - 1) > 1e-6:
+    if len(ratios) != len(splits()) or not all(0 <= r <= 1 for r in ratios) or abs(sum(ratios) - 1) > 1e-6:
         raise ValueError(f"--ratios: expected {len(splits())} non-negative numbers summing to 1 for "
                          f"{', '.join(splits())} (such as 0.8,0.1,0.1); found {text!r}")
     return ratios

@@ -32,6 +32,11 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _real(path: Path) -> Path:
+    """``path`` with symbolic links resolved (not ``Path.resolve()``, which raises RuntimeError on a loop)."""
+    return Path(os.path.realpath(path))
+
+
 def check_out(out: Path, root: Path, *, force: bool = False) -> None:
     """Raise :class:`BuildError` unless a build may be written to ``out`` for the corpus at ``root``."""
     try:
@@ -43,12 +48,12 @@ def check_out(out: Path, root: Path, *, force: bool = False) -> None:
         raise BuildError(f"{out}: is a symbolic link; expected a directory written by newsspan build, or nothing")
     if out.exists() and not out.is_dir():
         raise BuildError(f"{out}: exists and is not a directory; refusing to replace it")
-    target, root = out.resolve(), root.resolve()
+    target, root = _real(out), _real(root)
     if _inside(root, target):
         raise BuildError(f"{out}: is the corpus root or contains it ({root}); refusing to build there "
                          "(choose a folder such as dist/newsspan; --force does not override this)")
     for protected in (root / "annotations", root / "seeds"):
-        if _inside(target, protected.resolve()):
+        if _inside(target, _real(protected)):
             raise BuildError(f"{out}: lies in the corpus's {protected.name}/ folder; refusing to build there "
                              "(--force does not override this)")
     if not out.exists() or not any(out.iterdir()):

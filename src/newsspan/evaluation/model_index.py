@@ -101,5 +101,18 @@ def model_index_yaml(model_name: str, layers: dict[str, Any], **dataset: Any) ->
 
 
 def write_model_index(path: Path, model_name: str, layers: dict[str, Any], **dataset: Any) -> None:
-    """Write the YAML atomically (replacing an earlier one: it is derived output, not annotation)."""
-    atomic_write_text(path, model_index_yaml(model_name, layers, **dataset), overwrite=True)
+    """Write the YAML atomically, replacing an earlier model-index file (derived output); any other file that is
+    there (an annotation, a seed, a card) is not replaced: :class:`newsspan.files.FileExistsRefusal`."""
+    atomic_write_text(path, model_index_yaml(model_name, layers, **dataset), overwrite=is_model_index(path))
+
+
+def is_model_index(path: Path) -> bool:
+    """Whether ``path`` is a regular file that starts as this module's YAML does (``model-index:``)."""
+    prefix = b"model-index:"
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as file:
+            return file.read(len(prefix)) == prefix
+    except OSError:
+        return False

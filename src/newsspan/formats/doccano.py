@@ -159,8 +159,17 @@ def _read_record(builder: DocumentBuilder, n: int, obj: Any) -> DocumentWithText
     if "id" in obj and not isinstance(header, dict):
         builder.fallback_id = slug(f"doccano-{obj['id']}")
     spans = _spans(builder, where, obj)
-    _relations(builder, where, obj.get("relations") or [], spans)
+    _relations(builder, where, _listed(builder, where, obj, "relations"), spans)
     return builder.build()
+
+
+def _listed(builder: DocumentBuilder, where: str, obj: dict[str, Any], key: str) -> list[Any]:
+    """The list under ``key`` (empty when missing or null); anything else is a problem."""
+    value = obj.get(key)
+    if value is None or isinstance(value, list):
+        return value or []
+    builder.problem(f"{where} {pointer(key)}", "import-malformed", f"expected a list of {key}; found {value!r}"[:160])
+    return []
 
 
 Found = dict[str, SpanDraft | tuple[str, tuple[int, int]]]
@@ -171,10 +180,10 @@ def _spans(builder: DocumentBuilder, where: str, obj: dict[str, Any]) -> Found:
     if "entities" in obj:
         rows = [(pointer("entities", k), e.get("id") if isinstance(e, dict) else None,
                  *(e.get(f) if isinstance(e, dict) else None for f in ("start_offset", "end_offset", "label")))
-                for k, e in enumerate(obj["entities"] or [])]
+                for k, e in enumerate(_listed(builder, where, obj, "entities"))]
     else:
         rows = [(pointer("label", k), None, *(s if isinstance(s, list) and len(s) == 3 else (None, None, None)))
-                for k, s in enumerate(obj.get("label") or [])]
+                for k, s in enumerate(_listed(builder, where, obj, "label"))]
     found: Found = {}
     label_map = builder.options.label_map
     for k, (ptr, span_id, start, end, label) in enumerate(rows):
@@ -214,6 +223,8 @@ def _relations(builder: DocumentBuilder, where: str, relations: list[Any], spans
             builder.dangling(place, (str(rel.get("from_id")), str(rel.get("to_id"))),
                             f"expected from_id and to_id naming spans of this line (from_id a layer span); "
                             f"found {rel.get('from_id')!r} -> {rel.get('to_id')!r}")
+        elif not isinstance(kind, str):
+            builder.problem(f"{place}/type", "import-malformed", f"expected a relation type; found {kind!r}"[:160])
         elif kind in subspan_fields(source.layer) and isinstance(target, tuple) and target[0] == kind:
             source.subspans[kind] = target[1]
         elif (source.layer, kind) in REFERENCES and isinstance(target, SpanDraft):

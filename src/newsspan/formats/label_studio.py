@@ -277,7 +277,9 @@ def _read_task(result: ImportResult, path: Path, n: int, task: Any, config: Labe
     if not isinstance(task, dict):
         result.problems.append(unreadable(path, "a task object", repr(task)[:60], where=pointer(n)))
         return
-    kept = _kept_annotations(task)
+    key = "annotations" if "annotations" in task else "completions"  # completions: the legacy key
+    kept = _kept_annotations(key, _listed(result, path, n, task, key))
+    predictions = _listed(result, path, n, task, "predictions")
     by_annotator: dict[str, tuple[tuple[str | int, ...], dict[str, Any]]] = {}
     for where, entry in kept:
         by_annotator[annotator_name(entry.get("completed_by"))] = (where, entry)  # the last one of each
@@ -285,20 +287,29 @@ def _read_task(result: ImportResult, path: Path, n: int, task: Any, config: Labe
     for name, (where, entry) in by_annotator.items():
         builder = _entry_builder(path, n, task, where, entry, config)
         result.add_to(f"{AGREEMENT_DIR}/{name}" if several else None, builder.build(), builder.problems)
-    for k, entry in enumerate(task.get("predictions") or []):
+    for k, entry in enumerate(predictions):
         if isinstance(entry, dict):
             builder = _entry_builder(path, n, task, ("predictions", k), entry, config, prediction=True)
             version = slug(str(entry.get("model_version") or "unnamed-model"))
             result.add_to(f"{SUGGESTIONS_DIR}/{version}", builder.build(), builder.problems)
-    if not kept and not task.get("predictions"):  # a task nobody annotated yet: the text alone
+    if not kept and not predictions:  # a task nobody annotated yet: the text alone
         builder = _entry_builder(path, n, task, ("annotations",), {"result": []}, config)
         result.add(builder.build(), builder.problems)
 
 
-def _kept_annotations(task: dict[str, Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
-    """(place, entry) of every annotation that was not cancelled or skipped (``completions``: the legacy key)."""
-    key = "annotations" if "annotations" in task else "completions"
-    return [((key, k), entry) for k, entry in enumerate(task.get(key) or [])
+def _listed(result: ImportResult, path: Path, n: int, task: dict[str, Any], key: str) -> list[Any]:
+    """The list under ``key`` of task ``n`` (empty when missing or null); anything else is a problem."""
+    value = task.get(key)
+    if value is None or isinstance(value, list):
+        return value or []
+    result.problems.append(Problem(str(path), pointer(n, key), "import-malformed",
+                                   f"expected a list of {key}; found {value!r}"[:160]))
+    return []
+
+
+def _kept_annotations(key: str, entries: list[Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """(place, entry) of every annotation of ``entries`` (under ``key``) that was not cancelled or skipped."""
+    return [((key, k), entry) for k, entry in enumerate(entries)
             if isinstance(entry, dict) and not (entry.get("was_cancelled") or entry.get("skipped"))]
 
 
@@ -343,7 +354,8 @@ def text_key(data: Any, items: Any, config: LabelingConfig | None) -> str | None
     """The data key of the text: from the config's Text tag the results point to, else inferred."""
     if not isinstance(data, dict):
         return None
-    to_names = [r.get("to_name") for r in items if isinstance(r, dict)] if isinstance(items, list) else []
+    to_names = [r.get("to_name") for r in items if isinstance(r, dict) and isinstance(r.get("to_name"), str)] \
+        if isinstance(items, list) else []
     if config is not None:
         for name in [*to_names, *config.texts]:
             if name in config.texts:
@@ -407,6 +419,10 @@ class _Regions:
         value = r.get("value") if isinstance(r.get("value"), dict) else {}
         labels = value.get("labels")
         control, region_id = r.get("from_name"), str(r.get("id"))
+        if not isinstance(control, str):
+            self.builder.problem(where + "/from_name", "import-malformed",
+                                 f"expected the name of a Labels control; found {control!r}"[:160])
+            return
         if not (isinstance(labels, list) and len(labels) == 1):
             self.builder.problem(where + "/value/labels", "import-malformed",
                                  f"expected exactly one label; found {labels!r}")
@@ -445,7 +461,7 @@ class _Regions:
 
     def _attribute(self, where: str, r: dict[str, Any]) -> None:
         control, value = r.get("from_name"), r.get("value") if isinstance(r.get("value"), dict) else {}
-        spec = TEXTAREAS.get(control) or CHOICES.get(control)
+        spec = TEXTAREAS.get(control) or CHOICES.get(control) if isinstance(control, str) else None
         if spec is None:
             self.builder.unknown(where + "/from_name", str(control), str(r.get("value"))[:60],
                                  f"an attribute control ({', '.join([*TEXTAREAS, *CHOICES])})",

@@ -184,9 +184,9 @@ def _source_text(builder: DocumentBuilder, path: Path, items: list[Any],
                  base: tuple[str | int, ...]) -> SourceText | None:
     """The text the annotations target: one local file, named relative to the ``.jsonld`` file."""
     targets = [a["target"] for a in items if isinstance(a, dict) and isinstance(a.get("target"), dict)]
-    sources = {t.get("source") for t in targets}
-    sources = sources or {f"{path.stem}.txt"}
-    if len(sources) != 1 or not isinstance(next(iter(sources)), str):
+    sources = {t.get("source") if isinstance(t.get("source"), str) else repr(t.get("source")) + " (not a file name)"
+               for t in targets} or {f"{path.stem}.txt"}
+    if len(sources) != 1 or next(iter(sources)).endswith(" (not a file name)"):
         builder.problem(pointer(*base), "import-malformed",
                         f"expected every annotation to target one text file; found {sorted(map(str, sources))}")
         return None
@@ -265,7 +265,7 @@ class _Annotations:
     def _offsets(self, where: str, target: Any) -> tuple[int, int] | None:
         selectors = target.get("selector", []) if isinstance(target, dict) else []
         selectors = selectors if isinstance(selectors, list) else [selectors]
-        by_type = {s.get("type"): s for s in selectors if isinstance(s, dict)}
+        by_type = {s["type"]: s for s in selectors if isinstance(s, dict) and isinstance(s.get("type"), str)}
         position, quote = by_type.get("TextPositionSelector"), by_type.get("TextQuoteSelector")
         raw = self.source.raw
         if (position and quote and _covered(raw, position) != quote.get("exact")) or (not position and quote):
@@ -283,7 +283,12 @@ class _Annotations:
 
     def _reanchor(self, where: str, quote: dict[str, Any]) -> dict[str, Any] | None:
         """The position of a quote (with prefix and suffix) that occurs exactly once in the text."""
-        prefix, exact, suffix = (quote.get(k) or "" for k in ("prefix", "exact", "suffix"))
+        texts = [quote.get(k) for k in ("prefix", "exact", "suffix")]
+        if not all(text is None or isinstance(text, str) for text in texts):
+            self.builder.problem(where + "/target", "import-malformed", "expected strings as the prefix, exact and "
+                                 f"suffix of a TextQuoteSelector; found {texts!r}"[:160])
+            return None
+        prefix, exact, suffix = (text or "" for text in texts)
         needle, raw, hits = prefix + exact + suffix, self.source.raw, []
         at = raw.find(needle) if exact else -1
         while at != -1 and len(hits) < 2:
