@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -249,9 +252,23 @@ def test_accept_refuses_reviewed_documents_and_unaccepted_machine_spans_are_inva
     assert document_problems(str(path), polluted, text) == []
 
 
-def test_suggest_refuses_to_write_into_annotations(dev_copy: Corpus) -> None:
-    result = run("suggest", "--root", str(dev_copy.root), "--out", str(dev_copy.annotations_dir))
-    assert result.exit_code == 2
+@pytest.mark.parametrize("folder", ["annotations", "seeds"])
+def test_suggest_refuses_to_write_into_the_corpus(dev_copy: Corpus, folder: str) -> None:
+    before = sorted(p.name for p in (dev_copy.root / folder).iterdir())
+    result = run("suggest", "--root", str(dev_copy.root), "--out", str(dev_copy.root / folder / "suggestions"))
+    assert result.exit_code == 2 and f"apart from the corpus's {folder}/" in result.output
+    assert sorted(p.name for p in (dev_copy.root / folder).iterdir()) == before
+
+
+def test_suggest_into_a_symlink_loop_is_one_line_not_a_traceback(dev_copy: Corpus, tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    done = subprocess.run([sys.executable, "-m", "newsspan", "suggest", "--root", str(dev_copy.root), "--out",
+                           str(tmp_path / "a" / "out")], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"),
+                                                                            os.environ.get("PYTHONPATH", "")])})
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "symbolic links" in done.stderr
 
 
 def test_skip_existing_keeps_the_files_there_and_writes_the_others(dev_copy: Corpus, tmp_path: Path) -> None:

@@ -144,11 +144,11 @@ class SuggestResult:
 
 
 def check_out(corpus: Corpus, out: Path) -> None:
-    """Refuse an output folder that is, or is inside, the root's annotations/ (suggestions are not gold)."""
-    target, gold = Path(out).resolve(), corpus.annotations_dir.resolve()
-    if target == gold or gold in target.parents:
-        raise SuggestError(f"--out {out}: expected a folder apart from the gold annotations; found {gold} "
-                           "(suggestions never go into annotations/)")
+    """Refuse an output folder that is, or is inside, the root's annotations/ or seeds/ (suggestions are not gold)."""
+    folder = corpus.holding_folder(out)
+    if folder is not None:
+        raise SuggestError(f"--out {out}: expected a folder apart from the corpus's {folder.name}/; found {folder} "
+                           "(suggestions never go into the corpus)")
 
 
 def gold_gazetteer(corpus: Corpus, exclude: set[str]) -> Gazetteer:
