@@ -36,13 +36,13 @@ def newsspan(*args: str | Path, limit: int | None = None) -> subprocess.Complete
                           env=env, preexec_fn=full_disk if limit else None, check=False, timeout=600)
 
 
-def one_line(done: subprocess.CompletedProcess[str], *named: Path) -> str:
+def one_line(done: subprocess.CompletedProcess[str], *named: Path, cause: str = "File too large") -> str:
     """The one line a failed run printed on stderr (exit 1, no traceback), which names ``named`` and the cause."""
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
-    assert "File too large" in lines[0] and all(str(path) in lines[0] for path in named), lines[0]
+    assert cause in lines[0] and all(str(path) in lines[0] for path in named), lines[0]
     return lines[0]
 
 
@@ -141,16 +141,6 @@ def fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-def no_room(done: subprocess.CompletedProcess[str], *named: Path) -> str:
-    """The one line of a run that found the disk full (exit 1, no traceback), naming ``named``."""
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "Traceback" not in done.stdout + done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
-    assert "No space left on device" in lines[0] and all(str(path) in lines[0] for path in named), lines[0]
-    return lines[0]
-
-
 @pytest.mark.slow
 def test_build_onto_a_full_disk_keeps_the_earlier_build(tmp_path: Path, seed_dataset: Path,
                                                           small_disk: Path) -> None:
@@ -161,7 +151,7 @@ def test_build_onto_a_full_disk_keeps_the_earlier_build(tmp_path: Path, seed_dat
     filler = fill(small_disk, leave=64 * 1024)  # the new build (~220 kB) cannot be written next to the earlier one
     before = tree(small_disk)
     args = ("build", "--root", root, "--out", out, "--no-load")
-    line = no_room(newsspan(*args), out)
+    line = one_line(newsspan(*args), out, cause="No space left on device")
     assert "no room to write the build" in line and "nothing was changed" in line
     assert tree(small_disk) == before  # the earlier build, and no staging folder
     filler.unlink()
@@ -178,7 +168,7 @@ def test_suggest_onto_a_full_disk_leaves_only_whole_files(tmp_path: Path, small_
     expected = tree(clean)
     out = small_disk / "suggestions"
     filler = fill(small_disk, leave=sorted(map(len, expected.values()))[1] + 4096)  # room for one or two files
-    no_room(newsspan("suggest", "--root", root, "--out", out), out)
+    one_line(newsspan("suggest", "--root", root, "--out", out), out, cause="No space left on device")
     left = tree(out) if out.exists() else {}
     assert len(left) < len(expected) and all(expected[name] == data for name, data in left.items())  # whole, no temp
     filler.unlink()

@@ -77,7 +77,7 @@ Rule = Callable[[Doc, Context], Iterable[Problem]]
 _SHAPE_ERRORS = (KeyError, TypeError, AttributeError)
 
 _START, _END, _TEXT, _ID = itemgetter("start"), itemgetter("end"), itemgetter("text"), itemgetter("id")
-_TYPE, _VALUE = itemgetter("type"), itemgetter("value")
+_TYPE, _VALUE, _CHECKWORTHY = itemgetter("type"), itemgetter("value"), itemgetter("checkworthy")
 _NOT_NONE = partial(is_not, None)
 
 
@@ -572,8 +572,6 @@ def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
                           f"expected a person's acceptance (accepted_by) of this {made.get('kind')} span in a "
                           f"{status} document; found none (accept it, or set the status to draft)")
 
-
-_CHECKWORTHY = itemgetter("checkworthy")
 
 
 def _gold_status(doc: Doc) -> str | None:
