@@ -88,3 +88,17 @@ def test_the_fast_path_finds_each_kind() -> None:
         text = f"Intro line here. {sentence}. Closing words."
         start = text.index(sentence)
         assert claims._Cues(text).judge(start, start + len(sentence)) == verdict, sentence
+
+
+def test_a_sentence_inside_a_long_quotation_is_skipped_however_many_spans_start_inside_it() -> None:
+    inner = [f"Exports will rise {40 + i} percent by 2030." for i in range(9)]
+    quoted = " ".join([*inner, "Imports will double by 2031."])
+    text = f"The minister said: “{quoted}” Then she left."
+    begin = text.index("“") + 1
+    whole = {"start": begin, "end": begin + len(quoted), "speaker": None, "source": None, "cue": None}
+    nested = [{"start": text.index(s), "end": text.index(s) + len(s), "speaker": None, "source": None, "cue": None}
+              for s in inner]  # quotations nested in the long one, each holding a claim
+    found = claims.suggest_claims(text, [whole, *nested])
+    last = text.index("Imports")
+    assert not [c for c in found if c["start"] == last]  # inside the long quotation: its claim covers it
+    assert any(c.get("quotation") is whole for c in found) and len(found) == 1 + len(inner)

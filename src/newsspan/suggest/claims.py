@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
@@ -284,10 +285,10 @@ def suggest_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str
                 covered.append((sub["start"], sub["end"]))
     covered.sort()
     starts = [s for s, _ in covered]
-    ends = [e for _, e in covered]
+    reach = list(accumulate((e for _, e in covered), max))  # the furthest end of the spans up to each one
     for start, end in sentences(text):
         at = bisect_left(starts, end)  # spans starting before the sentence ends
-        if at and max(ends[max(0, at - 8):at]) > start:
+        if at and reach[at - 1] > start:  # one of them ends inside or after the sentence: covered
             continue
         for first, last in _clauses(text, start, end):  # one claim per clause (§C4)
             claim = _claim(text, first, last, cues)
