@@ -59,6 +59,8 @@ def carried(name: str, doc: dict[str, Any]) -> dict[str, Any]:
                           "anchor": None if d["anchor"] == "dct" else d["anchor"]} for d in doc["dates"]]
         view["quotations"] = [{k: v for k, v in q.items() if k != "note"} for q in doc["quotations"]]
         view["claims"] = [{k: v for k, v in c.items() if k not in ("note", "checkworthy")} for c in doc["claims"]]
+        if doc["claims"]:  # undecided claims (checkworthy not carried) are allowed in drafts only (§C6)
+            view["annotation"] = {**view["annotation"], "status": "draft"}
         return view
     raise AssertionError(f"no projection for {name}")
 
@@ -134,9 +136,11 @@ def test_seed_document_keeps_the_carried_part(name, seed_document, tmp_path):
 
 
 def test_doccano_marks_what_it_cannot_carry_as_unknown(seed_document, tmp_path):
+    assert seed_document[0]["annotation"]["status"] == "adjudicated"
     [(doc, _)] = roundtrip("doccano", [seed_document], tmp_path)
     assert all("X" in date["value"] for date in doc["dates"])  # TIMEX3 value unknown, in TimeML's X notation
     assert all(claim["checkworthy"] is None for claim in doc["claims"])
+    assert doc["annotation"]["status"] == "draft"  # undecided claims make no gold document (§C6)
     assert all("kb_id" not in e and "note" not in e for e in doc["entities"])
 
 
@@ -252,7 +256,9 @@ def test_import_reports_unmappable_spans_and_writes_nothing(tmp_path):
     assert skipping.exit_code == 1 and not (tmp_path / "root").exists()  # the bad offset still blocks the file
     report = json.loads(skipping.stdout)
     assert {e["code"] for e in report["errors"]} == {"span-whitespace"}
-    assert report["skipped_count"] == 1 and report["skipped"][0]["label"] == "PERSONA"
+    assert report["skipped_count"] == 2
+    assert [(row["label"], row["where"]) for row in report["skipped"]] == [("PERSONA", "line 1 /entities/3"),
+                                                                          ("status", "/annotation/status")]
 
 
 def test_export_refuses_invalid_corpus_and_non_empty_out(corpus_copy, tmp_path):

@@ -298,7 +298,7 @@ def print_skipped(skipped: list[dict[str, str]]) -> None:
     """The spans an import did not carry (file, place, label, text, why), as a table."""
     if not skipped:
         return
-    table = Table(title=f"{len(skipped)} span(s) not imported")
+    table = Table(title=f"{len(skipped)} span(s) not imported (or a value changed, as the reason says)")
     for column in ("file", "where", "label", "text", "reason"):
         table.add_column(column)
     for row in skipped:
