@@ -126,10 +126,7 @@ def test_a_value_typed_before_the_suggestion_arrives_is_kept(browser, article_ro
     with serve(article_root) as server:
         p = Page(browser, server.page)
         page = p.page
-        held: list[Any] = []
-        page.route("**/api/timex", lambda route: held.append(route))
-        p.layer("dates")
-        p.select_text(march, march + 7)
+        held = select_date_holding_timex(p, march, march + 7)
         page.wait_for_function("() => document.getElementById('f-value') !== null")
         page.fill("#f-value", "2026-03-04")
         page.press("#f-value", "Enter")
@@ -142,6 +139,15 @@ def test_a_value_typed_before_the_suggestion_arrives_is_kept(browser, article_ro
         assert [(d["text"], d["value"]) for d in on_disk(article_root, "example-biden-economy")["dates"]] == [
             ("March 3", "2026-03-04")]
 
+
+def select_date_holding_timex(p: Page, start: int, end: int) -> list[Any]:
+    """Select ``start:end`` as a new date span while the real server's TIMEX3 answers are held back; returns the
+    held requests (the test lets them through with ``continue_()``)."""
+    held: list[Any] = []
+    p.page.route("**/api/timex", lambda route: held.append(route))
+    p.layer("dates")
+    p.select_text(start, end)
+    return held
 
 
 @pytest.mark.parametrize("typed_first", [True, False], ids=["typed", "focused"])
@@ -161,10 +167,7 @@ def test_a_value_being_typed_when_the_suggestion_arrives_is_kept(browser, articl
     with serve(article_root) as server:
         p = Page(browser, server.page)
         page = p.page
-        held: list[Any] = []
-        page.route("**/api/timex", lambda route: held.append(route))
-        p.layer("dates")
-        p.select_text(at, at + len(words))
+        held = select_date_holding_timex(p, at, at + len(words))
         if typed_first:
             page.fill("#f-value", typed)
         else:  # what page.fill does before it types
@@ -232,6 +235,7 @@ def test_an_edit_made_while_a_save_is_on_its_way_is_kept_and_saved_next(browser,
         assert [e["label"] for e in on_disk(article_root, "example-biden-economy")["entities"]] == ["NORP"]
         assert p.errors == []
         p.close()
+
 
 def test_spans_in_every_layer_links_and_timex_saved_and_reloaded(browser, article_root):
     text = canonical_text(ARTICLE.encode())
