@@ -6,6 +6,7 @@ import copy
 import importlib.util
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +49,13 @@ def invoke(args: Sequence[str | Path], **kwargs: Any) -> Any:
 def cli() -> Callable[..., Any]:
     """The ``newsspan`` command in this process: ``cli("validate", "--root", root, "--json")``."""
     return lambda *args, **kwargs: invoke(args, **kwargs)
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                           check=True)
+    return int(child.stdout)
 
 
 def copy_corpus(root: Path) -> Corpus:

@@ -17,7 +17,7 @@ import pytest
 
 from newsspan.dataset.target import restore_moved_aside
 
-from .conftest import REPO, invoke, load_synthetic_generator
+from .conftest import REPO, dead_pid, invoke, load_synthetic_generator
 
 MARKER = ".newsspan-build"
 
@@ -169,13 +169,6 @@ def test_staging_left_by_a_killed_build_is_removed_by_the_next(tmp_path: Path) -
     assert (out / MARKER).is_file() and (out / "SHA256SUMS").is_file()
 
 
-def _dead_pid() -> int:
-    """The id of a process that has ended."""
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True)
-    return int(done.stdout)
-
-
 def _moved_aside(root: Path, tmp_path: Path, pid: int) -> Path:
     """A whole earlier build of ``root`` left at ``.dist.old-PID`` (as a killed two-rename replacement leaves it)."""
     built = tmp_path / "built"
@@ -184,7 +177,7 @@ def _moved_aside(root: Path, tmp_path: Path, pid: int) -> Path:
 
 
 def test_a_build_moved_aside_by_a_killed_build_is_put_back(root: Path, tmp_path: Path) -> None:
-    aside = _moved_aside(root, tmp_path, _dead_pid())
+    aside = _moved_aside(root, tmp_path, dead_pid())
     card = (aside / "README.md").read_bytes()
     checked = invoke(["build", "--root", root, "--out", tmp_path / "dist", "--check"])
     assert checked.exit_code != 0  # --check writes nothing: it finds no build to compare with
@@ -197,7 +190,7 @@ def test_a_build_moved_aside_by_a_killed_build_is_put_back(root: Path, tmp_path:
 
 @pytest.mark.parametrize("case", ["its process is alive", "it is half removed", "out exists"])
 def test_a_folder_aside_is_put_back_only_when_whole_and_abandoned(root: Path, tmp_path: Path, case: str) -> None:
-    aside = _moved_aside(root, tmp_path, os.getpid() if case == "its process is alive" else _dead_pid())
+    aside = _moved_aside(root, tmp_path, os.getpid() if case == "its process is alive" else dead_pid())
     if case == "it is half removed":
         (aside / "croissant.json").unlink()
     if case == "out exists":

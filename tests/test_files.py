@@ -10,6 +10,8 @@ import pytest
 from newsspan import files
 from newsspan.files import UMASK, FileExistsRefusal, atomic_write_bytes, atomic_write_json
 
+from .conftest import dead_pid
+
 
 def _leftovers(folder):
     return [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
@@ -63,16 +65,6 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def _dead_pid() -> int:
-    """The id of a process that has ended."""
-    import subprocess
-    import sys
-
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                           check=True)
-    return int(child.stdout)
-
-
 def test_many_files_are_written_all_or_none(tmp_path, monkeypatch):
     real = os.fsync
     calls = []
@@ -98,7 +90,7 @@ def test_many_files_refuse_before_writing_any(tmp_path):
 
 
 def test_temp_files_of_dead_writers_are_removed_by_the_next_write(tmp_path):
-    dead, alive = _dead_pid(), os.getpid()
+    dead, alive = dead_pid(), os.getpid()
     stale = tmp_path / f".a.json.{dead}-k2j4x9_q.tmp"
     kept = [tmp_path / f".a.json.{alive}-k2j4x9_q.tmp",  # a writer that may still be writing
             tmp_path / ".a.json.k2j4x9_q.tmp",  # not a temp name of this module

@@ -34,7 +34,7 @@ from ..reading import ReadRefused, read_in_root, read_regular
 from ..schema import item_schema, load_schema
 from ..text import SeedDecodeError, Utf16Index, canonical_text, text_sha256
 from ..validation import Problem, codes, document_problems, pointer_parts
-from ..validation.rules import GOLD_STATUSES
+from ..validation.rules import gold_status
 from .labels import LabelMap, Target, native_target, schema_labels
 
 #: A document with its canonical text, as converters pass them around.
@@ -475,16 +475,15 @@ class DocumentBuilder:
         """Claims whose check-worthiness the format does not carry are undecided (null), which guidelines §C6
         allows in drafts only: a reviewed or adjudicated document with such claims is imported as a draft, and
         the change is listed with the spans not imported."""
-        note = doc.get("annotation")
-        status = note.get("status") if isinstance(note, dict) else None
+        status = gold_status(doc)
         undecided = sum(claim.get("checkworthy") is None for claim in doc["claims"])
-        if not isinstance(status, str) or status not in GOLD_STATUSES or not undecided:
+        if status is None or not undecided:
             return
         self.options.skipped.append(Skipped(
             self.file, "/annotation/status", "status", status,
             f"{undecided} claim(s) without a check-worthiness decision (not carried by this format): imported as "
             "a draft (guidelines §C6)"))
-        doc["annotation"] = {**note, "status": "draft"}
+        doc["annotation"] = {**doc["annotation"], "status": "draft"}
 
     def _skeleton(self) -> dict[str, Any]:
         doc_id = self.header.get("id") if isinstance(self.header.get("id"), str) else self.fallback_id

@@ -547,6 +547,13 @@ GOLD_STATUSES = frozenset({"reviewed", "adjudicated"})
 MACHINE_KINDS = frozenset({"model", "rule"})
 
 
+def gold_status(doc: Doc) -> str | None:
+    """The document's status when it is reviewed or adjudicated (gold), else None."""
+    note = doc.get("annotation")
+    status = note.get("status") if isinstance(note, dict) else None
+    return status if isinstance(status, str) and status in GOLD_STATUSES else None
+
+
 def _suggestions_accepted(doc: Doc) -> bool:
     """No span has a machine provenance without ``accepted_by`` (one C-level pass over the spans' provenance)."""
     try:
@@ -561,7 +568,7 @@ def _suggestions_accepted(doc: Doc) -> bool:
 
 def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Guidelines §G7: a reviewed or adjudicated document holds no machine span without ``accepted_by``."""
-    status = _gold_status(doc)
+    status = gold_status(doc)
     if status is None or _suggestions_accepted(doc):
         return
     for layer, index, span in iter_spans(doc):
@@ -571,14 +578,6 @@ def accepted_suggestions(doc: Doc, ctx: Context) -> Iterator[Problem]:
             yield Problem(ctx.file, pointer(layer, index, "provenance"), "unaccepted-suggestion",
                           f"expected a person's acceptance (accepted_by) of this {made.get('kind')} span in a "
                           f"{status} document; found none (accept it, or set the status to draft)")
-
-
-
-def _gold_status(doc: Doc) -> str | None:
-    """The document's status when it is reviewed or adjudicated (gold), else None."""
-    note = doc.get("annotation")
-    status = note.get("status") if isinstance(note, dict) else None
-    return status if isinstance(status, str) and status in GOLD_STATUSES else None
 
 
 def _claims_decided(doc: Doc) -> bool:
@@ -591,7 +590,7 @@ def _claims_decided(doc: Doc) -> bool:
 
 def decided_claims(doc: Doc, ctx: Context) -> Iterator[Problem]:
     """Guidelines §C6: ``checkworthy: null`` (undecided) is allowed in drafts only."""
-    status = _gold_status(doc)
+    status = gold_status(doc)
     if status is None or _claims_decided(doc):
         return
     for index, claim in enumerate(_items(doc.get("claims"))):
