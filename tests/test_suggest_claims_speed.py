@@ -48,8 +48,7 @@ def _plain_claims(text: str, quotations: list[dict[str, Any]]) -> list[dict[str,
             covered += [(sub["start"], sub["end"]) for sub in (quotation["source"], quotation["cue"]) if sub]
     covered.sort()
     for sent in sentences(text):
-        before = [end for start, end in covered if start < sent.end][-8:]  # the last spans starting before its end
-        if before and max(before) > sent.start:
+        if any(start < sent.end and end > sent.start for start, end in covered):  # it overlaps a covered span
             continue
         for start, end in claims._clauses(text, sent.start, sent.end):
             claim = claims._claim(text, start, end, cues)
@@ -73,6 +72,16 @@ def _quotations(text: str) -> list[dict[str, Any]]:
          "Astana.\nThe minister signed the agreement on Monday in Astana; Prices rose because the harvest failed.")
 def test_suggest_claims_is_the_plain_form(text: str) -> None:
     quotations = _quotations(text)
+    assert claims.suggest_claims(text, quotations) == _plain_claims(text, quotations)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_documents(), st.data())
+def test_suggest_claims_is_the_plain_form_with_a_quotation_enclosing_others(text: str, data: st.DataObject) -> None:
+    """A long quotation around the others (nested quotes): every sentence it overlaps is covered."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    quotations = [*_quotations(text), {"start": start, "end": end, "speaker": None, "cue": None, "source": None}]
     assert claims.suggest_claims(text, quotations) == _plain_claims(text, quotations)
 
 

@@ -94,8 +94,8 @@ def _before_roles(text: str) -> Iterator[re.Match[str]]:
     crosses the end of one: the pattern is run from the last such word before each role word to that role.
     """
     pattern, done, size = _CONTEXTS[2], 0, len(text)
+    back = reversed_text(text)  # the last lower-case word before a role is the first one read backwards
     for role in _ROLE_WORD.finditer(text):
-        back = reversed_text(text)  # the last lower-case word before the role is the first one read backwards
         word = _LOWER_WORD_BACK.search(back, size - role.start(), size - max(done, role.start() - 300))
         start = size - word.start() if word else done
         for m in pattern.finditer(text, start, role.end()):
