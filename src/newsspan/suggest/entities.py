@@ -165,10 +165,9 @@ _SAID = re.compile(r"(?P<name>" + _NAME_WORD_OPEN + r"(?:\s+(?:" + _NAME_WORD_OP
 _CAP = r"[A-Z][A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|[A-Z]"
 _RUN_WORD_REST = r"(?:[A-Za-z\-]*[A-Za-z](?:(?<=s)'(?=\s))?|)"
 _RUN_NEXT_WORD = r"(?:\s+(?:(?:of|for|on|and|the|de|&)\s+){0,2}(?:" + _CAP + r"))"
-#: (?:_CAP)(...): the capital factored out.
-_RUN = re.compile(r"[A-Z]" + _RUN_WORD_REST + _RUN_NEXT_WORD + "*")
-#: The matches of :data:`_RUN` of more than one word or with a hyphen, as it finds them: the rest (one word
-#: without a hyphen) names nothing, and a later capital of such a word starts a run of one such word too.
+#: The runs of capitalised words (``(?:_CAP)(?:_RUN_NEXT_WORD)*``, the capital factored out) of more than one
+#: word or with a hyphen, as that pattern finds them: the rest (one word without a hyphen) names nothing, and a
+#: later capital of such a word starts a run of one such word too.
 _LONG_RUN = re.compile(r"[A-Z](?:(?=[A-Za-z\-]*-[A-Za-z])" + _RUN_WORD_REST + _RUN_NEXT_WORD + "*|"
                        + _RUN_WORD_REST + _RUN_NEXT_WORD + "+)")
 #: A language after "in", "from", "speaks" ..., as \b(?:in|into|from|speaks?|spoke|speaking|spoken)\s+(?P<lang>...).
