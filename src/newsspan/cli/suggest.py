@@ -24,6 +24,7 @@ from .app import (
     print_problems,
     progress_bar,
     require_existing,
+    require_outside_corpus,
     selected_files,
     validate_or_exit,
 )
@@ -47,7 +48,7 @@ def suggest_command(
     as_json: JsonOption = False,
 ) -> None:
     """Machine pre-annotations for every layer, written as suggestion files apart from the gold annotations."""
-    from ..suggest.pipeline import SuggestError, check_out, gold_gazetteer, load_model, run
+    from ..suggest.pipeline import SuggestError, gold_gazetteer, load_model, run
 
     if force and skip_existing:
         raise fail("--force and --skip-existing: expected at most one (replace the files in OUT, or keep them)", 2,
@@ -55,8 +56,8 @@ def suggest_command(
     corpus = Corpus(root)
     chosen = parse_layers(layers, as_json) or LAYERS
     files = selected_files(corpus, paths, as_json)
+    require_outside_corpus(corpus, out, as_json)
     try:
-        check_out(corpus, out)
         pipeline = load_model(model)
     except SuggestError as exc:
         raise fail(str(exc), 2, as_json=as_json) from None

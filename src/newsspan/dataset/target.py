@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..corpus import Corpus
 from ..files import NO_SPACE, exchange, process_alive
 from ..validation.problems import printable
 from .features import MARKER
@@ -52,10 +53,10 @@ def check_out(out: Path, root: Path, *, force: bool = False) -> None:
     if _inside(root, target):
         raise BuildError(f"{out}: is the corpus root or contains it ({root}); refusing to build there "
                          "(choose a folder such as dist/newsspan; --force does not override this)")
-    for protected in (root / "annotations", root / "seeds"):
-        if _inside(target, _real(protected)):
-            raise BuildError(f"{out}: lies in the corpus's {protected.name}/ folder; refusing to build there "
-                             "(--force does not override this)")
+    protected = Corpus(root).holding_folder(out)
+    if protected is not None:
+        raise BuildError(f"{out}: lies in the corpus's {protected.name}/ folder; refusing to build there "
+                         "(--force does not override this)")
     if not out.exists() or not any(out.iterdir()):
         return
     if not has_marker(out):
