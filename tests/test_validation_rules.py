@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from newsspan.text import canonical_text, text_sha256
 from newsspan.validation import RULES, document_problems, validate_file, validate_record
+from newsspan.validation import document as document_module
 from newsspan.validation import rules as rules_module
 from newsspan.validation.document import canonical_and_hash, check_bytes, duplicate_key_problems
 from newsspan.validation.problems import codes
@@ -33,7 +34,7 @@ ODD_VALUES = [None, True, False, 0, -1, 7, 2.5, 3.0, "", " ", "x", "e1", "e1\n",
 #: The whole-layer tests of the rules (each answers "nothing to report here" or "walk the items").
 LAYER_TESTS = ("spans_hold", "_columns_hold", "_layer_offsets_hold", "_all_offsets_hold", "_references_hold",
                "_layer_nesting_holds", "_timex_holds", "_claimants_hold", "_anchors_hold", "_suggestions_accepted",
-               "_claims_decided", "_ON_CALENDAR")
+               "_claims_decided", "_ON_CALENDAR", "compiled_holds")
 
 
 def _paths(node: Any, path: tuple = ()) -> list[tuple]:
@@ -162,10 +163,12 @@ KEYS = st.text(alphabet=st.sampled_from(['a', 'b', ':', '"', '\\', 'é', ' ']), 
 VALUES = st.one_of(st.none(), st.integers(-5, 5), st.text(alphabet=st.sampled_from(['x', ':', '"', '\n']), max_size=4))
 
 
+@pytest.mark.parametrize("compiled", [True, False])
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(KEYS, VALUES), max_size=6), st.booleans(), st.booleans(), st.sampled_from([None, 2]))
-def test_duplicate_keys_are_found_exactly(pairs, nested, ascii_only, indent):
-    """Written by hand (json.dumps cannot repeat a key), in any layout: found iff a key repeats."""
+def test_duplicate_keys_are_found_exactly(compiled, pairs, nested, ascii_only, indent):
+    """Written by hand (json.dumps cannot repeat a key), in any layout: found iff a key repeats (with the compiled
+    check and with the Python one)."""
     body = ", ".join(f"{json.dumps(k, ensure_ascii=ascii_only)}: {json.dumps(v, ensure_ascii=ascii_only)}"
                      for k, v in pairs)
     raw = "{" + body + "}"
@@ -173,7 +176,10 @@ def test_duplicate_keys_are_found_exactly(pairs, nested, ascii_only, indent):
         raw = '{"outer": [1, ' + raw + '], "x": "10:00"}'
     if indent:
         raw = json.dumps(json.loads(raw), indent=indent) if len({k for k, _ in pairs}) == len(pairs) else raw
-    problems = duplicate_key_problems("f.json", raw.encode(), orjson.loads(raw))
+    with pytest.MonkeyPatch.context() as patch:
+        if not compiled:
+            patch.setattr(document_module, "speedups", None)
+        problems = duplicate_key_problems("f.json", raw.encode(), orjson.loads(raw))
     repeated = len({k for k, _ in pairs}) != len(pairs)
     assert bool(problems) == repeated, raw
     if repeated:

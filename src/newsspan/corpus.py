@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,12 @@ class Corpus:
     root: Path
     max_bytes: int = field(default_factory=max_bytes)
 
-    @property
+    @cached_property  # read for every file validated: made once
     def seeds_dir(self) -> Path:
         """The ``seeds/`` folder holding the source texts."""
         return self.root / "seeds"
 
-    @property
+    @cached_property
     def annotations_dir(self) -> Path:
         """The ``annotations/`` folder holding one JSON file per document."""
         return self.root / "annotations"

@@ -80,14 +80,16 @@ def read_regular(path: str, limit: int | None = None, *, follow: bool = True) ->
         if info.st_size > limit:
             raise ReadRefused("file-too-large", f"expected at most {limit:,} bytes (--max-bytes); found "
                                                 f"{info.st_size:,} bytes", path)
-        chunks, total = [], 0
-        while chunk := os.read(fd, max(info.st_size + 1 - total, 1 << 16)):  # usually one read, then EOF
+        chunks = [os.read(fd, info.st_size + 1)]
+        total = len(chunks[0])
+        if total == info.st_size:  # all the bytes fstat counted, and no more: no second read to see the end
+            return chunks[0]
+        while total <= limit and (chunk := os.read(fd, max(info.st_size + 1 - total, 1 << 16))):
             chunks.append(chunk)
             total += len(chunk)
-            if total > limit:  # it grew while being read
-                raise ReadRefused("file-too-large", f"expected at most {limit:,} bytes (--max-bytes); found more",
-                                  path)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if total > limit:  # it grew while being read
+            raise ReadRefused("file-too-large", f"expected at most {limit:,} bytes (--max-bytes); found more", path)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 

@@ -82,12 +82,12 @@ class CacheReader:
     def __init__(self, path: Path):
         self._db = _connect(path, readonly=True)
         try:  # a cold run (empty cache) then costs no query per file
-            self._empty = self._db.execute("SELECT 1 FROM ok LIMIT 1").fetchone() is None
+            self.empty = self._db.execute("SELECT 1 FROM ok LIMIT 1").fetchone() is None
         except sqlite3.Error:
-            self._empty = True
+            self.empty = True
 
     def get(self, key: str) -> Entry | None:
-        if self._empty:
+        if self.empty:
             return None
         try:
             row = self._db.execute("SELECT annotation, seed_file, seed FROM ok WHERE key = ?", (key,)).fetchone()

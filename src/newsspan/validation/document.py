@@ -21,6 +21,7 @@ from ..reading import ReadRefused, read_in_root, read_seed
 from ..text import SeedDecodeError, canonical_text, text_sha256
 from .problems import Problem, pointer, pointer_parts
 from .rules import Context, rule_problems
+from .speedups import speedups
 from .structure import is_valid, schema_problems
 
 #: Reads a seed by its name in ``/seed/file``: its bytes, or the error that prevented reading them.
@@ -96,13 +97,16 @@ def parsed(problems: list[Problem]) -> bool:
 def duplicate_key_problems(file: str, data: bytes, doc: Any) -> list[Problem]:
     """A ``json-duplicate-key`` problem for each object that repeats a key (parsers silently keep one value).
 
-    Cheap and exact. A file in the repository's JSON style (2-space indent, UTF-8, final newline: what
-    newsspan writes) that is byte for byte the re-encoding of its parsed document repeats no key. Any
-    other file: a colon of the file is either a key's or inside a string, and orjson writes the parsed
-    document back with one colon per key and the strings' colons unchanged, so the two counts differ
-    exactly when a key was dropped (a colon written as a ``\\u003a`` escape sends the file to the slow
-    exact check instead).
+    Cheap and exact. Where the compiled speedups are built, the colons outside the file's strings (one per
+    key written) are compared with the keys of the parsed objects (``repeats_no_key``). Else: a file in
+    the repository's JSON style (2-space indent, UTF-8, final newline: what newsspan writes) that is byte
+    for byte orjson's re-encoding of its document repeats no key; any other file: a colon of the file is
+    either a key's or inside a string, and orjson writes the parsed document back with one colon per key
+    and the strings' colons unchanged, so the two counts differ exactly when a key was dropped (a colon
+    written as a ``\\u003a`` escape sends the file to the slow exact check instead).
     """
+    if speedups is not None and speedups.repeats_no_key(data, doc):
+        return []
     try:
         styled = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
         if len(data) == len(styled) + 1 and data.startswith(styled) and data.endswith(b"\n"):  # no copy

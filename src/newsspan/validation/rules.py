@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from ..model import LAYERS, REFERENCES, SUBSPANS, Layer, iter_spans
 from ..text import Utf16Index
 from .problems import Problem, pointer
+from .speedups import speedups
 from .structure import describe
 
 Doc = dict[str, Any]
@@ -618,8 +619,31 @@ RULES: dict[str, Rule] = {
 }
 
 
+# --- the compiled test ------------------------------------------------------------------------
+
+#: Rules whose problems the compiled whole-document test (``_speedups.c``) rules out when it passes.
+COMPILED_RULES = frozenset({"offsets", "references", "nesting", "timex", "calendar", "anchor-cycles", "claimants",
+                            "accepted-suggestions", "decided-claims"})
+_UNCOMPILED = tuple(rule for name, rule in RULES.items() if name not in COMPILED_RULES)
+
+
+@lru_cache(maxsize=1 << 12)
+def date_value_holds(kind: str | None, value: str) -> bool:
+    """Whether a TIMEX3 value of type ``kind`` (None: a metadata date) raises no timex or calendar problem."""
+    return calendar_error(value) is None and (kind is None or timex_expectation(kind, value) is None)
+
+
+def compiled_holds(doc: Doc, text: str | None) -> bool:
+    """True when none of :data:`COMPILED_RULES` would report anything (one C pass); False: run them.
+
+    Always False where the extension was not built (:data:`newsspan.validation.speedups.COMPILED`).
+    """
+    return speedups is not None and speedups.document_holds(doc, text, date_value_holds)
+
+
 def rule_problems(doc: Any, ctx: Context) -> list[Problem]:
     """Every problem the rules find in a parsed document (nothing for JSON that is not an object)."""
     if not isinstance(doc, dict):
         return []
-    return [problem for rule in RULES.values() for problem in rule(doc, ctx)]
+    rules = _UNCOMPILED if compiled_holds(doc, ctx.text) else RULES.values()
+    return [problem for rule in rules for problem in rule(doc, ctx)]

@@ -168,12 +168,14 @@ def validate_record(file: str, annotation: bytes | str, seed: bytes | str) -> li
 def fingerprint() -> str:
     """What a cached result depends on besides the files: the schema, newsspan's version, the validator's code.
 
-    The code is every module validation imports (text rule, model, schema loader, corpus, this package).
+    The code is every module validation imports (text rule, model, schema loader, corpus, this package, the
+    compiled speedups when they are built).
     """
-    from .. import __version__, corpus, model, schema, text
-    from . import cache, document, problems, rules, structure
+    from .. import __version__, corpus, model, reading, schema, text
+    from . import cache, document, problems, rules, speedups, structure
 
-    modules = (corpus, model, schema, text, cache, document, problems, rules, structure)
+    modules = (corpus, model, reading, schema, text, cache, document, problems, rules, speedups, structure,
+               *filter(None, [speedups.speedups]))
     sources = [Path(__file__).read_bytes(), *(Path(m.__file__).read_bytes() for m in modules)]
     parts = [schema_path().read_bytes(), __version__.encode(), *sources]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
@@ -191,7 +193,7 @@ def _init_worker(root: str, max_bytes: int, cache_db: str | None, want_entry: bo
 
 def _check_in_worker(file: str) -> tuple[str, Outcome]:
     reader = _worker["reader"]
-    cached = reader.get(cache_key(file)) if reader else None
+    cached = reader.get(cache_key(file)) if reader and not reader.empty else None
     return file, check_file(file, _worker["corpus"], cached=cached, want_entry=_worker["want_entry"])
 
 
