@@ -35,7 +35,7 @@ def test_the_speedups_are_built_where_the_suite_runs_from_this_source():
     (an edited C file not rebuilt would leave the tests checking the old code)."""
     assert COMPILED, "newsspan.validation._speedups was not built: reinstall with a C compiler (pip install -e .)"
     source = Path(rules.__file__).with_name("_speedups.c").read_bytes()
-    assert speedups.SOURCE_SHA256 == hashlib.sha256(source).hexdigest(), "_speedups.c changed: pip install -e ."
+    assert hashlib.sha256(source).hexdigest() == speedups.SOURCE_SHA256, "_speedups.c changed: pip install -e ."
 
 
 @settings(max_examples=2000, deadline=None)
@@ -107,3 +107,17 @@ def test_wrong_arguments_raise_type_errors():
         speedups.document_holds({})
     with pytest.raises(TypeError):
         speedups.repeats_no_key("not bytes", {})
+
+
+def test_a_document_of_many_items_is_judged_to_its_last_item():
+    """Beyond the kept place numbers (65,536 / 4 items of a layer): the same answers, the last item counts."""
+    count = 30_000
+    text = "x " * count
+    entities = [{"id": f"e{i + 1}", "start": 2 * i, "end": 2 * i + 1, "text": "x", "label": "ORG"}
+                for i in range(count)]
+    doc = {**copy.deepcopy(LAYERS), "entities": entities}
+    assert speedups.document_holds(doc, text.rstrip(), rules.date_value_holds) is True
+    entities[-1]["id"] = "e1"
+    assert speedups.document_holds(doc, text.rstrip(), rules.date_value_holds) is False
+    entities[-1]["id"], entities[-1]["start"] = f"e{count}", 2 * count - 3  # covers " x": whitespace, wrong text
+    assert speedups.document_holds(doc, text.rstrip(), rules.date_value_holds) is False

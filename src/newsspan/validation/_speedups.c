@@ -206,20 +206,16 @@ typedef struct {
     Py_ssize_t most;      /* the longest layer */
 } Walk;
 
-/* The int objects of places (index * N_LAYERS + layer), made once and kept: no allocation per item. */
-static PyObject **PLACES;
-static Py_ssize_t N_PLACES;
+/* The int object of a place (index * N_LAYERS + layer), a new reference: the first 65,536 are made once and
+ * kept (no allocation per item of an ordinary document), larger ones made each time (a hostile document of
+ * millions of items leaves nothing behind). */
+#define KEPT_PLACES 65536
+static PyObject *PLACES[KEPT_PLACES];
 
 static PyObject *place_number(Py_ssize_t place) {
-    if (place >= N_PLACES) {
-        Py_ssize_t wanted = place < 1024 ? 1024 : 2 * place;
-        PyObject **grown = PyMem_Realloc(PLACES, sizeof(PyObject *) * (size_t)wanted);
-        if (grown == NULL) return NULL;
-        for (Py_ssize_t k = N_PLACES; k < wanted; k++) grown[k] = NULL;
-        PLACES = grown;
-        N_PLACES = wanted;
-    }
+    if (place >= KEPT_PLACES) return PyLong_FromSsize_t(place);
     if (PLACES[place] == NULL) PLACES[place] = PyLong_FromSsize_t(place);
+    Py_XINCREF(PLACES[place]);
     return PLACES[place];
 }
 
@@ -234,7 +230,9 @@ static int items_hold(Walk *w, PyObject *text) {
             PyObject *id = get(item, ID);
             if (!is_str(id) || PyDict_Contains(w->where, id) != 0) return 0;
             PyObject *place = place_number(i * N_LAYERS + layer);
-            if (place == NULL || PyDict_SetItem(w->where, id, place) < 0) {
+            int stored = place != NULL && PyDict_SetItem(w->where, id, place) == 0;
+            Py_XDECREF(place);
+            if (!stored) {
                 PyErr_Clear();
                 return 0;
             }
