@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs and run it: the README's test command and what CI runs.
 #   - Debian's chromium for the review-page browser tests (installed with apt-get when running as root);
+#   - a C compiler for the validation speedups (Debian's gcc, likewise, when none is there);
 #   - a virtual environment .venv with newsspan[dev];
 #   - ruff, then pytest.
 set -euo pipefail
@@ -14,6 +15,19 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get install -y -qq chromium >/dev/null
   else
     echo "chromium is missing: install it (sudo apt-get install chromium) and run again" >&2
+    exit 1
+  fi
+fi
+
+# The C speedups of validation are built at install (tests/test_speedups.py checks they are): a C compiler.
+if ! command -v cc >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing Debian's gcc (the C speedups of validation)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq gcc libc6-dev >/dev/null
+  else
+    echo "no C compiler: install one (sudo apt-get install gcc) and run again" >&2
     exit 1
   fi
 fi
