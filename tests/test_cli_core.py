@@ -17,7 +17,17 @@ from .conftest import REPO, SEED_ID
 def test_validate_repo_json_ok(cli):
     result = cli("validate", "--root", str(REPO), "--json", "--no-cache")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"ok": True, "files": 1, "errors": []}
+    assert json.loads(result.stdout) == {"ok": True, "files": 1, "errors": [], "speedups": True}
+
+
+def test_validate_says_when_it_runs_without_its_speedups(cli, monkeypatch):
+    from newsspan.cli import corpus as corpus_command
+
+    monkeypatch.setattr(corpus_command, "COMPILED", False)
+    result = cli("validate", "--root", str(REPO), "--no-cache")
+    assert result.exit_code == 0
+    assert "without its C speedups" in result.stderr
+    assert json.loads(cli("validate", "--root", str(REPO), "--no-cache", "--json").stdout)["speedups"] is False
 
 
 def test_validate_reports_corrupted_offset_with_file_and_pointer(corpus_copy, cli):
