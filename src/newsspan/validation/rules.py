@@ -627,9 +627,12 @@ COMPILED_RULES = frozenset({"offsets", "references", "nesting", "timex", "calend
 _UNCOMPILED = tuple(rule for name, rule in RULES.items() if name not in COMPILED_RULES)
 
 
-@lru_cache(maxsize=1 << 12)
 def date_value_holds(kind: str | None, value: str) -> bool:
-    """Whether a TIMEX3 value of type ``kind`` (None: a metadata date) raises no timex or calendar problem."""
+    """Whether a TIMEX3 value of type ``kind`` (None: a metadata date) raises no timex or calendar problem.
+
+    The compiled test judges ASCII values itself and calls this only for the others; both functions it calls
+    are memoised already, so it keeps no cache of its own.
+    """
     return calendar_error(value) is None and (kind is None or timex_expectation(kind, value) is None)
 
 
