@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -121,3 +123,27 @@ def test_a_document_of_many_items_is_judged_to_its_last_item():
     assert speedups.document_holds(doc, text.rstrip(), rules.date_value_holds) is False
     entities[-1]["id"], entities[-1]["start"] = f"e{count}", 2 * count - 3  # covers " x": whitespace, wrong text
     assert speedups.document_holds(doc, text.rstrip(), rules.date_value_holds) is False
+
+
+#: Strings that straddle the scan's 64-byte blocks: colons, quotes and backslashes (escaped when written).
+LONG_STRINGS = st.text(alphabet=st.sampled_from(["x", ":", '"', "\\", "é", " "]), max_size=90)
+PADDING = st.integers(0, 70).map(" ".__mul__)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b:", 'c"', "d\\"]), LONG_STRINGS, PADDING), max_size=8),
+       st.booleans())
+def test_repeated_keys_are_told_apart_across_the_scan_blocks(pairs, nested):
+    """Written by hand with padding and long strings, so strings and escapes cross the 64-byte blocks the
+    colon scan takes at once: the answer is exact for well-formed JSON (True iff no key repeats)."""
+    body = ",".join(f"{pad}{json.dumps(key)}{pad}:{pad}{json.dumps(value)}" for key, value, pad in pairs)
+    raw = "{" + body + "}"
+    if nested:
+        raw = '{"x": "10:00 \\\\", "outer": [' + raw + '], "y": {"z": ":"}}'
+    assert speedups.repeats_no_key(raw.encode(), orjson.loads(raw)) is (len({k for k, _, _ in pairs}) == len(pairs))
+
+
+def test_an_unclosed_string_asks_for_the_exact_check():
+    """Not JSON text (a string left open, in the block scan or the tail): "maybe", never "no repeat"."""
+    for raw in (b'{"a": "' + b"x" * 200, b'{"a": 1, "b": "' + b"y" * 10):
+        assert speedups.repeats_no_key(raw, {"a": 1, "b": 2}) is False
