@@ -16,6 +16,10 @@ Stages, on the same files:
                           (structure only; sampled on --naive-sample documents at most)
   parse only              read each annotation file and orjson.loads it (the parser newsspan uses):
                           the floor no validator can beat
+  paired                  cold validate and parse only again, on the same chunks of 2,000 files in turn,
+                          in one process (alternating which goes first): the ratio of their CPU times,
+                          which a slower spell of a shared machine changes less than that of two stages
+                          run minutes apart (validate / parse only, paired)
   build                   newsspan build --no-load (validates, then writes the sharded parquet dataset)
   suggest                 newsspan suggest, rules only (no gazetteer, no model), one process, writing the
                           suggestion files; on --suggest-sample documents at most, after its patterns are built
@@ -80,6 +84,42 @@ def stage_parse_only(root: Path) -> int:
         with open(file, "rb") as handle:
             orjson.loads(handle.read())
     return len(files)
+
+
+#: Files per chunk of the paired stage: big enough that a chunk takes ~1 s to validate.
+PAIRED_CHUNK = 2_000
+
+
+def stage_paired(root: Path) -> dict[str, Any]:
+    """Cold validate (one process, filling a new cache) and parse-only on the same chunks of files, one chunk
+    after the other in one process, in alternating order: a slower spell of a shared machine then falls on
+    both, and their ratio is steadier than that of two stages run minutes apart."""
+    import tempfile
+
+    import orjson
+
+    from newsspan.corpus import Corpus
+    from newsspan.validation import validate
+
+    files, corpus = _files(root), Corpus(root)
+    cpu = {"validate": 0.0, "parse": 0.0}
+    ratios = []
+    with tempfile.TemporaryDirectory() as cache:
+        for number, first in enumerate(range(0, len(files), PAIRED_CHUNK)):
+            chunk, spent = files[first:first + PAIRED_CHUNK], {}
+            for which in ("parse", "validate") if number % 2 == 0 else ("validate", "parse"):
+                began = time.process_time()
+                if which == "parse":
+                    for file in chunk:
+                        with open(file, "rb") as handle:
+                            orjson.loads(handle.read())
+                elif not validate(corpus, chunk, jobs=1, use_cache=True, cache_dir=cache).ok:
+                    raise SystemExit("benchmark corpus is invalid")
+                spent[which] = time.process_time() - began
+                cpu[which] += spent[which]
+            ratios.append(round(spent["parse"] / spent["validate"], 3))
+    return {"docs": len(files), "validate_cpu_seconds": cpu["validate"], "parse_cpu_seconds": cpu["parse"],
+            "chunk_ratios": ratios}
 
 
 def stage_naive_jsonschema(root: Path, sample: int) -> int:
@@ -190,6 +230,8 @@ def run_stage(name: str, root: Path, sample: int) -> dict[str, Any]:
     }
     if name in ("build-local", "build-dask"):
         return stage_build_engine(root, name.removeprefix("build-"))
+    if name == "paired":
+        return stage_paired(root)
     wall, cpu = time.perf_counter(), time.process_time()
     docs = stages[name]()
     return {"docs": docs, "seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu, **extra}
@@ -352,6 +394,8 @@ def table(results: list[dict[str, Any]]) -> str:
                                                                           for r in results) + " |")
     lines.append("| **validate / parse only** (CPU) | " + " | ".join(f"**{r['validate_vs_parse_only']}**"
                                                                       for r in results) + " |")
+    lines.append("| **validate / parse only, paired chunks** (CPU) | " + " | ".join(
+        f"**{r['validate_vs_parse_only_paired']}**" for r in results) + " |")
     lines.append("| build time | " + " | ".join(f"{r['build_seconds']} s" for r in results) + " |")
     lines.append("| suggest start-up (imports, pattern tables), wall (CPU) | " + " | ".join(
         f"{r['suggest_startup_seconds']} s ({r['suggest_startup_cpu_seconds']} s)" for r in results) + " |")

@@ -99,9 +99,12 @@ static int compare_pairs(const void *a, const void *b) {
     return 0;
 }
 
-/* No two pairs alike; with nest, the spans nest or are disjoint (never cross). Sorts pairs. */
+/* No two pairs alike; with nest, the spans nest or are disjoint (never cross). Sorts pairs (unless they are in
+ * order already, as the items of a layer are: ids in text order). */
 static int pairs_hold(Pair *pairs, Py_ssize_t n, int nest, Py_ssize_t *stack) {
-    qsort(pairs, (size_t)n, sizeof(Pair), compare_pairs);
+    Py_ssize_t ordered = 1;
+    while (ordered < n && compare_pairs(&pairs[ordered - 1], &pairs[ordered]) <= 0) ordered++;
+    if (ordered < n) qsort(pairs, (size_t)n, sizeof(Pair), compare_pairs);
     Py_ssize_t top = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         if (i > 0 && pairs[i].start == pairs[i - 1].start && pairs[i].end == pairs[i - 1].end) return 0;
@@ -229,11 +232,13 @@ static int items_hold(Walk *w, PyObject *text) {
             PyObject *item = PyList_GET_ITEM(items, i);
             if (!span_holds(item, text, &w->pairs[i])) return 0;
             PyObject *id = get(item, ID);
-            if (!is_str(id) || PyDict_Contains(w->where, id) != 0) return 0;
+            if (!is_str(id)) return 0;
             PyObject *place = place_number(i * N_LAYERS + layer);
-            int stored = place != NULL && PyDict_SetItem(w->where, id, place) == 0;
+            /* one hash and probe: the id's place, or the place of the item that has this id already */
+            PyObject *had = place == NULL ? NULL : PyDict_SetDefault(w->where, id, place);
+            int first = had != NULL && had == place;
             Py_XDECREF(place);
-            if (!stored) {
+            if (!first) {
                 PyErr_Clear();
                 return 0;
             }
