@@ -63,16 +63,17 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular(path: str, limit: int | None = None, *, follow: bool = True) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (default :func:`max_bytes`).
+def read_regular(path: str, limit: int | None = None, *, follow: bool = True, dir_fd: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (default :func:`max_bytes`); ``dir_fd``: ``path``
+    is a name in that open folder.
 
     Raises :class:`ReadRefused` (``file-not-regular``, ``file-too-large``) or the ``OSError`` of the
     system (FileNotFoundError, PermissionError, ELOOP for a symbolic link when ``follow`` is false).
     """
     limit = max_bytes() if limit is None else limit
-    if is_url(path):
+    if dir_fd is None and is_url(path):
         return _read_url(path, limit)
-    fd = os.open(path, _FLAGS | (0 if follow else _NOFOLLOW))
+    fd = os.open(path, _FLAGS | (0 if follow else _NOFOLLOW), dir_fd=dir_fd)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -148,6 +149,81 @@ def read_in_root(path: str, root: str | os.PathLike[str] | None, limit: int | No
         raise ReadRefused("file-outside", f"expected a file inside {root}; found a folder on its path that is a "
                                           "symbolic link leading out of it (not read)", path)
     return _read_confined(path, top, limit, "file-outside", f"expected a file inside {root}")
+
+
+class FolderReader:
+    """Reads files confined to a corpus root for one run (as :func:`read_in_root`), checking each folder once.
+
+    The first file of a folder inside the root opens the folder and checks that its real location lies in the
+    root; the folder is kept open (at most ``keep`` folders) and its files are opened by name in it without
+    following a link. A folder swapped for a link later in the run is then never followed: its files are read
+    from the folder that was checked. Anything else (a file named outside the root, a link, an error, a URL, a
+    system that cannot open relative to a folder) is read by :func:`read_in_root`, with its checks and messages.
+    Use it as a context manager (or :meth:`close` it): the folders stay open until then.
+    """
+
+    def __init__(self, root: str | os.PathLike[str], limit: int | None = None, keep: int = 64):
+        self.root, self.limit, self.keep = root, limit, keep
+        self._top = os.path.abspath(root)
+        self._folders: dict[str, int] = {}  # folder -> open descriptor, or -1: read the long way
+
+    def read(self, path: str) -> bytes:
+        """The bytes of ``path`` (raises as :func:`read_in_root`)."""
+        folder, name = os.path.split(os.path.abspath(path))
+        fd = self._folders.get(folder)
+        if fd is None:
+            fd = self._open(folder)
+        if fd >= 0:
+            try:
+                return read_regular(name, self.limit, follow=False, dir_fd=fd)
+            except OSError:
+                pass  # a link, a refusal, a failure: judged and worded by read_in_root
+        return read_in_root(path, self.root, self.limit)
+
+    def _open(self, folder: str) -> int:
+        fd = -1
+        if _DIR_FD and not is_url(self._top) and _inside(folder, self._top):
+            fd = _open_inside(folder, _real(self._top))
+        if len(self._folders) >= self.keep:
+            oldest = self._folders.pop(next(iter(self._folders)))
+            if oldest >= 0:
+                os.close(oldest)
+        self._folders[folder] = fd
+        return fd
+
+    def close(self) -> None:
+        """Close the folders kept open."""
+        for fd in self._folders.values():
+            if fd >= 0:
+                os.close(fd)
+        self._folders.clear()
+
+    def __enter__(self) -> FolderReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_DIR_FD = os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY")
+
+
+def _open_inside(folder: str, real_top: str) -> int:
+    """An open descriptor of ``folder`` when it really lies in ``real_top`` (checked after opening: the folder
+    opened is the one found at its real path), else -1."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return -1
+    try:
+        real = os.path.realpath(folder)
+        opened, found = os.fstat(fd), os.stat(real)
+        if _inside(real, real_top) and (opened.st_dev, opened.st_ino) == (found.st_dev, found.st_ino):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return -1
 
 
 def _read_confined(path: str, folder: str, limit: int | None, code: str, expected: str) -> bytes:

@@ -21,6 +21,7 @@ from typing import Any, overload
 
 from .. import storage
 from ..corpus import Corpus
+from ..reading import FolderReader
 from ..schema import schema_path
 from .cache import CacheReader, CacheWriter, Entry, cache_path, digest
 from .document import Checked, check_bytes, check_parsed, read_bytes, seed_reader, unreadable
@@ -130,9 +131,11 @@ def cache_key(file: str) -> str:
     return printable(os.path.abspath(file))
 
 
-def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_entry: bool = False) -> Outcome:
-    """Validate one file; skip it when ``cached`` matches its bytes and its seed's bytes exactly."""
-    data = read_bytes(file, corpus.max_bytes, corpus.root)
+def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_entry: bool = False,
+               files: FolderReader | None = None) -> Outcome:
+    """Validate one file; skip it when ``cached`` matches its bytes and its seed's bytes exactly. ``files``: the
+    run's reader of the corpus's files (else the file is read on its own, with the same checks)."""
+    data = read_bytes(file, corpus.max_bytes, corpus.root) if files is None else _read(files, file)
     if isinstance(data, OSError):
         return Outcome([unreadable(file, data).printable()])
     ann_digest = digest(data) if want_entry or cached else b""
@@ -145,6 +148,13 @@ def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_e
     if checked.problems or not want_entry or checked.seed_data is None:
         return Outcome([p.printable() for p in checked.problems])
     return Outcome([], Entry(cache_key(file), ann_digest, checked.seed_file, digest(checked.seed_data)))
+
+
+def _read(files: FolderReader, file: str) -> bytes | OSError:
+    try:
+        return files.read(file)
+    except OSError as exc:
+        return exc
 
 
 def validate_file(path: Path | str, corpus: Corpus) -> list[Problem]:
@@ -188,13 +198,14 @@ _worker: dict[str, Any] = {}
 
 def _init_worker(root: str, max_bytes: int, cache_db: str | None, want_entry: bool) -> None:
     _worker.update(corpus=Corpus(Path(root), max_bytes), reader=CacheReader(Path(cache_db)) if cache_db else None,
-                   want_entry=want_entry)
+                   want_entry=want_entry, files=FolderReader(root, max_bytes))
 
 
 def _check_in_worker(file: str) -> tuple[str, Outcome]:
     reader = _worker["reader"]
     cached = reader.get(cache_key(file)) if reader and not reader.empty else None
-    return file, check_file(file, _worker["corpus"], cached=cached, want_entry=_worker["want_entry"])
+    return file, check_file(file, _worker["corpus"], cached=cached, want_entry=_worker["want_entry"],
+                            files=_worker["files"])
 
 
 def default_jobs() -> int:
@@ -226,6 +237,7 @@ def iter_checked(corpus: Corpus, files: Sequence[str], *, jobs: int = 1, cache_d
         try:
             yield from map(_check_in_worker, files)
         finally:
+            _worker["files"].close()
             if _worker["reader"]:
                 _worker["reader"].close()
         return
