@@ -72,6 +72,29 @@ def test_valid_documents_take_the_compiled_path(pair):
     assert rules.compiled_holds(doc, text)
 
 
+def _fresh_keys(node):
+    """The same JSON with every key a str object of its own (not the parser's, not interned)."""
+    if isinstance(node, dict):
+        return {key.encode().decode() + "": _fresh_keys(value) for key, value in node.items()}
+    return [_fresh_keys(item) for item in node] if isinstance(node, list) else node
+
+
+@settings(max_examples=100, deadline=None)
+@given(documents(), st.sampled_from(["start", "text", "id", "anchor", "claimant", "speaker", "type"]))
+def test_keys_are_read_by_their_characters_whichever_objects_they_are(pair, broken):
+    """Keys the compiled test knows by identity (the parser's, the interned names) and other str objects equal to
+    them answer alike: a valid document holds either way, and one whose first item of each layer lost a key or had
+    it changed does not hold with fresh keys whenever it does not hold with the parser's."""
+    doc, text = pair
+    assert speedups.document_holds(_fresh_keys(doc), text, rules.date_value_holds) is True
+    for layer in ("entities", "dates", "quotations", "claims"):
+        if doc[layer] and broken in doc[layer][0]:
+            doc[layer][0][broken] = 10**6 if broken == "start" else "zz-not-there"
+    parsed = orjson.loads(orjson.dumps(doc))
+    assert (speedups.document_holds(_fresh_keys(doc), text, rules.date_value_holds)
+            == speedups.document_holds(parsed, text, rules.date_value_holds))
+
+
 def test_the_seed_document_takes_the_compiled_path(seed_document):
     assert rules.compiled_holds(*seed_document)
 
