@@ -340,6 +340,10 @@ def bench(docs: int, workdir: Path, sample: int, suggest_sample: int = 1000) -> 
     cpu = figures["validate_cpu_docs_per_s"]
     figures["validate_vs_naive"] = round(cpu / figures["naive_jsonschema_cpu_docs_per_s"], 1)
     figures["validate_vs_parse_only"] = round(cpu / figures["parse_only_cpu_docs_per_s"], 2)
+    clear_cache(root)
+    output, _ = stage("paired", root, sample)
+    figures["validate_vs_parse_only_paired"] = round(output["parse_cpu_seconds"] / output["validate_cpu_seconds"], 2)
+    figures["paired_chunk_ratios"] = output["chunk_ratios"]
     figures["machine"] = machine()
     return figures
 

@@ -11,6 +11,9 @@ and :mod:`newsspan.validation`), so the rules hold everywhere:
   and, when it is a symbolic link, its target must lie inside ``ROOT/seeds/``; anything else is never
   opened.
 
+A run over many files of a corpus (``validate``) reads them with a :class:`FolderReader`: each folder is
+checked once and kept open, and its files are opened in it, with the same refusals and messages.
+
 A refusal is a :class:`ReadRefused` (an ``OSError``, so callers that handle unreadable files handle it)
 carrying the stable problem code that names it.
 """
