@@ -105,33 +105,30 @@ def stage_paired(root: Path) -> dict[str, Any]:
 
     began = time.process_time()
     files = _files(root)  # the parse-only stage lists the files too
-    spent = {"validate": 0.0, "parse": time.process_time() - began}
-    count, half = len(files), len(files) // 2
-    done, mark, windows, window = 0, 0.0, [], [0.0, 0.0]
+    listing = time.process_time() - began
+    validating: list[float] = []  # CPU seconds of each file's validation, and of each parse after it
+    parsing: list[float] = []
+    mark = 0.0
 
     def parse_next(_files_done: int) -> None:
-        nonlocal done, mark, window
+        nonlocal mark
         now = time.process_time()
-        spent["validate"] += now - mark
-        window[0] += now - mark
-        with open(files[(done + half) % count], "rb") as handle:
+        validating.append(now - mark)
+        with open(files[(len(parsing) + len(files) // 2) % len(files)], "rb") as handle:
             orjson.loads(handle.read())
-        done += 1
         mark = time.process_time()
-        spent["parse"] += mark - now
-        window[1] += mark - now
-        if done % PAIRED_WINDOW == 0:
-            windows.append(round(window[1] / window[0], 3))
-            window = [0.0, 0.0]
+        parsing.append(mark - now)
 
     with tempfile.TemporaryDirectory() as cache:
         mark = time.process_time()
         report = validate(Corpus(root), jobs=1, use_cache=True, cache_dir=cache, progress=parse_next)
-        spent["validate"] += time.process_time() - mark  # after the last file: the cache's last batch
-    if not report.ok or done != count:
+        last = time.process_time() - mark  # after the last file: the cache's last batch
+    if not report.ok or len(parsing) != len(files):
         raise SystemExit("benchmark corpus is invalid")
-    return {"docs": count, "validate_cpu_seconds": spent["validate"], "parse_cpu_seconds": spent["parse"],
-            "window_ratios": windows}
+    whole = range(0, len(files) - len(files) % PAIRED_WINDOW, PAIRED_WINDOW)
+    windows = [round(sum(parsing[i:i + PAIRED_WINDOW]) / sum(validating[i:i + PAIRED_WINDOW]), 3) for i in whole]
+    return {"docs": len(files), "validate_cpu_seconds": sum(validating) + last,
+            "parse_cpu_seconds": sum(parsing) + listing, "window_ratios": windows}
 
 
 def stage_naive_jsonschema(root: Path, sample: int) -> int:

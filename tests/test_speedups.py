@@ -82,9 +82,9 @@ def _fresh_keys(node):
 @settings(max_examples=100, deadline=None)
 @given(documents(), st.sampled_from(["start", "text", "id", "anchor", "claimant", "speaker", "type"]))
 def test_keys_are_read_by_their_characters_whichever_objects_they_are(pair, broken):
-    """Keys the compiled test knows by identity (the parser's, the interned names) and other str objects equal to
-    them answer alike: a valid document holds either way, and one whose first item of each layer lost a key or had
-    it changed does not hold with fresh keys whenever it does not hold with the parser's."""
+    """The compiled test looks keys up by the parser's str objects (``use_keys``); other objects equal to them answer
+    alike: a valid document holds either way, and one whose first item of each layer had a value changed holds with
+    fresh keys exactly when it holds with the parser's."""
     doc, text = pair
     assert speedups.document_holds(_fresh_keys(doc), text, rules.date_value_holds) is True
     for layer in ("entities", "dates", "quotations", "claims"):

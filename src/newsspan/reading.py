@@ -167,15 +167,19 @@ class FolderReader:
 
     def __init__(self, root: str | os.PathLike[str], limit: int | None = None, keep: int = 64):
         self.root, self.limit, self.keep = root, limit, keep
-        self._top = os.path.abspath(root)
+        local = _DIR_FD and not is_url(str(root))
+        self._top = os.path.abspath(root) if local else None  # None: every file the long way
         self._folders: dict[str, int] = {}  # folder -> open descriptor, or -1: read the long way
 
     def read(self, path: str) -> bytes:
         """The bytes of ``path`` (raises as :func:`read_in_root`)."""
+        top = self._top
+        if top is None or is_url(path):
+            return read_in_root(path, self.root, self.limit)
         folder, name = os.path.split(os.path.abspath(path))
         fd = self._folders.get(folder)
         if fd is None:
-            fd = self._open(folder)
+            fd = self._open(folder, top)
         if fd >= 0:
             try:
                 return read_regular(name, self.limit, follow=False, dir_fd=fd)
@@ -183,10 +187,8 @@ class FolderReader:
                 pass  # a link, a refusal, a failure: judged and worded by read_in_root
         return read_in_root(path, self.root, self.limit)
 
-    def _open(self, folder: str) -> int:
-        fd = -1
-        if _DIR_FD and not is_url(self._top) and _inside(folder, self._top):
-            fd = _open_inside(folder, _real(self._top))
+    def _open(self, folder: str, top: str) -> int:
+        fd = _open_inside(folder, _real(top)) if _inside(folder, top) else -1
         if len(self._folders) >= self.keep:
             oldest = self._folders.pop(next(iter(self._folders)))
             if oldest >= 0:

@@ -308,16 +308,18 @@ def check_partition(named: Sequence[tuple[str, str]], root: tuple[str, str], lim
     """Every problem of a partition's files, in order, as :func:`newsspan.validation.runner.check_file` reports them
     (printable; files and seeds within ``limit`` bytes). ``named``: (name in messages, absolute path) pairs;
     ``root``: the corpus root as given and absolute."""
+    from ..reading import FolderReader
     from ..validation.document import check_bytes, read_bytes, seed_reader, unreadable
 
     shown_seeds = Path(root[0]) / "seeds"
     read_seed = seed_reader(f"{root[1]}/seeds" if storage.is_url(root[1]) else Path(root[1]) / "seeds", limit)
     problems: list[Problem] = []
-    for name, path in named:
-        data = read_bytes(path, limit, root=root[1])  # confined to the root as on the local engine
-        found = [unreadable(name, data)] if isinstance(data, OSError) else \
-            check_bytes(name, data, shown_seeds, read_seed).problems
-        problems += [p.printable() for p in found]
+    with FolderReader(root[1], limit) as files:  # confined to the root as on the local engine
+        for name, path in named:
+            data = read_bytes(path, limit, root=root[1], files=files)
+            found = [unreadable(name, data)] if isinstance(data, OSError) else \
+                check_bytes(name, data, shown_seeds, read_seed).problems
+            problems += [p.printable() for p in found]
     return problems
 
 

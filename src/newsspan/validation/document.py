@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from ..reading import ReadRefused, read_in_root, read_seed
+from ..reading import FolderReader, ReadRefused, read_in_root, read_seed
 from ..text import SeedDecodeError, canonical_text, text_sha256
 from .problems import Problem, pointer, pointer_parts
 from .rules import Context, rule_problems
@@ -31,14 +31,16 @@ SeedReader = Callable[[str], "bytes | OSError"]
 MAX_DEPTH = 64
 
 
-def read_bytes(path: str | Path, limit: int | None = None, root: str | Path | None = None) -> bytes | OSError:
+def read_bytes(path: str | Path, limit: int | None = None, root: str | Path | None = None,
+               files: FolderReader | None = None) -> bytes | OSError:
     """The bytes of a regular file of at most ``limit`` bytes, or the error that prevented reading it.
 
     With ``root`` (the corpus root), a file inside it is read only if it really lies there
-    (:func:`newsspan.reading.read_in_root`: a symbolic link leading out is ``file-outside``).
+    (:func:`newsspan.reading.read_in_root`: a symbolic link leading out is ``file-outside``); ``files``: a run's
+    reader of that root's files (:class:`newsspan.reading.FolderReader`, the same checks, each folder once).
     """
     try:
-        return read_in_root(str(path), root, limit)
+        return files.read(str(path)) if files is not None else read_in_root(str(path), root, limit)
     except OSError as exc:
         return exc
 

@@ -135,7 +135,7 @@ def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_e
                files: FolderReader | None = None) -> Outcome:
     """Validate one file; skip it when ``cached`` matches its bytes and its seed's bytes exactly. ``files``: the
     run's reader of the corpus's files (else the file is read on its own, with the same checks)."""
-    data = read_bytes(file, corpus.max_bytes, corpus.root) if files is None else _read(files, file)
+    data = read_bytes(file, corpus.max_bytes, corpus.root, files)
     if isinstance(data, OSError):
         return Outcome([unreadable(file, data).printable()])
     ann_digest = digest(data) if want_entry or cached else b""
@@ -148,13 +148,6 @@ def check_file(file: str, corpus: Corpus, *, cached: Entry | None = None, want_e
     if checked.problems or not want_entry or checked.seed_data is None:
         return Outcome([p.printable() for p in checked.problems])
     return Outcome([], Entry(cache_key(file), ann_digest, checked.seed_file, digest(checked.seed_data)))
-
-
-def _read(files: FolderReader, file: str) -> bytes | OSError:
-    try:
-        return files.read(file)
-    except OSError as exc:
-        return exc
 
 
 def validate_file(path: Path | str, corpus: Corpus) -> list[Problem]:
