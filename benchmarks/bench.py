@@ -25,7 +25,7 @@ Stages, on the same files:
   suggest                 newsspan suggest, rules only (no gazetteer, no model), one process, writing the
                           suggestion files; on --suggest-sample documents at most, after its patterns are built
                           (floor: 200 docs/s on one core); its start-up (spaCy import, pattern tables) is timed
-                          apart
+                          apart, and its CPU time is split by step (read, each layer, numbering, write, other)
 
 With ``--engines``, the build is also timed in-process on each engine (``--stage build-local`` and
 ``--stage build-dask``: validate without cache, then write the dataset folder): the local engine with one
@@ -150,16 +150,24 @@ def stage_naive_jsonschema(root: Path, sample: int) -> int:
     return len(chosen)
 
 
-def stage_suggest(root: Path, sample: int) -> int:
+def stage_suggest(root: Path, sample: int) -> dict[str, Any]:
+    """Suggest for the first ``sample`` documents into a temporary folder (its removal is not timed); also this
+    thread's CPU seconds per step (``pipeline.run``'s ``times``) and the documents' characters."""
     import tempfile
 
     from newsspan.corpus import Corpus
     from newsspan.suggest.pipeline import run
 
+    corpus = Corpus(root)
     files = [Path(f) for f in _files(root)][:sample]
+    times: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as out:
-        run(Corpus(root), files, Path(out))
-    return len(files)
+        wall, cpu = time.perf_counter(), time.process_time()
+        run(corpus, files, Path(out), times=times)
+        seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
+    chars = sum(len(corpus.load(path)[1]) for path in files)
+    return {"docs": len(files), "seconds": seconds, "cpu_seconds": cpu_seconds, "chars": chars,
+            "step_cpu_seconds": times}
 
 
 def _prepare_suggest() -> None:
@@ -253,7 +261,6 @@ def run_stage(name: str, root: Path, sample: int) -> dict[str, Any]:
         PREPARE[name]()
         extra = {"startup_seconds": time.perf_counter() - wall, "startup_cpu_seconds": time.process_time() - cpu}
     stages = {
-        "suggest": lambda: stage_suggest(root, sample),
         "validate": lambda: stage_validate(root, 1, True),
         "validate-nocache": lambda: stage_validate(root, 1, False),
         "validate-parallel": lambda: stage_validate(root, 0, True),
@@ -264,6 +271,8 @@ def run_stage(name: str, root: Path, sample: int) -> dict[str, Any]:
         return stage_build_engine(root, name.removeprefix("build-"))
     if name == "paired":
         return {**stage_paired(root), **extra}
+    if name == "suggest":
+        return {**stage_suggest(root, sample), **extra}
     wall, cpu = time.perf_counter(), time.process_time()
     docs = stages[name]()
     return {"docs": docs, "seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu, **extra}
@@ -371,6 +380,7 @@ def bench(docs: int, workdir: Path, sample: int, suggest_sample: int = 1000) -> 
     figures["suggest_sampled_docs"] = output["docs"]
     figures["suggest_startup_seconds"] = round(output["startup_seconds"], 1)
     figures["suggest_startup_cpu_seconds"] = round(output["startup_cpu_seconds"], 1)
+    figures.update(suggest_steps(output))
     cpu = figures["validate_cpu_docs_per_s"]
     figures["validate_vs_naive"] = round(cpu / figures["naive_jsonschema_cpu_docs_per_s"], 1)
     figures["validate_vs_parse_only"] = round(cpu / figures["parse_only_cpu_docs_per_s"], 2)
@@ -380,6 +390,20 @@ def bench(docs: int, workdir: Path, sample: int, suggest_sample: int = 1000) -> 
     figures["paired_window_ratios"] = output["window_ratios"]
     figures["machine"] = machine()
     return figures
+
+
+#: The steps of a suggest run, in their order (``pipeline.run``'s ``times``).
+SUGGEST_STEPS = ("read", "entities", "dates", "quotations", "claims", "numbering", "write")
+
+
+def suggest_steps(output: dict[str, Any]) -> dict[str, Any]:
+    """Where the suggest stage's CPU time went, in ms per document: each step of its main thread, and ``other``
+    (the writer threads' work, syncing the files, and the garbage collector's)."""
+    docs, steps = output["docs"], output["step_cpu_seconds"]
+    per_doc = {step: round(1000 * steps.get(step, 0.0) / docs, 2) for step in SUGGEST_STEPS}
+    per_doc["other"] = round(1000 * (output["cpu_seconds"] - sum(steps.values())) / docs, 2)
+    return {"suggest_cpu_ms_per_doc": per_doc, "suggest_chars_per_doc": round(output["chars"] / docs),
+            "suggest_cpu_chars_per_s": round(output["chars"] / output["cpu_seconds"])}
 
 
 def bench_build(root: Path, out: Path) -> dict[str, Any]:
@@ -437,6 +461,11 @@ def table(results: list[dict[str, Any]]) -> str:
     lines.append("| build time | " + " | ".join(f"{r['build_seconds']} s" for r in results) + " |")
     lines.append("| suggest start-up (imports, pattern tables), wall (CPU) | " + " | ".join(
         f"{r['suggest_startup_seconds']} s ({r['suggest_startup_cpu_seconds']} s)" for r in results) + " |")
+    lines.append("| suggest, CPU ms per document: " + " · ".join(SUGGEST_STEPS) + " · other | " + " | ".join(
+        " · ".join(str(r["suggest_cpu_ms_per_doc"][step]) for step in (*SUGGEST_STEPS, "other"))
+        for r in results) + " |")
+    lines.append("| suggest, characters per document; per CPU second | " + " | ".join(
+        f"{r['suggest_chars_per_doc']:,}; {r['suggest_cpu_chars_per_s']:,}" for r in results) + " |")
     lines.append("| validate start-up (imports, compiled schema, cache fingerprint), CPU | " + " | ".join(
         f"{r['validate_startup_cpu_seconds']} s" for r in results) + " |")
     return "\n".join(lines)

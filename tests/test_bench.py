@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 from newsspan.corpus import Corpus
@@ -64,3 +65,23 @@ def test_an_invalid_corpus_stops_the_paired_stage(corpus_root, tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode != 0
     assert "benchmark corpus is invalid" in done.stderr
+
+
+def test_the_suggest_stage_splits_its_cpu_time_by_step(corpus_root):
+    bench = _bench()
+    sample = 12
+    output = bench.stage_suggest(corpus_root, sample)
+    assert output["docs"] == sample
+    files = annotation_files(Corpus(corpus_root))[:sample]
+    seeds = [orjson.loads(Path(f).read_bytes())["seed"]["file"] for f in files]
+    texts = [(corpus_root / "seeds" / seed).read_text(encoding="utf-8").rstrip() for seed in seeds]  # canonical
+    assert output["chars"] == sum(map(len, texts))  # the characters the suggesters read
+    steps = output["step_cpu_seconds"]
+    assert set(steps) == set(bench.SUGGEST_STEPS)
+    assert all(seconds > 0 for seconds in steps.values())
+    assert sum(steps.values()) <= output["cpu_seconds"]  # one thread's steps, within the process's CPU time
+    figures = bench.suggest_steps(output)
+    per_doc = figures["suggest_cpu_ms_per_doc"]
+    assert list(per_doc) == [*bench.SUGGEST_STEPS, "other"]
+    assert sum(per_doc.values()) == pytest.approx(1000 * output["cpu_seconds"] / sample, abs=0.01 * len(per_doc))
+    assert figures["suggest_chars_per_doc"] == round(output["chars"] / sample)

@@ -20,6 +20,7 @@ from newsspan.cli import app
 from newsspan.corpus import Corpus, add_article
 from newsspan.formats import converter
 from newsspan.review.checks import check_document
+from newsspan.suggest import pipeline
 from newsspan.suggest.accept import accept
 from newsspan.suggest.dates import suggest_dates
 from newsspan.suggest.pipeline import suggest_layers, suggestion_document
@@ -367,3 +368,24 @@ def test_a_local_spacy_pipeline_adds_model_entities(dev_copy: Corpus, tmp_path: 
     assert suggestion["dates"] == suggestion["quotations"] == suggestion["claims"] == []
     missing = run("suggest", "--root", str(dev_copy.root), "--out", str(out), "--model", str(tmp_path / "none"))
     assert missing.exit_code == 2
+
+
+def test_a_timed_run_writes_the_same_files_and_charges_every_step(dev_copy: Corpus, tmp_path: Path) -> None:
+    corpus = dev_copy
+    files = corpus.annotation_files()
+    plain, timed = tmp_path / "plain", tmp_path / "timed"
+    pipeline.run(corpus, files, plain)
+    times: dict[str, float] = {}
+    pipeline.run(corpus, files, timed, times=times)
+    assert sorted(times) == sorted(["read", "entities", "dates", "quotations", "claims", "numbering", "write"])
+    assert all(seconds >= 0 for seconds in times.values())
+    assert sorted(p.name for p in timed.iterdir()) == sorted(p.name for p in plain.iterdir())
+    for path in plain.iterdir():
+        assert (timed / path.name).read_bytes() == path.read_bytes()
+
+
+def test_suggest_layers_charges_only_the_steps_it_runs() -> None:
+    times: dict[str, float] = {}
+    suggest_layers({"id": "x", "metadata": {}}, "The minister said on Tuesday that prices rose 4%.", ["dates"],
+                   times=times)
+    assert sorted(times) == ["dates", "numbering"]

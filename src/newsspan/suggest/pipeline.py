@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -33,23 +34,56 @@ class SuggestError(ValueError):
     """A suggest run that cannot go ahead (a bad --out, a model that cannot be loaded)."""
 
 
+class StepClock:
+    """Adds the CPU time this thread spends in each step to ``times[step]`` (seconds); does nothing when ``times``
+    is None. For measuring where a run's time goes (``benchmarks/bench.py``): a step's time is that since the
+    clock was made or since the last :meth:`lap`."""
+
+    def __init__(self, times: dict[str, float] | None):
+        self.times = times
+        self.last = time.thread_time() if times is not None else 0.0
+
+    def lap(self, step: str) -> None:
+        """Charge the time since the last lap to ``step``."""
+        if self.times is not None:
+            now = time.thread_time()
+            self.times[step] = self.times.get(step, 0.0) + now - self.last
+            self.last = now
+
+    def restart(self) -> None:
+        """Charge the time since the last lap to no step (a callee with a clock of its own charged it)."""
+        if self.times is not None:
+            self.last = time.thread_time()
+
+
 def suggest_layers(doc: dict[str, Any], text: str, layers: Iterable[str] = LAYERS,
-                   gazetteer: Gazetteer | None = None, model: Any = None) -> dict[str, list[dict[str, Any]]]:
-    """The suggested spans of every layer in ``layers`` (ids assigned, references resolved)."""
+                   gazetteer: Gazetteer | None = None, model: Any = None,
+                   times: dict[str, float] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The suggested spans of every layer in ``layers`` (ids assigned, references resolved).
+
+    ``times``: each step's CPU seconds (the four layers, then ``numbering``) are added to it (:class:`StepClock`).
+    """
     wanted = set(layers)
+    clock = StepClock(times)
     found: dict[str, list[dict[str, Any]]] = {layer: [] for layer in LAYERS}
     if wanted & {"entities", "quotations", "claims"}:
         found["entities"] = suggest_entities(text, gazetteer, model)
+        clock.lap("entities")
     if "dates" in wanted:
         found["dates"] = suggest_dates(text, doc.get("metadata") or {})
+        clock.lap("dates")
     if wanted & {"quotations", "claims"}:
         found["quotations"] = suggest_quotations(text, found["entities"])
+        clock.lap("quotations")
     if "claims" in wanted:
         found["claims"] = suggest_claims(text, found["quotations"])
+        clock.lap("claims")
     for layer in LAYERS:
         if layer not in wanted:
             found[layer] = []
-    return number(found)
+    numbered = number(found)
+    clock.lap("numbering")
+    return numbered
 
 
 def number(found: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -180,30 +214,37 @@ def load_model(path: Path | None) -> Any:
 
 def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] = LAYERS, model: Any = None,
         gazetteer: Gazetteer | None = None, overwrite: bool = False, skip_existing: bool = False,
-        progress: Any = None) -> SuggestResult:
+        progress: Any = None, times: dict[str, float] | None = None) -> SuggestResult:
     """Suggest for each annotation file and write ``out/<id>.json`` atomically (never over a file without
     ``overwrite``), in the background (:class:`newsspan.files.WriteBehind`): all are written when it returns.
 
     ``skip_existing``: a document whose file is already in ``out`` is left alone (every file there is whole:
     it was placed atomically), so a run that was stopped is completed by running it again.
+    ``times``: the CPU seconds of this thread per step are added to it: ``read`` (annotation and seed), the steps
+    of :func:`suggest_layers`, and ``write`` (the file's bytes, handed to the writer threads; their own time is not
+    this thread's).
     """
     check_out(corpus, out)
     layers = tuple(layers)
     result = SuggestResult()
+    clock = StepClock(times)
     with WriteBehind(overwrite=overwrite) as writer:  # each file synced and placed while the next is computed
         for path in files:
             doc, text = corpus.load(path)
+            clock.lap("read")
             target = Path(out) / f"{doc['id']}.json"
             if skip_existing and os.path.lexists(target):
                 result.skipped.append({"id": doc["id"], "file": str(target)})
                 if progress is not None:
                     progress()
                 continue
-            spans = suggest_layers(doc, text, layers, gazetteer, model)
+            spans = suggest_layers(doc, text, layers, gazetteer, model, times)
+            clock.restart()
             suggestion = suggestion_document(doc, spans)
             data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
             writer.write(target, data)
             result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
+            clock.lap("write")
             if progress is not None:
                 progress()
     return result
