@@ -67,11 +67,12 @@ def copy_corpus(root: Path) -> Corpus:
     return Corpus(root)
 
 
-def load_script(name: str):
-    """scripts/<name>.py as a module, registered under ``name`` (loaded once)."""
+def load_script(name: str, folder: str = "scripts"):
+    """<folder>/<name>.py of the repository (scripts/, benchmarks/) as a module, registered under ``name``
+    (loaded once)."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, REPO / folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

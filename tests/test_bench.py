@@ -4,7 +4,6 @@ on another file, both timed apart."""
 from __future__ import annotations
 
 import builtins
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -15,16 +14,13 @@ import pytest
 from newsspan.corpus import Corpus
 from newsspan.validation import annotation_files
 
-from .conftest import load_synthetic_generator
+from .conftest import load_script, load_synthetic_generator
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench.py"
 
 
 def _bench():
-    spec = importlib.util.spec_from_file_location("newsspan_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench", "benchmarks")
 
 
 @pytest.fixture(scope="module")

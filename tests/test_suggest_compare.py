@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import subprocess
@@ -11,17 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, load_script
 
-SCRIPT = REPO / "benchmarks" / "suggest_compare.py"
 DEV = REPO / "tests" / "fixtures" / "suggest"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("newsspan_suggest_compare", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("suggest_compare", "benchmarks")
 
 
 @pytest.fixture(scope="module")
