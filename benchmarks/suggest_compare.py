@@ -26,9 +26,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from newsspan.model import LAYERS
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_ROOTS = (REPO, REPO / "tests" / "fixtures" / "suggest", REPO / "tests" / "fixtures" / "suggest_heldout")
-LAYERS = ("entities", "dates", "quotations", "claims")
 
 
 def baseline_source(revision: str, into: Path) -> Path:
@@ -72,25 +73,24 @@ def compare(old_dir: Path, new_dir: Path) -> dict[str, Any]:
         if not old.exists() or not new.exists():
             differ.append({"file": name, "where": "only in the " + ("candidate" if new.exists() else "baseline")})
             continue
-        if old.read_bytes() == new.read_bytes():
+        old_bytes, new_bytes = old.read_bytes(), new.read_bytes()
+        if old_bytes == new_bytes:
             same += 1
             continue
-        old_doc, new_doc = json.loads(old.read_bytes()), json.loads(new.read_bytes())
-        if _same_but_dates(old, new, old_doc, new_doc):
+        old_doc, new_doc = json.loads(old_bytes), json.loads(new_bytes)
+        if _same_but_dates(old_bytes.decode("utf-8"), new_bytes.decode("utf-8"), old_doc, new_doc):
             same += 1
         else:
             differ.append({"file": name, "where": first_difference(old_doc, new_doc)})
     return {"documents": len(names), "same": same, "different": differ}
 
 
-def _same_but_dates(old: Path, new: Path, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> bool:
-    """Whether the two files are the same bytes once the candidate's header carries the baseline's dates."""
-    header = old_doc.get("annotation", {})
-    old_text, new_text = old.read_text(encoding="utf-8"), new.read_text(encoding="utf-8")
+def _same_but_dates(old_text: str, new_text: str, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> bool:
+    """Whether the two files are the same text once the candidate's header carries the baseline's dates."""
+    header, theirs = old_doc.get("annotation", {}), new_doc.get("annotation", {})
     for key in ("created", "modified"):
-        if key in header and key in new_doc.get("annotation", {}):
-            theirs, ours = json.dumps(new_doc["annotation"][key]), json.dumps(header[key])
-            new_text = new_text.replace(f'"{key}": {theirs}', f'"{key}": {ours}', 1)
+        if key in header and key in theirs:
+            new_text = new_text.replace(f'"{key}": {json.dumps(theirs[key])}', f'"{key}": {json.dumps(header[key])}', 1)
     return old_text == new_text
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -22,12 +20,7 @@ def _script():
 @pytest.fixture(scope="module")
 def head_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The committed src/ and schema/ of HEAD, unpacked apart from the working tree."""
-    into = tmp_path_factory.mktemp("head")
-    tar = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", "HEAD", "src", "schema"],
-                         capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
-        archive.extractall(into, filter="data")
-    return into / "src"
+    return _script().baseline_source("HEAD", tmp_path_factory.mktemp("head"))
 
 
 def _write(folder: Path, name: str, doc: dict) -> None:

@@ -50,21 +50,17 @@ class StepClock:
             self.times[step] = self.times.get(step, 0.0) + now - self.last
             self.last = now
 
-    def restart(self) -> None:
-        """Charge the time since the last lap to no step (a callee with a clock of its own charged it)."""
-        if self.times is not None:
-            self.last = time.thread_time()
+
+#: The clock of a run nobody measures.
+NO_CLOCK = StepClock(None)
 
 
 def suggest_layers(doc: dict[str, Any], text: str, layers: Iterable[str] = LAYERS,
-                   gazetteer: Gazetteer | None = None, model: Any = None,
-                   times: dict[str, float] | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The suggested spans of every layer in ``layers`` (ids assigned, references resolved).
-
-    ``times``: each step's CPU seconds (the four layers, then ``numbering``) are added to it (:class:`StepClock`).
-    """
+                   gazetteer: Gazetteer | None = None, model: Any = None, *,
+                   clock: StepClock = NO_CLOCK) -> dict[str, list[dict[str, Any]]]:
+    """The suggested spans of every layer in ``layers`` (ids assigned, references resolved); ``clock`` is charged
+    each layer's time and ``numbering``'s."""
     wanted = set(layers)
-    clock = StepClock(times)
     found: dict[str, list[dict[str, Any]]] = {layer: [] for layer in LAYERS}
     if wanted & {"entities", "quotations", "claims"}:
         found["entities"] = suggest_entities(text, gazetteer, model)
@@ -238,8 +234,7 @@ def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] =
                 if progress is not None:
                     progress()
                 continue
-            spans = suggest_layers(doc, text, layers, gazetteer, model, times)
-            clock.restart()
+            spans = suggest_layers(doc, text, layers, gazetteer, model, clock=clock)
             suggestion = suggestion_document(doc, spans)
             data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
             writer.write(target, data)
