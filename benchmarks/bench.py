@@ -398,7 +398,7 @@ SUGGEST_STEPS = ("read", "entities", "dates", "quotations", "claims", "numbering
 
 def suggest_steps(output: dict[str, Any]) -> dict[str, Any]:
     """Where the suggest stage's CPU time went, in ms per document: each step of its main thread, and ``other``
-    (the writer threads' work, syncing the files, and the garbage collector's)."""
+    (the rest of the process: other threads, the run's set-up and end)."""
     docs, steps = output["docs"], output["step_cpu_seconds"]
     per_doc = {step: round(1000 * steps.get(step, 0.0) / docs, 2) for step in SUGGEST_STEPS}
     per_doc["other"] = round(1000 * (output["cpu_seconds"] - sum(steps.values())) / docs, 2)

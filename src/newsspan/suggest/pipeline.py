@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import GUIDELINES_VERSION, Corpus
-from ..files import WriteBehind, dump_json_bytes
+from ..files import BatchWriter, dump_json_bytes
 from ..model import ID_PREFIX, LAYERS, REFERENCES, Layer
 from .claims import suggest_claims
 from .common import RULES_VERSION
@@ -212,19 +212,19 @@ def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] =
         gazetteer: Gazetteer | None = None, overwrite: bool = False, skip_existing: bool = False,
         progress: Any = None, times: dict[str, float] | None = None) -> SuggestResult:
     """Suggest for each annotation file and write ``out/<id>.json`` atomically (never over a file without
-    ``overwrite``), in the background (:class:`newsspan.files.WriteBehind`): all are written when it returns.
+    ``overwrite``), synced in batches (:class:`newsspan.files.BatchWriter`): all are in place when it returns.
 
     ``skip_existing``: a document whose file is already in ``out`` is left alone (every file there is whole:
     it was placed atomically), so a run that was stopped is completed by running it again.
     ``times``: the CPU seconds of this thread per step are added to it: ``read`` (annotation and seed), the steps
-    of :func:`suggest_layers`, and ``write`` (the file's bytes, handed to the writer threads; their own time is not
-    this thread's).
+    of :func:`suggest_layers`, and ``write`` (the file's bytes and its temp file; every ``BatchWriter.batch`` files,
+    the sync and move of the batch).
     """
     check_out(corpus, out)
     layers = tuple(layers)
     result = SuggestResult()
     clock = StepClock(times)
-    with WriteBehind(overwrite=overwrite) as writer:  # each file synced and placed while the next is computed
+    with BatchWriter(overwrite=overwrite) as writer:
         for path in files:
             doc, text = corpus.load(path)
             clock.lap("read")
