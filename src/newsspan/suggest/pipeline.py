@@ -10,6 +10,7 @@ spans of a ``--model`` pipeline) and a ``confidence``. The folder is never the c
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import os
 import time
 from collections.abc import Iterable
@@ -224,22 +225,26 @@ def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] =
     layers = tuple(layers)
     result = SuggestResult()
     clock = StepClock(times)
-    with BatchWriter(overwrite=overwrite) as writer:
-        for path in files:
-            doc, text = corpus.load(path)
-            clock.lap("read")
-            target = Path(out) / f"{doc['id']}.json"
-            if skip_existing and os.path.lexists(target):
-                result.skipped.append({"id": doc["id"], "file": str(target)})
+    gc.freeze()  # the pattern tables (and all else alive now) are left out of the cycle collector's scans meanwhile
+    try:
+        with BatchWriter(overwrite=overwrite) as writer:
+            for path in files:
+                doc, text = corpus.load(path)
+                clock.lap("read")
+                target = Path(out) / f"{doc['id']}.json"
+                if skip_existing and os.path.lexists(target):
+                    result.skipped.append({"id": doc["id"], "file": str(target)})
+                    if progress is not None:
+                        progress()
+                    continue
+                spans = suggest_layers(doc, text, layers, gazetteer, model, clock=clock)
+                suggestion = suggestion_document(doc, spans)
+                data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our values
+                writer.write(target, data)
+                result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
+                clock.lap("write")
                 if progress is not None:
                     progress()
-                continue
-            spans = suggest_layers(doc, text, layers, gazetteer, model, clock=clock)
-            suggestion = suggestion_document(doc, spans)
-            data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
-            writer.write(target, data)
-            result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
-            clock.lap("write")
-            if progress is not None:
-                progress()
+    finally:
+        gc.unfreeze()
     return result
