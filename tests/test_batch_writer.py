@@ -134,3 +134,34 @@ def test_a_killed_writer_leaves_only_temp_files_which_the_next_write_removes(tmp
     with BatchWriter() as writer:
         writer.write(tmp_path / "new.json", b"y")
     assert _names(tmp_path) == ["new.json"]
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors through Linux's /proc")
+def test_no_descriptor_stays_open_after_a_batch_placed_or_dropped(tmp_path: Path, monkeypatch) -> None:
+    before = _open_descriptors()
+    with BatchWriter(batch=4) as writer:
+        for n in range(10):
+            writer.write(tmp_path / f"{n}.json", _data(n))
+    assert _open_descriptors() == before
+    (tmp_path / "late.json").touch()
+    writer = BatchWriter(batch=10)
+    for name in ("a.json", "late2.json", "b.json"):
+        writer.write(tmp_path / name, b"x")
+    (tmp_path / "late2.json").touch()  # appears before its batch is placed: refused, the batch's rest dropped
+    with pytest.raises(FileExistsRefusal):
+        writer.close()
+    assert _open_descriptors() == before
+    assert not [name for name in _names(tmp_path) if name.endswith(".tmp")]
+
+
+def test_the_callers_error_is_raised_even_when_placing_the_files_fails(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="bad document") as raised, BatchWriter() as writer:
+        writer.write(tmp_path / "0.json", b"x")
+        (tmp_path / "0.json").write_bytes(b"someone else's")  # placing 0.json will be refused
+        raise ValueError("bad document")
+    assert any("0.json" in note for note in raised.value.__notes__)
+    assert (tmp_path / "0.json").read_bytes() == b"someone else's"

@@ -388,3 +388,23 @@ def test_a_timed_run_charges_only_the_steps_it_runs(dev_copy: Corpus, tmp_path: 
     times: dict[str, float] = {}
     pipeline.run(dev_copy, dev_copy.annotation_files()[:1], tmp_path / "out", layers=["dates"], times=times)
     assert sorted(times) == ["dates", "numbering", "read", "write"]
+
+
+def test_a_run_freezes_the_cycle_collector_only_while_it_runs_and_keeps_a_callers_freeze(
+        dev_copy: Corpus, tmp_path: Path) -> None:
+    import gc
+
+    files = dev_copy.annotation_files()[:2]
+    during: list[int] = []
+    pipeline.run(dev_copy, files, tmp_path / "a", progress=lambda: during.append(gc.get_freeze_count()))
+    assert during and all(count > 0 for count in during) and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        pipeline.run(dev_copy, files, tmp_path / "b")
+        assert gc.get_freeze_count() > frozen // 2  # the caller's freeze stays (less what died meanwhile)
+    finally:
+        gc.unfreeze()
+    with pytest.raises(FileExistsError):
+        pipeline.run(dev_copy, files, tmp_path / "a")  # refused: the files are there
+    assert gc.get_freeze_count() == 0

@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -118,15 +119,24 @@ _AT_FDCWD = -100
 _NO_EXCHANGE = frozenset({errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV})
 
 
+def _libc_function(name: str) -> Any:
+    """The C library's function ``name`` (errno kept for ``ctypes.get_errno``), or None where there is none."""
+    import ctypes
+
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (AttributeError, OSError):
+        return None
+
+
 def exchange(first: Path, second: Path) -> bool:
     """Swap two existing paths atomically (``renameat2(RENAME_EXCHANGE)``): at every instant each name holds one
     of the two. False, with nothing changed, where the system cannot (not Linux, an old C library or kernel, a
     file system without it); other failures raise :class:`OSError`."""
     import ctypes
 
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+    renameat2 = _libc_function("renameat2")
+    if renameat2 is None:
         return False
     if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
         return True
@@ -250,9 +260,10 @@ class BatchWriter:
                     os.fsync(fd)
                     _publish(tmp, path, overwrite=self.overwrite)
         finally:
-            for fd, tmp, _ in waiting:
-                os.close(fd)
-                with suppress(FileNotFoundError):  # a placed file's temp name (a link leaves it), or a dropped file
+            for fd, tmp, _ in waiting:  # each on its own: one failing close cannot leave the others open
+                with suppress(OSError):  # a sync error is fsync's to report, and it did (or the file was placed)
+                    os.close(fd)
+                with suppress(OSError):  # a placed file's temp name (a link leaves it), or a dropped file
                     os.unlink(tmp)
 
     def close(self) -> None:
@@ -262,8 +273,15 @@ class BatchWriter:
     def __enter__(self) -> BatchWriter:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()  # the caller's error, if any, is raised after the files it gave are placed
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        if kind is None:
+            self.close()
+            return
+        try:  # the caller failed: the files it gave are placed, and its error is the one raised
+            self.close()
+        except OSError as failed:
+            if error is not None:
+                error.add_note(f"and placing the files written before failed: {failed}")
 
 
 def _write_unsynced(path: Path, data: bytes) -> tuple[int, str]:
@@ -288,22 +306,8 @@ def _write_unsynced(path: Path, data: bytes) -> tuple[int, str]:
     return fd, tmp
 
 
-def _syncfs() -> Any:
-    """Linux's ``syncfs`` (write all of a file system's dirty data and metadata to disk, and wait), or None."""
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        function = ctypes.CDLL(None, use_errno=True).syncfs
-    except (AttributeError, OSError):
-        return None
-    function.argtypes = (ctypes.c_int,)
-    return function
-
-
-_SYNCFS = _syncfs()
+#: Linux's ``syncfs`` (write all of a file system's dirty data and metadata to disk, and wait), or None.
+_SYNCFS = _libc_function("syncfs") if sys.platform.startswith("linux") else None
 
 
 def sync_file_systems(fds: list[int]) -> None:

@@ -13,7 +13,8 @@ import datetime as _dt
 import gc
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -209,6 +210,20 @@ def load_model(path: Path | None) -> Any:
         raise SuggestError(f"--model {path}: expected a loadable spaCy pipeline; found {exc}") from None
 
 
+@contextmanager
+def _collector_frozen() -> Iterator[None]:
+    """Leave what is alive now (the pattern tables above all) out of the cycle collector's scans meanwhile
+    (``gc.freeze``); a caller's own freeze is left as it was."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] = LAYERS, model: Any = None,
         gazetteer: Gazetteer | None = None, overwrite: bool = False, skip_existing: bool = False,
         progress: Any = None, times: dict[str, float] | None = None) -> SuggestResult:
@@ -225,26 +240,23 @@ def run(corpus: Corpus, files: list[Path], out: Path, *, layers: Iterable[str] =
     layers = tuple(layers)
     result = SuggestResult()
     clock = StepClock(times)
-    gc.freeze()  # the pattern tables (and all else alive now) are left out of the cycle collector's scans meanwhile
-    try:
-        with BatchWriter(overwrite=overwrite) as writer:
-            for path in files:
-                doc, text = corpus.load(path)
-                clock.lap("read")
-                target = Path(out) / f"{doc['id']}.json"
-                if skip_existing and os.path.lexists(target):
-                    result.skipped.append({"id": doc["id"], "file": str(target)})
-                    if progress is not None:
-                        progress()
-                    continue
-                spans = suggest_layers(doc, text, layers, gazetteer, model, clock=clock)
-                suggestion = suggestion_document(doc, spans)
-                data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our values
-                writer.write(target, data)
-                result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
-                clock.lap("write")
+    with _collector_frozen(), BatchWriter(overwrite=overwrite) as writer:
+        for path in files:
+            doc, text = corpus.load(path)
+            clock.lap("read")
+            target = Path(out) / f"{doc['id']}.json"
+            if skip_existing and os.path.lexists(target):
+                result.skipped.append({"id": doc["id"], "file": str(target)})
                 if progress is not None:
                     progress()
-    finally:
-        gc.unfreeze()
+                continue
+            spans = suggest_layers(doc, text, layers, gazetteer, model, clock=clock)
+            suggestion = suggestion_document(doc, spans)
+            data = dump_json_bytes(suggestion, checked=(doc["metadata"], doc["seed"]))  # the rest: our own values
+            writer.write(target, data)
+            result.written.append({"id": doc["id"], "file": str(target), **{k: len(v) for k, v in spans.items()}})
+            clock.lap("write")
+            if progress is not None:
+                progress()
+    clock.lap("write")  # the last batch, synced and placed as the writer closed
     return result
